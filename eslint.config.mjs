@@ -1,0 +1,56 @@
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const importBan = (patterns, message) => ({
+  "no-restricted-imports": ["error", { patterns: patterns.map((group) => ({ group, message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ["dist/", "reports/", "node_modules/", "bench/results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    // The stand-ins are written from Intercom's and Hull's documentation, never from our code.
+    files: ["sandbox/**/*.ts"],
+    rules: importBan(
+      ["**/server/**", "**/client/**"],
+      "The sandbox follows the vendors' docs: it must not import the connector or the plugin.",
+    ),
+  },
+  {
+    files: ["server/**/mapping/**/*.ts", "server/**/filter/**/*.ts", "client/mapping/**/*.ts"],
+    rules: importBan(
+      ["**/clients/**/!(types)", "**/http/**", "koa", "pino", "node:*", "**/log*"],
+      "Mapping is pure: take data in, return data. Move I/O to the flow that calls it.",
+    ),
+  },
+  {
+    files: ["server/**/*.ts"],
+    ignores: ["server/config.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Only server/config.ts reads the environment.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["e2e/**/*.ts"],
+    rules: importBan(
+      ["**/server/**", "**/client/**"],
+      "e2e drives the product from outside: use sandbox scenarios and builders.",
+    ),
+  },
+);
