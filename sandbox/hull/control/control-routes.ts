@@ -1,0 +1,136 @@
+import Router from "@koa/router";
+import { readJsonBody } from "../../shared/body.js";
+import { HullApiError, isRecord } from "../errors.js";
+import { readObjectBody } from "../http-errors.js";
+import type { HullPlatform } from "../hull-platform.js";
+import { updateSettings } from "../org-api/org-api-routes.js";
+import { parseSeeds } from "./parse-seed.js";
+import { toSandboxUserView } from "./sandbox-user-view.js";
+import { notifyNow } from "./notify-now.js";
+
+/** The sandbox's own controls under `/_sandbox`: seed, inspect, edit segments, send now. */
+export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number): Router {
+  const router = new Router({ prefix: "/_sandbox" });
+
+  router.post("/reset", (ctx) => {
+    platform.reset();
+    ctx.body = { ok: true };
+  });
+
+  router.get("/connector", (ctx) => {
+    const { id, organization, secret, connectorUrl } = platform.connector;
+    ctx.body = {
+      id,
+      organization,
+      secret,
+      connector_url: connectorUrl,
+      platform_id: platform.platformId,
+    };
+  });
+
+  router.put("/connector/settings", async (ctx) => {
+    const body = await readObjectBody(ctx);
+    for (const key of ["private_settings", "settings"] as const) {
+      if (body[key] !== undefined && !isRecord(body[key]))
+        throw new HullApiError(400, `${key} must be an object`);
+    }
+    // A person editing settings in Hull's UI changes only the keys they touched.
+    const merged = {
+      settings: isRecord(body.settings)
+        ? { ...platform.connector.settings, ...body.settings }
+        : undefined,
+      private_settings: isRecord(body.private_settings)
+        ? { ...platform.connector.privateSettings, ...body.private_settings }
+        : undefined,
+    };
+    if (updateSettings(platform, merged)) platform.sendShipUpdate();
+    ctx.body = platform.connectorObject();
+  });
+
+  router.get("/users", (ctx) => {
+    ctx.body = platform.users.list().map(toSandboxUserView);
+  });
+
+  router.post("/users", async (ctx) => {
+    const seeds = parseSeeds(await readJsonBody(ctx));
+    if (typeof seeds === "string") throw new HullApiError(400, seeds);
+    const created = seeds.map((seed) => {
+      const user = platform.users.resolve(seed.claims)!;
+      platform.users.applyTraits(user, seed.writes);
+      for (const event of seed.events) platform.users.track(user, event);
+      return user.id;
+    });
+    ctx.status = 201;
+    ctx.body = created.map((id) => toSandboxUserView(platform.users.get(id)!));
+  });
+
+  router.get("/firehose", (ctx) => {
+    ctx.body = platform.firehoseLog;
+  });
+
+  router.get("/segments", (ctx) => {
+    ctx.body = platform.segments.list();
+  });
+
+  router.post("/segments", async (ctx) => {
+    const body = await readObjectBody(ctx);
+    if (typeof body.name !== "string" || body.name.trim() === "")
+      throw new HullApiError(400, "name is required");
+    const query = body.query ?? {};
+    if (!isRecord(query))
+      throw new HullApiError(400, "query must be an object of attribute: value");
+    const segment = platform.segments.create(body.name, query);
+    platform.users.refreshAll();
+    ctx.status = 201;
+    ctx.body = segment;
+  });
+
+  router.put("/segments/:id", async (ctx) => {
+    const body = await readObjectBody(ctx);
+    if (!platform.segments.get(ctx.params.id)) throw new HullApiError(404, "Segment not found");
+    if (body.name !== undefined && (typeof body.name !== "string" || body.name.trim() === "")) {
+      throw new HullApiError(400, "name must be a non-empty string");
+    }
+    if (body.query !== undefined && !isRecord(body.query))
+      throw new HullApiError(400, "query must be an object");
+    const segment = platform.segments.rename(
+      ctx.params.id,
+      (body.name as string) ?? platform.segments.get(ctx.params.id)!.name,
+    )!;
+    if (isRecord(body.query)) {
+      segment.query = body.query;
+      platform.users.refreshAll();
+    }
+    platform.sendSegmentChange("users_segment:update", segment);
+    ctx.body = segment;
+  });
+
+  router.delete("/segments/:id", (ctx) => {
+    const segment = platform.segments.get(ctx.params.id);
+    if (!segment) throw new HullApiError(404, "Segment not found");
+    platform.users.leaveSegment(segment);
+    platform.segments.delete(segment.id);
+    platform.sendSegmentChange("users_segment:delete", segment);
+    ctx.body = segment;
+  });
+
+  router.post("/notify", async (ctx) => {
+    const body = await readObjectBody(ctx);
+    ctx.body = notifyNow(platform, body, extractTimeoutMs);
+  });
+
+  router.get("/notifications", (ctx) => {
+    ctx.body = platform.sender.log;
+  });
+
+  const serveExtract = (ctx: import("koa").Context) => {
+    const content = platform.extracts.get(ctx.params.id ?? "");
+    if (content === undefined) throw new HullApiError(404, "Extract not found");
+    ctx.type = "application/json";
+    ctx.body = content;
+  };
+  router.get("/extracts/:id.json", serveExtract);
+  router.post("/extracts/:id.json", serveExtract);
+
+  return router;
+}

@@ -1,0 +1,139 @@
+import jwt from "jsonwebtoken";
+import { isRecord } from "../errors.js";
+import { parseAttributeWrite, type AttributeWrite } from "../store/attribute-operation.js";
+import { CLAIM_KEYS, type Claims } from "../store/user-record.js";
+import type { TrackInput } from "../store/user-store.js";
+
+export type FirehoseCommand =
+  | { type: "traits"; claims: Claims; create: boolean; writes: Record<string, AttributeWrite> }
+  | { type: "track"; claims: Claims; create: boolean; track: TrackInput }
+  | { type: "alias" | "unalias"; claims: Claims; create: boolean; anonymousId: string };
+
+export type ParsedEntry =
+  | { ok: true; command: FirehoseCommand; token: Record<string, unknown> }
+  | { ok: false; reason: string; token?: Record<string, unknown> };
+
+/** Names that are claims or computed by Hull, never attributes a connector may write. */
+const NOT_ATTRIBUTES = new Set([
+  "id",
+  "external_id",
+  "anonymous_id",
+  "anonymous_ids",
+  "segment_ids",
+]);
+
+/**
+ * Verifies one firehose entry: its `Hull-Access-Token` is an HS256 JWT signed with the connector
+ * secret, `iss` the connector id, `io.hull.asUser` the claims (hull-platform.md §2.2).
+ */
+export function parseFirehoseEntry(
+  entry: unknown,
+  connector: { id: string; secret: string },
+): ParsedEntry {
+  if (!isRecord(entry)) return { ok: false, reason: "entry is not an object" };
+  const headers = isRecord(entry.headers) ? entry.headers : {};
+  const rawToken = headers["Hull-Access-Token"] ?? headers["hull-access-token"];
+  if (typeof rawToken !== "string")
+    return { ok: false, reason: "headers.Hull-Access-Token is missing" };
+  let token: Record<string, unknown>;
+  try {
+    const decoded = jwt.verify(rawToken, connector.secret, { algorithms: ["HS256"] });
+    if (!isRecord(decoded)) return { ok: false, reason: "token payload is not an object" };
+    token = decoded;
+  } catch (error) {
+    return { ok: false, reason: `invalid token: ${(error as Error).message}` };
+  }
+  const fail = (reason: string): ParsedEntry => ({ ok: false, reason, token });
+  if (token.iss !== connector.id)
+    return fail(`token iss ${JSON.stringify(token.iss)} is not this connector's id`);
+  const subjectType = token["io.hull.subjectType"] ?? "user";
+  if (subjectType !== "user")
+    return fail(`io.hull.subjectType ${JSON.stringify(subjectType)} is not supported (users only)`);
+  const claims = parseClaims(token["io.hull.asUser"]);
+  if (typeof claims === "string") return fail(claims);
+  const create = token["io.hull.create"] !== false;
+  const command = parseBody(entry.type, entry.body, entry.timestamp, claims, create);
+  return typeof command === "string" ? fail(command) : { ok: true, command, token };
+}
+
+function parseClaims(raw: unknown): Claims | string {
+  const usage = "io.hull.asUser needs an id, email, external_id or anonymous_id";
+  if (!isRecord(raw)) return usage;
+  const claims: Claims = {};
+  for (const key of CLAIM_KEYS) {
+    const value = raw[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string" || value.trim() === "")
+      return `io.hull.asUser.${key} must be a non-empty string`;
+    claims[key] = value;
+  }
+  return Object.keys(claims).length > 0 ? claims : usage;
+}
+
+function parseBody(
+  type: unknown,
+  body: unknown,
+  timestamp: unknown,
+  claims: Claims,
+  create: boolean,
+): FirehoseCommand | string {
+  if (!isRecord(body)) return "body must be an object";
+  switch (type) {
+    case "traits": {
+      const writes: Record<string, AttributeWrite> = {};
+      for (const [name, raw] of Object.entries(body)) {
+        if (NOT_ATTRIBUTES.has(name)) return `"${name}" is a claim, not an attribute`;
+        const write = parseAttributeWrite(raw);
+        if (typeof write === "string") return `attribute "${name}": ${write}`;
+        writes[name] = write;
+      }
+      return { type, claims, create, writes };
+    }
+    case "track": {
+      const { event, properties, event_id, created_at, ...context } = body;
+      if (typeof event !== "string" || event.trim() === "") return "track body needs an event name";
+      if (properties !== undefined && properties !== null && !isRecord(properties)) {
+        return "track properties must be an object";
+      }
+      if (event_id !== undefined && event_id !== null && typeof event_id !== "string") {
+        return "track event_id must be a string";
+      }
+      const createdAt = toIsoDate(created_at ?? timestamp);
+      if (createdAt === null) return "track created_at is not a date";
+      return {
+        type,
+        claims,
+        create,
+        track: {
+          event,
+          properties: properties ?? {},
+          context,
+          event_id: event_id ?? undefined,
+          created_at: createdAt,
+        },
+      };
+    }
+    case "alias":
+    case "unalias": {
+      const anonymousId = body.anonymous_id;
+      if (typeof anonymousId !== "string" || anonymousId.trim() === "") {
+        return `${type} body needs an anonymous_id`;
+      }
+      return { type, claims, create, anonymousId };
+    }
+    default:
+      return `unknown type ${JSON.stringify(type)} (use traits, track, alias or unalias)`;
+  }
+}
+
+/** Accepts ISO strings, milliseconds and Unix seconds; `undefined` means "now". */
+function toIsoDate(raw: unknown): string | undefined | null {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === "number") {
+    const ms = raw < 1e12 ? raw * 1000 : raw;
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  }
+  if (typeof raw !== "string") return null;
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

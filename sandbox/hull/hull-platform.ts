@@ -1,0 +1,237 @@
+import { randomObjectId } from "./ids.js";
+import { isRecord } from "./errors.js";
+import { toConnectorObject, type ConnectorObject, type ConnectorState } from "./connector.js";
+import { createSigningKeys, signNotification, type SigningKeys } from "./notifier/signing-keys.js";
+import { NotificationSender } from "./notifier/notification-sender.js";
+import { takeUserUpdateMessage } from "./notifier/user-update-message.js";
+import { SegmentStore, toSegmentSnapshot, type Segment } from "./store/segment-store.js";
+import { toSearchQuery } from "./store/segment-query.js";
+import { UserStore } from "./store/user-store.js";
+import type { UserRecord } from "./store/user-record.js";
+import { toUserReport } from "./store/user-report.js";
+
+export interface FirehoseLogEntry {
+  received_at: string;
+  type: unknown;
+  body: unknown;
+  claims: Record<string, unknown> | null;
+  accepted: boolean;
+  error?: string;
+  note?: string;
+}
+
+export interface PlatformOptions {
+  manifest: Record<string, unknown>;
+  connector: ConnectorState;
+  notifyDelayMs: number;
+  retryLimit: number;
+  notifyTimeoutMs: number;
+}
+
+/**
+ * Everything one Hull organization holds for the sandbox: the installed connector, users,
+ * segments, the notifier and extracts. Routes are thin views over it.
+ */
+export class HullPlatform {
+  readonly manifest: Record<string, unknown>;
+  readonly connector: ConnectorState;
+  readonly segments = new SegmentStore();
+  readonly users: UserStore;
+  readonly keys: SigningKeys = createSigningKeys();
+  readonly sender: NotificationSender;
+  readonly firehoseLog: FirehoseLogEntry[] = [];
+  readonly extracts = new Map<string, string>();
+  readonly platformId: string;
+  readonly deploymentId: string;
+  baseUrl = "";
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: PlatformOptions) {
+    this.manifest = options.manifest;
+    this.connector = options.connector;
+    this.platformId = randomObjectId();
+    this.deploymentId = randomObjectId();
+    this.users = new UserStore(this.segments, (id) => this.userChanged(id));
+    this.sender = new NotificationSender({
+      target: () => (this.connector.connectorUrl ? this.subscriptionUrl() : undefined),
+      envelope: (channel, notificationId, messages) => ({
+        notification_id: notificationId,
+        configuration: {
+          id: this.connector.id,
+          organization: this.connector.organization,
+          secret: this.connector.secret,
+        },
+        channel,
+        connector: this.connectorObject(),
+        segments: this.segmentObjects(),
+        accounts_segments: [],
+        messages,
+      }),
+      headers: (notificationId) => ({
+        "x-hull-smart-notifier": "true",
+        "x-hull-smart-notifier-signature-version": "v1",
+        "x-hull-smart-notifier-signature": signNotification(
+          this.keys,
+          notificationId,
+          this.connector.organization,
+        ),
+        "x-hull-smart-notifier-signature-public-key-url": `${this.baseUrl}/api/v1/smart_notifier/public_key`,
+        "x-hull-request-id": `smart-notifier:${Math.floor(Date.now() / 1000)}:${notificationId}`,
+      }),
+      retryLimit: options.retryLimit,
+      timeoutMs: options.notifyTimeoutMs,
+    });
+  }
+
+  connectorObject(): ConnectorObject {
+    return toConnectorObject(this.connector, this.manifest);
+  }
+
+  /** Segments as `GET /api/v1/users_segments` and notifications show them. */
+  segmentObjects() {
+    const users = this.users.list();
+    return this.segments.list().map((segment) => ({
+      ...toSegmentSnapshot(segment),
+      stats: { users: users.filter((user) => user.segment_ids.includes(segment.id)).length },
+      query: toSearchQuery(segment.query),
+    }));
+  }
+
+  setConnectorUrl(url: string): void {
+    this.connector.connectorUrl = url.replace(/\/+$/, "");
+    this.sender.kick();
+  }
+
+  // --- notifications -------------------------------------------------------------------------
+
+  private subscriptionUrl(): string {
+    const subscription = this.subscription();
+    const path = typeof subscription?.url === "string" ? subscription.url : "/smart-notifier";
+    return `${this.connector.connectorUrl}${path}`;
+  }
+
+  private subscription(): Record<string, unknown> | undefined {
+    const subscriptions = this.manifest.subscriptions;
+    return Array.isArray(subscriptions) ? subscriptions.find(isRecord) : undefined;
+  }
+
+  /** `conditions.channels.only` in the manifest: channels Hull will not send are dropped here. */
+  channelSubscribed(channel: string): boolean {
+    const conditions = this.subscription()?.conditions;
+    const only =
+      isRecord(conditions) && isRecord(conditions.channels) ? conditions.channels.only : undefined;
+    return Array.isArray(only) ? only.includes(channel) : true;
+  }
+
+  /**
+   * `conditions.segments["user:update"]`, e.g. `["private_settings.synchronized_segments"]`,
+   * resolved against the settings: the segment ids a user must be in; undefined = everybody.
+   */
+  private userUpdateSegmentFilter(): Set<string> | undefined {
+    const conditions = this.subscription()?.conditions;
+    const paths =
+      isRecord(conditions) && isRecord(conditions.segments)
+        ? conditions.segments["user:update"]
+        : undefined;
+    if (!Array.isArray(paths)) return undefined;
+    const connector = this.connectorObject() as unknown as Record<string, unknown>;
+    const ids = new Set<string>();
+    for (const path of paths) {
+      const [scope, name] = String(path).split(".");
+      const settings = connector[scope!];
+      const value = isRecord(settings) ? settings[name!] : undefined;
+      if (Array.isArray(value)) for (const id of value) ids.add(String(id));
+    }
+    return ids;
+  }
+
+  private userChanged(id: string): void {
+    this.dirty.add(id);
+    this.flushTimer ??= setTimeout(() => this.flushUserUpdates(), this.options.notifyDelayMs);
+  }
+
+  /** Sends the gathered automatic `user:update`s to users the subscription's condition selects. */
+  flushUserUpdates(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const filter = this.userUpdateSegmentFilter();
+    const selected: UserRecord[] = [];
+    for (const id of this.dirty) {
+      const user = this.users.get(id);
+      if (!user || selected.includes(user)) continue;
+      // A user who just left a synchronized segment is still told, so that the connector can react.
+      const relevant = [...user.segment_ids, ...user.pending.left.keys()];
+      if (!filter || relevant.some((segmentId) => filter.has(segmentId))) selected.push(user);
+      else takeUserUpdateMessage(user, [], this.connector.id);
+    }
+    this.dirty.clear();
+    this.sendUserUpdates(selected);
+  }
+
+  /** Sends `user:update` for these users now (a manual send skips the segment condition). */
+  sendUserUpdates(users: UserRecord[]): void {
+    if (!this.channelSubscribed("user:update")) return;
+    const segments = this.segments.list();
+    this.sender.enqueue(
+      "user:update",
+      users.map((user) => ({
+        message: takeUserUpdateMessage(user, segments, this.connector.id),
+        userId: user.id,
+      })),
+    );
+  }
+
+  sendShipUpdate(): void {
+    if (this.channelSubscribed("ship:update")) {
+      this.sender.enqueue("ship:update", [{ message: this.connectorObject() }]);
+    }
+  }
+
+  sendSegmentChange(
+    channel: "users_segment:update" | "users_segment:delete",
+    segment: Segment,
+  ): void {
+    if (this.channelSubscribed(channel)) {
+      this.sender.enqueue(channel, [
+        { message: { ...toSegmentSnapshot(segment), message_id: randomObjectId() } },
+      ]);
+    }
+  }
+
+  // --- extracts ------------------------------------------------------------------------------
+
+  /** Writes a JSON-lines file of user reports and returns its URL (hull-platform.md §2.6). */
+  createExtract(users: UserRecord[], fields: string[] = []): string {
+    const id = randomObjectId();
+    const keep = new Set(["id", "email", "external_id", "anonymous_ids", "segment_ids", ...fields]);
+    const lines = users.map((user) => {
+      const report = { ...toUserReport(user), account: {} };
+      const picked =
+        fields.length === 0
+          ? report
+          : Object.fromEntries(Object.entries(report).filter(([key]) => keep.has(key)));
+      return JSON.stringify(picked);
+    });
+    this.extracts.set(id, lines.join("\n"));
+    return `${this.baseUrl}/_sandbox/extracts/${id}.json`;
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------
+
+  reset(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.dirty.clear();
+    this.users.clear();
+    this.segments.clear();
+    this.sender.clear();
+    this.firehoseLog.length = 0;
+    this.extracts.clear();
+  }
+
+  close(): void {
+    clearTimeout(this.flushTimer);
+    this.sender.close();
+  }
+}

@@ -1,0 +1,112 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { HullApiError, isRecord } from "../errors.js";
+import { readObjectBody } from "../http-errors.js";
+import type { HullPlatform } from "../hull-platform.js";
+import { deliverExtract } from "../extract-delivery.js";
+import { fromSearchQuery } from "../store/segment-query.js";
+import { segmentMatches } from "../store/segment-matches.js";
+import { buildAttributeTree } from "./attribute-tree.js";
+import { authenticateConnector } from "./authenticate.js";
+
+const STATUSES = ["ok", "warning", "error", "setupRequired"];
+
+/** The organization API a connector calls with its credentials (hull-platform.md §2.2, §2.6). */
+export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): Router {
+  const router = new Router({ prefix: "/api/v1" });
+  const auth = (ctx: Context, id?: string) => authenticateConnector(ctx, platform.connector, id);
+
+  router.post("/smart_notifier/public_key", (ctx) => {
+    ctx.type = "text/plain";
+    ctx.body = platform.keys.publicKeyPem;
+  });
+
+  router.get("/users_segments", (ctx) => {
+    auth(ctx);
+    ctx.body = platform.segmentObjects();
+  });
+
+  router.get("/accounts_segments", (ctx) => {
+    auth(ctx);
+    ctx.body = [];
+  });
+
+  router.get("/search/user_reports/bootstrap", (ctx) => {
+    auth(ctx);
+    ctx.body = { tree: buildAttributeTree(platform.users.list()) };
+  });
+
+  router.post("/extract/user_reports", async (ctx) => {
+    auth(ctx);
+    const body = await readObjectBody(ctx);
+    const format = body.format ?? "json";
+    if (format !== "json")
+      throw new HullApiError(400, `format ${JSON.stringify(format)} is not supported: use "json"`);
+    if (typeof body.url !== "string" || !/^https?:\/\//.test(body.url)) {
+      throw new HullApiError(400, "url must be the absolute http(s) URL to notify");
+    }
+    const fields = body.fields ?? [];
+    if (!Array.isArray(fields) || fields.some((field) => typeof field !== "string")) {
+      throw new HullApiError(400, "fields must be an array of attribute names");
+    }
+    const conditions = fromSearchQuery(body.query);
+    if (typeof conditions === "string") throw new HullApiError(400, conditions);
+    const users = platform.users.list().filter((user) => segmentMatches(user, conditions));
+    const fileUrl = platform.createExtract(users, fields as string[]);
+    const ids = users.map((user) => user.id);
+    void deliverExtract(body.url, fileUrl, ids, platform.sender.log, extractTimeoutMs);
+    ctx.status = 202;
+    ctx.body = { status: "queued", users: users.length };
+  });
+
+  const readConnector = (ctx: Context) => {
+    auth(ctx, ctx.params.id);
+    ctx.body = platform.connectorObject();
+  };
+  const updateConnector = async (ctx: Context) => {
+    auth(ctx, ctx.params.id);
+    const body = await readObjectBody(ctx);
+    for (const key of ["private_settings", "settings"] as const) {
+      if (body[key] !== undefined && !isRecord(body[key]))
+        throw new HullApiError(400, `${key} must be an object`);
+    }
+    const changed = updateSettings(platform, body);
+    ctx.body = platform.connectorObject();
+    if (changed) platform.sendShipUpdate();
+  };
+  router.get("/app", readConnector);
+  router.put("/app", updateConnector);
+  router.get("/:id", readConnector);
+  router.put("/:id", updateConnector);
+
+  router.put("/:id/status", async (ctx) => {
+    auth(ctx, ctx.params.id);
+    const body = await readObjectBody(ctx);
+    if (!STATUSES.includes(body.status as string)) {
+      throw new HullApiError(400, `status must be one of ${STATUSES.join(", ")}`);
+    }
+    const messages = body.messages ?? [];
+    if (!Array.isArray(messages) || messages.some((message) => typeof message !== "string")) {
+      throw new HullApiError(400, "messages must be an array of strings");
+    }
+    platform.connector.status = {
+      status: body.status as string,
+      messages: messages as string[],
+      updated_at: new Date().toISOString(),
+    };
+    ctx.body = platform.connector.status;
+  });
+
+  return router;
+}
+
+/** Replaces the given settings objects, as Hull's `PUT /<id>` does; true when something was given. */
+export function updateSettings(platform: HullPlatform, body: Record<string, unknown>): boolean {
+  const { private_settings: privateSettings, settings } = body;
+  if (isRecord(privateSettings))
+    platform.connector.privateSettings = structuredClone(privateSettings);
+  if (isRecord(settings)) platform.connector.settings = structuredClone(settings);
+  const changed = isRecord(privateSettings) || isRecord(settings);
+  if (changed) platform.connector.updatedAt = new Date().toISOString();
+  return changed;
+}
