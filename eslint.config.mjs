@@ -3,7 +3,10 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 const importBan = (patterns, message) => ({
-  "no-restricted-imports": ["error", { patterns: patterns.map((group) => ({ group, message })) }],
+  "no-restricted-imports": [
+    "error",
+    { patterns: [{ group: patterns, message, allowTypeImports: true }] },
+  ],
 });
 
 export default tseslint.config(

@@ -1,0 +1,38 @@
+/** What each connector did recently, for the dashboard: counters and the last errors. */
+export interface ActivitySnapshot {
+  counters: Record<string, number>;
+  recent_errors: { at: string; message: string }[];
+}
+
+export interface ActivityLog {
+  count(connectorId: string, name: string, by?: number): void;
+  error(connectorId: string, message: string): void;
+  snapshot(connectorId: string): ActivitySnapshot;
+}
+
+export function createActivityLog(keepErrors = 20, now = () => new Date()): ActivityLog {
+  const byConnector = new Map<string, ActivitySnapshot>();
+  const entry = (connectorId: string) => {
+    let found = byConnector.get(connectorId);
+    if (!found) {
+      found = { counters: {}, recent_errors: [] };
+      byConnector.set(connectorId, found);
+    }
+    return found;
+  };
+  return {
+    count(connectorId, name, by = 1) {
+      const { counters } = entry(connectorId);
+      counters[name] = (counters[name] ?? 0) + by;
+    },
+    error(connectorId, message) {
+      const { recent_errors } = entry(connectorId);
+      recent_errors.unshift({ at: now().toISOString(), message });
+      recent_errors.length = Math.min(recent_errors.length, keepErrors);
+    },
+    snapshot(connectorId) {
+      const found = entry(connectorId);
+      return { counters: { ...found.counters }, recent_errors: [...found.recent_errors] };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import Koa from "koa";
+import type { AppDeps } from "./http/deps";
+import { adminRoutes } from "./http/admin";
+import { assetRoutes } from "./http/assets";
+import { handleErrors } from "./http/errors-middleware";
+import { healthRoutes } from "./http/health";
+import { oauthRoutes } from "./http/oauth";
+import { statusRoutes } from "./http/status";
+
+export type { AppDeps };
+
+/** The composition root of the HTTP surfaces: thin routes over flows built from `deps`. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  app.use(handleErrors(deps.logger));
+  app.use(async (ctx, next) => {
+    ctx.set("x-content-type-options", "nosniff");
+    await next();
+  });
+  for (const router of [
+    healthRoutes(),
+    assetRoutes(deps),
+    oauthRoutes(deps),
+    adminRoutes(deps),
+    statusRoutes(deps),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use((ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: `Nothing at ${ctx.method} ${ctx.path}` };
+  });
+  return app;
+}

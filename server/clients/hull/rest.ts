@@ -1,0 +1,82 @@
+import {
+  BadRequestError,
+  ConfigurationError,
+  RetryableError,
+  UnauthorizedError,
+} from "../../errors";
+import { fetchJson, NetworkError } from "../fetch-json";
+import { organizationBaseUrl } from "./hosts";
+import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } from "./types";
+
+export interface HullRestClient {
+  getConnector(): Promise<HullConnector>;
+  /** Shallow-merges into the connector's private_settings (and settings), as Hull's own client does. */
+  updateSettings(update: {
+    private_settings?: Record<string, unknown>;
+    settings?: Record<string, unknown>;
+  }): Promise<HullConnector>;
+  putStatus(status: { status: string; messages: string[] }): Promise<void>;
+  getSegments(): Promise<HullSegment[]>;
+  getAttributeTree(): Promise<HullAttributeNode[]>;
+  requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
+}
+
+export function createHullRestClient(
+  credentials: HullCredentials,
+  timeoutMs = 10_000,
+): HullRestClient {
+  const base = organizationBaseUrl(credentials.organization);
+  const headers = {
+    "Hull-App-Id": credentials.id,
+    "Hull-Access-Token": credentials.secret,
+    "Hull-Organization": credentials.organization,
+    "User-Agent": "hull-intercom-connector",
+  };
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response;
+    try {
+      response = await fetchJson<T>(`${base}/${path}`, { method, headers, body, timeoutMs });
+    } catch (error) {
+      if (error instanceof NetworkError)
+        throw new RetryableError(`Hull is unreachable: ${error.message}`);
+      throw error;
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) return response.body;
+    if (status === 401 || status === 403)
+      throw new UnauthorizedError("Hull refused the connector credentials");
+    if (status === 404)
+      throw new UnauthorizedError("Hull does not know this connector (wrong id or organization)");
+    if (status === 402) throw new ConfigurationError("The Hull organization is disabled");
+    if (status >= 500 || status === 429)
+      throw new RetryableError(`Hull answered ${status} to ${method} ${path}`);
+    throw new BadRequestError(`Hull answered ${status} to ${method} ${path}`, 502);
+  }
+
+  return {
+    getConnector: () => call<HullConnector>("GET", credentials.id),
+    async updateSettings(update) {
+      const current = await call<HullConnector>("GET", credentials.id);
+      const body: Record<string, unknown> = {};
+      if (update.private_settings)
+        body.private_settings = { ...current.private_settings, ...update.private_settings };
+      if (update.settings) body.settings = { ...current.settings, ...update.settings };
+      return call<HullConnector>("PUT", credentials.id, body);
+    },
+    async putStatus(status) {
+      await call("PUT", `${credentials.id}/status`, status);
+    },
+    getSegments: () => call<HullSegment[]>("GET", `users_segments?shipId=${credentials.id}`),
+    async getAttributeTree() {
+      const response = await call<{ tree?: HullAttributeNode[] }>(
+        "GET",
+        "search/user_reports/bootstrap",
+      );
+      return response.tree ?? [];
+    },
+    async requestExtract({ url, query = {}, fields = [] }) {
+      await call("POST", "extract/user_reports", { url, query, format: "json", fields });
+    },
+  };
+}

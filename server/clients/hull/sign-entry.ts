@@ -1,0 +1,36 @@
+import jwt from "jsonwebtoken";
+import type { FirehoseEntry, HullCredentials, UserClaims } from "./types";
+
+const CLAIM_KEYS = ["id", "email", "external_id", "anonymous_id"] as const;
+
+/** Keeps the claims Hull resolves users by, dropping empty ones. */
+export function cleanClaims(claims: UserClaims): UserClaims {
+  const clean: UserClaims = {};
+  for (const key of CLAIM_KEYS) {
+    const value = claims[key];
+    if (typeof value === "string" && value.length > 0) clean[key] = value;
+  }
+  return clean;
+}
+
+/** The per-entry token Hull's firehose reads the subject from: HS256 with the connector secret. */
+export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, now = new Date()) {
+  const token = jwt.sign(
+    {
+      iss: credentials.id,
+      iat: Math.floor(now.getTime() / 1000),
+      "io.hull.asUser": cleanClaims(entry.claims),
+      "io.hull.subjectType": "user",
+    },
+    credentials.secret,
+    { algorithm: "HS256", noTimestamp: true },
+  );
+  const body =
+    entry.type === "track" ? { ip: null, url: null, referer: null, ...entry.body } : entry.body;
+  return {
+    type: entry.type,
+    body,
+    headers: { "Hull-Access-Token": token },
+    timestamp: now.toISOString(),
+  };
+}

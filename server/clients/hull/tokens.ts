@@ -1,0 +1,69 @@
+import jwt from "jsonwebtoken";
+import { decrypt, deriveKey, encrypt } from "../../crypto";
+import { UnauthorizedError } from "../../errors";
+import type { HullCredentials } from "./types";
+
+/** What a connector-minted token is for; a token minted for one purpose is refused for another. */
+export type TokenPurpose = "dashboard" | "oauth-state";
+
+const LIFETIME: Record<TokenPurpose, string> = { dashboard: "12h", "oauth-state": "10m" };
+
+export interface TokenIssuer {
+  mint(credentials: HullCredentials, purpose: TokenPurpose): string;
+  /** The credentials inside a token, or UnauthorizedError saying why it is refused. */
+  read(token: string | undefined, purpose: TokenPurpose): HullCredentials;
+}
+
+/**
+ * Tokens signed with SECRET that stand for a connector's credentials. The connector secret inside
+ * is encrypted, because these tokens travel through browsers (dashboard links, OAuth state).
+ */
+export function createTokenIssuer(secret: string): TokenIssuer {
+  const sealKey = deriveKey(secret, "token-seal");
+  const signKey = deriveKey(secret, "token-sign");
+  return {
+    mint(credentials, purpose) {
+      const payload = {
+        org: credentials.organization,
+        sub: credentials.id,
+        sealed: encrypt(sealKey, credentials.secret),
+      };
+      return jwt.sign(payload, signKey, {
+        algorithm: "HS256",
+        audience: purpose,
+        expiresIn: LIFETIME[purpose],
+      } as jwt.SignOptions);
+    },
+    read(token, purpose) {
+      if (!token) throw new UnauthorizedError("Missing token");
+      let payload: jwt.JwtPayload;
+      try {
+        payload = jwt.verify(token, signKey, {
+          algorithms: ["HS256"],
+          audience: purpose,
+        }) as jwt.JwtPayload;
+      } catch (error) {
+        const expired = error instanceof jwt.TokenExpiredError;
+        throw new UnauthorizedError(
+          expired ? "This link has expired: open the connector again from Hull" : "Invalid token",
+        );
+      }
+      if (
+        typeof payload.org !== "string" ||
+        typeof payload.sub !== "string" ||
+        typeof payload.sealed !== "string"
+      ) {
+        throw new UnauthorizedError("Invalid token");
+      }
+      try {
+        return {
+          organization: payload.org,
+          id: payload.sub,
+          secret: decrypt(sealKey, payload.sealed),
+        };
+      } catch {
+        throw new UnauthorizedError("Invalid token");
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** What identifies one installed connector to Hull. */
+export interface HullCredentials {
+  id: string;
+  organization: string;
+  secret: string;
+}
+
+export interface HullConnector {
+  id: string;
+  name?: string;
+  settings: Record<string, unknown>;
+  private_settings: Record<string, unknown>;
+  status?: { status?: string; messages?: string[] };
+  [key: string]: unknown;
+}
+
+export interface HullSegment {
+  id: string;
+  name: string;
+  type?: string;
+  created_at?: string;
+  updated_at?: string;
+  stats?: { users?: number };
+}
+
+export interface HullAttributeNode {
+  key: string;
+  text?: string;
+  type?: string;
+  children?: HullAttributeNode[];
+}
+
+/** Claims that resolve a Hull user: external_id > email > anonymous_id. */
+export interface UserClaims {
+  id?: string;
+  email?: string;
+  external_id?: string;
+  anonymous_id?: string;
+}
+
+export type AttributeOperation = "set" | "setIfNull" | "inc" | "dec";
+export type AttributeValue = unknown | { operation: AttributeOperation; value: unknown };
+
+/** One write to Hull's firehose, before it is signed. */
+export type FirehoseEntry =
+  | { type: "traits"; claims: UserClaims; body: Record<string, AttributeValue> }
+  | { type: "track"; claims: UserClaims; body: TrackBody }
+  | { type: "alias"; claims: UserClaims; body: { anonymous_id: string } };
+
+export interface TrackBody {
+  event: string;
+  properties: Record<string, unknown>;
+  event_id: string;
+  created_at: string;
+  source: string;
+  type?: string;
+  [key: string]: unknown;
+}

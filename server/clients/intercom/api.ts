@@ -1,0 +1,67 @@
+import type { IntercomHttp } from "./http-client";
+import type {
+  ContactList,
+  ContactWrite,
+  DataAttribute,
+  DataEvent,
+  IntercomAdmin,
+  IntercomContact,
+  IntercomTag,
+  SearchQuery,
+} from "./types";
+
+/** Intercom's maximum page size for contacts. */
+export const PAGE_SIZE = 150;
+
+/** Typed calls for the endpoints the connector uses, nothing more. */
+export function createIntercomApi(http: IntercomHttp) {
+  const contactPath = (id: string) => `/contacts/${encodeURIComponent(id)}`;
+  return {
+    me: () => http<IntercomAdmin>("GET", "/me"),
+    listContacts: (startingAfter?: string, perPage = PAGE_SIZE) =>
+      http<ContactList>("GET", "/contacts", {
+        query: { per_page: perPage, starting_after: startingAfter },
+      }),
+    searchContacts: (query: SearchQuery, startingAfter?: string, perPage = PAGE_SIZE) =>
+      http<ContactList>("POST", "/contacts/search", {
+        body: {
+          query,
+          pagination: {
+            per_page: perPage,
+            ...(startingAfter ? { starting_after: startingAfter } : {}),
+          },
+        },
+      }),
+    getContact: (id: string) => http<IntercomContact>("GET", contactPath(id)),
+    findContactByExternalId: (externalId: string) =>
+      http<IntercomContact>(
+        "GET",
+        `/contacts/find_by_external_id/${encodeURIComponent(externalId)}`,
+      ),
+    createContact: (contact: ContactWrite) =>
+      http<IntercomContact>("POST", "/contacts", { body: contact }),
+    updateContact: (id: string, contact: ContactWrite) =>
+      http<IntercomContact>("PUT", contactPath(id), { body: contact }),
+    mergeContacts: (leadId: string, userId: string) =>
+      http<IntercomContact>("POST", "/contacts/merge", { body: { from: leadId, into: userId } }),
+    createEvent: (event: DataEvent) => http<unknown>("POST", "/events", { body: event }),
+    listTags: async () => (await http<{ data: IntercomTag[] }>("GET", "/tags")).data,
+    createTag: (name: string) => http<IntercomTag>("POST", "/tags", { body: { name } }),
+    renameTag: (id: string, name: string) =>
+      http<IntercomTag>("POST", "/tags", { body: { id, name } }),
+    tagContact: (contactId: string, tagId: string) =>
+      http<IntercomTag>("POST", `${contactPath(contactId)}/tags`, { body: { id: tagId } }),
+    untagContact: (contactId: string, tagId: string) =>
+      http<IntercomTag>("DELETE", `${contactPath(contactId)}/tags/${encodeURIComponent(tagId)}`),
+    listDataAttributes: async () =>
+      (
+        await http<{ data: DataAttribute[] }>("GET", "/data_attributes", {
+          query: { model: "contact" },
+        })
+      ).data,
+    createDataAttribute: (attribute: { name: string; data_type: string; description?: string }) =>
+      http<DataAttribute>("POST", "/data_attributes", { body: { ...attribute, model: "contact" } }),
+  };
+}
+
+export type IntercomApi = ReturnType<typeof createIntercomApi>;

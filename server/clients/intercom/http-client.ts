@@ -1,0 +1,110 @@
+import { RetryableError } from "../../errors";
+import { fetchJson, NetworkError } from "../fetch-json";
+import { describeError, IntercomApiError, TokenRevokedError } from "./errors";
+import type { Pacer } from "./pacer";
+
+export const INTERCOM_VERSION = "2.14";
+
+export interface IntercomHttpOptions {
+  baseUrl: string;
+  token: string;
+  pacer: Pacer;
+  /** Attempts after the first for 429, 5xx and network failures. */
+  maxRetries?: number;
+  timeoutMs?: number;
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about every retry, for logs and counters. */
+  onRetry?: (event: {
+    method: string;
+    path: string;
+    status?: number;
+    waitMs: number;
+    attempt: number;
+  }) => void;
+}
+
+export interface IntercomRequest {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export type IntercomHttp = <T>(
+  method: string,
+  path: string,
+  request?: IntercomRequest,
+) => Promise<T>;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One place that paces, authenticates, retries and classifies every request to Intercom. */
+export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
+  const {
+    baseUrl,
+    token,
+    pacer,
+    maxRetries = 5,
+    timeoutMs = 20_000,
+    backoffMs = 500,
+    sleep = defaultSleep,
+    onRetry,
+  } = options;
+  const headers = {
+    authorization: `Bearer ${token}`,
+    "intercom-version": INTERCOM_VERSION,
+    accept: "application/json",
+  };
+
+  async function waitForBudget(): Promise<void> {
+    for (let wait = pacer.delay(); wait > 0; wait = pacer.delay()) await sleep(wait);
+    pacer.started();
+  }
+
+  return async function request<T>(
+    method: string,
+    path: string,
+    { query, body }: IntercomRequest = {},
+  ): Promise<T> {
+    const url = new URL(baseUrl + path);
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    for (let attempt = 0; ; attempt++) {
+      await waitForBudget();
+      let response;
+      try {
+        response = await fetchJson<T>(url.toString(), { method, headers, body, timeoutMs });
+      } catch (error) {
+        pacer.finished(new Headers());
+        if (!(error instanceof NetworkError)) throw error;
+        if (attempt >= maxRetries)
+          throw new RetryableError(`Intercom is unreachable: ${error.message}`, 10_000);
+        const waitMs = backoffMs * 2 ** attempt;
+        onRetry?.({ method, path, waitMs, attempt });
+        await sleep(waitMs);
+        continue;
+      }
+      pacer.finished(response.headers);
+      const { status } = response;
+      if (status < 300) return response.body;
+      if (status === 401) throw new TokenRevokedError();
+      if (status === 429) {
+        const waitMs = pacer.exhausted(response.headers);
+        if (attempt >= maxRetries)
+          throw new RetryableError("Intercom's rate limit is exhausted", waitMs);
+        onRetry?.({ method, path, status, waitMs, attempt });
+        await sleep(waitMs);
+        continue;
+      }
+      if (status >= 500 || status === 408) {
+        if (attempt >= maxRetries)
+          throw new RetryableError(`Intercom answered ${status} to ${method} ${path}`, 10_000);
+        const waitMs = backoffMs * 2 ** attempt;
+        onRetry?.({ method, path, status, waitMs, attempt });
+        await sleep(waitMs);
+        continue;
+      }
+      const { code, message } = describeError(response.body);
+      throw new IntercomApiError(status, code, message, method, path);
+    }
+  };
+}

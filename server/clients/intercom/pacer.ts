@@ -1,0 +1,93 @@
+/**
+ * Paces requests to one Intercom workspace from the X-RateLimit-* headers, so that the budget of
+ * each 10-second window is used almost fully and a 429 is rare (DESIGN.md §6). Processes sharing a
+ * workspace read the same headers, so they share the budget without talking to each other.
+ */
+export interface RateWindow {
+  limit: number;
+  remaining: number;
+  /** Epoch milliseconds when the window resets. */
+  resetAt: number;
+}
+
+export interface PacerOptions {
+  now?: () => number;
+  /** Requests allowed in flight before the first headers tell us the budget. */
+  probeConcurrency?: number;
+  /** Upper bound on requests in flight, whatever the budget. */
+  maxConcurrency?: number;
+  /** Random extra wait after a reset, so many waiters do not all fire on the same millisecond. */
+  jitterMs?: number;
+  random?: () => number;
+}
+
+export class Pacer {
+  private window?: RateWindow;
+  private inFlight = 0;
+  private readonly now: () => number;
+  private readonly probeConcurrency: number;
+  private readonly maxConcurrency: number;
+  private readonly jitterMs: number;
+  private readonly random: () => number;
+
+  constructor(options: PacerOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.probeConcurrency = options.probeConcurrency ?? 2;
+    this.maxConcurrency = options.maxConcurrency ?? 16;
+    this.jitterMs = options.jitterMs ?? 200;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Milliseconds to wait before the next request may start; 0 means start now. */
+  delay(): number {
+    if (this.inFlight >= this.maxConcurrency) return 5;
+    const window = this.window;
+    if (!window) return this.inFlight < this.probeConcurrency ? 0 : 5;
+    const now = this.now();
+    if (now >= window.resetAt) return this.inFlight < this.probeConcurrency ? 0 : 5;
+    if (window.remaining - this.inFlight > 0) return 0;
+    return window.resetAt - now + Math.floor(this.random() * this.jitterMs);
+  }
+
+  started(): void {
+    this.inFlight += 1;
+  }
+
+  /** Records a response's rate headers (absent on 401) and frees its slot. */
+  finished(headers: { get(name: string): string | null }): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    const limit = Number(headers.get("x-ratelimit-limit"));
+    const remaining = Number(headers.get("x-ratelimit-remaining"));
+    const reset = Number(headers.get("x-ratelimit-reset"));
+    if (
+      !headers.get("x-ratelimit-remaining") ||
+      !Number.isFinite(remaining) ||
+      !Number.isFinite(reset)
+    )
+      return;
+    const resetAt = reset * 1000;
+    const current = this.window;
+    if (!current || resetAt > current.resetAt) {
+      this.window = { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
+    } else if (resetAt === current.resetAt) {
+      // Answers of one window arrive out of order: the smallest remaining is the freshest.
+      current.remaining = Math.min(current.remaining, remaining);
+    }
+  }
+
+  /** After a 429: nothing is left until the reset the answer names (or 10 s, a window). */
+  exhausted(headers: { get(name: string): string | null }): number {
+    const reset = Number(headers.get("x-ratelimit-reset"));
+    const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : this.now() + 10_000;
+    this.window = {
+      limit: this.window?.limit ?? 0,
+      remaining: 0,
+      resetAt: Math.max(resetAt, this.now()),
+    };
+    return this.window.resetAt - this.now() + Math.floor(this.random() * this.jitterMs);
+  }
+
+  snapshot(): RateWindow | undefined {
+    return this.window ? { ...this.window } : undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/** Every environment variable the connector reads, with its meaning. Nothing else reads process.env. */
+const environment = z.object({
+  /** Port the connector listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on; loopback unless told otherwise. */
+  HOST: z.string().default("127.0.0.1"),
+  /** The URL Hull and Intercom use to reach this connector (OAuth callback, ship.js, webhooks). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Signs dashboard tokens and OAuth state, and derives the key that encrypts stored secrets. */
+  SECRET: z.string().min(16, "SECRET must be at least 16 characters").optional(),
+  /** The Intercom app's OAuth client id and secret (Developer Hub → Basic info). */
+  INTERCOM_CLIENT_ID: z.string().min(1).optional(),
+  INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Intercom's REST API; the region of each workspace (from /me) picks the host unless this is set. */
+  INTERCOM_API_URL: z.string().url().optional(),
+  /** Intercom's OAuth consent page. */
+  INTERCOM_OAUTH_URL: z.string().url().default("https://app.intercom.com/oauth"),
+  /** Hull's firehose; Hull's own client lets a connector point it elsewhere. */
+  HULL_FIREHOSE_URL: z.string().url().default("https://firehose.hullapp.io"),
+  /** Comma-separated host patterns that may be Hull organizations or smart-notifier key hosts. */
+  HULL_ALLOWED_HOSTS: z.string().default("*.hullapp.io"),
+  /** Where the embedded default keeps its workspace registry and journals. */
+  DATA_DIR: z.string().default(".data"),
+  /** Set it to move the job queue, de-duplication and caches to Redis (scale-out). */
+  REDIS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  secret: string;
+  intercom: { clientId: string; clientSecret: string; apiUrl?: string; oauthUrl: string };
+  hull: { firehoseUrl: string; allowedHosts: string[] };
+  dataDir: string;
+  redisUrl?: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment. Missing production credentials are an error naming the
+ * variable; the sandbox launcher passes its own values in `env`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  const values = parsed.data;
+  const missing = (["SECRET", "INTERCOM_CLIENT_ID", "INTERCOM_CLIENT_SECRET"] as const).filter(
+    (name) => !values[name],
+  );
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing ${missing.join(", ")}. Set them for a production connector, or run "npm start" to use the sandbox.`,
+    );
+  }
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, ""),
+    secret: values.SECRET!,
+    intercom: {
+      clientId: values.INTERCOM_CLIENT_ID!,
+      clientSecret: values.INTERCOM_CLIENT_SECRET!,
+      apiUrl: values.INTERCOM_API_URL?.replace(/\/$/, ""),
+      oauthUrl: values.INTERCOM_OAUTH_URL,
+    },
+    hull: {
+      firehoseUrl: values.HULL_FIREHOSE_URL,
+      allowedHosts: values.HULL_ALLOWED_HOSTS.split(",")
+        .map((host) => host.trim())
+        .filter(Boolean),
+    },
+    dataDir: values.DATA_DIR,
+    redisUrl: values.REDIS_URL,
+    logLevel: values.LOG_LEVEL,
+  };
+}
+
+/** True when the environment names a real Intercom app: then no sandbox is started. */
+export function hasProductionCredentials(
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  return Boolean(env.INTERCOM_CLIENT_ID && env.INTERCOM_CLIENT_SECRET && env.SECRET);
+}

@@ -1,0 +1,158 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { loadAttributeCatalogue } from "../incoming/load-attribute-catalogue";
+import { disconnectWorkspace } from "../connection/disconnect-workspace";
+import { BadRequestError } from "../errors";
+import { readSettings, settingsUpdateSchema } from "../settings";
+import { readJsonBody } from "./body";
+import type { AppDeps } from "./deps";
+import { hullState, requireHull } from "./hull-auth";
+import { escapeHtml } from "./pages";
+
+const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
+
+function editableSettings(connector: {
+  private_settings: Record<string, unknown>;
+  settings: Record<string, unknown>;
+}) {
+  const settings = readSettings(connector);
+  return {
+    private_settings: {
+      synchronized_segments: settings.synchronizedSegments,
+      sync_fields_to_intercom: settings.outgoingAttributes,
+      sync_fields_to_hull: settings.incomingAttributes,
+      send_events: settings.sendEvents,
+      create_missing_attributes: settings.createMissingAttributes,
+      ignore_deleted_users: settings.ignoreDeletedUsers,
+    },
+    settings: {
+      show_messenger: connector.settings.show_messenger !== false,
+      alignment: connector.settings.alignment === "left" ? "left" : "right",
+    },
+  };
+}
+
+/** The dashboard Hull shows in the connector's page, and the JSON API behind it. */
+export function adminRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  const auth = requireHull(deps.hullAuth, deps.tokens);
+  const fresh = (ctx: Context) => deps.hullClient(hullState(ctx).credentials);
+  const intercomFor = (settings: ReturnType<typeof readSettings>) =>
+    settings.accessToken && settings.workspace
+      ? deps.intercom.forWorkspace({
+          appId: settings.workspace.app_id,
+          region: settings.workspace.region,
+          token: settings.accessToken,
+        })
+      : undefined;
+
+  router.get("/admin", auth, (ctx) => {
+    const token = deps.tokens.mint(hullState(ctx).credentials, "dashboard");
+    ctx.type = "html";
+    ctx.set("cache-control", "no-store");
+    ctx.set(
+      "content-security-policy",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *",
+    );
+    ctx.set("referrer-policy", "no-referrer");
+    ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Intercom connector</title></head>
+<body><div id="app" data-token="${escapeHtml(token)}" data-api-base=""></div><script src="/dashboard.js"></script></body></html>`;
+  });
+
+  router.get("/admin/api/overview", auth, async (ctx) => {
+    const { credentials } = hullState(ctx);
+    const connector = await fresh(ctx).getConnector();
+    const settings = readSettings(connector);
+    ctx.set("cache-control", "no-store");
+    ctx.body = {
+      connector: { id: connector.id, name: connector.name ?? "Intercom" },
+      connection: {
+        connected: Boolean(settings.accessToken && settings.workspace),
+        workspace: settings.workspace,
+      },
+      status: {
+        status: connector.status?.status ?? "setupRequired",
+        messages: connector.status?.messages ?? [],
+      },
+      activity: deps.activity.snapshot(credentials.id),
+      jobs: [],
+    };
+  });
+
+  router.get("/admin/api/settings", auth, async (ctx) => {
+    const hull = fresh(ctx);
+    const [connector, segments, tree] = await Promise.all([
+      hull.getConnector(),
+      hull.getSegments(),
+      hull.getAttributeTree(),
+    ]);
+    const editable = editableSettings(connector);
+    const flatten = (nodes: typeof tree): { value: string; label: string }[] =>
+      nodes.flatMap((node) =>
+        node.children?.length
+          ? flatten(node.children)
+          : [
+              {
+                value: node.key.replace(/^traits_/, ""),
+                label: node.text ?? node.key.replace(/^traits_/, ""),
+              },
+            ],
+      );
+    ctx.set("cache-control", "no-store");
+    ctx.body = {
+      ...editable,
+      options: {
+        segments: segments.map(({ id, name }) => ({ id, name })),
+        events: [...new Set([...DEFAULT_EVENTS, ...editable.private_settings.send_events])],
+        hull_attributes: flatten(tree),
+      },
+    };
+  });
+
+  router.get("/admin/api/attributes", auth, async (ctx) => {
+    const settings = readSettings(await fresh(ctx).getConnector());
+    ctx.set("cache-control", "no-store");
+    ctx.body = await loadAttributeCatalogue(intercomFor(settings), settings);
+  });
+
+  router.put("/admin/api/settings", auth, async (ctx) => {
+    const parsed = settingsUpdateSchema.safeParse(await readJsonBody(ctx, "256kb"));
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+      }));
+      throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, details);
+    }
+    const saved = await fresh(ctx).updateSettings(parsed.data);
+    deps.logger.info(
+      {
+        connector: hullState(ctx).credentials.id,
+        changed: Object.keys({ ...parsed.data.private_settings, ...parsed.data.settings }),
+      },
+      "settings saved",
+    );
+    ctx.body = editableSettings(saved);
+  });
+
+  router.post("/admin/api/disconnect", auth, async (ctx) => {
+    await disconnectWorkspace(deps, hullState(ctx).credentials, { revoke: true });
+    ctx.body = { ok: true };
+  });
+
+  // Hull's own settings UI calls this for the attribute selects (manifest loadOptions).
+  router.get("/schema/user_fields", auth, async (ctx) => {
+    const settings = readSettings(await fresh(ctx).getConnector());
+    const catalogue = await loadAttributeCatalogue(intercomFor(settings), settings);
+    ctx.set("access-control-allow-origin", "*");
+    ctx.body = {
+      options: catalogue.options.map(({ value, label, writable }) => ({
+        value,
+        label: writable ? label : `${label} (read-only)`,
+      })),
+    };
+  });
+  return router;
+}

@@ -1,0 +1,98 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { buildAuthorizeUrl } from "../clients/intercom/oauth";
+import { connectWorkspace } from "../connection/connect-workspace";
+import { handleUninstall } from "../connection/disconnect-workspace";
+import { ConnectorError, UnauthorizedError } from "../errors";
+import { readJsonBody } from "./body";
+import type { AppDeps } from "./deps";
+import { hullState, requireHull } from "./hull-auth";
+import { messagePage, scriptJson } from "./pages";
+
+/** The callback page tells the dashboard that opened it, then closes itself. */
+function outcomePage(
+  ctx: Context,
+  outcome: { type: "connected" | "failed"; title: string; message: string },
+) {
+  const message = { source: "hull-intercom", type: outcome.type, message: outcome.message };
+  ctx.type = "html";
+  ctx.set("cache-control", "no-store");
+  ctx.body = messagePage({
+    title: outcome.title,
+    message: outcome.message,
+    tone: outcome.type === "connected" ? "ok" : "error",
+    script: `if (window.opener) { window.opener.postMessage(${scriptJson(message)}, "*"); setTimeout(function () { window.close(); }, 1500); }`,
+  });
+}
+
+export function oauthRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  const callbackUrl = `${deps.publicUrl}/auth/callback`;
+
+  // Started from the dashboard: Hull credentials travel to Intercom and back inside a signed state.
+  router.get("/auth", requireHull(deps.hullAuth, deps.tokens), (ctx) => {
+    const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state");
+    ctx.set("cache-control", "no-store");
+    ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
+  });
+
+  router.get("/auth/callback", async (ctx) => {
+    const { code, state, error } = ctx.query;
+    let credentials;
+    try {
+      credentials = deps.tokens.read(typeof state === "string" ? state : undefined, "oauth-state");
+    } catch (refusal) {
+      ctx.status = 400;
+      const expired = refusal instanceof UnauthorizedError && refusal.message.includes("expired");
+      return outcomePage(ctx, {
+        type: "failed",
+        title: expired
+          ? "This connection attempt has expired"
+          : "This connection attempt is not valid",
+        message:
+          'Close this window and click "Continue with Intercom" in the connector\'s dashboard again.',
+      });
+    }
+    if (typeof error === "string" || typeof code !== "string" || code.length === 0) {
+      ctx.status = 400;
+      return outcomePage(ctx, {
+        type: "failed",
+        title: "Intercom was not connected",
+        message:
+          error === "access_denied"
+            ? 'Access was declined in Intercom. To connect, click "Continue with Intercom" again and choose Authorize.'
+            : 'Intercom did not send an authorization code. Click "Continue with Intercom" again.',
+      });
+    }
+    try {
+      await deps.hullAuth.authenticate(credentials);
+      const workspace = await connectWorkspace(deps, credentials, code);
+      outcomePage(ctx, {
+        type: "connected",
+        title: "Intercom is connected",
+        message: `Connected to ${workspace.name ?? workspace.app_id} (${workspace.region}). You can close this window.`,
+      });
+    } catch (failure) {
+      deps.logger.warn({ connector: credentials.id, err: failure }, "oauth callback failed");
+      ctx.status = failure instanceof ConnectorError && failure.status < 500 ? failure.status : 502;
+      outcomePage(ctx, {
+        type: "failed",
+        title: "Intercom could not be connected",
+        message: `${failure instanceof ConnectorError && failure.expose ? failure.message : "Something went wrong while finishing the connection."} Click "Continue with Intercom" to try again.`,
+      });
+    }
+  });
+
+  // Intercom's uninstall notification (Developer Hub → "uninstall URL"): a bare {app_id}.
+  router.post("/auth/uninstalled", async (ctx) => {
+    const body = (await readJsonBody(ctx, "16kb")) as { app_id?: unknown } | undefined;
+    if (typeof body?.app_id !== "string" || body.app_id.length === 0) {
+      ctx.status = 400;
+      ctx.body = { error: "Expected a JSON body {app_id}" };
+      return;
+    }
+    const disconnected = await handleUninstall(deps, body.app_id);
+    ctx.body = { ok: true, disconnected };
+  });
+  return router;
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { createActivityLog } from "./activity";
+import { createApp, type AppDeps } from "./app";
+import { createHullAuthenticator } from "./clients/hull/authenticate";
+import { createHullRestClient } from "./clients/hull/rest";
+import { createTokenIssuer } from "./clients/hull/tokens";
+import { createIntercomConnections } from "./clients/intercom/connections";
+import { loadConfig, type Config } from "./config";
+import { createLogger, type Logger } from "./log";
+import { createFileRegistry } from "./registry";
+
+const ROOT = join(import.meta.dirname, "..");
+
+export interface RunningConnector {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Builds the real clients from the configuration and starts listening. */
+export async function startConnector(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningConnector> {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  const deps: AppDeps = {
+    publicUrl: config.publicUrl,
+    logger,
+    manifest,
+    assetsDir: join(ROOT, "dist"),
+    tokens: createTokenIssuer(config.secret),
+    hullAuth: createHullAuthenticator(config.hull.allowedHosts),
+    hullClient: (credentials) => createHullRestClient(credentials),
+    registry: createFileRegistry(config.dataDir, config.secret),
+    intercom: createIntercomConnections({
+      apiUrl: config.intercom.apiUrl,
+      onRetry: (retry) => logger.warn(retry, "intercom request retried"),
+    }),
+    oauthApp: {
+      clientId: config.intercom.clientId,
+      clientSecret: config.intercom.clientSecret,
+      authorizeUrl: config.intercom.oauthUrl,
+      apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
+    },
+    activity: createActivityLog(),
+  };
+  const app = createApp(deps);
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ port, publicUrl: config.publicUrl }, "connector listening");
+  return {
+    url: `http://${config.host}:${port}`,
+    deps,
+    // Stop accepting, let requests in flight finish (bounded), then return.
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Entry point for a production connector: `tsx server/main.ts`. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const connector = await startConnector(config, logger);
+  const stop = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await connector.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,81 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HullCredentials } from "./clients/hull/types";
+import { decrypt, deriveKey, encrypt } from "./crypto";
+
+/**
+ * Intercom sends every webhook of the app to one URL with only the workspace's app_id, so we keep
+ * which Hull connectors are connected to which workspace (DESIGN.md §3).
+ */
+export interface WorkspaceRegistry {
+  connectorsFor(appId: string): Promise<HullCredentials[]>;
+  register(appId: string, credentials: HullCredentials): Promise<void>;
+  unregister(appId: string, connectorId: string): Promise<void>;
+}
+
+type Stored = Record<string, { id: string; organization: string; sealedSecret: string }[]>;
+
+/** The embedded default: one JSON file under DATA_DIR, connector secrets encrypted with a key from SECRET. */
+export function createFileRegistry(dataDir: string, secret: string): WorkspaceRegistry {
+  const file = join(dataDir, "workspaces.json");
+  const key = deriveKey(secret, "registry");
+  let cache: Stored | undefined;
+  let writing: Promise<unknown> = Promise.resolve();
+
+  async function load(): Promise<Stored> {
+    if (cache) return cache;
+    try {
+      cache = JSON.parse(await readFile(file, "utf8")) as Stored;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      cache = {};
+    }
+    return cache;
+  }
+
+  function change(mutate: (stored: Stored) => void): Promise<void> {
+    const next = writing.then(async () => {
+      const stored = await load();
+      mutate(stored);
+      await mkdir(dataDir, { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
+      await rename(temporary, file);
+    });
+    writing = next.catch(() => undefined);
+    return next;
+  }
+
+  return {
+    async connectorsFor(appId) {
+      const entries = (await load())[appId] ?? [];
+      return entries.flatMap(({ id, organization, sealedSecret }) => {
+        try {
+          return [{ id, organization, secret: decrypt(key, sealedSecret) }];
+        } catch {
+          return []; // sealed with another SECRET: that connector must reconnect
+        }
+      });
+    },
+    register(appId, credentials) {
+      return change((stored) => {
+        const others = (stored[appId] ?? []).filter((entry) => entry.id !== credentials.id);
+        stored[appId] = [
+          ...others,
+          {
+            id: credentials.id,
+            organization: credentials.organization,
+            sealedSecret: encrypt(key, credentials.secret),
+          },
+        ];
+      });
+    },
+    unregister(appId, connectorId) {
+      return change((stored) => {
+        const remaining = (stored[appId] ?? []).filter((entry) => entry.id !== connectorId);
+        if (remaining.length > 0) stored[appId] = remaining;
+        else delete stored[appId];
+      });
+    },
+  };
+}

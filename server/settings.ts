@@ -1,0 +1,133 @@
+import { z } from "zod";
+import type { HullConnector } from "./clients/hull/types";
+import { messengerRegion, normaliseRegion, type Region } from "./clients/intercom/regions";
+
+const HEX24 = /^[0-9a-f]{24}$/i;
+const attributeName = z
+  .string()
+  .trim()
+  .min(1, "cannot be empty")
+  .max(255, "is longer than 255 characters");
+
+const outgoingRow = z
+  .object({ hull: attributeName, name: attributeName, overwrite: z.boolean().default(false) })
+  .strict();
+const incomingRow = z.object({ name: attributeName, hull: attributeName }).strict();
+
+/** What a person may change from the dashboard; anything else is refused with the field named. */
+export const settingsUpdateSchema = z
+  .object({
+    private_settings: z
+      .object({
+        synchronized_segments: z
+          .array(z.string().regex(HEX24, "is not a Hull segment id"))
+          .max(1000),
+        sync_fields_to_intercom: z.array(outgoingRow).max(250),
+        sync_fields_to_hull: z.array(incomingRow).max(250),
+        send_events: z.array(z.string().trim().min(1).max(255)).max(500),
+        create_missing_attributes: z.boolean(),
+        ignore_deleted_users: z.boolean(),
+      })
+      .strict()
+      .partial(),
+    settings: z
+      .object({ show_messenger: z.boolean(), alignment: z.enum(["left", "right"]) })
+      .strict()
+      .partial(),
+  })
+  .strict()
+  .partial();
+
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+export interface ConnectedWorkspace {
+  app_id: string;
+  name?: string;
+  region: Region;
+  admin?: { id?: string; name?: string; email?: string };
+  connected_at?: string;
+}
+
+export interface ConnectorSettings {
+  accessToken?: string;
+  workspace?: ConnectedWorkspace;
+  synchronizedSegments: string[];
+  outgoingAttributes: z.infer<typeof outgoingRow>[];
+  incomingAttributes: z.infer<typeof incomingRow>[];
+  sendEvents: string[];
+  createMissingAttributes: boolean;
+  ignoreDeletedUsers: boolean;
+  tagMapping: Record<string, string>;
+  customAttributes: string[];
+  lastUpdatedAt?: string;
+  leadsLastFetchedAt?: string;
+}
+
+/** Reads stored settings leniently: a value of the wrong shape counts as unset, never crashes a flow. */
+function read<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : fallback;
+}
+
+export function readSettings(
+  connector: Pick<HullConnector, "private_settings">,
+): ConnectorSettings {
+  const stored = connector.private_settings ?? {};
+  const workspace = read(
+    z.object({
+      app_id: z.string().min(1),
+      name: z.string().optional(),
+      region: z.string().optional(),
+      admin: z.any().optional(),
+      connected_at: z.string().optional(),
+    }),
+    stored.intercom_workspace,
+    undefined,
+  );
+  const optionalString = z.string().min(1).optional();
+  return {
+    accessToken: read(optionalString, stored.access_token, undefined),
+    workspace: workspace && { ...workspace, region: normaliseRegion(workspace.region) },
+    synchronizedSegments: read(z.array(z.string()), stored.synchronized_segments, []),
+    outgoingAttributes: (Array.isArray(stored.sync_fields_to_intercom)
+      ? stored.sync_fields_to_intercom
+      : []
+    ).flatMap((row) => {
+      const parsed = outgoingRow.safeParse(row);
+      return parsed.success ? [parsed.data] : [];
+    }),
+    incomingAttributes: (Array.isArray(stored.sync_fields_to_hull)
+      ? stored.sync_fields_to_hull
+      : []
+    ).flatMap((row) => {
+      const parsed = incomingRow.safeParse(row);
+      return parsed.success ? [parsed.data] : [];
+    }),
+    sendEvents: read(z.array(z.string()), stored.send_events, []),
+    createMissingAttributes: read(z.boolean(), stored.create_missing_attributes, true),
+    ignoreDeletedUsers: read(z.boolean(), stored.ignore_deleted_users, true),
+    tagMapping: read(z.record(z.string(), z.string()), stored.tag_mapping, {}),
+    customAttributes: read(z.array(z.string()), stored.custom_attributes, []),
+    lastUpdatedAt: read(optionalString, stored.last_updated_at, undefined),
+    leadsLastFetchedAt: read(optionalString, stored.leads_last_fetched_at, undefined),
+  };
+}
+
+/** The settings Hull's connector object carries once OAuth has finished. */
+export function connectionSettings(token: string, workspace: ConnectedWorkspace) {
+  return {
+    private_settings: {
+      access_token: token,
+      intercom_workspace: workspace,
+      token_fetched_at: workspace.connected_at,
+    },
+    settings: { app_id: workspace.app_id, region: messengerRegion(workspace.region) },
+  };
+}
+
+export function disconnectionSettings() {
+  return {
+    private_settings: { access_token: null, intercom_workspace: null, token_fetched_at: null },
+    settings: { app_id: null },
+  };
+}

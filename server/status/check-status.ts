@@ -1,0 +1,59 @@
+import type { HullConnector, HullCredentials } from "../clients/hull/types";
+import { TokenRevokedError } from "../clients/intercom/errors";
+import type { ConnectionDeps } from "../connection/deps";
+import { readSettings } from "../settings";
+import { computeStatus, type StatusFacts } from "./compute-status";
+
+/** Looks at the connector and Intercom, reports the result to Hull, and returns it. */
+export async function checkStatus(
+  deps: ConnectionDeps,
+  credentials: HullCredentials,
+  connector: HullConnector,
+) {
+  const settings = readSettings(connector);
+  const hull = deps.hullClient(credentials);
+  const facts: StatusFacts = {
+    connected: Boolean(settings.accessToken && settings.workspace),
+    synchronizedSegments: settings.synchronizedSegments.length,
+    sendEvents: settings.sendEvents.length,
+    missingTags: [],
+  };
+  if (settings.accessToken && settings.workspace) {
+    const api = deps.intercom.forWorkspace({
+      appId: settings.workspace.app_id,
+      region: settings.workspace.region,
+      token: settings.accessToken,
+    });
+    try {
+      await api.me();
+      facts.intercom = "ok";
+      const tagIds = new Set((await api.listTags()).map((tag) => tag.id));
+      const segments = await hull.getSegments();
+      for (const segmentId of settings.synchronizedSegments) {
+        const tagId = settings.tagMapping[segmentId];
+        if (tagId && !tagIds.has(tagId)) {
+          const segment =
+            segments.find((candidate) => candidate.id === segmentId)?.name ?? segmentId;
+          facts.missingTags.push({ segment, tagId });
+        }
+      }
+    } catch (error) {
+      facts.intercom = error instanceof TokenRevokedError ? "token-revoked" : "unreachable";
+      if (!(error instanceof TokenRevokedError))
+        deps.logger.warn(
+          { connector: credentials.id, err: error },
+          "status check could not reach intercom",
+        );
+    }
+  }
+  const status = computeStatus(facts);
+  await hull
+    .putStatus(status)
+    .catch((error: unknown) =>
+      deps.logger.warn(
+        { connector: credentials.id, err: error },
+        "could not report status to hull",
+      ),
+    );
+  return status;
+}
