@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import type { Context } from "koa";
 import { readJsonBody } from "../../shared/body.js";
 import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
@@ -123,7 +124,7 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
     ctx.body = platform.sender.log;
   });
 
-  const serveExtract = (ctx: import("koa").Context) => {
+  const serveExtract = (ctx: Context) => {
     const content = platform.extracts.get(ctx.params.id ?? "");
     if (content === undefined) throw new HullApiError(404, "Extract not found");
     ctx.type = "application/json";
