@@ -1,0 +1,102 @@
+import jwt from "jsonwebtoken";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFirehoseWriter } from "../../../../server/clients/hull/firehose";
+import type { FirehoseEntry } from "../../../../server/clients/hull/types";
+import { BadRequestError, RetryableError } from "../../../../server/errors";
+import { startFakeServer, type FakeReply } from "../../../helpers/fake-server";
+
+const credentials = {
+  id: "5f0c1a2b3c4d5e6f7a8b9c0d",
+  organization: "acme.hullapp.io",
+  secret: "connector-secret",
+};
+const traits = (email: string): FirehoseEntry => ({
+  type: "traits",
+  claims: { email, anonymous_id: "" },
+  body: { "intercom/email": email },
+});
+type Batch = { batch: { type: string; body: unknown; headers: Record<string, string> }[] };
+
+let firehose: Awaited<ReturnType<typeof startFakeServer>> | undefined;
+afterEach(() => firehose?.close());
+
+async function writerAgainst(reply: () => FakeReply, options: { flushAt?: number } = {}) {
+  firehose = await startFakeServer(reply);
+  return createFirehoseWriter({ url: `${firehose.url}/firehose`, retryDelayMs: 1, ...options });
+}
+
+describe("createFirehoseWriter(options)", () => {
+  it("signs each entry with the connector secret and the user's claims", async () => {
+    const writer = await writerAgainst(() => ({ body: { ok: true } }));
+    await writer.write(credentials, [traits("ada@example.com")]);
+    const [entry] = (firehose!.requests[0]!.body as Batch).batch;
+    const claims = jwt.verify(entry!.headers["Hull-Access-Token"]!, credentials.secret) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({
+      iss: credentials.id,
+      "io.hull.asUser": { email: "ada@example.com" },
+      "io.hull.subjectType": "user",
+    });
+    expect(entry).toMatchObject({ type: "traits", body: { "intercom/email": "ada@example.com" } });
+  });
+
+  it("gathers concurrent writes into shared batches of at most flushAt entries", async () => {
+    const writer = await writerAgainst(() => ({ body: {} }), { flushAt: 3 });
+    await Promise.all(
+      ["a", "b", "c", "d"].map((name) => writer.write(credentials, [traits(`${name}@x.io`)])),
+    );
+    const sizes = firehose!.requests.map((request) => (request.body as Batch).batch.length);
+    expect(sizes).toEqual([3, 1]);
+  });
+
+  it("resolves a write only after Hull accepted it, retrying a 5xx", async () => {
+    let calls = 0;
+    const writer = await writerAgainst(() =>
+      ++calls === 1 ? { status: 503, body: { message: "busy" } } : { body: {} },
+    );
+    await writer.write(credentials, [traits("a@x.io")]);
+    expect(calls).toBe(2);
+  });
+
+  it("rejects with a RetryableError when Hull keeps failing", async () => {
+    const writer = await writerAgainst(() => ({ status: 500, body: {} }));
+    await expect(writer.write(credentials, [traits("a@x.io")])).rejects.toBeInstanceOf(
+      RetryableError,
+    );
+    expect(firehose!.requests).toHaveLength(4);
+  });
+
+  it("rejects at once when Hull refuses the batch", async () => {
+    const writer = await writerAgainst(() => ({ status: 400, body: { message: "invalid token" } }));
+    await expect(writer.write(credentials, [traits("a@x.io")])).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
+    expect(firehose!.requests).toHaveLength(1);
+  });
+
+  it("adds Hull's null url/ip/referer to track bodies", async () => {
+    const writer = await writerAgainst(() => ({ body: {} }));
+    await writer.write(credentials, [
+      {
+        type: "track",
+        claims: { email: "a@x.io" },
+        body: {
+          event: "E",
+          properties: {},
+          event_id: "e1",
+          created_at: "2026-01-01T00:00:00Z",
+          source: "intercom",
+        },
+      },
+    ]);
+    expect((firehose!.requests[0]!.body as Batch).batch[0]!.body).toMatchObject({
+      ip: null,
+      url: null,
+      referer: null,
+      event: "E",
+      event_id: "e1",
+    });
+  });
+});

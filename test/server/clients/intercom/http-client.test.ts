@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { IntercomApiError, TokenRevokedError } from "../../../../server/clients/intercom/errors";
+import { createIntercomHttp } from "../../../../server/clients/intercom/http-client";
+import { Pacer } from "../../../../server/clients/intercom/pacer";
+import { RetryableError } from "../../../../server/errors";
+import { startFakeServer, type FakeReply } from "../../../helpers/fake-server";
+
+let server: Awaited<ReturnType<typeof startFakeServer>> | undefined;
+afterEach(() => server?.close());
+
+async function clientFor(replies: FakeReply[], maxRetries = 3) {
+  const queue = [...replies];
+  server = await startFakeServer(() => queue.shift() ?? { status: 500 });
+  const waits: number[] = [];
+  // The pacer's clock moves only when the client sleeps, so nothing here waits for real.
+  let now = Date.now();
+  const http = createIntercomHttp({
+    baseUrl: server.url,
+    token: "tok_123",
+    pacer: new Pacer({ random: () => 0, now: () => now }),
+    maxRetries,
+    sleep: async (ms) => {
+      waits.push(ms);
+      now += ms;
+    },
+  });
+  return { http, waits, requests: server.requests };
+}
+
+const error = (status: number, code: string, message = "") => ({
+  status,
+  body: { type: "error.list", request_id: null, errors: [{ code, message }] },
+});
+
+describe("createIntercomHttp(options)", () => {
+  it("sends the bearer token, the API version and JSON", async () => {
+    const { http, requests } = await clientFor([{ body: { type: "admin", id: "1" } }]);
+    expect(await http("GET", "/me")).toEqual({ type: "admin", id: "1" });
+    expect(requests[0]?.headers).toMatchObject({
+      authorization: "Bearer tok_123",
+      "intercom-version": "2.14",
+      accept: "application/json",
+    });
+  });
+
+  it("waits for the reset the 429 names, then retries", async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3;
+    const { http, waits, requests } = await clientFor([
+      {
+        ...error(429, "rate_limit_exceeded"),
+        headers: {
+          "x-ratelimit-limit": "10",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": String(reset),
+        },
+      },
+      { body: { ok: true } },
+    ]);
+    expect(await http("GET", "/contacts")).toEqual({ ok: true });
+    expect(requests).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThan(1000);
+  });
+
+  it("retries 5xx with growing backoff and gives up with a RetryableError", async () => {
+    const { http, waits, requests } = await clientFor(
+      [error(500, "server_error"), error(502, "x"), error(503, "x"), error(500, "x")],
+      3,
+    );
+    await expect(http("GET", "/contacts")).rejects.toBeInstanceOf(RetryableError);
+    expect(requests).toHaveLength(4);
+    expect(waits).toEqual([500, 1000, 2000]);
+  });
+
+  it("turns 401 into TokenRevokedError without retrying", async () => {
+    const { http, requests } = await clientFor([
+      error(401, "unauthorized", "Access Token Invalid"),
+    ]);
+    await expect(http("GET", "/me")).rejects.toBeInstanceOf(TokenRevokedError);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("turns other 4xx into a per-record IntercomApiError with Intercom's code and message", async () => {
+    const { http } = await clientFor([
+      error(409, "conflict", "A contact matching those details already exists with id=abc"),
+    ]);
+    const failure = await http("POST", "/contacts", { body: { email: "a@b.c" } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(failure).toBeInstanceOf(IntercomApiError);
+    expect(failure).toMatchObject({ status: 409, code: "conflict" });
+    expect((failure as Error).message).toContain("id=abc");
+  });
+
+  it("puts query parameters on the URL and leaves undefined ones out", async () => {
+    const { http, requests } = await clientFor([{ body: {} }]);
+    await http("GET", "/contacts", { query: { per_page: 150, starting_after: undefined } });
+    expect(requests[0]?.path).toBe("/contacts?per_page=150");
+  });
+});

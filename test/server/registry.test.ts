@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createFileRegistry } from "../../server/registry";
+
+const acme = {
+  id: "5f0c1a2b3c4d5e6f7a8b9c0d",
+  organization: "acme.hullapp.io",
+  secret: "acme-connector-secret",
+};
+const beta = {
+  id: "6f0c1a2b3c4d5e6f7a8b9c0d",
+  organization: "beta.hullapp.io",
+  secret: "beta-connector-secret",
+};
+
+describe("createFileRegistry(dataDir, secret)", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "registry-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("routes a workspace to every connector connected to it, across restarts", async () => {
+    const registry = createFileRegistry(dir, "a-long-enough-secret");
+    await registry.register("app1", acme);
+    await registry.register("app1", beta);
+    await registry.register("app1", acme);
+    const reopened = createFileRegistry(dir, "a-long-enough-secret");
+    expect(await reopened.connectorsFor("app1")).toEqual([beta, acme]);
+    expect(await reopened.connectorsFor("unknown")).toEqual([]);
+  });
+
+  it("keeps connector secrets encrypted on disk", async () => {
+    await createFileRegistry(dir, "a-long-enough-secret").register("app1", acme);
+    const onDisk = await readFile(join(dir, "workspaces.json"), "utf8");
+    expect(onDisk).toContain(acme.id);
+    expect(onDisk).not.toContain(acme.secret);
+  });
+
+  it("cannot be read with another SECRET", async () => {
+    await createFileRegistry(dir, "a-long-enough-secret").register("app1", acme);
+    expect(await createFileRegistry(dir, "some-other-long-secret").connectorsFor("app1")).toEqual(
+      [],
+    );
+  });
+
+  it("forgets a connector that disconnects", async () => {
+    const registry = createFileRegistry(dir, "a-long-enough-secret");
+    await registry.register("app1", acme);
+    await registry.register("app1", beta);
+    await registry.unregister("app1", acme.id);
+    expect(await registry.connectorsFor("app1")).toEqual([beta]);
+  });
+});
