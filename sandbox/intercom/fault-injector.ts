@@ -1,0 +1,80 @@
+import { parameterInvalid } from "./errors.js";
+
+/** A rule set by POST /_sandbox/faults. */
+export interface FaultRule {
+  status?: number;
+  share: number;
+  path?: string;
+  delay_ms?: number;
+  drop?: boolean;
+  count?: number;
+}
+
+export type FaultAction =
+  | { kind: "none" }
+  | { kind: "status"; status: number; delayMs: number }
+  | { kind: "delay"; delayMs: number }
+  | { kind: "drop"; delayMs: number };
+
+/** Decides, per REST request, whether to fail it; sampling is seeded so runs repeat. */
+export class FaultInjector {
+  private rule: FaultRule | undefined;
+  private remaining = Infinity;
+
+  constructor(private readonly random: () => number) {}
+
+  /** Validates and installs a rule; `{}` clears. */
+  configure(body: unknown): FaultRule | undefined {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw parameterInvalid("faults body must be an object");
+    }
+    const input = body as Record<string, unknown>;
+    if (Object.keys(input).length === 0) {
+      this.rule = undefined;
+      return undefined;
+    }
+    const known = ["status", "share", "path", "delay_ms", "drop", "count"];
+    const unknown = Object.keys(input).filter((key) => !known.includes(key));
+    if (unknown.length > 0)
+      throw parameterInvalid(`unknown fault option(s): ${unknown.join(", ")}`);
+    const { status, share, path, delay_ms: delayMs, drop, count } = input;
+    if (typeof share !== "number" || share < 0 || share > 1)
+      throw parameterInvalid("share must be a number from 0 to 1");
+    if (
+      status !== undefined &&
+      (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)
+    ) {
+      throw parameterInvalid("status must be an HTTP error status (400-599)");
+    }
+    if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
+      throw parameterInvalid("path must be a string starting with /");
+    }
+    if (delayMs !== undefined && (!Number.isInteger(delayMs) || (delayMs as number) < 0)) {
+      throw parameterInvalid("delay_ms must be a non-negative integer");
+    }
+    if (drop !== undefined && typeof drop !== "boolean")
+      throw parameterInvalid("drop must be a boolean");
+    if (count !== undefined && (!Number.isInteger(count) || (count as number) < 1)) {
+      throw parameterInvalid("count must be a positive integer");
+    }
+    if (status === undefined && delayMs === undefined && !drop) {
+      throw parameterInvalid("a fault needs status, delay_ms or drop");
+    }
+    this.rule = input as unknown as FaultRule;
+    this.remaining = (count as number | undefined) ?? Infinity;
+    return this.rule;
+  }
+
+  /** `path` in a rule matches the request path as a prefix (e.g. "/contacts"). */
+  decide(path: string): FaultAction {
+    const rule = this.rule;
+    if (!rule || this.remaining <= 0) return { kind: "none" };
+    if (rule.path && !path.startsWith(rule.path)) return { kind: "none" };
+    if (this.random() >= rule.share) return { kind: "none" };
+    this.remaining--;
+    const delayMs = rule.delay_ms ?? 0;
+    if (rule.drop) return { kind: "drop", delayMs };
+    if (rule.status) return { kind: "status", status: rule.status, delayMs };
+    return { kind: "delay", delayMs };
+  }
+}

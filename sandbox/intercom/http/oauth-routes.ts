@@ -1,0 +1,84 @@
+import type { Context } from "koa";
+import type { Router } from "@koa/router";
+import { IntercomError } from "../errors.js";
+import type { SandboxState } from "../sandbox-state.js";
+import { consentPage, errorPage } from "./consent-page.js";
+
+function oauthError(ctx: Context, message: string): void {
+  ctx.status = 400;
+  ctx.type = "html";
+  ctx.body = errorPage(message);
+}
+
+const isHttpUrl = (value: unknown): value is string => {
+  if (typeof value !== "string") return false;
+  try {
+    return ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** The unauthenticated OAuth surface (intercom-api.md §3): consent page, decision, token exchange. */
+export function addOAuthRoutes(router: Router, state: SandboxState): void {
+  router.get("/oauth", (ctx) => {
+    const { client_id: clientId, state: oauthState, redirect_uri: redirectUri } = ctx.query;
+    if (clientId !== state.options.clientId)
+      return oauthError(ctx, "Unknown client_id: no app is registered with it.");
+    if (!isHttpUrl(redirectUri)) return oauthError(ctx, "redirect_uri must be an http(s) URL.");
+    ctx.type = "html";
+    ctx.body = consentPage({
+      clientId,
+      state: typeof oauthState === "string" ? oauthState : "",
+      redirectUri,
+      appId: state.options.appId,
+    });
+  });
+
+  router.post("/oauth/decision", (ctx) => {
+    const body = (ctx.state.body ?? {}) as Record<string, unknown>;
+    if (body.client_id !== state.options.clientId) return oauthError(ctx, "Unknown client_id.");
+    if (!isHttpUrl(body.redirect_uri))
+      return oauthError(ctx, "redirect_uri must be an http(s) URL.");
+    const target = new URL(body.redirect_uri);
+    if (body.decision === "authorize") {
+      target.searchParams.set("code", state.grants.issueCode(body.redirect_uri));
+    } else {
+      target.searchParams.set("error", "access_denied");
+    }
+    target.searchParams.set("state", typeof body.state === "string" ? body.state : "");
+    ctx.redirect(target.toString());
+  });
+
+  router.post("/auth/eagle/token", (ctx) => {
+    const body = (ctx.state.body ?? {}) as Record<string, unknown>;
+    if (
+      body.client_id !== state.options.clientId ||
+      body.client_secret !== state.options.clientSecret
+    ) {
+      throw new IntercomError(401, "unauthorized", "Unauthorized Client");
+    }
+    if (typeof body.code !== "string" || !state.grants.redeemCode(body.code)) {
+      throw new IntercomError(401, "unauthorized", "Unauthorized Code");
+    }
+    const token = state.grants.issueToken();
+    ctx.body = { token_type: "Bearer", token, access_token: token };
+  });
+}
+
+/** POST /auth/uninstall (Bearer): revoke, then tell the app's uninstall URL (§3 "Revocation"). */
+export function addUninstallRoute(router: Router, state: SandboxState): void {
+  router.post("/auth/uninstall", async (ctx) => {
+    state.grants.revoke(ctx.state.token as string);
+    ctx.body = { type: "uninstall", app_id: state.options.appId };
+    const url = state.options.uninstallUrl;
+    if (url) {
+      await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ app_id: state.options.appId }),
+        signal: AbortSignal.timeout(state.options.webhookTimeoutMs),
+      }).catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,90 @@
+import { unixSeconds, type Clock } from "./clock.js";
+import { FaultInjector } from "./fault-injector.js";
+import { OAuthGrants } from "./oauth-grants.js";
+import { createRandom } from "./random.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { buildEnvelope } from "./webhooks/envelope.js";
+import { WebhookSender, type AttemptStatus } from "./webhooks/webhook-sender.js";
+import { Workspace } from "./workspace.js";
+
+export interface ResolvedOptions {
+  clientId: string;
+  clientSecret: string;
+  appId: string;
+  region: "US" | "EU" | "AU";
+  perMinute: number;
+  searchLagMs: number;
+  webhookUrl?: string;
+  uninstallUrl?: string;
+  webhookRetryDelayMs: number;
+  webhookTimeoutMs: number;
+  seed: number;
+  now: Clock;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  time: string;
+}
+
+/** Everything one running stand-in holds; `reset()` empties it back to a fresh workspace. */
+export class SandboxState {
+  workspace!: Workspace;
+  readonly grants: OAuthGrants;
+  readonly limiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly sender: WebhookSender;
+  readonly requests: LoggedRequest[] = [];
+  searchLagMs: number;
+
+  constructor(readonly options: ResolvedOptions) {
+    this.grants = new OAuthGrants(options.now);
+    this.limiter = new RateLimiter(options.perMinute, options.now);
+    this.faults = new FaultInjector(createRandom(options.seed ^ 0x5eed));
+    this.searchLagMs = options.searchLagMs;
+    this.sender = new WebhookSender({
+      url: options.webhookUrl,
+      clientSecret: options.clientSecret,
+      retryDelayMs: options.webhookRetryDelayMs,
+      timeoutMs: options.webhookTimeoutMs,
+    });
+    this.reset();
+  }
+
+  reset(): void {
+    this.workspace = new Workspace(
+      this.options.appId,
+      this.options.seed,
+      this.options.now,
+      (topic, item) => {
+        void this.notify(topic, item);
+      },
+    );
+    this.grants.clear();
+    this.limiter.setPerMinute(this.options.perMinute);
+    this.faults.configure({});
+    this.searchLagMs = this.options.searchLagMs;
+    this.requests.length = 0;
+    this.sender.clear();
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  /** Sends a notification when a webhook URL is set; resolves with the first attempt's status. */
+  notify(topic: string, item: unknown): Promise<{ status: AttemptStatus; id: string | null }> {
+    const envelope = buildEnvelope(this.options.appId, topic, item, unixSeconds(this.now()));
+    if (!this.sender.currentUrl()) return Promise.resolve({ status: "no_url", id: envelope.id });
+    return this.sender.send(envelope).then((status) => ({ status, id: envelope.id }));
+  }
+
+  logRequest(entry: LoggedRequest): void {
+    this.requests.push(entry);
+    if (this.requests.length > 100_000) this.requests.shift();
+  }
+}

@@ -1,0 +1,194 @@
+import { parameterInvalid } from "../errors.js";
+
+/** A custom data attribute (intercom-api.md §1.2). Standard attributes are a fixed list below. */
+export interface CustomAttribute {
+  id: number;
+  name: string;
+  data_type: "string" | "integer" | "float" | "boolean" | "date";
+  description: string;
+  options: string[];
+  messenger_writable: boolean;
+  archived: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+const standard: Array<[string, string, CustomAttribute["data_type"]]> = [
+  ["name", "Name", "string"],
+  ["email", "Email", "string"],
+  ["phone", "Phone", "string"],
+  ["external_id", "User ID", "string"],
+  ["role", "Role", "string"],
+  ["owner_id", "Owner", "integer"],
+  ["created_at", "Signed up", "date"],
+  ["signed_up_at", "Signed up at", "date"],
+  ["updated_at", "Updated at", "date"],
+  ["last_seen_at", "Last seen", "date"],
+  ["unsubscribed_from_emails", "Unsubscribed from emails", "boolean"],
+  ["location.country", "Country", "string"],
+  ["location.city", "City", "string"],
+];
+
+const dataTypes = ["string", "integer", "float", "boolean", "datetime", "date", "options"];
+// "alphanumeric characters, currency symbols, and hyphens" (spaces are accepted in practice).
+const validName = /^[\p{L}\p{N}\p{Sc}\- _]+$/u;
+
+export class AttributeStore {
+  private custom = new Map<string, CustomAttribute>();
+  private nextId = 1;
+
+  constructor(private readonly clock: () => number) {}
+
+  seedDefaults(): void {
+    this.create({ name: "plan", data_type: "string", description: "Subscription plan" });
+    this.create({ name: "seats", data_type: "integer", description: "Paid seats" });
+    this.create({ name: "trial_ends_at", data_type: "date", description: "End of the trial" });
+  }
+
+  /** Active (unarchived) custom attribute by exact name. */
+  active(name: string): CustomAttribute | undefined {
+    const found = this.custom.get(name);
+    return found && !found.archived ? found : undefined;
+  }
+
+  get(id: number): CustomAttribute | undefined {
+    return [...this.custom.values()].find((attribute) => attribute.id === id);
+  }
+
+  listViews(includeArchived: boolean): Array<Record<string, unknown>> {
+    const standardViews = standard.map(([name, label, data_type]) => ({
+      type: "data_attribute",
+      model: "contact",
+      name,
+      full_name: name,
+      label,
+      description: label,
+      data_type,
+      api_writable: !["created_at", "updated_at", "role"].includes(name),
+      messenger_writable: false,
+      ui_writable: true,
+      custom: false,
+      archived: false,
+    }));
+    const customViews = [...this.custom.values()]
+      .filter((attribute) => includeArchived || !attribute.archived)
+      .map((attribute) => this.view(attribute));
+    return [...standardViews, ...customViews];
+  }
+
+  view(attribute: CustomAttribute): Record<string, unknown> {
+    return {
+      type: "data_attribute",
+      id: attribute.id,
+      model: "contact",
+      name: attribute.name,
+      full_name: `custom_attributes.${attribute.name}`,
+      label: attribute.name,
+      description: attribute.description,
+      data_type: attribute.data_type,
+      ...(attribute.options.length > 0 ? { options: attribute.options } : {}),
+      api_writable: true,
+      messenger_writable: attribute.messenger_writable,
+      ui_writable: false,
+      custom: true,
+      archived: attribute.archived,
+      created_at: attribute.created_at,
+      updated_at: attribute.updated_at,
+      admin_id: "991267459",
+    };
+  }
+
+  /** Validates like Intercom (400 parameter_invalid) and creates; throws before writing anything. */
+  create(input: Record<string, unknown>): CustomAttribute {
+    const { name, data_type: dataType } = input;
+    const model = input.model ?? "contact";
+    if (model !== "contact" && model !== "company") {
+      throw parameterInvalid("The Data Attribute model field must be either contact or company");
+    }
+    if (typeof name !== "string" || name.trim() === "")
+      throw parameterInvalid("Name can't be blank");
+    if (!validName.test(name)) {
+      throw parameterInvalid(
+        "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens",
+      );
+    }
+    if (typeof dataType !== "string" || !dataTypes.includes(dataType)) {
+      throw parameterInvalid("Data Type isn't an option");
+    }
+    const lower = name.toLowerCase();
+    if (
+      [...this.custom.keys()].some((key) => key.toLowerCase() === lower) ||
+      standard.some(([n]) => n === lower)
+    ) {
+      throw parameterInvalid(
+        `You already have '${name}' in your contact data. To save this as new people data, use a different name.`,
+      );
+    }
+    const options = parseOptions(input.options, dataType === "options");
+    if (input.description !== undefined && typeof input.description !== "string") {
+      throw parameterInvalid("description must be a string");
+    }
+    if (input.messenger_writable !== undefined && typeof input.messenger_writable !== "boolean") {
+      throw parameterInvalid("messenger_writable must be a boolean");
+    }
+    const now = Math.floor(this.clock() / 1000);
+    const attribute: CustomAttribute = {
+      id: this.nextId++,
+      name,
+      // The 2.14 data_attribute schema lists no "datetime" or "options": they read back as date/string.
+      data_type:
+        dataType === "datetime"
+          ? "date"
+          : dataType === "options"
+            ? "string"
+            : (dataType as CustomAttribute["data_type"]),
+      description: (input.description as string | undefined) ?? "",
+      options,
+      messenger_writable: (input.messenger_writable as boolean | undefined) ?? false,
+      archived: false,
+      created_at: now,
+      updated_at: now,
+    };
+    this.custom.set(name, attribute);
+    return attribute;
+  }
+
+  update(id: number, input: Record<string, unknown>): CustomAttribute | undefined {
+    const attribute = this.get(id);
+    if (!attribute) return undefined;
+    for (const key of Object.keys(input)) {
+      if (!["archived", "description", "messenger_writable", "options"].includes(key)) {
+        throw parameterInvalid(`'${key}' cannot be updated`);
+      }
+    }
+    if (input.archived !== undefined && typeof input.archived !== "boolean")
+      throw parameterInvalid("archived must be a boolean");
+    if (input.description !== undefined && typeof input.description !== "string")
+      throw parameterInvalid("description must be a string");
+    if (input.messenger_writable !== undefined && typeof input.messenger_writable !== "boolean") {
+      throw parameterInvalid("messenger_writable must be a boolean");
+    }
+    const options =
+      input.options === undefined ? attribute.options : parseOptions(input.options, true);
+    Object.assign(attribute, {
+      archived: input.archived ?? attribute.archived,
+      description: input.description ?? attribute.description,
+      messenger_writable: input.messenger_writable ?? attribute.messenger_writable,
+      options,
+      updated_at: Math.floor(this.clock() / 1000),
+    });
+    return attribute;
+  }
+}
+
+function parseOptions(input: unknown, required: boolean): string[] {
+  if (input === undefined && !required) return [];
+  if (
+    !Array.isArray(input) ||
+    input.length < 2 ||
+    input.some((item) => typeof item?.value !== "string")
+  ) {
+    throw parameterInvalid("List attributes need at least 2 options, each {value: string}");
+  }
+  return input.map((item: { value: string }) => item.value);
+}

@@ -1,0 +1,299 @@
+import { randomUUID } from "node:crypto";
+import { unixSeconds, type Clock } from "./clock.js";
+import { parseContactInput, type ContactInput } from "./contact-input.js";
+import { IntercomError, notFound, parameterInvalid } from "./errors.js";
+import { createIdCodec } from "./ids.js";
+import { AttributeStore } from "./store/attribute-store.js";
+import type { ContactRecord, Role } from "./store/contact-record.js";
+import { ContactStore } from "./store/contact-store.js";
+import { contactReference, toWebhookContact } from "./store/contact-view.js";
+import { EventStore } from "./store/event-store.js";
+import { TagStore, type Tag } from "./store/tag-store.js";
+
+/** Called for every change Intercom would notify about (contact topics, §4.2). */
+export type Notify = (topic: string, item: Record<string, unknown>) => void;
+
+/**
+ * One Intercom workspace: contacts, tags, data attributes and events, with Intercom's rules for
+ * conflicts, roles and merges. Routes stay thin; this is where behaviour lives.
+ */
+export class Workspace {
+  readonly contacts: ContactStore;
+  readonly tags = new TagStore();
+  readonly attributes: AttributeStore;
+  readonly events = new EventStore();
+
+  constructor(
+    readonly appId: string,
+    readonly seed: number,
+    private readonly clock: Clock,
+    private readonly notify: Notify,
+  ) {
+    this.contacts = new ContactStore(createIdCodec(seed), seed);
+    this.attributes = new AttributeStore(clock);
+    this.attributes.seedDefaults();
+  }
+
+  private now(): number {
+    return unixSeconds(this.clock());
+  }
+
+  webhookContact(record: ContactRecord): Record<string, unknown> {
+    return toWebhookContact(record, this.appId);
+  }
+
+  getContact(id: string): ContactRecord {
+    const seq = this.contacts.seqOfId(id);
+    const record = seq === undefined ? undefined : this.contacts.get(seq);
+    if (!record) throw notFound("User");
+    return record;
+  }
+
+  createContact(body: unknown): ContactRecord {
+    const input = parseContactInput(body, this.attributes);
+    const role: Role = input.role ?? "user";
+    if (role === "user" && !input.email && !input.external_id) {
+      throw parameterInvalid("A user needs an email or an external_id");
+    }
+    this.assertNoDuplicate(role, input);
+    const now = this.now();
+    const record = this.contacts.create(
+      (seq, id) => ({
+        seq,
+        id,
+        role,
+        // Intercom gives leads a UUID external_id, the Messenger's visitor id (DESIGN.md §4).
+        external_id: input.external_id ?? (role === "lead" ? randomUUID() : null),
+        email: input.email ? input.email : null,
+        phone: input.phone ?? null,
+        name: input.name ?? null,
+        avatar: input.avatar ?? null,
+        owner_id: input.owner_id ?? null,
+        unsubscribed_from_emails: input.unsubscribed_from_emails ?? false,
+        created_at: now,
+        updated_at: now,
+        signed_up_at: input.signed_up_at ?? (role === "user" ? now : null),
+        last_seen_at: input.last_seen_at ?? null,
+        custom_attributes: withoutNulls(input.custom_attributes),
+        location: { country: null, region: null, city: null },
+        tags: [],
+        archived: false,
+      }),
+      this.clock(),
+    );
+    this.notify(
+      role === "user" ? "contact.user.created" : "contact.lead.created",
+      this.webhookContact(record),
+    );
+    return record;
+  }
+
+  updateContact(id: string, body: unknown): ContactRecord {
+    const before = this.getContact(id);
+    const input = parseContactInput(body, this.attributes);
+    if (input.role === "lead" && before.role === "user") {
+      throw parameterInvalid("A user cannot be turned back into a lead");
+    }
+    const role = input.role ?? before.role;
+    this.assertNoDuplicate(role, input, before.seq);
+    const after: ContactRecord = {
+      ...before,
+      role,
+      external_id: input.external_id === undefined ? before.external_id : input.external_id,
+      email: input.email === undefined ? before.email : input.email || null,
+      phone: input.phone === undefined ? before.phone : input.phone,
+      name: input.name === undefined ? before.name : input.name,
+      avatar: input.avatar === undefined ? before.avatar : input.avatar,
+      owner_id: input.owner_id === undefined ? before.owner_id : input.owner_id,
+      unsubscribed_from_emails: input.unsubscribed_from_emails ?? before.unsubscribed_from_emails,
+      signed_up_at:
+        input.signed_up_at !== undefined
+          ? input.signed_up_at
+          : role === "user" && before.role === "lead"
+            ? this.now()
+            : before.signed_up_at,
+      last_seen_at: input.last_seen_at === undefined ? before.last_seen_at : input.last_seen_at,
+      custom_attributes: withoutNulls({ ...before.custom_attributes, ...input.custom_attributes }),
+      updated_at: this.now(),
+    };
+    this.contacts.write(after, this.clock());
+    if (before.role === "lead" && after.role === "user") {
+      this.notify("contact.lead.signed_up", this.webhookContact(after));
+    }
+    if ((before.email ?? "") !== (after.email ?? "")) {
+      this.notify("contact.email.updated", this.webhookContact(after));
+    }
+    return after;
+  }
+
+  deleteContact(id: string): ContactRecord {
+    const record = this.getContact(id);
+    this.contacts.remove(record.seq);
+    this.notify("contact.deleted", { ...contactReference(record), deleted: true });
+    return record;
+  }
+
+  setArchived(id: string, archived: boolean): ContactRecord {
+    const record = { ...this.getContact(id), archived };
+    this.contacts.write(record, this.clock());
+    if (archived) this.notify("contact.archived", { ...contactReference(record), archived: true });
+    return record;
+  }
+
+  findByExternalId(externalId: string): ContactRecord {
+    const record = this.contacts.findByExternalId(externalId);
+    // "works for users only, not leads" (intercom-api.md §1.1).
+    if (!record || record.role !== "user") throw notFound("User");
+    return record;
+  }
+
+  /** Merges a lead into a user; the lead disappears and its tags, data and events move over. */
+  merge(body: unknown): ContactRecord {
+    const { from, into } = (body ?? {}) as { from?: unknown; into?: unknown };
+    if (typeof from !== "string" || typeof into !== "string") {
+      throw new IntercomError(400, "parameter_not_found", "from and into are required");
+    }
+    const lead = this.getContact(from);
+    const user = this.getContact(into);
+    if (lead.role !== "lead") throw parameterInvalid("The contact to merge from must be a lead");
+    if (user.role !== "user") throw parameterInvalid("The contact to merge into must be a user");
+    const tagIds = new Set(user.tags.map((tag) => tag.id));
+    const merged: ContactRecord = {
+      ...user,
+      email: user.email ?? lead.email,
+      phone: user.phone ?? lead.phone,
+      name: user.name ?? lead.name,
+      custom_attributes: { ...lead.custom_attributes, ...user.custom_attributes },
+      tags: [...user.tags, ...lead.tags.filter((tag) => !tagIds.has(tag.id))],
+      updated_at: this.now(),
+    };
+    this.contacts.remove(lead.seq);
+    this.contacts.write(merged, this.clock());
+    this.events.moveAll(lead.seq, merged.seq);
+    this.notify("contact.lead.signed_up", this.webhookContact(merged));
+    return merged;
+  }
+
+  tagContact(id: string, body: unknown): { tag: Tag; appliedAt: number } {
+    const record = this.getContact(id);
+    const tagId = (body as { id?: unknown } | undefined)?.id;
+    if (typeof tagId !== "string")
+      throw new IntercomError(400, "parameter_not_found", "id is required");
+    const tag = this.tags.get(tagId);
+    if (!tag) throw notFound("Resource");
+    const existing = record.tags.find((applied) => applied.id === tag.id);
+    if (existing) return { tag, appliedAt: existing.applied_at };
+    const appliedAt = this.now();
+    const updated = { ...record, tags: [...record.tags, { id: tag.id, applied_at: appliedAt }] };
+    this.contacts.write(updated, this.clock());
+    this.notify(`contact.${record.role}.tag.created`, this.contactTagItem(updated, tag, appliedAt));
+    return { tag, appliedAt };
+  }
+
+  untagContact(id: string, tagId: string): Tag {
+    const record = this.getContact(id);
+    const tag = this.tags.get(tagId);
+    if (!tag) throw notFound("Resource");
+    if (record.tags.some((applied) => applied.id === tagId)) {
+      const updated = { ...record, tags: record.tags.filter((applied) => applied.id !== tagId) };
+      this.contacts.write(updated, this.clock());
+      this.notify(
+        `contact.${record.role}.tag.deleted`,
+        this.contactTagItem(updated, tag, this.now()),
+      );
+    }
+    return tag;
+  }
+
+  /** POST /events: finds the contact by id, user_id (= external_id of a user) or email. */
+  trackEvent(body: unknown): void {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw parameterInvalid("Request body must be a JSON object");
+    }
+    const input = body as Record<string, unknown>;
+    if (typeof input.event_name !== "string" || input.event_name.trim() === "") {
+      throw new IntercomError(400, "parameter_not_found", "event_name is required");
+    }
+    if (typeof input.created_at !== "number" || !Number.isInteger(input.created_at)) {
+      throw new IntercomError(400, "parameter_not_found", "created_at is required in Unix seconds");
+    }
+    const metadata = input.metadata ?? {};
+    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+      throw parameterInvalid("metadata must be an object");
+    }
+    for (const [key, value] of Object.entries(metadata)) {
+      if (!isMetadataValue(value))
+        throw parameterInvalid(`metadata '${key}' has an unsupported value`);
+    }
+    const record = this.eventContact(input);
+    // Only the first 10 keys are kept, in the order sent (intercom-api.md §1.3).
+    const kept = Object.fromEntries(Object.entries(metadata).slice(0, 10));
+    this.events.record(record.seq, {
+      event_name: input.event_name,
+      created_at: input.created_at,
+      metadata: kept,
+    });
+  }
+
+  private eventContact(input: Record<string, unknown>): ContactRecord {
+    if (typeof input.id === "string") return this.getContact(input.id);
+    if (typeof input.user_id === "string") return this.findByExternalId(input.user_id);
+    if (typeof input.email === "string") {
+      const found = this.contacts.findByEmail(input.email);
+      const record = found.find((contact) => contact.role === "user") ?? found[0];
+      if (!record) throw notFound("User");
+      return record;
+    }
+    throw new IntercomError(400, "parameter_not_found", "one of id, user_id or email is required");
+  }
+
+  contactTagItem(record: ContactRecord, tag: Tag, createdAt: number): Record<string, unknown> {
+    return {
+      type: "contact_tag",
+      created_at: createdAt,
+      tag: { type: "tag", id: tag.id, name: tag.name },
+      contact: this.webhookContact(record),
+    };
+  }
+
+  private assertNoDuplicate(role: Role, input: ContactInput, selfSeq?: number): void {
+    const clash = (record: ContactRecord | undefined) => record && record.seq !== selfSeq;
+    let duplicate: ContactRecord | undefined;
+    if (input.external_id) {
+      const byExternalId = this.contacts.findByExternalId(input.external_id);
+      if (clash(byExternalId)) duplicate = byExternalId;
+    }
+    if (!duplicate && input.email && role === "user") {
+      duplicate = this.contacts
+        .findByEmail(input.email)
+        .find((record) => record.role === "user" && record.seq !== selfSeq);
+    }
+    if (duplicate) {
+      const prefix = duplicate.archived ? "An archived contact" : "A contact";
+      throw new IntercomError(
+        409,
+        "conflict",
+        `${prefix} matching those details already exists with id=${duplicate.id}`,
+      );
+    }
+  }
+}
+
+function withoutNulls(
+  values: ContactInput["custom_attributes"],
+): ContactRecord["custom_attributes"] {
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== null));
+}
+
+function isMetadataValue(value: unknown): boolean {
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return true;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort().join(",");
+  return (
+    (keys === "url,value" && typeof object.url === "string") ||
+    (keys === "amount,currency" &&
+      Number.isInteger(object.amount) &&
+      typeof object.currency === "string")
+  );
+}
