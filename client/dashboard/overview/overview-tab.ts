@@ -1,0 +1,44 @@
+import { h, fill } from "../dom";
+import type { FetchKind, Overview } from "../types";
+import { createConnectionCard, type ConnectionActions } from "./connection-card";
+import { createFetchCard } from "./fetch-card";
+import { createActivityCard, createStatusCard } from "./status-card";
+
+export interface OverviewTabDeps extends ConnectionActions {
+  startFetch(kind: FetchKind): Promise<string | undefined>;
+}
+
+/** The Dashboard tab: cards updated in place from each overview poll. */
+export function createOverviewTab(deps: OverviewTabDeps) {
+  const connection = createConnectionCard(deps);
+  const status = createStatusCard();
+  const fetches = createFetchCard(deps.startFetch);
+  const activity = createActivityCard();
+  const loading = h("p", { class: "loading" }, "Loading…");
+  const grid = h(
+    "div",
+    { class: "grid", attrs: { hidden: true } },
+    connection.element,
+    status.element,
+    fetches.element,
+    activity.element,
+  );
+  const element = h("div", { class: "panel" }, loading, grid);
+
+  return {
+    element,
+    connection,
+    update(overview: Overview) {
+      loading.remove();
+      grid.hidden = false;
+      connection.update(overview.connection);
+      status.update(overview.status);
+      fetches.update(overview.jobs ?? []);
+      activity.update(overview.activity);
+    },
+    /** A failed load before anything was shown replaces the spinner text. */
+    showLoadError(message: string) {
+      if (grid.hidden) fill(loading, message);
+    },
+  };
+}
