@@ -28,8 +28,17 @@ export async function startConnector(
     string,
     unknown
   >;
+  // Listen first so that port 0 (tests) still yields a known public URL for OAuth callbacks.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
   const deps: AppDeps = {
-    publicUrl: config.publicUrl,
+    publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
     assetsDir: join(ROOT, "dist"),
@@ -49,17 +58,10 @@ export async function startConnector(
     },
     activity: createActivityLog(),
   };
-  const app = createApp(deps);
-  const server = createServer(app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info({ port, publicUrl: config.publicUrl }, "connector listening");
+  server.on("request", createApp(deps).callback());
+  logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");
   return {
-    url: `http://${config.host}:${port}`,
+    url,
     deps,
     // Stop accepting, let requests in flight finish (bounded), then return.
     close: () =>

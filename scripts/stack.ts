@@ -1,0 +1,90 @@
+// The whole product on one machine: the Intercom and Hull stand-ins and the connector wired to them.
+// `npm start` uses it, and so do the integration and end-to-end tests (with free ports).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHullSandbox, type HullSandbox } from "../sandbox/hull/index";
+import { startIntercomSandbox, type IntercomSandbox } from "../sandbox/intercom/index";
+import { loadConfig } from "../server/config";
+import { createLogger } from "../server/log";
+import { startConnector, type RunningConnector } from "../server/main";
+
+export interface StackOptions {
+  connectorPort?: number;
+  hullPort?: number;
+  intercomPort?: number;
+  /** Environment for the connector (LOG_LEVEL, SECRET, ...); the sandbox fills in the rest. */
+  env?: Record<string, string | undefined>;
+  /** Where the connector keeps its registry; default a fresh temporary folder. */
+  dataDir?: string;
+  notifyDelayMs?: number;
+  webhookRetryDelayMs?: number;
+}
+
+export interface Stack {
+  connector: RunningConnector;
+  hull: HullSandbox;
+  intercom: IntercomSandbox;
+  /** Query credentials Hull would put on the connector's URLs. */
+  credentialsQuery: string;
+  urls: {
+    connector: string;
+    dashboard: string;
+    hull: string;
+    demo: string;
+    inspector: string;
+    intercom: string;
+  };
+  close(): Promise<void>;
+}
+
+export const SANDBOX_SECRET = "sandbox-secret-do-not-use-in-production";
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env = options.env ?? {};
+  const intercom = await startIntercomSandbox({
+    port: options.intercomPort ?? 0,
+    webhookRetryDelayMs: options.webhookRetryDelayMs,
+  });
+  const hull = await startHullSandbox({
+    port: options.hullPort ?? 0,
+    notifyDelayMs: options.notifyDelayMs,
+  });
+  const config = loadConfig({
+    LOG_LEVEL: "warn",
+    ...env,
+    PORT: String(options.connectorPort ?? 0),
+    SECRET: env.SECRET ?? SANDBOX_SECRET,
+    INTERCOM_CLIENT_ID: intercom.clientId,
+    INTERCOM_CLIENT_SECRET: intercom.clientSecret,
+    INTERCOM_API_URL: intercom.url,
+    INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
+    HULL_FIREHOSE_URL: `${hull.url}/firehose`,
+    HULL_ALLOWED_HOSTS: `*.hullapp.io,${hull.organization}`,
+    DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), "hull-intercom-")),
+  });
+  const connector = await startConnector(config, createLogger(config.logLevel));
+  const connectorUrl = connector.deps.publicUrl;
+  hull.setConnectorUrl(connectorUrl);
+  intercom.setWebhookUrl(`${connectorUrl}/intercom`);
+  const { id, organization, secret } = hull.connector;
+  const credentialsQuery = new URLSearchParams({ ship: id, organization, secret }).toString();
+  return {
+    connector,
+    hull,
+    intercom,
+    credentialsQuery,
+    urls: {
+      connector: connectorUrl,
+      dashboard: `${connectorUrl}/admin?${credentialsQuery}`,
+      hull: hull.url,
+      demo: `${hull.url}/demo/`,
+      inspector: `${hull.url}/inspector/`,
+      intercom: intercom.url,
+    },
+    async close() {
+      await connector.close();
+      await Promise.all([hull.close(), intercom.close()]);
+    },
+  };
+}
