@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  describeJob,
+  formatDuration,
+  humanizeKey,
+  latestJobs,
+  regionLabel,
+  statusBadge,
+} from "../../../../client/dashboard/view/format";
+import type { Job } from "../../../../client/dashboard/types";
+
+const job = (patch: Partial<Job>): Job => ({
+  id: "j1",
+  kind: "fetch-users",
+  state: "running",
+  progress: { fetched: 0, errors: 0 },
+  ...patch,
+});
+
+describe("describeJob(job)", () => {
+  it("shows progress, rate and time left for a running job with a known total", () => {
+    expect(
+      describeJob(
+        job({ progress: { fetched: 1200, total: 4800, rate_per_s: 150.4, eta_s: 24, errors: 0 } }),
+      ),
+    ).toEqual({
+      percent: 25,
+      stateLabel: "Running",
+      tone: "info",
+      summary: "1,200 of 4,800 contacts · 150/s · about 24 s left",
+      errors: undefined,
+    });
+  });
+
+  it("leaves the percentage undefined while the total is unknown", () => {
+    expect(describeJob(job({ progress: { fetched: 10, errors: 0 } })).percent).toBeUndefined();
+  });
+
+  it("reports a finished job as complete with its duration and errors", () => {
+    const view = describeJob(
+      job({ state: "done", duration_s: 125, progress: { fetched: 300, errors: 2 } }),
+    );
+    expect(view).toMatchObject({ percent: 100, tone: "good", errors: "2 errors" });
+    expect(view.summary).toBe("300 contacts · in 2 min");
+  });
+
+  it("marks a failed job bad and says 1 error in the singular", () => {
+    expect(
+      describeJob(job({ state: "failed", progress: { fetched: 0, errors: 1 } })),
+    ).toMatchObject({
+      stateLabel: "Failed",
+      tone: "bad",
+      errors: "1 error",
+    });
+  });
+});
+
+describe("latestJobs(jobs)", () => {
+  it("keeps the most recently started job of each kind, a queued one counting as newest", () => {
+    const latest = latestJobs([
+      job({ id: "old", state: "done", started_at: "2025-01-01T00:00:00Z" }),
+      job({ id: "new", started_at: "2025-02-01T00:00:00Z" }),
+      job({ id: "lead", kind: "fetch-leads", started_at: "2025-02-01T00:00:00Z" }),
+      job({ id: "lead-queued", kind: "fetch-leads", state: "queued" }),
+    ]);
+    expect(latest.get("fetch-users")?.id).toBe("new");
+    expect(latest.get("fetch-leads")?.id).toBe("lead-queued");
+  });
+});
+
+describe("small formatters", () => {
+  it("formatDuration(seconds) rounds to what a person reads", () => {
+    expect(formatDuration(42)).toBe("42 s");
+    expect(formatDuration(90)).toBe("2 min");
+    expect(formatDuration(3600)).toBe("1 h");
+    expect(formatDuration(7500)).toBe("2 h 5 min");
+  });
+
+  it("humanizeKey(key) turns counter keys into labels", () => {
+    expect(humanizeKey("users_updated")).toBe("Users updated");
+    expect(humanizeKey("webhooksReceived")).toBe("Webhooks received");
+  });
+
+  it("regionLabel(region) names Intercom's regions and keeps unknown ones", () => {
+    expect(regionLabel("EU")).toBe("Europe (EU)");
+    expect(regionLabel("MARS")).toBe("MARS");
+  });
+
+  it("statusBadge(status) maps Hull statuses to tones", () => {
+    expect(statusBadge("setupRequired")).toEqual({ label: "Setup required", tone: "info" });
+    expect(statusBadge("error").tone).toBe("bad");
+  });
+});
