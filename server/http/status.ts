@@ -7,7 +7,9 @@ import { hullState, requireHull } from "./hull-auth";
 export function statusRoutes(deps: AppDeps): Router {
   const router = new Router();
   const handler: RouterMiddleware = async (ctx) => {
-    const { credentials, connector } = hullState(ctx);
+    const { credentials } = hullState(ctx);
+    // Settings change between Hull's calls; the authentication cache may hold an older copy.
+    const connector = await deps.hullClient(credentials).getConnector();
     ctx.body = await checkStatus(deps, credentials, connector);
   };
   router.get("/status", requireHull(deps.hullAuth, deps.tokens), handler);
