@@ -4,6 +4,8 @@ import { hullErrors } from "./http-errors.js";
 import { orgApiRoutes } from "./org-api/org-api-routes.js";
 import { firehoseRoutes } from "./firehose/firehose-route.js";
 import { controlRoutes } from "./control/control-routes.js";
+import { browserApiRoutes } from "./browser/browser-api-routes.js";
+import { staticRoutes } from "./browser/static-routes.js";
 
 /** Composes the Hull stand-in's routes over one platform. */
 export function createHullApp(platform: HullPlatform, extractTimeoutMs: number): Koa {
@@ -13,6 +15,8 @@ export function createHullApp(platform: HullPlatform, extractTimeoutMs: number):
   for (const router of [
     firehoseRoutes(platform),
     controlRoutes(platform, extractTimeoutMs),
+    staticRoutes(platform),
+    browserApiRoutes(platform),
     orgApiRoutes(platform, extractTimeoutMs),
   ]) {
     app.use(router.routes());
