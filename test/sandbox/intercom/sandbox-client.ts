@@ -65,11 +65,21 @@ export async function startTestSandbox(options: IntercomSandboxOptions = {}) {
   /** Resets the stand-in and makes a fresh token the default. */
   async function reset(): Promise<string> {
     await call("POST", "/_sandbox/reset");
-    tokens.current = (await call<{ access_token: string }>("POST", "/_sandbox/token")).body.access_token;
+    tokens.current = (
+      await call<{ access_token: string }>("POST", "/_sandbox/token")
+    ).body.access_token;
     return tokens.current;
   }
 
-  return { sandbox, url: sandbox.url, token, call, reset, contractProblems, close: () => sandbox.close() };
+  return {
+    sandbox,
+    url: sandbox.url,
+    token,
+    call,
+    reset,
+    contractProblems,
+    close: () => sandbox.close(),
+  };
 }
 
 export type TestSandbox = Awaited<ReturnType<typeof startTestSandbox>>;
