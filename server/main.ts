@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { createActivityLog } from "./activity";
 import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
+import { createFirehoseWriter } from "./clients/hull/firehose";
+import { createNotifierSignatureVerifier } from "./clients/hull/notifier-signature";
 import { createHullRestClient } from "./clients/hull/rest";
 import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
@@ -57,6 +59,9 @@ export async function startConnector(
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
     activity: createActivityLog(),
+    firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
+    notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
+    intercomClientSecret: config.intercom.clientSecret,
   };
   server.on("request", createApp(deps).callback());
   logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");
@@ -69,7 +74,8 @@ export async function startConnector(
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         server.close(() => {
           clearTimeout(force);
-          resolve();
+          // What was acknowledged must reach Hull before the process goes.
+          void deps.firehose.flush().then(() => resolve());
         });
         server.closeIdleConnections();
       }),

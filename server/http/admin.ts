@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { loadAttributeCatalogue } from "../incoming/load-attribute-catalogue";
 import { disconnectWorkspace } from "../connection/disconnect-workspace";
+import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
 import { readSettings, settingsUpdateSchema } from "../settings";
 import { readJsonBody } from "./body";
@@ -38,13 +39,7 @@ export function adminRoutes(deps: AppDeps): Router {
   const auth = requireHull(deps.hullAuth, deps.tokens);
   const fresh = (ctx: Context) => deps.hullClient(hullState(ctx).credentials);
   const intercomFor = (settings: ReturnType<typeof readSettings>) =>
-    settings.accessToken && settings.workspace
-      ? deps.intercom.forWorkspace({
-          appId: settings.workspace.app_id,
-          region: settings.workspace.region,
-          token: settings.accessToken,
-        })
-      : undefined;
+    intercomApiFor(deps.intercom, settings);
 
   router.get("/admin", auth, (ctx) => {
     const token = deps.tokens.mint(hullState(ctx).credentials, "dashboard");

@@ -1,5 +1,7 @@
 import type { ActivityLog } from "../activity";
 import type { HullAuthenticator } from "../clients/hull/authenticate";
+import type { FirehoseWriter } from "../clients/hull/firehose";
+import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
 
@@ -9,6 +11,12 @@ export interface AppDeps extends ConnectionDeps {
   hullAuth: HullAuthenticator;
   tokens: TokenIssuer;
   activity: ActivityLog;
+  /** Writes to Hull's firehose; a flow awaits it to know Hull has its data. */
+  firehose: FirehoseWriter;
+  /** Checks smart-notifier signatures against keys from allow-listed Hull hosts only. */
+  notifierSignatures: NotifierSignatureVerifier;
+  /** The Intercom app's client secret, which also signs Intercom's webhooks. */
+  intercomClientSecret: string;
   /** Where the Rollup bundles are (ship.js, dashboard.js). */
   assetsDir: string;
   manifest: Record<string, unknown>;

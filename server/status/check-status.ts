@@ -1,6 +1,7 @@
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import { TokenRevokedError } from "../clients/intercom/errors";
 import type { ConnectionDeps } from "../connection/deps";
+import { intercomApiFor } from "../connection/intercom-api-for";
 import { readSettings } from "../settings";
 import { computeStatus, type StatusFacts } from "./compute-status";
 
@@ -18,12 +19,8 @@ export async function checkStatus(
     sendEvents: settings.sendEvents.length,
     missingTags: [],
   };
-  if (settings.accessToken && settings.workspace) {
-    const api = deps.intercom.forWorkspace({
-      appId: settings.workspace.app_id,
-      region: settings.workspace.region,
-      token: settings.accessToken,
-    });
+  const api = intercomApiFor(deps.intercom, settings);
+  if (api) {
     try {
       await api.me();
       facts.intercom = "ok";
