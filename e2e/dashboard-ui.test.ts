@@ -29,6 +29,7 @@ let browser: Browser;
 let server: RunningServer;
 let state: DashboardApiState;
 let page: Page;
+let dialogs: string[];
 
 beforeAll(async () => {
   await buildDashboard();
@@ -45,7 +46,11 @@ beforeEach(async () => {
   state = fake.state;
   server = await listen(fake.app);
   page = await browser.newPage({ viewport: { width: 960, height: 900 } });
-  page.on("dialog", (dialog) => void dialog.accept());
+  dialogs = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
 });
 
 afterEach(async () => {
@@ -118,6 +123,30 @@ describe("the admin dashboard", () => {
     await page.getByRole("button", { name: "Fetch all leads" }).click();
     await page.getByText("Fetching all leads from Intercom.").waitFor();
     expect(state.fetches).toEqual([{ kind: "leads" }]);
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain("This can generate a lot of traffic");
+  });
+
+  it("starts over after confirmation and then offers to connect again", async () => {
+    await openDashboard();
+    await page.getByRole("button", { name: "Start over" }).click();
+    await page.getByRole("button", { name: "Continue with Intercom" }).waitFor();
+    expect(state.disconnects).toBe(1);
+    expect(dialogs[0]).toMatch(/^Start over\?/);
+    expect(await page.getByRole("button", { name: "Fetch all users" }).isDisabled()).toBe(true);
+  });
+
+  it("stops polling the overview while the Settings tab is shown", async () => {
+    await openDashboard();
+    await page.getByText("Acme <Support>").waitFor();
+    const before = state.overviewCalls;
+    await expect.poll(() => state.overviewCalls).toBeGreaterThan(before);
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await saveButton().waitFor();
+    const onSettings = state.overviewCalls;
+    // Several poll intervals (150 ms in this test) pass without a single overview request.
+    await page.waitForTimeout(600);
+    expect(state.overviewCalls).toBe(onSettings);
   });
 
   it("sends only the changed settings in the PUT body and confirms the save", async () => {

@@ -135,7 +135,8 @@ body { margin: 0; background: var(--bg); color: var(--text);
   margin-bottom: 16px; font-weight: 500; }
 .form-alert p { margin: 0; }
 .save-bar { position: sticky; bottom: 0; display: flex; justify-content: flex-end; align-items: center;
-  gap: 12px; padding: 12px 0; background: linear-gradient(rgba(245, 247, 250, 0), var(--bg) 30%); }
+  gap: 12px; padding: 12px 0; background: rgba(245, 247, 250, .96);
+  border-top: 1px solid var(--line); backdrop-filter: blur(4px); }
 .save-status { color: var(--muted); font-size: 13px; }
 .save-status-good { color: var(--good); font-weight: 600; }
 .save-status-bad { color: var(--bad); font-weight: 600; }

@@ -20,6 +20,13 @@ const KINDS: { kind: FetchKind; jobKind: string; label: string; hint: string }[]
 /** Buttons for full fetches, each with the progress of its latest job. */
 export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string | undefined>) {
   const result = h("p", { class: "card-result", attrs: { role: "status" } });
+  const notConnected = h(
+    "p",
+    { class: "notice notice-info", attrs: { hidden: true } },
+    "Connect Intercom first: fetches read from the connected workspace.",
+  );
+  let connected = true;
+  const running = new Set<FetchKind>();
   const rows = KINDS.map((spec) => {
     const progress = h("div", { class: "job", attrs: { hidden: true } });
     const button = h(
@@ -29,11 +36,13 @@ export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string 
         attrs: { type: "button" },
         on: {
           click: async () => {
+            running.add(spec.kind);
             button.disabled = true;
             try {
               fill(result, (await startFetch(spec.kind)) ?? "");
             } finally {
-              button.disabled = false;
+              running.delete(spec.kind);
+              button.disabled = !connected;
             }
           },
         },
@@ -46,21 +55,25 @@ export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string 
       h("div", { class: "fetch-head" }, button, h("p", { class: "field-hint" }, spec.hint)),
       progress,
     );
-    return { spec, element, progress };
+    return { spec, element, progress, button };
   });
   const element = h(
     "section",
     { class: "card" },
     h("h2", { class: "card-title" }, "Fetch from Intercom"),
+    notConnected,
     ...rows.map((row) => row.element),
     result,
   );
 
   return {
     element,
-    update(jobs: Job[]) {
+    update(jobs: Job[], isConnected: boolean) {
+      connected = isConnected;
+      notConnected.hidden = connected;
       const latest = latestJobs(jobs);
       for (const row of rows) {
+        row.button.disabled = !connected || running.has(row.spec.kind);
         const job = latest.get(row.spec.jobKind);
         row.progress.hidden = !job;
         if (job) fill(row.progress, ...renderJob(job, row.spec.label));

@@ -33,7 +33,7 @@ export function createOverviewTab(deps: OverviewTabDeps) {
       grid.hidden = false;
       connection.update(overview.connection);
       status.update(overview.status);
-      fetches.update(overview.jobs ?? []);
+      fetches.update(overview.jobs ?? [], overview.connection.connected);
       activity.update(overview.activity);
     },
     /** A failed load before anything was shown replaces the spinner text. */
