@@ -233,3 +233,55 @@ declare global {
     Hull: any;
   }
 }
+
+describe("the demo website and the inspector", () => {
+  it("lets a visitor track, set an attribute and log in on the demo site", async () => {
+    await page.goto(`${hull.url}/demo/`);
+    await page.waitForFunction(
+      () => (window as unknown as { __embeds?: unknown[] }).__embeds?.length === 1,
+    );
+    await page.click("text=Add to cart");
+    await page.fill("#trait-name", "favorite_roast");
+    await page.fill("#trait-value", "dark");
+    await page.click("text=Save attribute");
+    await page.fill("#login-email", "grace@example.com");
+    await page.fill("#login-name", "Grace");
+    await page.click("text=Log in");
+    await page.waitForFunction(() =>
+      document.getElementById("who")!.textContent!.includes("Grace"),
+    );
+    const [grace] = await waitForUsers((all) =>
+      all.some(
+        (user) => user.email === "grace@example.com" && user.attributes.favorite_roast === "dark",
+      ),
+    );
+    expect(grace!.events.map((event) => event.event)).toEqual(
+      expect.arrayContaining(["Added to cart", "hull.user.login"]),
+    );
+    expect(await page.textContent("#events")).toContain("hull.track");
+  });
+
+  it("shows users in the inspector with everything escaped", async () => {
+    const hostile = `<img src=x onerror="window.__xss=1">`;
+    await fetch(`${hull.url}/_sandbox/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          claims: { email: "mallory@example.com" },
+          attributes: { bio: hostile },
+          events: [{ event: hostile, properties: {} }],
+        },
+      ]),
+    });
+    await page.goto(`${hull.url}/inspector/`);
+    await page.waitForFunction(() =>
+      document.getElementById("users")!.textContent!.includes("mallory@example.com"),
+    );
+    expect(await page.textContent("#users")).toContain(hostile);
+    expect(await page.$$("#users img")).toHaveLength(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import type { NotificationRecord } from "./notifier/notification-sender.js";
 import { randomUUID } from "node:crypto";
+import { pushCapped } from "./capped-log.js";
 
 /**
  * Tells the connector an extract is ready: `POST <url> {url, format: "json", object_type}`
@@ -21,7 +22,7 @@ export async function deliverExtract(
     sent_at: new Date().toISOString(),
     outcome: "delivered",
   };
-  log.push(record);
+  pushCapped(log, record);
   try {
     const response = await fetch(target, {
       method: "POST",

@@ -17,7 +17,8 @@ function fill(html: string, platform: HullPlatform): string {
 
 /** Serves the Hull.js stand-in, the demo website and the inspector. */
 export function staticRoutes(platform: HullPlatform): Router {
-  const router = new Router();
+  // strict: "/demo" redirects to "/demo/" so that relative links resolve, and must not match it.
+  const router = new Router({ strict: true });
   const page = (file: string) => async (ctx: Context) => {
     ctx.type = "text/html; charset=utf-8";
     ctx.set("Cache-Control", "no-store");

@@ -4,6 +4,7 @@ import { readObjectBody } from "../http-errors.js";
 import type { HullPlatform } from "../hull-platform.js";
 import { applyFirehoseCommand } from "./apply-firehose-command.js";
 import { parseFirehoseEntry, type ParsedEntry } from "./parse-firehose-entry.js";
+import { pushCapped } from "../capped-log.js";
 
 /**
  * `POST /firehose {batch: [...]}`: every entry is verified first; one bad entry refuses the whole
@@ -22,7 +23,7 @@ export function firehoseRoutes(platform: HullPlatform): Router {
     const receivedAt = new Date().toISOString();
     const log = (entry: unknown, result: ParsedEntry, accepted: boolean, note?: string) => {
       const raw = (entry ?? {}) as Record<string, unknown>;
-      platform.firehoseLog.push({
+      pushCapped(platform.firehoseLog, {
         received_at: receivedAt,
         type: raw.type,
         body: raw.body,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { pushCapped } from "../capped-log.js";
 import { decideAfterAnswer, readFlowControl, type FlowControl } from "./flow-control.js";
 
 export interface NotificationRecord {
@@ -105,7 +106,7 @@ export class NotificationSender {
         sent_at: new Date().toISOString(),
         outcome: "delivered",
       };
-      this.log.push(record);
+      pushCapped(this.log, record);
       const answer = await this.post(channel, notificationId, messages, attempt);
       record.status = answer.status;
       record.flow_control = answer.flowControl;
