@@ -70,6 +70,31 @@ describe("POST /firehose", () => {
     });
   });
 
+  it("skips an entry whose claims match nobody when io.hull.create is false", async () => {
+    const token = userToken(hull, { email: "ghost@example.com" }, { "io.hull.create": false });
+    const result = await postFirehose(hull, [entry("traits", { plan: "pro" }, token)]);
+    expect(result.status).toBe(200);
+    expect(await usersOf(hull)).toEqual([]);
+    const [logged] = await getJson<{ accepted: boolean; note?: string }[]>(
+      `${hull.url}/_sandbox/firehose`,
+    );
+    expect(logged).toMatchObject({
+      accepted: true,
+      note: expect.stringMatching(/create is false/),
+    });
+  });
+
+  it("removes an anonymous id on unalias", async () => {
+    const token = userToken(hull, { email: "un@example.com" });
+    await postFirehose(hull, [
+      entry("alias", { anonymous_id: "intercom:1" }, token),
+      entry("alias", { anonymous_id: "intercom:2" }, token),
+      entry("unalias", { anonymous_id: "intercom:1" }, token),
+    ]);
+    const [user] = await usersOf(hull);
+    expect(user!.anonymous_ids).toEqual(["intercom:2"]);
+  });
+
   const rejected: [string, () => unknown][] = [
     [
       "a token signed with another secret",
