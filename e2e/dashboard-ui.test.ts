@@ -193,6 +193,7 @@ describe("the admin dashboard", () => {
     await saveButton().click();
     await page.getByText("Fix the highlighted fields to save.").waitFor();
     expect(state.puts).toEqual([]);
+    await page.locator(".rows-editor").first().screenshot({ path: "/tmp/dashboard-rows.png" });
     expect(await page.getByLabel("Intercom attribute").nth(1).getAttribute("aria-invalid")).toBe(
       "true",
     );

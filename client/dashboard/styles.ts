@@ -82,7 +82,7 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .button-danger:hover:not(:disabled) { background: var(--bad-soft); }
 .button-small { padding: 4px 10px; font-size: 13px; }
 .button-icon { background: none; border: 0; color: var(--muted); font-size: 20px; line-height: 1;
-  padding: 6px 10px; align-self: end; }
+  padding: 6px 10px; }
 .button-icon:hover { color: var(--bad); background: var(--bad-soft); }
 :focus-visible { outline: none; box-shadow: var(--focus); }
 .input { font: inherit; width: 100%; padding: 7px 10px; border: 1px solid #cfd6df; border-radius: 8px;
@@ -122,7 +122,9 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .row:has(> .cell:nth-of-type(2):last-of-type) { grid-template-columns: 1fr 1fr auto; }
 .cell { min-width: 0; }
 .cell-label { display: block; font-size: 12px; color: var(--muted); margin-bottom: 2px; font-weight: 600; }
-.cell-narrow { align-self: end; padding-bottom: 7px; }
+/* Line the checkbox and the remove button up with the inputs, below the cell labels. */
+.cell-narrow { align-self: start; margin-top: 21px; min-height: 37px; display: flex; align-items: center; }
+.row > .button-icon { align-self: start; margin-top: 21px; min-height: 37px; }
 .check { display: inline-flex; gap: 6px; align-items: center; font-size: 13px; white-space: nowrap; cursor: pointer; }
 .check input { accent-color: var(--accent); }
 .notice { border-radius: 8px; padding: 10px 12px; margin: 0 0 10px; font-size: 13px; }
@@ -146,7 +148,8 @@ body { margin: 0; background: var(--bg); color: var(--text);
   .app { padding: 12px 10px 32px; }
   .row, .row:has(> .cell:nth-of-type(2):last-of-type) { grid-template-columns: 1fr auto; }
   .row .cell:not(.cell-narrow) { grid-column: 1 / -1; }
-  .cell-narrow { padding-bottom: 0; }
+  .cell-narrow { margin-top: 0; grid-column: 1; }
+  .row > .button-icon { margin-top: 0; grid-column: 2; justify-self: end; }
   .grid { grid-template-columns: 1fr; }
   .facts { grid-template-columns: 1fr; gap: 0; }
   .facts dd { margin-bottom: 6px; }
