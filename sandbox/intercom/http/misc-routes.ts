@@ -48,7 +48,7 @@ export function addMiscRoutes(router: Router, state: SandboxState): void {
     const includeArchived = ctx.query.include_archived === "true";
     ctx.body = {
       type: "list",
-      data: model === "contact" ? ws().attributes.listViews(includeArchived) : [],
+      data: model === "conversation" ? [] : ws().attributes.listViews(model, includeArchived),
     };
   });
 

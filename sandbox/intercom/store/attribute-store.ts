@@ -3,6 +3,7 @@ import { parameterInvalid } from "../errors.js";
 /** A custom data attribute (intercom-api.md §1.2). Standard attributes are a fixed list below. */
 export interface CustomAttribute {
   id: number;
+  model: "contact" | "company";
   name: string;
   data_type: "string" | "integer" | "float" | "boolean" | "date";
   description: string;
@@ -47,7 +48,7 @@ export class AttributeStore {
 
   /** Active (unarchived) custom attribute by exact name. */
   active(name: string): CustomAttribute | undefined {
-    const found = this.custom.get(name);
+    const found = this.custom.get(`contact:${name}`);
     return found && !found.archived ? found : undefined;
   }
 
@@ -55,8 +56,11 @@ export class AttributeStore {
     return [...this.custom.values()].find((attribute) => attribute.id === id);
   }
 
-  listViews(includeArchived: boolean): Array<Record<string, unknown>> {
-    const standardViews = standard.map(([name, label, data_type]) => ({
+  listViews(
+    model: "contact" | "company",
+    includeArchived: boolean,
+  ): Array<Record<string, unknown>> {
+    const standardViews = (model === "contact" ? standard : []).map(([name, label, data_type]) => ({
       type: "data_attribute",
       model: "contact",
       name,
@@ -71,7 +75,7 @@ export class AttributeStore {
       archived: false,
     }));
     const customViews = [...this.custom.values()]
-      .filter((attribute) => includeArchived || !attribute.archived)
+      .filter((attribute) => attribute.model === model && (includeArchived || !attribute.archived))
       .map((attribute) => this.view(attribute));
     return [...standardViews, ...customViews];
   }
@@ -80,7 +84,7 @@ export class AttributeStore {
     return {
       type: "data_attribute",
       id: attribute.id,
-      model: "contact",
+      model: attribute.model,
       name: attribute.name,
       full_name: `custom_attributes.${attribute.name}`,
       label: attribute.name,
@@ -116,12 +120,14 @@ export class AttributeStore {
       throw parameterInvalid("Data Type isn't an option");
     }
     const lower = name.toLowerCase();
-    if (
-      [...this.custom.keys()].some((key) => key.toLowerCase() === lower) ||
-      standard.some(([n]) => n === lower)
-    ) {
+    // "You already have 'X' in your company data…": the same name on either model is a duplicate.
+    const clash = [...this.custom.values()].find(
+      (attribute) => attribute.name.toLowerCase() === lower,
+    );
+    if (clash || standard.some(([n]) => n === lower)) {
+      const where = clash?.model === "company" ? "company" : "contact";
       throw parameterInvalid(
-        `You already have '${name}' in your contact data. To save this as new people data, use a different name.`,
+        `You already have '${name}' in your ${where} data. To save this as new people data, use a different name.`,
       );
     }
     const options = parseOptions(input.options, dataType === "options");
@@ -134,6 +140,7 @@ export class AttributeStore {
     const now = Math.floor(this.clock() / 1000);
     const attribute: CustomAttribute = {
       id: this.nextId++,
+      model,
       name,
       // The 2.14 data_attribute schema lists no "datetime" or "options": they read back as date/string.
       data_type:
@@ -149,7 +156,7 @@ export class AttributeStore {
       created_at: now,
       updated_at: now,
     };
-    this.custom.set(name, attribute);
+    this.custom.set(`${model}:${name}`, attribute);
     return attribute;
   }
 

@@ -129,7 +129,7 @@ export class WebhookSender {
     }
   }
 
-  /** Sends a raw envelope as is (only signed); first attempt only, no retry bookkeeping beyond it. */
+  /** Sends a caller-made envelope as is (only signed); retried like any other when it says attempt 1. */
   sendRaw(envelope: Record<string, unknown>): Promise<AttemptStatus> {
     return this.send(envelope as unknown as NotificationEnvelope);
   }

@@ -184,3 +184,29 @@ describe("data attributes", () => {
     expect((await api.call("PUT", "/data_attributes/9999", { archived: true })).status).toBe(404);
   });
 });
+
+describe("company data attributes", () => {
+  it("are listed by model and share the name space with contact attributes", async () => {
+    const created = await api.call("POST", "/data_attributes", {
+      name: "tier",
+      model: "company",
+      data_type: "string",
+    });
+    expect(created.body).toMatchObject({ model: "company", full_name: "custom_attributes.tier" });
+    const companies = await api.call("GET", "/data_attributes?model=company");
+    expect(companies.body.data.map((a: { name: string }) => a.name)).toEqual(["tier"]);
+    const contacts = await api.call("GET", "/data_attributes?model=contact");
+    expect(contacts.body.data.some((a: { name: string }) => a.name === "tier")).toBe(false);
+    const clash = await api.call("POST", "/data_attributes", {
+      name: "Tier",
+      model: "contact",
+      data_type: "string",
+    });
+    expect(clash.body.errors[0].message).toContain("company data");
+    const write = await api.call("POST", "/contacts", {
+      email: "t@example.org",
+      custom_attributes: { tier: "gold" },
+    });
+    expect(write.status).toBe(400);
+  });
+});
