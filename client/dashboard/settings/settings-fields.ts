@@ -1,11 +1,10 @@
 import { h, uid } from "../dom";
-import { createAttributeSelect, createFreeTextPicker } from "../components/attribute-controls";
 import { createChipPicker } from "../components/chip-picker";
 import type { FieldMessages } from "../components/field-messages";
-import { createRowsEditor } from "../components/attribute-rows";
 import type { FieldLayout } from "../view/settings-layout";
 import type { FormState } from "../view/settings-form";
 import type { IncomingRow, IntercomAttribute, OutgoingRow, SettingsOptions } from "../types";
+import { incomingEditor, outgoingEditor } from "./attribute-tables";
 
 export interface FieldContext {
   state: FormState;
@@ -150,87 +149,4 @@ function tableField(
     editor,
     context.messages.slot(field.path),
   );
-}
-
-function outgoingEditor(
-  path: string,
-  rows: OutgoingRow[],
-  context: FieldContext,
-  set: (rows: OutgoingRow[]) => void,
-) {
-  return createRowsEditor<OutgoingRow>({
-    path,
-    rows,
-    messages: context.messages,
-    addLabel: "Add outgoing attribute",
-    emptyText: "No attributes are sent yet.",
-    newRow: () => ({ hull: "", name: "", overwrite: false }),
-    onChange: set,
-    columns: [
-      {
-        key: "hull",
-        title: "Hull attribute",
-        control: (row, id, update) =>
-          createFreeTextPicker(
-            id,
-            context.lists.hullAttributes,
-            row.hull,
-            "e.g. first_name",
-            update,
-          ),
-      },
-      {
-        key: "name",
-        title: "Intercom attribute",
-        control: (row, id, update) =>
-          createFreeTextPicker(id, context.lists.intercomAttributes, row.name, "e.g. name", update),
-      },
-      {
-        key: "overwrite",
-        title: "Hull overwrites Intercom",
-        narrow: true,
-        control: (row, id, update) =>
-          h(
-            "label",
-            { class: "check", attrs: { for: id } },
-            h("input", {
-              attrs: { type: "checkbox", id, checked: row.overwrite },
-              on: { change: (event) => update((event.target as HTMLInputElement).checked) },
-            }),
-            "Hull overwrites Intercom",
-          ),
-      },
-    ],
-  }).element;
-}
-
-function incomingEditor(
-  path: string,
-  rows: IncomingRow[],
-  context: FieldContext,
-  set: (rows: IncomingRow[]) => void,
-) {
-  return createRowsEditor<IncomingRow>({
-    path,
-    rows,
-    messages: context.messages,
-    addLabel: "Add incoming attribute",
-    emptyText: "Only Intercom's standard attributes are copied.",
-    newRow: () => ({ name: "", hull: "" }),
-    onChange: set,
-    columns: [
-      {
-        key: "name",
-        title: "Intercom attribute",
-        control: (row, id, update) =>
-          createAttributeSelect(id, context.attributes, row.name, update),
-      },
-      {
-        key: "hull",
-        title: "Hull attribute",
-        control: (row, id, update) =>
-          createFreeTextPicker(id, context.lists.hullAttributes, row.hull, "e.g. plan", update),
-      },
-    ],
-  }).element;
 }

@@ -7,6 +7,7 @@ import { assignErrors } from "../view/field-paths";
 import { diffSettings, toFormState, type FormState } from "../view/settings-form";
 import { SETTINGS_LAYOUT } from "../view/settings-layout";
 import { validateSettings, visibleProblems } from "../view/validate-settings";
+import { createAttributesNotice } from "./attributes-notice";
 import { renderField } from "./settings-fields";
 
 export interface SettingsTabDeps {
@@ -88,7 +89,8 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
         fill(saveStatus);
         refresh();
       },
-      attributesNotice: () => attributesNotice(state.attributesKnown),
+      attributesNotice: () =>
+        state.attributesKnown ? null : createAttributesNotice(() => startFetch("users")),
     };
     const form = h(
       "form",
@@ -114,35 +116,6 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
     );
     fill(element, form);
     refresh();
-  }
-
-  function attributesNotice(known: boolean) {
-    if (known) return null;
-    const result = h("p", { class: "notice-result", attrs: { role: "status" } });
-    return h(
-      "div",
-      { class: "notice notice-info" },
-      h(
-        "p",
-        {},
-        "Intercom's attributes are not known yet. Fetch all users once to load them; meanwhile you can type attribute names for outgoing rows.",
-      ),
-      h(
-        "button",
-        {
-          class: "button button-secondary button-small",
-          attrs: { type: "button" },
-          on: {
-            click: async () => {
-              const message = await startFetch("users");
-              fill(result, message ?? "");
-            },
-          },
-        },
-        "Fetch all users",
-      ),
-      result,
-    );
   }
 
   /** Re-checks the form: messages next to fields, the Save button, unclaimed errors on top. */
