@@ -6,6 +6,8 @@ import { handleErrors } from "./http/errors-middleware";
 import { healthRoutes } from "./http/health";
 import { oauthRoutes } from "./http/oauth";
 import { statusRoutes } from "./http/status";
+import { intercomWebhookRoutes } from "./http/intercom-webhook";
+import { createNotificationReceiver } from "./incoming/webhook/receive-notification";
 
 export type { AppDeps };
 
@@ -23,6 +25,7 @@ export function createApp(deps: AppDeps): Koa {
     oauthRoutes(deps),
     adminRoutes(deps),
     statusRoutes(deps),
+    intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -6,10 +6,11 @@ import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
 import { createFirehoseWriter } from "./clients/hull/firehose";
 import { createNotifierSignatureVerifier } from "./clients/hull/notifier-signature";
-import { createHullRestClient } from "./clients/hull/rest";
+import { createHullRestClient, forgetOnSettingsWrite } from "./clients/hull/rest";
 import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
+import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createLogger, type Logger } from "./log";
 import { createFileRegistry } from "./registry";
 
@@ -39,14 +40,16 @@ export async function startConnector(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
+  const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
   const deps: AppDeps = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
     assetsDir: join(ROOT, "dist"),
     tokens: createTokenIssuer(config.secret),
-    hullAuth: createHullAuthenticator(config.hull.allowedHosts),
-    hullClient: (credentials) => createHullRestClient(credentials),
+    hullAuth,
+    hullClient: (credentials) =>
+      forgetOnSettingsWrite(createHullRestClient(credentials), () => hullAuth.forget(credentials)),
     registry: createFileRegistry(config.dataDir, config.secret),
     intercom: createIntercomConnections({
       apiUrl: config.intercom.apiUrl,
@@ -62,6 +65,7 @@ export async function startConnector(
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
     intercomClientSecret: config.intercom.clientSecret,
+    deduplicator: createMemoryDeduplicator(),
   };
   server.on("request", createApp(deps).callback());
   logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");

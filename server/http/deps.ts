@@ -4,6 +4,7 @@ import type { FirehoseWriter } from "../clients/hull/firehose";
 import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
+import type { Deduplicator } from "../incoming/webhook/deduplicator";
 
 /** Everything the HTTP surfaces need, built once by main.ts (or by a test). */
 export interface AppDeps extends ConnectionDeps {
@@ -15,6 +16,8 @@ export interface AppDeps extends ConnectionDeps {
   firehose: FirehoseWriter;
   /** Checks smart-notifier signatures against keys from allow-listed Hull hosts only. */
   notifierSignatures: NotifierSignatureVerifier;
+  /** Remembers Intercom notification ids already delivered. */
+  deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */
   intercomClientSecret: string;
   /** Where the Rollup bundles are (ship.js, dashboard.js). */

@@ -80,3 +80,15 @@ export function createHullRestClient(
     },
   };
 }
+
+/** A client whose settings writes also drop the cached copy of the connector, so readers see them at once. */
+export function forgetOnSettingsWrite(client: HullRestClient, forget: () => void): HullRestClient {
+  return {
+    ...client,
+    async updateSettings(update) {
+      const saved = await client.updateSettings(update);
+      forget();
+      return saved;
+    },
+  };
+}

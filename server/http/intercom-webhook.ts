@@ -1,0 +1,50 @@
+import Router from "@koa/router";
+import type { NotificationReceiver } from "../incoming/webhook/receive-notification";
+import { parseNotification } from "../incoming/webhook/parse-notification";
+import { verifySignature } from "../incoming/webhook/verify-signature";
+import type { Logger } from "../log";
+import { parseJson, readRawBody } from "./body";
+
+/**
+ * Intercom sends every workspace's notifications to this one URL. Verify the raw bytes, then parse,
+ * then route; answer 2xx to anything well-signed we do not handle (a 4xx makes Intercom throttle the
+ * whole app, a 410 disables the subscription), and 503 when Hull has not accepted the data yet.
+ */
+export function intercomWebhookRoutes(deps: {
+  intercomClientSecret: string;
+  receiver: NotificationReceiver;
+  logger: Logger;
+}): Router {
+  const router = new Router();
+  router.head("/intercom", (ctx) => {
+    ctx.status = 200;
+  });
+  router.post("/intercom", async (ctx) => {
+    const raw = await readRawBody(ctx, "1mb");
+    if (!verifySignature(raw, ctx.get("x-hub-signature") || undefined, deps.intercomClientSecret)) {
+      ctx.status = 401;
+      ctx.body = { error: "Missing or invalid X-Hub-Signature" };
+      return;
+    }
+    const parsed = parseNotification(parseJson(raw));
+    if ("problem" in parsed) {
+      ctx.status = 400;
+      ctx.body = { error: parsed.problem };
+      return;
+    }
+    const { notification } = parsed;
+    const { outcome, detail } = await deps.receiver.receive(notification);
+    deps.logger.info(
+      {
+        topic: notification.topic,
+        workspace: notification.app_id,
+        notification: notification.id,
+        outcome,
+      },
+      "intercom notification",
+    );
+    ctx.status = 200;
+    ctx.body = { outcome, ...(detail ? { detail } : {}) };
+  });
+  return router;
+}

@@ -1,0 +1,270 @@
+import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
+import { conversationLink, type Region } from "../../clients/intercom/regions";
+import { topicAction } from "../webhook/topics";
+import {
+  customAttributeNames,
+  mapContactToHullUser,
+  type HullUserWrite,
+  type IncomingRow,
+} from "./contact-to-hull-user";
+import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
+import { toIsoDate } from "./timestamps";
+
+export interface Notification {
+  id: string | null;
+  topic: string;
+  app_id: string;
+  created_at?: unknown;
+  data: { item: Json };
+}
+
+export interface NotificationContext {
+  incomingAttributes: readonly IncomingRow[];
+  region: Region;
+  /** Tag ids the connector made for its segments, and the names of Hull's segments. */
+  ownTagIds: ReadonlySet<string>;
+  segmentNames: ReadonlySet<string>;
+  /** When the notification reached us, for items that carry no time. */
+  receivedAt: Date;
+}
+
+export type NotificationPlan =
+  | { kind: "ignore"; reason: string }
+  | { kind: "write"; entries: FirehoseEntry[]; customAttributes: string[] };
+
+function isSetIfNull(value: unknown): value is { operation: "setIfNull"; value: unknown } {
+  return isObject(value) && value.operation === "setIfNull";
+}
+
+const ignore = (reason: string): NotificationPlan => ({ kind: "ignore", reason });
+
+function userEntries(user: HullUserWrite): FirehoseEntry[] {
+  return [
+    { type: "traits", claims: user.claims, body: user.attributes },
+    ...user.aliases.map((anonymous_id): FirehoseEntry => ({
+      type: "alias",
+      claims: user.claims,
+      body: { anonymous_id },
+    })),
+  ];
+}
+
+function eventCreatedAt(
+  notification: Notification,
+  context: NotificationContext,
+  ...candidates: unknown[]
+): string {
+  for (const candidate of [...candidates, notification.created_at]) {
+    const iso = toIsoDate(candidate);
+    if (iso) return iso;
+  }
+  return context.receivedAt.toISOString();
+}
+
+/** Who a conversation is about: 2.x lists contact ids; 1.x has a `user` (a user or a lead). */
+function conversationSubject(item: Json): UserClaims | undefined {
+  const contact = arrayAt(objectAt(item, "contacts"), "contacts")[0];
+  const contactId = stringAt(contact, "id");
+  if (contactId) return { anonymous_id: `intercom:${contactId}` };
+  const user = objectAt(item, "user");
+  const userId = stringAt(user, "id");
+  if (!user || !userId) return undefined;
+  const email = stringAt(user, "email")?.toLowerCase();
+  const external = stringAt(user, "user_id");
+  const isLead = stringAt(user, "type") === "lead" || stringAt(user, "type") === "contact";
+  if (isLead)
+    return {
+      anonymous_id: external ? `intercom:${external}` : `intercom:${userId}`,
+      ...(email ? { email } : {}),
+    };
+  return {
+    anonymous_id: `intercom:${userId}`,
+    ...(email ? { email } : {}),
+    ...(external ? { external_id: external } : {}),
+  };
+}
+
+function lastPart(item: Json): Json | undefined {
+  const parts = arrayAt(objectAt(item, "conversation_parts"), "conversation_parts").filter(
+    isObject,
+  );
+  return parts.at(-1);
+}
+
+function conversationEvent(
+  notification: Notification,
+  context: NotificationContext,
+  event: string,
+  initiated: "user" | "admin",
+): NotificationPlan {
+  const item = notification.data.item;
+  const conversationId = stringAt(item, "id");
+  const claims = conversationSubject(item);
+  if (!conversationId || !claims) return ignore("conversation without an id or a contact");
+  const part = lastPart(item);
+  const opening = objectAt(item, "source") ?? objectAt(item, "conversation_message");
+  const created = notification.topic.endsWith(".created");
+  const message =
+    (created ? stringAt(opening, "body") : undefined) ??
+    stringAt(part, "body") ??
+    stringAt(opening, "body");
+  const assignee = objectAt(item, "assignee") ?? objectAt(part, "assigned_to");
+  const assigneeId = stringAt(assignee, "id") ?? stringAt(item, "admin_assignee_id");
+  const properties: Record<string, unknown> = {
+    topic: notification.topic,
+    conversation_id: conversationId,
+    initiated,
+    link:
+      stringAt(objectAt(item, "links"), "conversation_web") ??
+      conversationLink(context.region, notification.app_id, conversationId),
+    ...(message !== undefined ? { message } : {}),
+    ...(assigneeId && stringAt(assignee, "type") !== "nobody_admin"
+      ? { assignee_id: assigneeId }
+      : {}),
+    ...(stringAt(assignee, "name") ? { assignee_name: stringAt(assignee, "name") } : {}),
+    ...(stringAt(assignee, "email") ? { assignee_email: stringAt(assignee, "email") } : {}),
+  };
+  const partId = stringAt(part, "id");
+  return {
+    kind: "write",
+    customAttributes: [],
+    entries: [
+      {
+        type: "track",
+        claims,
+        body: {
+          event,
+          properties,
+          event_id:
+            notification.id ??
+            `intercom:${notification.topic}:${conversationId}:${partId ?? stringAt(item, "updated_at") ?? ""}`,
+          created_at: eventCreatedAt(
+            notification,
+            context,
+            part?.created_at,
+            item.updated_at,
+            item.created_at,
+          ),
+          source: "intercom",
+          event_type: "conversation",
+        },
+      },
+    ],
+  };
+}
+
+function tagEvent(
+  notification: Notification,
+  context: NotificationContext,
+  event: string,
+): NotificationPlan {
+  const item = notification.data.item;
+  const tag = objectAt(item, "tag");
+  const tagId = stringAt(tag, "id");
+  const tagName = stringAt(tag, "name");
+  if (!tagId && !tagName) return ignore("tag notification without a tag");
+  if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
+    return ignore("the tag is one of the connector's segment tags");
+  }
+  const contactItem = objectAt(item, "contact") ?? objectAt(item, "user");
+  const roleHint =
+    notification.topic.includes(".lead.") || notification.topic.startsWith("contact.tag")
+      ? "lead"
+      : undefined;
+  const user = mapContactToHullUser(contactItem, { roleHint, incomingAttributes: [] });
+  if (!user) return ignore("tag notification without a contact");
+  return {
+    kind: "write",
+    customAttributes: [],
+    entries: [
+      {
+        type: "track",
+        claims: user.claims,
+        body: {
+          event,
+          properties: {
+            topic: notification.topic,
+            ...(tagName ? { tag: tagName } : {}),
+            ...(tagId ? { tag_id: tagId } : {}),
+          },
+          event_id:
+            notification.id ??
+            `intercom:${notification.topic}:${stringAt(contactItem, "id")}:${tagId ?? tagName}:${stringAt(item, "created_at") ?? ""}`,
+          created_at: eventCreatedAt(notification, context, item.created_at),
+          source: "intercom",
+          event_type: "tag",
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * What an Intercom notification becomes in Hull (DESIGN.md §5 topic table): pure, so the same rules
+ * are unit-tested on plain data and used by the webhook flow.
+ */
+export function planNotification(
+  notification: Notification,
+  context: NotificationContext,
+): NotificationPlan {
+  const action = topicAction(notification.topic);
+  if (!action) return ignore(`topic ${notification.topic} is not handled`);
+  const item = notification.data.item;
+  switch (action.kind) {
+    case "conversation":
+      return conversationEvent(notification, context, action.event, action.initiated);
+    case "tag":
+      return tagEvent(notification, context, action.event);
+    case "contact": {
+      const user = mapContactToHullUser(item, {
+        roleHint: action.role,
+        incomingAttributes: context.incomingAttributes,
+      });
+      if (!user) return ignore("contact without an id");
+      return {
+        kind: "write",
+        entries: userEntries(user),
+        customAttributes: user.role === "user" ? customAttributeNames(item) : [],
+      };
+    }
+    case "signed-up": {
+      const user = mapContactToHullUser(item, {
+        roleHint: "user",
+        incomingAttributes: context.incomingAttributes,
+      });
+      if (!user) return ignore("contact without an id");
+      // A converted lead is a user now: plain writes (Intercom's data is current), is_lead false at once.
+      const attributes = Object.fromEntries(
+        Object.entries(user.attributes).map(([key, value]) => [
+          key,
+          key !== "name" && isSetIfNull(value) ? value.value : value,
+        ]),
+      );
+      attributes["intercom/is_lead"] = false;
+      const contactAlias = `intercom:${stringAt(item, "id")}`;
+      const aliases =
+        user.claims.anonymous_id === contactAlias || user.aliases.includes(contactAlias)
+          ? user.aliases
+          : [...user.aliases, contactAlias];
+      return {
+        kind: "write",
+        entries: userEntries({ ...user, attributes, aliases }),
+        customAttributes: customAttributeNames(item),
+      };
+    }
+    case "deleted": {
+      const id = stringAt(item, "id");
+      if (!id) return ignore("deletion without a contact id");
+      const at = eventCreatedAt(notification, context);
+      const attributes =
+        notification.topic === "contact.archived"
+          ? { "intercom/archived_at": at }
+          : { "intercom/deleted_at": at };
+      return {
+        kind: "write",
+        customAttributes: [],
+        entries: [{ type: "traits", claims: { anonymous_id: `intercom:${id}` }, body: attributes }],
+      };
+    }
+  }
+}

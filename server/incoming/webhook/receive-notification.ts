@@ -1,0 +1,130 @@
+import type { ActivityLog } from "../../activity";
+import { createTtlCache } from "../../cache";
+import type { HullAuthenticator } from "../../clients/hull/authenticate";
+import type { FirehoseWriter } from "../../clients/hull/firehose";
+import type { HullRestClient } from "../../clients/hull/rest";
+import type { HullCredentials } from "../../clients/hull/types";
+import { UnauthorizedError } from "../../errors";
+import type { Logger } from "../../log";
+import type { WorkspaceRegistry } from "../../registry";
+import { readSettings } from "../../settings";
+import { planNotification, type Notification } from "../mapping/notification-to-hull";
+import { topicAction } from "./topics";
+import type { Deduplicator } from "./deduplicator";
+
+export interface NotificationDeps {
+  registry: WorkspaceRegistry;
+  hullAuth: HullAuthenticator;
+  hullClient(credentials: HullCredentials): HullRestClient;
+  firehose: FirehoseWriter;
+  deduplicator: Deduplicator;
+  activity: ActivityLog;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type NotificationOutcome =
+  "ping" | "duplicate" | "unknown-workspace" | "ignored" | "written";
+
+export interface NotificationReceiver {
+  /** Resolves once Hull accepted everything the notification produced; rejects if it did not. */
+  receive(notification: Notification): Promise<{ outcome: NotificationOutcome; detail?: string }>;
+}
+
+export function createNotificationReceiver(deps: NotificationDeps): NotificationReceiver {
+  const segmentNames = createTtlCache<Set<string>>(60_000);
+  const knownCustomAttributes = new Map<string, Set<string>>();
+
+  /** Custom attribute names seen on contacts feed the settings pickers (the attribute catalogue). */
+  async function rememberCustomAttributes(
+    credentials: HullCredentials,
+    stored: string[],
+    names: string[],
+  ) {
+    const known = knownCustomAttributes.get(credentials.id) ?? new Set(stored);
+    knownCustomAttributes.set(credentials.id, known);
+    const fresh = names.filter((name) => !known.has(name));
+    if (fresh.length === 0) return;
+    for (const name of fresh) known.add(name);
+    await deps
+      .hullClient(credentials)
+      .updateSettings({ private_settings: { custom_attributes: [...known].sort() } });
+  }
+
+  async function deliver(
+    credentials: HullCredentials,
+    notification: Notification,
+  ): Promise<NotificationOutcome> {
+    const connector = await deps.hullAuth.authenticate(credentials);
+    const settings = readSettings(connector);
+    if (settings.workspace?.app_id !== notification.app_id) return "ignored";
+    const isTag = topicAction(notification.topic)?.kind === "tag";
+    const names = isTag
+      ? await segmentNames.get(
+          credentials.id,
+          async () =>
+            new Set(
+              (await deps.hullClient(credentials).getSegments()).map((segment) => segment.name),
+            ),
+        )
+      : new Set<string>();
+    const plan = planNotification(notification, {
+      incomingAttributes: settings.incomingAttributes,
+      region: settings.workspace.region,
+      ownTagIds: new Set(Object.values(settings.tagMapping)),
+      segmentNames: names,
+      receivedAt: deps.now?.() ?? new Date(),
+    });
+    deps.activity.count(credentials.id, "webhooks received");
+    if (plan.kind === "ignore") return "ignored";
+    await deps.firehose.write(credentials, plan.entries);
+    deps.activity.count(
+      credentials.id,
+      plan.entries.some((entry) => entry.type === "track")
+        ? "webhook events"
+        : "webhook user updates",
+    );
+    await rememberCustomAttributes(
+      credentials,
+      settings.customAttributes,
+      plan.customAttributes,
+    ).catch((error: unknown) =>
+      deps.logger.warn(
+        { connector: credentials.id, err: error },
+        "could not record new custom attribute names",
+      ),
+    );
+    return "written";
+  }
+
+  return {
+    async receive(notification) {
+      if (notification.topic === "ping") return { outcome: "ping" };
+      const key = notification.id ? `${notification.app_id}:${notification.id}` : undefined;
+      if (key && (await deps.deduplicator.seen(key))) return { outcome: "duplicate" };
+      const connectors = await deps.registry.connectorsFor(notification.app_id);
+      if (connectors.length === 0) return { outcome: "unknown-workspace" };
+      const outcomes = await Promise.all(
+        connectors.map((credentials) =>
+          deliver(credentials, notification).catch((error: unknown) => {
+            // A connector Hull no longer knows must not make Intercom retry (and throttle) the app.
+            if (error instanceof UnauthorizedError) {
+              deps.logger.warn(
+                { connector: credentials.id, workspace: notification.app_id },
+                "hull refused a registered connector; skipped",
+              );
+              return "ignored" as const;
+            }
+            deps.activity.error(
+              credentials.id,
+              `Intercom ${notification.topic} could not be written to Hull: ${(error as Error).message}`,
+            );
+            throw error;
+          }),
+        ),
+      );
+      if (key) await deps.deduplicator.remember(key);
+      return { outcome: outcomes.includes("written") ? "written" : "ignored" };
+    },
+  };
+}

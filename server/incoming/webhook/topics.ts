@@ -1,0 +1,71 @@
+/**
+ * The topics the connector acts on, legacy (1.x) and current (2.5+) names side by side
+ * (DESIGN.md §5; reference/intercom-api.md §4.2). Everything else is acknowledged and counted.
+ */
+export type TopicAction =
+  | { kind: "conversation"; event: string; initiated: "user" | "admin" }
+  | { kind: "contact"; role?: "user" | "lead" }
+  | { kind: "signed-up" }
+  | { kind: "deleted" }
+  | { kind: "tag"; event: "Added Tag" | "Removed Tag" };
+
+export const TOPICS: Readonly<Record<string, TopicAction>> = {
+  "conversation.user.created": {
+    kind: "conversation",
+    event: "User started conversation",
+    initiated: "user",
+  },
+  "conversation.user.replied": {
+    kind: "conversation",
+    event: "User replied to conversation",
+    initiated: "user",
+  },
+  "conversation.admin.replied": {
+    kind: "conversation",
+    event: "Admin replied to conversation",
+    initiated: "admin",
+  },
+  "conversation.admin.single.created": {
+    kind: "conversation",
+    event: "Admin started conversation",
+    initiated: "admin",
+  },
+  "conversation.admin.assigned": {
+    kind: "conversation",
+    event: "Admin assigned conversation",
+    initiated: "admin",
+  },
+  "conversation.admin.opened": {
+    kind: "conversation",
+    event: "Admin opened conversation",
+    initiated: "admin",
+  },
+  "conversation.admin.closed": {
+    kind: "conversation",
+    event: "Admin closed conversation",
+    initiated: "admin",
+  },
+  "user.created": { kind: "contact", role: "user" },
+  "contact.user.created": { kind: "contact", role: "user" },
+  "user.email.updated": { kind: "contact" },
+  "contact.email.updated": { kind: "contact" },
+  "contact.created": { kind: "contact", role: "lead" },
+  "contact.lead.created": { kind: "contact", role: "lead" },
+  "contact.signed_up": { kind: "signed-up" },
+  "contact.lead.signed_up": { kind: "signed-up" },
+  "user.deleted": { kind: "deleted" },
+  "contact.deleted": { kind: "deleted" },
+  "contact.archived": { kind: "deleted" },
+  "user.tag.created": { kind: "tag", event: "Added Tag" },
+  "contact.user.tag.created": { kind: "tag", event: "Added Tag" },
+  "contact.lead.tag.created": { kind: "tag", event: "Added Tag" },
+  "contact.tag.created": { kind: "tag", event: "Added Tag" },
+  "user.tag.deleted": { kind: "tag", event: "Removed Tag" },
+  "contact.user.tag.deleted": { kind: "tag", event: "Removed Tag" },
+  "contact.lead.tag.deleted": { kind: "tag", event: "Removed Tag" },
+  "contact.tag.deleted": { kind: "tag", event: "Removed Tag" },
+};
+
+export function topicAction(topic: string): TopicAction | undefined {
+  return Object.hasOwn(TOPICS, topic) ? TOPICS[topic] : undefined;
+}
