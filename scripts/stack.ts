@@ -67,6 +67,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connectorUrl = connector.deps.publicUrl;
   hull.setConnectorUrl(connectorUrl);
   intercom.setWebhookUrl(`${connectorUrl}/intercom`);
+  intercom.setUninstallUrl(`${connectorUrl}/auth/uninstalled`);
+  // As a person would in Hull's settings: the website loads the stand-in's Messenger widget.
+  await fetch(`${hull.url}/_sandbox/connector/settings`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ settings: { widget_url: `${intercom.url}/widget/${intercom.appId}` } }),
+  });
   const { id, organization, secret } = hull.connector;
   const credentialsQuery = new URLSearchParams({ ship: id, organization, secret }).toString();
   return {

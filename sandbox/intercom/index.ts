@@ -28,6 +28,8 @@ export interface IntercomSandbox {
   clientId: string;
   clientSecret: string;
   setWebhookUrl(url: string | undefined): void;
+  /** Where the app's uninstall notification goes (Developer Hub → uninstall URL). */
+  setUninstallUrl(url: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export async function startIntercomSandbox(
     clientSecret: state.options.clientSecret,
     setWebhookUrl(url) {
       void state.sender.setUrl(url);
+    },
+    setUninstallUrl(url) {
+      state.options.uninstallUrl = url;
     },
     async close() {
       state.sender.close();
