@@ -46,6 +46,7 @@ beforeEach(async () => {
   state = fake.state;
   server = await listen(fake.app);
   page = await browser.newPage({ viewport: { width: 960, height: 900 } });
+  page.setDefaultTimeout(10_000);
   dialogs = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
