@@ -167,6 +167,8 @@ describe("/status", () => {
   });
 
   it("says the token was revoked when Intercom refuses it", async () => {
+    // As if Intercom's uninstall notification never arrived.
+    stack.intercom.setUninstallUrl(undefined);
     const accessToken = (await hullConnector(stack)).private_settings.access_token as string;
     await fetch(`${stack.urls.intercom}/auth/uninstall`, {
       method: "POST",

@@ -82,20 +82,27 @@ describe("connecting Intercom through OAuth", () => {
     expect(connector.private_settings.intercom_workspace ?? null).toBeNull();
   });
 
-  it("disconnects when Intercom says the app was uninstalled and the token is indeed revoked", async () => {
+  it("disconnects when Intercom notifies that the app was uninstalled", async () => {
     await connectThroughOAuth(authUrl());
     const token = (await hullConnector(stack)).private_settings.access_token as string;
+    // Uninstalling in Intercom revokes the token and posts {app_id} to the connector's uninstall URL.
     await fetch(`${stack.urls.intercom}/auth/uninstall`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}` },
     });
+    await expect
+      .poll(async () => (await hullConnector(stack)).private_settings.access_token ?? null)
+      .toBeNull();
+    expect((await intercomMe(token)).status).toBe(401);
+  });
+
+  it("treats a repeated uninstall notification as nothing to do", async () => {
     const response = await fetch(`${stack.urls.connector}/auth/uninstalled`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ app_id: stack.intercom.appId }),
     });
-    expect(await response.json()).toEqual({ ok: true, disconnected: 1 });
-    expect((await hullConnector(stack)).private_settings.access_token ?? null).toBeNull();
+    expect(await response.json()).toEqual({ ok: true, disconnected: 0 });
   });
 
   it("answers a malformed uninstall notification with 400", async () => {
