@@ -41,7 +41,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
     flushAt = 100,
     flushAfterMs = 20,
     retries = 3,
-    retryDelayMs = 200,
+    retryDelayMs = 100,
     timeoutMs = 15_000,
   } = options;
   const queues = new Map<string, Queue>();
