@@ -5,6 +5,7 @@ import { disconnectWorkspace } from "../connection/disconnect-workspace";
 import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
 import { readSettings, settingsUpdateSchema } from "../settings";
+import { refreshStatus } from "../status/check-status";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -122,6 +123,7 @@ export function adminRoutes(deps: AppDeps): Router {
       throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, details);
     }
     const saved = await fresh(ctx).updateSettings(parsed.data);
+    await refreshStatus(deps, hullState(ctx).credentials);
     deps.logger.info(
       {
         connector: hullState(ctx).credentials.id,
@@ -134,6 +136,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.post("/admin/api/disconnect", auth, async (ctx) => {
     await disconnectWorkspace(deps, hullState(ctx).credentials, { revoke: true });
+    await refreshStatus(deps, hullState(ctx).credentials);
     ctx.body = { ok: true };
   });
 

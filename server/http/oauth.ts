@@ -3,6 +3,7 @@ import type { Context } from "koa";
 import { buildAuthorizeUrl } from "../clients/intercom/oauth";
 import { connectWorkspace } from "../connection/connect-workspace";
 import { handleUninstall } from "../connection/disconnect-workspace";
+import { refreshStatus } from "../status/check-status";
 import { ConnectorError, UnauthorizedError } from "../errors";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
@@ -67,6 +68,7 @@ export function oauthRoutes(deps: AppDeps): Router {
     try {
       await deps.hullAuth.authenticate(credentials);
       const workspace = await connectWorkspace(deps, credentials, code);
+      await refreshStatus(deps, credentials);
       outcomePage(ctx, {
         type: "connected",
         title: "Intercom is connected",

@@ -54,3 +54,15 @@ export async function checkStatus(
     );
   return status;
 }
+
+/** Re-checks after something changed (connected, settings saved) so the dashboard does not wait for Hull's schedule. */
+export async function refreshStatus(
+  deps: ConnectionDeps,
+  credentials: HullCredentials,
+): Promise<void> {
+  try {
+    await checkStatus(deps, credentials, await deps.hullClient(credentials).getConnector());
+  } catch (error) {
+    deps.logger.warn({ connector: credentials.id, err: error }, "status refresh failed");
+  }
+}
