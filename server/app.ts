@@ -4,6 +4,8 @@ import { adminRoutes } from "./http/admin";
 import { assetRoutes } from "./http/assets";
 import { handleErrors } from "./http/errors-middleware";
 import { healthRoutes } from "./http/health";
+import { hullBatchRoutes } from "./http/hull-batch";
+import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
 import { statusRoutes } from "./http/status";
 import { intercomWebhookRoutes } from "./http/intercom-webhook";
@@ -26,6 +28,8 @@ export function createApp(deps: AppDeps): Koa {
     adminRoutes(deps),
     statusRoutes(deps),
     intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
+    hullNotifyRoutes(deps),
+    hullBatchRoutes(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,0 +1,55 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { BadRequestError } from "../errors";
+import { createCustomAttributeCache } from "../outgoing/custom-attributes";
+import { openOutgoingRun } from "../outgoing/open-outgoing-run";
+import { openExtract } from "../outgoing/read-extract";
+import { sendExtract } from "../outgoing/send-extract";
+import { readSettings } from "../settings";
+import { readJsonBody } from "./body";
+import type { AppDeps } from "./deps";
+import { hullState, requireHull } from "./hull-auth";
+
+const extractSchema = z.looseObject({
+  url: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//i.test(url), "must be an http(s) URL"),
+  format: z.literal("json", { message: "only json extracts are supported" }).default("json"),
+  object_type: z
+    .literal("user_report", { message: "only user extracts are supported" })
+    .default("user_report"),
+});
+
+/**
+ * `POST /batch`: Hull's manual "send to Intercom" (hull-platform.md §2.6). The answer comes once
+ * the extract's download has started; its users are then streamed to Intercom in the background.
+ */
+export function hullBatchRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  const attributeCache = createCustomAttributeCache();
+
+  router.post("/batch", requireHull(deps.hullAuth, deps.tokens), async (ctx) => {
+    const parsed = extractSchema.safeParse(await readJsonBody(ctx, "64kb"));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestError(
+        `Not an extract notification: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(),
+      );
+    }
+    const { credentials } = hullState(ctx);
+    const hull = deps.hullClient(credentials);
+    // Fresh settings: the authentication cache may hold a copy from before the last edit.
+    const [connector, segments] = await Promise.all([hull.getConnector(), hull.getSegments()]);
+    const run = openOutgoingRun(deps, credentials, readSettings(connector), { attributeCache });
+    const lines = await openExtract(parsed.data.url);
+    const segmentNames = new Map(segments.map(({ id, name }) => [id, name]));
+    run.logger.info("outgoing.batch.start");
+    void sendExtract(run, lines, { segmentNames }).catch((error: unknown) => {
+      run.logger.error({ err: error }, "outgoing.batch.error");
+      deps.activity.error(credentials.id, `Extract stopped: ${(error as Error).message}`);
+    });
+    ctx.body = { ok: true, message: "Sending the extract's users to Intercom" };
+  });
+  return router;
+}

@@ -1,0 +1,88 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import type { HullConnector } from "../clients/hull/types";
+import {
+  BadRequestError,
+  ConfigurationError,
+  RetryableError,
+  toFlowControl,
+  type FlowControl,
+} from "../errors";
+import { createCustomAttributeCache } from "../outgoing/custom-attributes";
+import { handleNotification } from "../outgoing/handle-notification";
+import { readJsonBody } from "./body";
+import type { AppDeps } from "./deps";
+
+/** Hull's own limit for notification bodies (hull-platform.md §2.4). */
+const BODY_LIMIT = "20mb";
+/** Waits longer than this answer `retry`: Hull gives up on an answer after 25 s. */
+const MAX_WAIT_MS = 3000;
+const UNSUPPORTED: FlowControl = { type: "next", size: 10, in: 5 };
+
+const envelopeSchema = z.looseObject({
+  notification_id: z.string().min(1),
+  configuration: z.object({
+    id: z.string().min(1),
+    organization: z.string().min(1),
+    secret: z.string().min(1),
+  }),
+  channel: z.string().min(1),
+  connector: z.looseObject({ id: z.string() }).optional(),
+  segments: z.array(z.looseObject({ id: z.string(), name: z.string() })).optional(),
+  messages: z.array(z.unknown()).default([]),
+  is_export: z.boolean().optional(),
+});
+
+/**
+ * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature is
+ * checked first (401, nothing done), then the credentials with Hull; the answer is always
+ * Hull's flow control (§2.4): `next` when done, `retry` with the time the rate budget returns.
+ */
+export function hullNotifyRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  const attributeCache = createCustomAttributeCache();
+
+  router.post("/smart-notifier", async (ctx) => {
+    const parsed = envelopeSchema.safeParse(await readJsonBody(ctx, BODY_LIMIT));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestError(
+        `Not a smart-notifier notification: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(),
+      );
+    }
+    const envelope = parsed.data;
+    await deps.notifierSignatures.verify(ctx.headers, envelope.notification_id);
+    const credentials = envelope.configuration;
+    const confirmed = await deps.hullAuth.authenticate(credentials);
+    const connector =
+      envelope.connector?.id === credentials.id ? (envelope.connector as HullConnector) : confirmed;
+
+    let failure: unknown;
+    let handled = true;
+    try {
+      ({ handled } = await handleNotification(
+        deps,
+        {
+          credentials,
+          connector: { ...connector, private_settings: connector.private_settings ?? {} },
+          channel: envelope.channel,
+          segments: envelope.segments ?? [],
+          messages: envelope.messages,
+          isExport: envelope.is_export === true,
+        },
+        { attributeCache, maxWaitMs: MAX_WAIT_MS },
+      ));
+    } catch (error) {
+      if (error instanceof BadRequestError) throw error;
+      failure = error;
+      const expected = error instanceof RetryableError || error instanceof ConfigurationError;
+      deps.logger[expected ? "warn" : "error"](
+        { err: error, connector: credentials.id, channel: envelope.channel },
+        "notification not finished; Hull will resend it",
+      );
+      if (!expected) ctx.status = 500;
+    }
+    ctx.body = { flow_control: handled ? toFlowControl(failure) : UNSUPPORTED };
+  });
+  return router;
+}

@@ -1,0 +1,50 @@
+import type { UserUpdate } from "../user-update";
+import { shouldSyncUser, type FilterSettings, type SyncDecision } from "./should-sync-user";
+
+export interface Selection {
+  send: { update: UserUpdate; decision: Exclude<SyncDecision, { send: "nothing" }> }[];
+  skipped: { userId: string; reason: string }[];
+}
+
+/** Two messages for one user in a batch become one: the latest report, all events and changes. */
+function mergeByUser(updates: readonly UserUpdate[]): UserUpdate[] {
+  const byUser = new Map<string, UserUpdate>();
+  for (const update of updates) {
+    const earlier = byUser.get(update.user.id);
+    if (!earlier) {
+      byUser.set(update.user.id, update);
+      continue;
+    }
+    const changes =
+      earlier.changes && update.changes
+        ? {
+            isNew: earlier.changes.isNew || update.changes.isNew,
+            user: { ...earlier.changes.user, ...update.changes.user },
+            entered: [...earlier.changes.entered, ...update.changes.entered],
+            left: [...earlier.changes.left, ...update.changes.left],
+          }
+        : (update.changes ?? earlier.changes);
+    byUser.set(update.user.id, {
+      ...update,
+      events: [...earlier.events, ...update.events],
+      changes,
+    });
+  }
+  return [...byUser.values()];
+}
+
+/** The users of a batch that go to Intercom, and why the others do not. */
+export function selectUsers(
+  updates: readonly UserUpdate[],
+  settings: FilterSettings,
+  options: { manual?: boolean } = {},
+): Selection {
+  const selection: Selection = { send: [], skipped: [] };
+  for (const update of mergeByUser(updates)) {
+    const decision = shouldSyncUser(update, settings, options);
+    if (decision.send === "nothing") {
+      selection.skipped.push({ userId: update.user.id, reason: decision.reason });
+    } else selection.send.push({ update, decision });
+  }
+  return selection;
+}

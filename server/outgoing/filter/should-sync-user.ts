@@ -1,0 +1,77 @@
+import type { ConnectorSettings } from "../../settings";
+import {
+  hullEmail,
+  hullExternalId,
+  isDeletedInIntercom,
+  knownIntercomId,
+} from "../intercom-traits";
+import { isSendableEvent } from "../mapping/event-to-data-event";
+import type { UserUpdate } from "../user-update";
+
+export type SyncDecision =
+  | { send: "everything" }
+  /** The user left every synchronized segment: only the tags of the segments left come off. */
+  | { send: "tags-only" }
+  | { send: "nothing"; reason: string };
+
+export type FilterSettings = Pick<
+  ConnectorSettings,
+  "synchronizedSegments" | "ignoreDeletedUsers" | "outgoingAttributes" | "sendEvents"
+>;
+
+const stripTraits = (name: string) => name.replace(/^traits_/, "");
+
+/**
+ * Decides whether a user goes to Intercom (DESIGN.md §5). `manual` is Hull's "send to Intercom"
+ * extract: everyone in it is sent, whatever the whitelist (hull-intercom-classic.md §2.15).
+ */
+export function shouldSyncUser(
+  update: UserUpdate,
+  settings: FilterSettings,
+  { manual = false }: { manual?: boolean } = {},
+): SyncDecision {
+  const { user, changes } = update;
+  if (settings.ignoreDeletedUsers && isDeletedInIntercom(user)) {
+    return { send: "nothing", reason: "deleted in Intercom (ignore_deleted_users is on)" };
+  }
+  if (!knownIntercomId(user) && !hullEmail(user) && !hullExternalId(user)) {
+    return { send: "nothing", reason: "no email, external_id or Intercom id to identify it by" };
+  }
+  if (manual) return { send: "everything" };
+
+  const whitelist = new Set(settings.synchronizedSegments);
+  const inWhitelist = user.segment_ids.some((id) => whitelist.has(id));
+  if (!inWhitelist) {
+    const leftWhitelisted = changes?.left.some((segment) => whitelist.has(segment.id)) ?? false;
+    if (leftWhitelisted && knownIntercomId(user)) return { send: "tags-only" };
+    return {
+      send: "nothing",
+      reason:
+        whitelist.size === 0
+          ? "no synchronized segments are configured (nobody is sent)"
+          : "not in a synchronized segment",
+    };
+  }
+  if (!changes) return { send: "everything" };
+
+  const changed = Object.keys(changes.user);
+  const segmentsChanged = changes.entered.length > 0 || changes.left.length > 0;
+  const hasEvents = update.events.some((event) => isSendableEvent(event, settings.sendEvents));
+  if (segmentsChanged || hasEvents || changed.length === 0) return { send: "everything" };
+
+  // Loop guard: the connector's own write-back (intercom/id) and the incoming flow's intercom/*
+  // attributes come back as user:update; they alone must send nothing (classic bug §5.7 skipped
+  // even messages that also entered segments, which is why segment changes are checked first).
+  if (changed.every((name) => name.startsWith("intercom/"))) {
+    return { send: "nothing", reason: "only intercom/ attributes changed (loop guard)" };
+  }
+  const relevant = new Set([
+    "email",
+    "external_id",
+    ...settings.outgoingAttributes.map((row) => stripTraits(row.hull)),
+  ]);
+  if (!changes.isNew && knownIntercomId(user) && !changed.some((name) => relevant.has(name))) {
+    return { send: "nothing", reason: "no mapped attribute changed" };
+  }
+  return { send: "everything" };
+}

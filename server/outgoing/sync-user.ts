@@ -1,0 +1,160 @@
+import type { FirehoseEntry } from "../clients/hull/types";
+import { IntercomApiError } from "../clients/intercom/errors";
+import type { SyncDecision } from "./filter/should-sync-user";
+import { isNotFound } from "./find-contact";
+import { INTERCOM_TRAITS, knownIntercomId } from "./intercom-traits";
+import { isSendableEvent, mapEventToDataEvent } from "./mapping/event-to-data-event";
+import { mapSegmentsToTags, tagNameFor } from "./mapping/segments-to-tags";
+import type { OutgoingContext } from "./outgoing-context";
+import { upsertContact, type UpsertedContact } from "./upsert-contact";
+import type { SegmentRef, UserUpdate } from "./user-update";
+
+/** What happened to one user; `problems` are per-user failures, logged and counted, never fatal. */
+export interface UserOutcome {
+  userId: string;
+  contactId?: string;
+  created: boolean;
+  converted: boolean;
+  events: number;
+  tagged: number;
+  untagged: number;
+  problems: string[];
+  warnings: string[];
+}
+
+/**
+ * A refusal by Intercom for this record (4xx) becomes a problem of this user; anything else (rate
+ * limit, 5xx after retries, revoked token, Hull down) ends the run so Hull retries it.
+ */
+function recordRefusal(outcome: UserOutcome, step: string, error: unknown): void {
+  if (!(error instanceof IntercomApiError)) throw error;
+  outcome.problems.push(`${step}: ${error.message}`);
+}
+
+/** Sends one user: contact, Intercom id back to Hull, events, segment tags. */
+export async function syncUser(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  decision: Exclude<SyncDecision, { send: "nothing" }>,
+): Promise<UserOutcome> {
+  const outcome: UserOutcome = {
+    userId: update.user.id,
+    created: false,
+    converted: false,
+    events: 0,
+    tagged: 0,
+    untagged: 0,
+    problems: [],
+    warnings: [],
+  };
+  if (decision.send === "tags-only") {
+    outcome.contactId = knownIntercomId(update.user);
+    await syncTags(ctx, update, outcome, { newContact: false, tagsOnly: true });
+    return outcome;
+  }
+  let contact: UpsertedContact;
+  try {
+    contact = await upsertContact(ctx, update.user, outcome.warnings);
+  } catch (error) {
+    recordRefusal(outcome, "contact", error);
+    return outcome;
+  }
+  Object.assign(outcome, {
+    contactId: contact.id,
+    created: contact.created,
+    converted: contact.converted,
+  });
+  await writeBack(ctx, update, contact);
+  await sendEvents(ctx, update, outcome);
+  await syncTags(ctx, update, outcome, { newContact: contact.created });
+  return outcome;
+}
+
+/**
+ * Tells Hull the Intercom id (and role), so the next sync needs no search, and aliases the user
+ * `intercom:<id>` (DESIGN.md §4). It comes back as a user:update the loop guard skips.
+ */
+async function writeBack(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  contact: UpsertedContact,
+): Promise<void> {
+  const { user } = update;
+  const traits: Record<string, unknown> = {};
+  if (knownIntercomId(user) !== contact.id) traits[INTERCOM_TRAITS.id] = contact.id;
+  const isLead = contact.role === "lead";
+  if (user[INTERCOM_TRAITS.isLead] !== isLead) traits[INTERCOM_TRAITS.isLead] = isLead;
+  if (Object.keys(traits).length === 0) return;
+  const entries: FirehoseEntry[] = [{ type: "traits", claims: { id: user.id }, body: traits }];
+  const alias = `intercom:${contact.id}`;
+  if (!user.anonymous_ids?.includes(alias)) {
+    entries.push({ type: "alias", claims: { id: user.id }, body: { anonymous_id: alias } });
+  }
+  await ctx.firehose.write(ctx.credentials, entries);
+}
+
+async function sendEvents(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  outcome: UserOutcome,
+): Promise<void> {
+  for (const event of update.events) {
+    if (!isSendableEvent(event, ctx.settings.sendEvents)) continue;
+    const mapped = mapEventToDataEvent(event, outcome.contactId!);
+    if (!mapped.ok) {
+      outcome.warnings.push(`event not sent: ${mapped.reason}`);
+      continue;
+    }
+    if (mapped.droppedKeys.length > 0) {
+      outcome.warnings.push(
+        `event "${event.event}": Intercom keeps 10 metadata keys; left out ${mapped.droppedKeys.join(", ")}`,
+      );
+    }
+    try {
+      await ctx.api.createEvent(mapped.event);
+      outcome.events += 1;
+    } catch (error) {
+      recordRefusal(outcome, `event "${event.event}"`, error);
+    }
+  }
+}
+
+async function tagOnce(ctx: OutgoingContext, contactId: string, segment: SegmentRef) {
+  await ctx.api.tagContact(contactId, await ctx.tags.tagIdFor(segment));
+}
+
+async function syncTags(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  outcome: UserOutcome,
+  options: { newContact: boolean; tagsOnly?: boolean },
+): Promise<void> {
+  const contactId = outcome.contactId;
+  if (!contactId) return;
+  const { apply, remove } = mapSegmentsToTags(update, options);
+  for (const segment of apply) {
+    try {
+      try {
+        await tagOnce(ctx, contactId, segment);
+      } catch (error) {
+        // A mapped tag someone deleted in Intercom: find or create it by name, once.
+        if (!isNotFound(error) || !ctx.tags.mappedTagId(segment.id)) throw error;
+        ctx.tags.forget(segment.id);
+        await tagOnce(ctx, contactId, segment);
+      }
+      outcome.tagged += 1;
+    } catch (error) {
+      recordRefusal(outcome, `tag "${tagNameFor(segment)}"`, error);
+    }
+  }
+  for (const segment of remove) {
+    const tagId = ctx.tags.mappedTagId(segment.id);
+    if (!tagId) continue;
+    try {
+      await ctx.api.untagContact(contactId, tagId);
+      outcome.untagged += 1;
+    } catch (error) {
+      if (!isNotFound(error)) recordRefusal(outcome, `untag "${tagNameFor(segment)}"`, error);
+    }
+  }
+}
