@@ -88,7 +88,7 @@ export function mapUserToContact(input: AttributeMappingInput): AttributeMapping
     const value = user[hullName];
     if (value === undefined || value === null) continue;
     const target = targetOf(row.name);
-    if (NOT_WRITABLE.has(target.name) && !target.custom) {
+    if (NOT_WRITABLE.has(row.name.trim())) {
       warnings.push(`"${target.name}" is not writable in Intercom; row ${hullName} skipped`);
       continue;
     }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { BadRequestError } from "../../../server/errors";
+import { readUserReport, readUserUpdateMessage } from "../../../server/outgoing/user-update";
+
+describe("readUserUpdateMessage(raw, segmentNames)", () => {
+  it("removes the traits_ prefix from the user and its changes, as Hull's framework does", () => {
+    const update = readUserUpdateMessage({
+      user: { id: "u1", email: "a@b.c", "traits_intercom/id": "c1", traits_plan: "pro" },
+      segments: [{ id: "s1", name: "Customers" }],
+      segment_ids: ["s1"],
+      events: [{ event: "Signed up" }],
+      changes: {
+        is_new: false,
+        user: { traits_plan: ["free", "pro"] },
+        segments: { entered: [{ id: "s1", name: "Customers" }] },
+      },
+    });
+    expect(update.user).toMatchObject({
+      id: "u1",
+      "intercom/id": "c1",
+      plan: "pro",
+      segment_ids: ["s1"],
+    });
+    expect(update.segments).toEqual([{ id: "s1", name: "Customers" }]);
+    expect(update.changes).toEqual({
+      isNew: false,
+      user: { plan: ["free", "pro"] },
+      entered: [{ id: "s1", name: "Customers" }],
+      left: [],
+    });
+  });
+
+  it("names segments from the notification's segment list when the message does not", () => {
+    const update = readUserUpdateMessage(
+      { user: { id: "u1", segment_ids: ["s2"] } },
+      new Map([["s2", "VIP"]]),
+    );
+    expect(update.segments).toEqual([{ id: "s2", name: "VIP" }]);
+  });
+
+  it("refuses a message without a user id, saying where", () => {
+    expect(() => readUserUpdateMessage({ user: { email: "a@b.c" } })).toThrow(BadRequestError);
+    expect(() => readUserUpdateMessage({ user: { email: "a@b.c" } })).toThrow(/user\.id/);
+  });
+});
+
+describe("readUserReport(raw, segmentNames)", () => {
+  it("reads an extract line: no changes, no events", () => {
+    const update = readUserReport(
+      { id: "u1", traits_plan: "pro", segment_ids: ["s1"] },
+      new Map([["s1", "A"]]),
+    );
+    expect(update).toEqual({
+      user: { id: "u1", plan: "pro", segment_ids: ["s1"] },
+      segments: [{ id: "s1", name: "A" }],
+      events: [],
+    });
+  });
+});
