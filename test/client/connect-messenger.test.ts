@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { connectMessenger } from "../../client/connect-messenger";
 import { createAliasMemory } from "../../client/edges/alias-memory";
 import type { BusListener, HullBus } from "../../client/edges/hull-bus";
