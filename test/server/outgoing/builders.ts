@@ -1,4 +1,4 @@
-import type { ConnectorSettings } from "../../../server/settings";
+import { readSettings, type ConnectorSettings } from "../../../server/settings";
 import type { OutgoingUser, UserUpdate } from "../../../server/outgoing/user-update";
 
 export const SEGMENT_A = { id: "a".repeat(24), name: "Customers" };
@@ -22,14 +22,9 @@ export function update(overrides: Partial<UserUpdate> = {}): UserUpdate {
 
 export function settings(overrides: Partial<ConnectorSettings> = {}): ConnectorSettings {
   return {
+    ...readSettings({ private_settings: {} }),
     synchronizedSegments: [SEGMENT_A.id],
-    outgoingAttributes: [],
-    incomingAttributes: [],
     sendEvents: ["Signed up"],
-    createMissingAttributes: true,
-    ignoreDeletedUsers: true,
-    tagMapping: {},
-    customAttributes: [],
     ...overrides,
   };
 }
