@@ -23,6 +23,8 @@ export interface StackOptions {
 
 export interface Stack {
   connector: RunningConnector;
+  /** Stops the connector (as a deploy or a crash would) and starts a new process's worth of it on the same data. */
+  restartConnector(): Promise<RunningConnector>;
   hull: HullSandbox;
   intercom: IntercomSandbox;
   /** Query credentials Hull would put on the connector's URLs. */
@@ -63,11 +65,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HULL_ALLOWED_HOSTS: `*.hullapp.io,${hull.organization}`,
     DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), "hull-intercom-")),
   });
-  const connector = await startConnector(config, createLogger(config.logLevel));
+  const logger = createLogger(config.logLevel);
+  async function wire(running: RunningConnector): Promise<RunningConnector> {
+    const connectorUrl = running.deps.publicUrl;
+    hull.setConnectorUrl(connectorUrl);
+    intercom.setWebhookUrl(`${connectorUrl}/intercom`);
+    intercom.setUninstallUrl(`${connectorUrl}/auth/uninstalled`);
+    return running;
+  }
+  const connector = await wire(await startConnector(config, logger));
   const connectorUrl = connector.deps.publicUrl;
-  hull.setConnectorUrl(connectorUrl);
-  intercom.setWebhookUrl(`${connectorUrl}/intercom`);
-  intercom.setUninstallUrl(`${connectorUrl}/auth/uninstalled`);
   // As a person would in Hull's settings: the website loads the stand-in's Messenger widget.
   await fetch(`${hull.url}/_sandbox/connector/settings`, {
     method: "PUT",
@@ -76,8 +83,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const { id, organization, secret } = hull.connector;
   const credentialsQuery = new URLSearchParams({ ship: id, organization, secret }).toString();
-  return {
+  const stack: Stack = {
     connector,
+    async restartConnector() {
+      await stack.connector.close();
+      const restarted = await wire(await startConnector(config, logger));
+      stack.connector = restarted;
+      stack.urls.connector = restarted.deps.publicUrl;
+      stack.urls.dashboard = `${restarted.deps.publicUrl}/admin?${credentialsQuery}`;
+      return restarted;
+    },
     hull,
     intercom,
     credentialsQuery,
@@ -90,8 +105,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       intercom: intercom.url,
     },
     async close() {
-      await connector.close();
+      await stack.connector.close();
       await Promise.all([hull.close(), intercom.close()]);
     },
   };
+  return stack;
 }

@@ -8,6 +8,7 @@ import { hullBatchRoutes } from "./http/hull-batch";
 import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
 import { statusRoutes } from "./http/status";
+import { fetchRoutes } from "./http/fetch-triggers";
 import { intercomWebhookRoutes } from "./http/intercom-webhook";
 import { createNotificationReceiver } from "./incoming/webhook/receive-notification";
 
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Koa {
     adminRoutes(deps),
     statusRoutes(deps),
     intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
+    fetchRoutes(deps, deps.jobs),
     hullNotifyRoutes(deps),
     hullBatchRoutes(deps),
   ]) {

@@ -11,6 +11,9 @@ import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
+import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
+import { createFileJobStore } from "./jobs/file-job-store";
+import { createJobRunner } from "./jobs/job-runner";
 import { createLogger, type Logger } from "./log";
 import { createFileRegistry } from "./registry";
 
@@ -41,7 +44,7 @@ export async function startConnector(
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
-  const deps: AppDeps = {
+  const base: Omit<AppDeps, "jobs"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
@@ -67,22 +70,33 @@ export async function startConnector(
     intercomClientSecret: config.intercom.clientSecret,
     deduplicator: createMemoryDeduplicator(),
   };
+  const jobs = createJobRunner({
+    store: createFileJobStore(config.dataDir, config.secret),
+    handlers: {
+      "fetch-users": createFetchHandler(base, "user"),
+      "fetch-leads": createFetchHandler(base, "lead"),
+    },
+    logger,
+  });
+  const deps: AppDeps = { ...base, jobs };
   server.on("request", createApp(deps).callback());
+  const resumed = await jobs.resumeUnfinished();
+  if (resumed > 0) logger.info({ resumed }, "resuming jobs a previous process left unfinished");
   logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");
   return {
     url,
     deps,
-    // Stop accepting, let requests in flight finish (bounded), then return.
-    close: () =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), 10_000);
-        server.close(() => {
-          clearTimeout(force);
-          // What was acknowledged must reach Hull before the process goes.
-          void deps.firehose.flush().then(() => resolve());
-        });
-        server.closeIdleConnections();
-      }),
+    // Stop accepting, pause jobs at their checkpoint, let requests in flight finish (bounded),
+    // and flush what was acknowledged to Hull before the process goes.
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await jobs.stop();
+      await closed;
+      clearTimeout(force);
+      await deps.firehose.flush();
+    },
   };
 }
 

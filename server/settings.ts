@@ -61,6 +61,8 @@ export interface ConnectorSettings {
   customAttributes: string[];
   lastUpdatedAt?: string;
   leadsLastFetchedAt?: string;
+  /** Contacts written at the end of the last incremental fetch of each kind (id → updated_at). */
+  fetchEdges: { users: Record<string, number>; leads: Record<string, number> };
 }
 
 /** Reads stored settings leniently: a value of the wrong shape counts as unset, never crashes a flow. */
@@ -110,6 +112,18 @@ export function readSettings(
     customAttributes: read(z.array(z.string()), stored.custom_attributes, []),
     lastUpdatedAt: read(optionalString, stored.last_updated_at, undefined),
     leadsLastFetchedAt: read(optionalString, stored.leads_last_fetched_at, undefined),
+    fetchEdges: {
+      users: read(
+        z.record(z.string(), z.number()),
+        (stored.fetch_edges as Record<string, unknown> | undefined)?.users,
+        {},
+      ),
+      leads: read(
+        z.record(z.string(), z.number()),
+        (stored.fetch_edges as Record<string, unknown> | undefined)?.leads,
+        {},
+      ),
+    },
   };
 }
 

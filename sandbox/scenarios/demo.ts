@@ -32,15 +32,13 @@ export async function seedDemo({
 }): Promise<void> {
   await post(`${intercomUrl}/_sandbox/contacts`, {
     contacts: [
-      ...people
-        .slice(0, 2)
-        .map(({ name, email, external_id, plan }) => ({
-          role: "user",
-          name,
-          email,
-          external_id,
-          custom_attributes: { plan },
-        })),
+      ...people.slice(0, 2).map(({ name, email, external_id, plan }) => ({
+        role: "user",
+        name,
+        email,
+        external_id,
+        custom_attributes: { plan },
+      })),
       { role: "lead", name: "Visitor from Lisbon", email: "lisbon.visitor@example.com" },
       { role: "lead", name: "Anonymous visitor" },
     ],

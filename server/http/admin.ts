@@ -6,6 +6,7 @@ import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
 import { readSettings, settingsUpdateSchema } from "../settings";
 import { refreshStatus } from "../status/check-status";
+import { describeJob } from "../jobs/types";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -73,7 +74,7 @@ export function adminRoutes(deps: AppDeps): Router {
         messages: connector.status?.messages ?? [],
       },
       activity: deps.activity.snapshot(credentials.id),
-      jobs: [],
+      jobs: (await deps.jobs.list(credentials.id)).map(describeJob),
     };
   });
 

@@ -5,6 +5,7 @@ import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signatu
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
+import type { JobRunner } from "../jobs/job-runner";
 
 /** Everything the HTTP surfaces need, built once by main.ts (or by a test). */
 export interface AppDeps extends ConnectionDeps {
@@ -16,6 +17,8 @@ export interface AppDeps extends ConnectionDeps {
   firehose: FirehoseWriter;
   /** Checks smart-notifier signatures against keys from allow-listed Hull hosts only. */
   notifierSignatures: NotifierSignatureVerifier;
+  /** Runs fetches in the background with checkpoints. */
+  jobs: JobRunner;
   /** Remembers Intercom notification ids already delivered. */
   deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */

@@ -1,0 +1,52 @@
+import type { HullCredentials } from "../clients/hull/types";
+
+export type JobKind = "fetch-users" | "fetch-leads";
+export type JobState = "queued" | "running" | "done" | "failed";
+
+export interface JobProgress {
+  fetched: number;
+  total?: number;
+  rate_per_s?: number;
+  eta_s?: number;
+  errors: number;
+}
+
+/** A long piece of work with a checkpoint, so a restart resumes where it stopped. */
+export interface Job {
+  id: string;
+  connectorId: string;
+  kind: JobKind;
+  /** full: every contact of the kind; incremental: changed since the last cursor. */
+  mode: "full" | "incremental";
+  state: JobState;
+  params: { updated_after?: number; updated_before?: number };
+  /** Whatever the job needs to resume: a page cursor, the newest updated_at seen, ... */
+  checkpoint: Record<string, unknown>;
+  progress: JobProgress;
+  started_at?: string;
+  finished_at?: string;
+  error?: string;
+}
+
+export interface StoredJob extends Job {
+  credentials: HullCredentials;
+}
+
+/** The public view of a job, for the dashboard and GET /jobs: no credentials, no checkpoint internals. */
+export function describeJob(job: Job) {
+  const duration = job.started_at
+    ? ((job.finished_at ? Date.parse(job.finished_at) : Date.now()) - Date.parse(job.started_at)) /
+      1000
+    : undefined;
+  return {
+    id: job.id,
+    kind: job.kind,
+    mode: job.mode,
+    state: job.state,
+    progress: job.progress,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+    duration_s: duration === undefined ? undefined : Math.round(duration),
+    error: job.error,
+  };
+}
