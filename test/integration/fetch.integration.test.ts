@@ -213,7 +213,7 @@ describe("the incremental fetch", () => {
       fetch(`${stack.urls.intercom}${path}`, {
         method,
         headers: { ...json, authorization: `Bearer ${token}`, "intercom-version": "2.14" },
-        body: body && JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
       }).then(
         (r) => r.json() as Promise<{ id: string; updated_at: number; data?: { id: string }[] }>,
       );
