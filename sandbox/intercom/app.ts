@@ -16,6 +16,7 @@ import { parseBody } from "./http/parse-body.js";
 import { recordRequests } from "./http/record-requests.js";
 import { addTagRoutes } from "./http/tag-routes.js";
 import { addWebhookControlRoutes } from "./http/webhook-control-routes.js";
+import { addMessengerControlRoutes, addMessengerRoutes } from "./messenger/messenger-routes.js";
 
 const isControl = (ctx: Context) => ctx.path.startsWith("/_sandbox/");
 
@@ -29,8 +30,11 @@ export function createIntercomApp(state: SandboxState): Koa {
   const control = new Router();
   addControlRoutes(control, state);
   addWebhookControlRoutes(control, state);
+  addMessengerControlRoutes(control, state);
   const oauth = new Router();
   addOAuthRoutes(oauth, state);
+  // The Messenger widget and its endpoint are public, like the OAuth pages.
+  addMessengerRoutes(oauth, state);
   const rest = new Router();
   addMiscRoutes(rest, state);
   addContactRoutes(rest, state);
