@@ -1,0 +1,237 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import type { Stack } from "../test/helpers/stack.js";
+import { launchChromium, type LaunchedChromium } from "./helpers/browser.js";
+import {
+  eventually,
+  hullUsers,
+  intercomContacts,
+  logIn,
+  messengerView,
+  openDemo,
+  startConnectedStack,
+  visitorIdIn,
+} from "./helpers/messenger-site.js";
+
+let stack: Stack;
+let chromium: LaunchedChromium;
+const contexts: BrowserContext[] = [];
+const newContext = async () => {
+  const context = await chromium.browser.newContext();
+  contexts.push(context);
+  return context;
+};
+
+beforeAll(async () => {
+  stack = await startConnectedStack();
+  chromium = await launchChromium();
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+afterAll(async () => {
+  await chromium?.close();
+  await stack?.close();
+});
+
+const sessionOf = async (visitorId: string) =>
+  (await messengerView(stack)).visitors.find((visitor) => visitor.visitor_id === visitorId);
+
+describe("ship.js on the demo website, with the Messenger stand-in", () => {
+  it("boots the Messenger once with the connected workspace, its region and the sandbox widget", async () => {
+    const { page, pageErrors } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    const settings = await page.evaluate(
+      () => (window as unknown as { intercomSettings: Record<string, unknown> }).intercomSettings,
+    );
+    expect(settings).toMatchObject({
+      app_id: stack.intercom.appId,
+      api_base: "https://api-iam.intercom.io",
+      installation_type: "npm-package",
+      hide_default_launcher: false,
+      alignment: "right",
+    });
+    const loaders = await page.$$eval("script#_intercom_npm_loader", (nodes) =>
+      nodes.map((node) => node.getAttribute("src")),
+    );
+    expect(loaders).toEqual([`${stack.urls.intercom}/widget/${stack.intercom.appId}`]);
+    const boots = (await messengerView(stack)).commands.filter(
+      (command) => command.visitor_id === visitorId && command.command === "boot",
+    );
+    expect(boots).toHaveLength(1);
+    expect(await page.isVisible("#intercom-sandbox-launcher")).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("mirrors site events with their names and metadata, and not Hull's own hull.* events", async () => {
+    const { page } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    await page.click("button[data-event='Viewed product']");
+    await page.click("button[data-event='Added to cart']");
+    await logIn(page, "grace@example.com", "Grace");
+    // Hull tracked its own login event (and fired hull.track for it) before this click.
+    await eventually(
+      () => hullUsers(stack),
+      (users) =>
+        users.some(
+          (user) =>
+            user.email === "grace@example.com" &&
+            user.events.some((event) => event.event === "hull.user.login"),
+        ),
+    );
+    await page.click("button[data-event='Started checkout']");
+    const session = await eventually(
+      () => sessionOf(visitorId),
+      (found) => found?.events.some((event) => event.event_name === "Started checkout") ?? false,
+    );
+    expect(session!.events.map(({ event_name, metadata }) => ({ event_name, metadata }))).toEqual([
+      { event_name: "Viewed product", metadata: { product: "Ethiopia Guji", price: 14 } },
+      { event_name: "Added to cart", metadata: { product: "Ethiopia Guji", quantity: 1 } },
+      { event_name: "Started checkout", metadata: { total: 14 } },
+    ]);
+    // Once Grace is known, her events also land on her Intercom user.
+    const grace = (await intercomContacts(stack)).find((c) => c.email === "grace@example.com");
+    expect(grace).toMatchObject({ role: "user" });
+    expect(grace.events.map((event: { event_name: string }) => event.event_name)).toEqual([
+      "Started checkout",
+    ]);
+  });
+
+  it("mirrors traits as Messenger updates, unwrapping the value", async () => {
+    const { page } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    await page.fill("#trait-name", "favorite_roast");
+    await page.fill("#trait-value", "light");
+    await page.click("#traits-form button[type=submit]");
+    await page.evaluate(() =>
+      (window as unknown as { Hull: { traits(name: string, value: unknown): void } }).Hull.traits(
+        "cups_per_day",
+        { value: 3, operation: "set" },
+      ),
+    );
+    const session = await eventually(
+      () => sessionOf(visitorId),
+      (found) => found?.attributes.cups_per_day === 3,
+    );
+    expect(session!.attributes).toMatchObject({ favorite_roast: "light", cups_per_day: 3 });
+    const updates = (await messengerView(stack)).commands.filter(
+      (command) => command.visitor_id === visitorId && command.command === "update",
+    );
+    // One update per traits call, although Hull.js emits hull.traits and hull.identify for a hash.
+    expect(updates.map((update) => update.detail)).toEqual([
+      { favorite_roast: "light" },
+      { favorite_roast: "light", cups_per_day: 3 },
+    ]);
+  });
+
+  it("aliases the visitor id into the Hull profile once: a reload does not alias again", async () => {
+    const { page, aliasRequests } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    const anonymousId = await page.evaluate(() =>
+      (window as unknown as { Hull: { config(key: string): string } }).Hull.config("anonymousId"),
+    );
+    const [visitor] = await eventually(
+      async () =>
+        (await hullUsers(stack)).filter((user) => user.anonymous_ids.includes(anonymousId)),
+      (found) => found[0]?.anonymous_ids.includes(`intercom:${visitorId}`) ?? false,
+    );
+    expect(visitor!.anonymous_ids).toEqual([anonymousId, `intercom:${visitorId}`]);
+    // Playwright reports the request a little after Hull has stored it.
+    await eventually(
+      async () => aliasRequests.length,
+      (count) => count > 0,
+    );
+    expect(aliasRequests).toEqual([JSON.stringify({ anonymous_id: `intercom:${visitorId}` })]);
+
+    await page.reload();
+    expect(await visitorIdIn(page)).toBe(visitorId);
+    // Let the alias attempts of the new page run (first one 100 ms after boot), then count.
+    await page.waitForTimeout(1000);
+    expect(aliasRequests).toHaveLength(1);
+  });
+
+  it("shuts the Messenger down on logout, so the next person on the browser is a new visitor", async () => {
+    const { page, pageErrors } = await openDemo(newContext, stack);
+    const firstVisitor = await visitorIdIn(page);
+    await logIn(page, "ada@example.com", "Ada");
+    await eventually(
+      () => sessionOf(firstVisitor),
+      (found) => found?.email === "ada@example.com",
+    );
+    expect(await page.textContent("#intercom-sandbox-who")).toContain("Ada");
+
+    await page.click("#logout");
+    const secondVisitor = await visitorIdIn(page, firstVisitor);
+    expect(secondVisitor).not.toBe(firstVisitor);
+    expect(await page.textContent("#intercom-sandbox-who")).toBe(`Visitor ${secondVisitor}`);
+    const view = await messengerView(stack);
+    const order = view.commands
+      .filter((command) => [firstVisitor, secondVisitor].includes(command.visitor_id))
+      .map((command) => `${command.command}:${command.visitor_id === firstVisitor ? 1 : 2}`);
+    expect(order).toEqual(expect.arrayContaining(["shutdown:1", "boot:2"]));
+    expect(order.indexOf("shutdown:1")).toBeLessThan(order.indexOf("boot:2"));
+    expect(view.visitors.find((visitor) => visitor.visitor_id === secondVisitor)).toMatchObject({
+      role: "visitor",
+      email: null,
+    });
+
+    // The new visitor belongs to the new anonymous Hull profile, not to Ada.
+    const users = await eventually(
+      () => hullUsers(stack),
+      (all) => all.some((user) => user.anonymous_ids.includes(`intercom:${secondVisitor}`)),
+    );
+    const owner = users.find((user) => user.anonymous_ids.includes(`intercom:${secondVisitor}`));
+    expect(owner!.email).toBeNull();
+    const ada = users.find((user) => user.email === "ada@example.com");
+    expect(ada!.anonymous_ids).toContain(`intercom:${firstVisitor}`);
+    expect(ada!.anonymous_ids).not.toContain(`intercom:${secondVisitor}`);
+
+    // A second person logs in on the same browser: their own Intercom user, on the new visitor.
+    await logIn(page, "bob@example.com", "Bob");
+    await eventually(
+      () => sessionOf(secondVisitor),
+      (found) => found?.email === "bob@example.com",
+    );
+    const contacts = await intercomContacts(stack);
+    expect(
+      contacts.filter((c) => ["ada@example.com", "bob@example.com"].includes(c.email)),
+    ).toHaveLength(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("breaks nothing on the site when Intercom's widget fails to load", async () => {
+    const { page, pageErrors } = await openDemo(newContext, stack, async (context) => {
+      await context.route("**/widget/**", (route) => route.abort());
+    });
+    const anonymousId = await page.evaluate(() =>
+      (
+        window as unknown as { Hull: { ready(): Promise<unknown>; config(k: string): string } }
+      ).Hull.ready().then(() => window.Hull.config("anonymousId")),
+    );
+    await page.click("button[data-event='Viewed product']");
+    await page.fill("#trait-name", "favorite_roast");
+    await page.fill("#trait-value", "dark");
+    await page.click("#traits-form button[type=submit]");
+    await logIn(page, "failing-widget@example.com", "Fay");
+    const users = await eventually(
+      () => hullUsers(stack),
+      (all) =>
+        all.some(
+          (user) =>
+            user.email === "failing-widget@example.com" &&
+            user.attributes.favorite_roast === "dark" &&
+            user.events.some((event) => event.event === "Viewed product"),
+        ),
+    );
+    expect(
+      users.find((user) => user.email === "failing-widget@example.com")!.anonymous_ids,
+    ).toContain(anonymousId);
+    // The SDK's stub still queues the calls; nothing reached the Messenger stand-in.
+    const queued = await page.evaluate(
+      () => ((window as unknown as { Intercom: { q?: unknown[] } }).Intercom.q ?? []).length,
+    );
+    expect(queued).toBeGreaterThan(0);
+    expect(await page.isVisible("#intercom-sandbox")).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+});
