@@ -1,17 +1,125 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext } from "playwright-core";
-import type { Stack } from "../test/helpers/stack.js";
+import type { BrowserContext, Page } from "playwright-core";
+import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth.js";
+import { startTestStack, type Stack } from "../test/helpers/stack.js";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser.js";
-import {
-  eventually,
-  hullUsers,
-  intercomContacts,
-  logIn,
-  messengerView,
-  openDemo,
-  startConnectedStack,
-  visitorIdIn,
-} from "./helpers/messenger-site.js";
+
+// ship.js (built into dist/ship.js) on the Hull stand-in's demo website, with the Intercom stand-in's
+// Messenger widget, against the running connector. Each test is a new browser profile: a new person.
+
+interface IntercomContact {
+  id: string;
+  role: "user" | "lead";
+  email: string | null;
+  external_id: string | null;
+  events: { event_name: string; metadata: Record<string, unknown> }[];
+}
+
+interface HullUser {
+  id: string;
+  email: string | null;
+  external_id: string | null;
+  anonymous_ids: string[];
+  attributes: Record<string, unknown>;
+  events: { event: string; properties: Record<string, unknown> }[];
+}
+
+interface MessengerView {
+  visitors: Array<{
+    visitor_id: string;
+    role: string;
+    contact_id: string | null;
+    email: string | null;
+    attributes: Record<string, unknown>;
+    events: { event_name: string; metadata: Record<string, unknown> }[];
+    shut_down: boolean;
+  }>;
+  commands: Array<{ command: string; visitor_id: string; detail?: Record<string, unknown> }>;
+}
+
+/** The whole stack with the Intercom workspace connected, so ship.js has an app_id and region. */
+async function startConnectedStack(): Promise<Stack> {
+  const stack = await startTestStack();
+  const outcome = await connectThroughOAuth(
+    `${stack.urls.connector}/auth?${stack.credentialsQuery}`,
+  );
+  if (outcome.status !== 200) throw new Error(`OAuth ended with ${outcome.status}`);
+  return stack;
+}
+
+const json = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
+
+const hullUsers = (stack: Stack) => json<HullUser[]>(`${stack.urls.hull}/_sandbox/users`);
+const messengerView = (stack: Stack) =>
+  json<MessengerView>(`${stack.urls.intercom}/_sandbox/messenger`);
+const intercomContacts = async (stack: Stack) =>
+  (await json<{ contacts: IntercomContact[] }>(`${stack.urls.intercom}/_sandbox/contacts`))
+    .contacts;
+
+/** Polls `read` until `check` accepts its value; fails with the last value after 10 s. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let last: T | undefined;
+  for (let tries = 0; tries < 200; tries++) {
+    last = await read();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never reached the expected state; last: ${JSON.stringify(last).slice(0, 1500)}`);
+}
+
+/** The Messenger's visitor id in the page, once the widget has booted. */
+async function visitorIdIn(page: Page, other?: string): Promise<string> {
+  const handle = await page.waitForFunction(
+    (previous) => {
+      const intercom = (window as unknown as { Intercom?: (command: string) => unknown }).Intercom;
+      const id = typeof intercom === "function" ? intercom("getVisitorId") : undefined;
+      return typeof id === "string" && id !== previous ? id : null;
+    },
+    other ?? null,
+    { timeout: 10_000 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+interface OpenedSite {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page: ship.js must never add any. */
+  pageErrors: string[];
+  /** Every POST /api/v1/me/alias the page sent. */
+  aliasRequests: string[];
+}
+
+/** A fresh browser profile (a new person) on the demo site. */
+async function openDemo(
+  newContext: () => Promise<BrowserContext>,
+  stack: Stack,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<OpenedSite> {
+  const context = await newContext();
+  await prepare?.(context);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const aliasRequests: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/v1/me/alias")) {
+      aliasRequests.push(request.postData() ?? "");
+    }
+  });
+  await page.goto(stack.urls.demo);
+  return { context, page, pageErrors, aliasRequests };
+}
+
+async function logIn(page: Page, email: string, name: string): Promise<void> {
+  await page.fill("#login-email", email);
+  await page.fill("#login-name", name);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForFunction(
+    (who) => document.getElementById("who")!.textContent!.includes(who),
+    name,
+  );
+}
 
 let stack: Stack;
 let chromium: LaunchedChromium;
@@ -92,9 +200,7 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     // Once Grace is known, her events also land on her Intercom user.
     const grace = (await intercomContacts(stack)).find((c) => c.email === "grace@example.com");
     expect(grace).toMatchObject({ role: "user" });
-    expect(grace.events.map((event: { event_name: string }) => event.event_name)).toEqual([
-      "Started checkout",
-    ]);
+    expect(grace!.events.map((event) => event.event_name)).toEqual(["Started checkout"]);
   });
 
   it("mirrors traits as Messenger updates, unwrapping the value", async () => {
@@ -194,7 +300,7 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     );
     const contacts = await intercomContacts(stack);
     expect(
-      contacts.filter((c) => ["ada@example.com", "bob@example.com"].includes(c.email)),
+      contacts.filter((c) => ["ada@example.com", "bob@example.com"].includes(c.email ?? "")),
     ).toHaveLength(2);
     expect(pageErrors).toEqual([]);
   });
@@ -232,6 +338,78 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     );
     expect(queued).toBeGreaterThan(0);
     expect(await page.isVisible("#intercom-sandbox")).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("the full loop: web visitor → Intercom lead → the same Hull profile", () => {
+  it("stitches a visitor who gives their email in the Messenger to their web activity in Hull", async () => {
+    const { page, pageErrors } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    const anonymousId = await page.evaluate(() =>
+      (window as unknown as { Hull: { config(key: string): string } }).Hull.config("anonymousId"),
+    );
+    await page.click("button[data-event='Viewed product']");
+    await eventually(
+      () => hullUsers(stack),
+      (users) =>
+        users.some(
+          (user) =>
+            user.anonymous_ids.includes(`intercom:${visitorId}`) &&
+            user.events.some((event) => event.event === "Viewed product"),
+        ),
+    );
+
+    // In the Messenger: open it and leave an email, as a visitor asking a question would.
+    await page.click("#intercom-sandbox-launcher");
+    await page.fill("#intercom-sandbox-email", "lead@example.com");
+    await page.click("#intercom-sandbox-email-form button[type=submit]");
+    await page.waitForFunction(() =>
+      document.getElementById("intercom-sandbox-note")!.textContent!.includes("lead@example.com"),
+    );
+
+    // Intercom has a lead whose external_id is the visitor id...
+    const lead = (await intercomContacts(stack)).find(
+      (contact) => contact.email === "lead@example.com",
+    )!;
+    expect(lead).toMatchObject({ role: "lead", external_id: visitorId });
+
+    // ...whose webhook reached the connector, which wrote it onto the web visitor's Hull profile.
+    const users = await eventually(
+      () => hullUsers(stack),
+      (all) =>
+        all.some(
+          (user) =>
+            user.anonymous_ids.includes(`intercom:${visitorId}`) &&
+            user.attributes["intercom/is_lead"] === true,
+        ),
+    );
+    const stitched = users.filter((user) => user.anonymous_ids.includes(`intercom:${visitorId}`));
+    expect(stitched).toHaveLength(1);
+    const [profile] = stitched;
+    expect(profile!.anonymous_ids).toEqual(
+      expect.arrayContaining([anonymousId, `intercom:${visitorId}`, `intercom:${lead.id}`]),
+    );
+    expect(profile!.email).toBe("lead@example.com");
+    expect(profile!.events.map((event) => event.event)).toContain("Viewed product");
+    expect(users.filter((user) => user.anonymous_ids.includes(anonymousId))).toHaveLength(1);
+
+    // Site events after that reach the lead in Intercom too.
+    await page.click("button[data-event='Added to cart']");
+    const withEvent = await eventually(
+      () => intercomContacts(stack),
+      (contacts) =>
+        contacts.some(
+          (contact) =>
+            contact.id === lead.id &&
+            contact.events.some(
+              (event: { event_name: string }) => event.event_name === "Added to cart",
+            ),
+        ),
+    );
+    expect(withEvent.find((contact) => contact.id === lead.id)!.events).toMatchObject([
+      { event_name: "Added to cart", metadata: { product: "Ethiopia Guji", quantity: 1 } },
+    ]);
     expect(pageErrors).toEqual([]);
   });
 });
