@@ -11,6 +11,8 @@ import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
+import { createFileOutbox } from "./durable/file-outbox";
+import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
@@ -69,6 +71,7 @@ export async function startConnector(
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
     intercomClientSecret: config.intercom.clientSecret,
     deduplicator: createMemoryDeduplicator(),
+    outbox: createFileOutbox(config.dataDir, config.secret),
   };
   const jobs = createJobRunner({
     store: createFileJobStore(config.dataDir, config.secret),
@@ -80,6 +83,7 @@ export async function startConnector(
   });
   const deps: AppDeps = { ...base, jobs };
   server.on("request", createApp(deps).callback());
+  const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();
   if (resumed > 0) logger.info({ resumed }, "resuming jobs a previous process left unfinished");
   logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");
@@ -92,6 +96,7 @@ export async function startConnector(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      clearInterval(replay);
       await jobs.stop();
       await closed;
       clearTimeout(force);

@@ -40,6 +40,8 @@ export class HullPlatform {
   readonly keys: SigningKeys = createSigningKeys();
   readonly sender: NotificationSender;
   readonly firehoseLog: FirehoseLogEntry[] = [];
+  /** An outage or slowness of the firehose, set through POST /_sandbox/faults. */
+  firehoseFault?: { status?: number; delayMs?: number; remaining?: number };
   readonly extracts = new Map<string, string>();
   readonly platformId: string;
   readonly deploymentId: string;
@@ -219,6 +221,14 @@ export class HullPlatform {
 
   // --- lifecycle -----------------------------------------------------------------------------
 
+  /** The fault for this firehose request, if any; a counted fault wears off. */
+  takeFirehoseFault(): { status?: number; delayMs?: number } | undefined {
+    const fault = this.firehoseFault;
+    if (!fault) return undefined;
+    if (fault.remaining !== undefined && --fault.remaining <= 0) this.firehoseFault = undefined;
+    return fault;
+  }
+
   reset(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -227,6 +237,7 @@ export class HullPlatform {
     this.segments.clear();
     this.sender.clear();
     this.firehoseLog.length = 0;
+    this.firehoseFault = undefined;
     this.extracts.clear();
   }
 

@@ -4,6 +4,7 @@ import type { FirehoseWriter } from "../clients/hull/firehose";
 import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
+import type { Outbox } from "../durable/outbox";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 import type { JobRunner } from "../jobs/job-runner";
 
@@ -19,6 +20,8 @@ export interface AppDeps extends ConnectionDeps {
   notifierSignatures: NotifierSignatureVerifier;
   /** Runs fetches in the background with checkpoints. */
   jobs: JobRunner;
+  /** Durable store of acknowledged data Hull has not taken yet, replayed in the background. */
+  outbox: Outbox;
   /** Remembers Intercom notification ids already delivered. */
   deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */

@@ -269,7 +269,7 @@ describe("the webhook endpoint refuses bad input and writes nothing", () => {
 });
 
 describe("when Hull cannot take the data", () => {
-  it("answers 503 so that Intercom retries, and does not remember the notification", async () => {
+  it("acknowledges once the notification is durable, and delivers it when Hull is back, exactly once", async () => {
     const body = JSON.stringify({
       app_id: stack.intercom.appId,
       topic: "conversation.user.created",
@@ -279,11 +279,21 @@ describe("when Hull cannot take the data", () => {
           type: "conversation",
           id: "77",
           contacts: { contacts: [{ id: userId }] },
-          source: { body: "Hi" },
+          source: { body: "Written during the outage" },
         },
       },
     });
-    await stack.hull.close();
-    expect((await deliver(body)).status).toBe(503);
+    await post(`${stack.urls.hull}/_sandbox/faults`, { status: 503 });
+    const response = await deliver(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ outcome: "queued" });
+    await post(`${stack.urls.hull}/_sandbox/faults`, {});
+    const outageEvents = async () =>
+      (await hullUsers()).flatMap((user) =>
+        user.events.filter((event) => event.properties.message === "Written during the outage"),
+      );
+    await expect.poll(outageEvents, { timeout: 15_000, interval: 250 }).toHaveLength(1);
+    expect((await deliver(body)).status).toBe(200);
+    expect(await outageEvents()).toHaveLength(1);
   });
 });

@@ -13,6 +13,27 @@ import { notifyNow } from "./notify-now.js";
 export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number): Router {
   const router = new Router({ prefix: "/_sandbox" });
 
+  // Firehose outages and slowness: {status?, delay_ms?, count?}; {} clears.
+  router.post("/faults", async (ctx) => {
+    const body = await readObjectBody(ctx);
+    const { status, delay_ms: delayMs, count } = body;
+    if (status !== undefined && (typeof status !== "number" || status < 400 || status > 599))
+      throw new HullApiError(400, "status must be a number between 400 and 599");
+    if (delayMs !== undefined && (typeof delayMs !== "number" || delayMs < 0 || delayMs > 60_000))
+      throw new HullApiError(400, "delay_ms must be a number of milliseconds up to 60000");
+    if (count !== undefined && (typeof count !== "number" || count < 1))
+      throw new HullApiError(400, "count must be a positive number");
+    platform.firehoseFault =
+      status === undefined && delayMs === undefined
+        ? undefined
+        : {
+            status: status as number | undefined,
+            delayMs: delayMs as number | undefined,
+            remaining: count as number | undefined,
+          };
+    ctx.body = { ok: true, fault: platform.firehoseFault ?? null };
+  });
+
   router.post("/reset", (ctx) => {
     platform.reset();
     ctx.body = { ok: true };

@@ -13,6 +13,13 @@ import { pushCapped } from "../capped-log.js";
 export function firehoseRoutes(platform: HullPlatform): Router {
   const router = new Router();
   router.post("/firehose", async (ctx) => {
+    const fault = platform.takeFirehoseFault();
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) {
+      ctx.status = fault.status;
+      ctx.body = { message: `Injected firehose failure ${fault.status}` };
+      return;
+    }
     const body = await readObjectBody(ctx);
     if (!Array.isArray(body.batch)) throw new HullApiError(400, "Body must be {batch: [entries]}");
     const batch = body.batch as unknown[];

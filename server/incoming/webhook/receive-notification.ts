@@ -4,7 +4,8 @@ import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
 import type { HullCredentials } from "../../clients/hull/types";
-import { UnauthorizedError } from "../../errors";
+import type { Outbox } from "../../durable/outbox";
+import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
 import { readSettings } from "../../settings";
@@ -18,13 +19,15 @@ export interface NotificationDeps {
   hullClient(credentials: HullCredentials): HullRestClient;
   firehose: FirehoseWriter;
   deduplicator: Deduplicator;
+  /** Keeps what Hull cannot take right now, so the notification can still be acknowledged. */
+  outbox: Outbox;
   activity: ActivityLog;
   logger: Logger;
   now?: () => Date;
 }
 
 export type NotificationOutcome =
-  "ping" | "duplicate" | "unknown-workspace" | "ignored" | "written";
+  "ping" | "duplicate" | "unknown-workspace" | "ignored" | "written" | "queued";
 
 export interface NotificationReceiver {
   /** Resolves once Hull accepted everything the notification produced; rejects if it did not. */
@@ -77,7 +80,16 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     });
     deps.activity.count(credentials.id, "webhooks received");
     if (plan.kind === "ignore") return "ignored";
-    await deps.firehose.write(credentials, plan.entries);
+    let outcome: NotificationOutcome = "written";
+    try {
+      await deps.firehose.write(credentials, plan.entries);
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      // Hull is down or slow: keep it durably and acknowledge; the outbox replays it.
+      await deps.outbox.append(credentials, plan.entries);
+      deps.activity.count(credentials.id, "webhooks waiting for Hull");
+      outcome = "queued";
+    }
     deps.activity.count(
       credentials.id,
       plan.entries.some((entry) => entry.type === "track")
@@ -94,7 +106,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         "could not record new custom attribute names",
       ),
     );
-    return "written";
+    return outcome;
   }
 
   return {
@@ -124,7 +136,12 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         ),
       );
       if (key) await deps.deduplicator.remember(key);
-      return { outcome: outcomes.includes("written") ? "written" : "ignored" };
+      const outcome = outcomes.includes("queued")
+        ? "queued"
+        : outcomes.includes("written")
+          ? "written"
+          : "ignored";
+      return { outcome };
     },
   };
 }
