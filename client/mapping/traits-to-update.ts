@@ -1,13 +1,15 @@
 import { isPlainObject, toScalar, type Scalar } from "./metadata-value";
 
 /**
- * Keys a site's traits may not set through the Messenger: identity comes from Hull's current user
- * (so a trait cannot switch the person the Messenger shows), and settings belong to the connector.
+ * Keys a site's traits may not set through the Messenger: identity (user_id, email) comes from
+ * Hull's current user only, so a trait cannot turn the visitor into someone else's Intercom user
+ * behind Hull's back; settings belong to the connector.
  */
 const RESERVED = new Set([
   "app_id",
   "api_base",
   "user_id",
+  "email",
   "user_hash",
   "intercom_user_jwt",
   "region",

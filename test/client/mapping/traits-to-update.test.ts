@@ -31,6 +31,7 @@ describe("mapTraitsToUpdate(traits)", () => {
     expect(
       mapTraitsToUpdate({
         user_id: "someone-else",
+        email: "someone@else.example",
         user_hash: "forged",
         intercom_user_jwt: "forged",
         app_id: "other",
