@@ -171,6 +171,37 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("follows the public settings: region, hidden launcher and alignment", async () => {
+    const setPublic = (settings: Record<string, unknown>) =>
+      fetch(`${stack.urls.hull}/_sandbox/connector/settings`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ settings }),
+      });
+    await setPublic({ region: "eu", show_messenger: false, alignment: "left" });
+    try {
+      const { page, pageErrors } = await openDemo(newContext, stack);
+      await visitorIdIn(page);
+      const settings = await page.evaluate(
+        () => (window as unknown as { intercomSettings: Record<string, unknown> }).intercomSettings,
+      );
+      expect(settings).toMatchObject({
+        api_base: "https://api-iam.eu.intercom.io",
+        hide_default_launcher: true,
+        alignment: "left",
+      });
+      expect(await page.isVisible("#intercom-sandbox-launcher")).toBe(false);
+      // Hidden launcher, but the page can still open the Messenger.
+      await page.evaluate(() =>
+        (window as unknown as { Intercom(c: string): void }).Intercom("show"),
+      );
+      expect(await page.isVisible("#intercom-sandbox-panel")).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await setPublic({ region: "us", show_messenger: true, alignment: "right" });
+    }
+  });
+
   it("mirrors site events with their names and metadata, and not Hull's own hull.* events", async () => {
     const { page } = await openDemo(newContext, stack);
     const visitorId = await visitorIdIn(page);
