@@ -336,6 +336,47 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("keeps each person's calls apart when they log out before the widget has loaded", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { page, pageErrors } = await openDemo(newContext, stack, async (context) => {
+      await context.route("**/widget/**", async (route) => {
+        await held;
+        await route.continue();
+      });
+    });
+    await page.waitForSelector("script#_intercom_npm_loader", { state: "attached" });
+    await logIn(page, "early@example.com", "Early");
+    await page.click("button[data-event='Viewed product']");
+    await page.click("#logout");
+    await page.waitForFunction(() =>
+      document.getElementById("who")!.textContent!.includes("anonymous"),
+    );
+    await page.click("button[data-event='Subscribed to newsletter']");
+    // Both people's calls wait in the SDK's queue until the widget arrives.
+    release();
+    const secondVisitor = await visitorIdIn(page);
+    const view = await eventually(
+      () => messengerView(stack),
+      (current) =>
+        current.visitors.some(
+          (visitor) =>
+            visitor.visitor_id === secondVisitor &&
+            visitor.events.some((event) => event.event_name === "Subscribed to newsletter"),
+        ),
+    );
+    const early = view.visitors.find((visitor) => visitor.email === "early@example.com")!;
+    expect(early.visitor_id).not.toBe(secondVisitor);
+    expect(early.shut_down).toBe(true);
+    expect(early.events.map((event) => event.event_name)).toEqual(["Viewed product"]);
+    expect(view.visitors.find((visitor) => visitor.visitor_id === secondVisitor)).toMatchObject({
+      role: "visitor",
+      email: null,
+      events: [expect.objectContaining({ event_name: "Subscribed to newsletter" })],
+    });
+    expect(pageErrors).toEqual([]);
+  });
+
   it("breaks nothing on the site when Intercom's widget fails to load", async () => {
     const { page, pageErrors } = await openDemo(newContext, stack, async (context) => {
       await context.route("**/widget/**", (route) => route.abort());

@@ -13,6 +13,8 @@ interface MessengerWindow {
   intercomSettings?: Record<string, unknown>;
 }
 
+const IDENTITY_KEYS = ["user_id", "email", "name", "user_hash", "intercom_user_jwt"];
+
 export interface Messenger {
   /** Starts the Messenger for this identity (null: an anonymous visitor). */
   boot(identity: MessengerIdentity | null): void;
@@ -61,12 +63,11 @@ export function createMessenger(settings: ShipSettings): Messenger {
         return;
       }
       // After a shutdown Intercom needs an explicit boot (the SDK's second call only updates).
-      const base = { ...win.intercomSettings };
-      for (const key of ["user_id", "email", "name", "user_hash", "intercom_user_jwt"])
-        delete base[key];
-      const next = { ...base, ...launcher, ...identity };
-      win.intercomSettings = next;
-      call("boot", next);
+      // window.intercomSettings stays as it was: if the widget is still loading, it boots the
+      // previous person from it, replays their queued calls, then this shutdown and boot.
+      const base: Record<string, unknown> = { ...win.intercomSettings };
+      for (const key of IDENTITY_KEYS) delete base[key];
+      call("boot", { ...base, ...launcher, ...identity });
     },
     update(attributes) {
       call("update", attributes);
