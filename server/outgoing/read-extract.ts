@@ -1,17 +1,23 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { BadRequestError } from "../errors";
 
 /**
- * Opens a Hull extract (JSON values, one per line, hull-platform.md §2.6) and yields its lines
- * in chunks, reading no further than the consumer has asked: memory stays flat for any size.
+ * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to a temporary file
+ * and yields its lines as they are consumed. The file, not memory, holds what Intercom has not
+ * taken yet: the download is not held open while Intercom paces us (a server may close a
+ * connection that reads too slowly), and memory stays flat for any size.
  */
 export async function openExtract(
   url: string,
   { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
 ): Promise<AsyncIterable<string>> {
-  // The timeout covers the answer's start only: the body is read as slowly as Intercom allows.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let response: Response;
@@ -26,12 +32,24 @@ export async function openExtract(
     await response.body?.cancel();
     throw new BadRequestError(`Could not download the extract: Hull answered ${response.status}`);
   }
-  const lines = createInterface({
-    input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    crlfDelay: Infinity,
-  });
+  const folder = await mkdtemp(join(tmpdir(), "hull-extract-"));
+  const file = join(folder, "extract.json");
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      createWriteStream(file),
+    );
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw new BadRequestError(`Could not download the extract: ${(error as Error).message}`);
+  }
   return (async function* () {
-    for await (const line of lines) if (line.trim() !== "") yield line;
+    try {
+      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+      for await (const line of lines) if (line.trim() !== "") yield line;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   })();
 }
 

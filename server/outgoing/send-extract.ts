@@ -11,6 +11,8 @@ export interface SendExtractOptions {
   chunkSize?: number;
   /** Attempts per chunk before its users are counted as failed. */
   maxAttempts?: number;
+  /** Users in flight at once (the pacer bounds requests in flight further). */
+  concurrency?: number;
   /** Wait before a retry when Intercom gave no time. */
   retryDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -46,8 +48,9 @@ export async function sendExtract(
 ): Promise<ExtractSummary> {
   const {
     segmentNames,
-    chunkSize = 100,
+    chunkSize = 250,
     maxAttempts = 20,
+    concurrency = 32,
     retryDelayMs = 10_000,
     sleep = defaultSleep,
   } = options;
@@ -65,7 +68,7 @@ export async function sendExtract(
     summary.skipped += selection.skipped.length;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await syncUsers(ctx, selection);
+        const result = await syncUsers(ctx, selection, { concurrency });
         summary.synced += result.synced;
         summary.failed += result.failed;
         break;
