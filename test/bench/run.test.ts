@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+const run = promisify(execFile);
+const scenarios = ["outgoing", "fetch", "webhooks", "browser"];
+
+let folder: string;
+let rows: Record<string, unknown>[];
+let printed: string;
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), "bench-quick-"));
+  const out = join(folder, "quick.json");
+  const { stdout } = await run("npx", ["tsx", "bench/run.ts", "--quick", `--out=${out}`], {
+    cwd: ROOT,
+    maxBuffer: 10_000_000,
+  });
+  printed = stdout;
+  rows = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>[];
+}, 120_000);
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe("npm run bench -- --quick", () => {
+  it("writes rows for every scenario", () => {
+    expect([...new Set(rows.map((row) => row.scenario))]).toEqual(scenarios);
+  });
+
+  it("gives every row a figure, a unit, its budget and whether it meets it, the mode, the machine and the time", () => {
+    for (const row of rows) {
+      expect(Object.keys(row).sort()).toEqual(
+        ["at", "budget", "machine", "meets", "metric", "mode", "scenario", "unit", "value"].sort(),
+      );
+      expect(row).toMatchObject({
+        metric: expect.any(String),
+        unit: expect.any(String),
+        mode: "quick",
+        machine: expect.stringMatching(/×\d+, [\d.]+ GiB, node v\d+/),
+      });
+      expect(Number.isFinite(row.value)).toBe(true);
+      expect(Number.isNaN(Date.parse(row.at as string))).toBe(false);
+      if (row.budget === null) expect(row.meets).toBeNull();
+      else {
+        expect(row.budget).toMatch(/^(≥|≤|<) \d/);
+        expect(typeof row.meets).toBe("boolean");
+      }
+    }
+  });
+
+  it("holds each scenario to the budgets of DESIGN.md §8", () => {
+    const budgeted = (scenario: string) =>
+      rows
+        .filter((row) => row.scenario === scenario && row.budget !== null)
+        .map((row) => row.metric);
+    expect(budgeted("outgoing")).toEqual(
+      expect.arrayContaining([
+        "share of the rate budget used (first sync)",
+        "share of requests answered 429",
+        "API calls per synced user, steady state",
+        "users lost",
+      ]),
+    );
+    expect(budgeted("fetch")).toEqual(
+      expect.arrayContaining(["requests per contact", "connector peak memory (RSS)"]),
+    );
+    expect(budgeted("webhooks")).toEqual(
+      expect.arrayContaining(["verified notifications per second", "acknowledgement time p99"]),
+    );
+    expect(budgeted("browser")).toEqual(expect.arrayContaining(["ship.js size gzipped"]));
+  });
+
+  it("prints one table with a line per row", () => {
+    const lines = printed.split("\n");
+    const header = lines.findIndex((line) =>
+      /^scenario\s+metric\s+value\s+unit\s+budget\s+meets$/.test(line),
+    );
+    expect(header).toBeGreaterThanOrEqual(0);
+    for (const row of rows) expect(printed).toContain(row.metric as string);
+    expect(
+      lines.slice(header + 2).filter((line) => /^(outgoing|fetch|webhooks|browser) /.test(line)),
+    ).toHaveLength(rows.length);
+  });
+});
