@@ -484,4 +484,33 @@ describe("the full loop: web visitor → Intercom lead → the same Hull profile
     ]);
     expect(pageErrors).toEqual([]);
   });
+
+  it("turns a visitor who writes in the Messenger into a lead whose conversation lands on their web profile", async () => {
+    const { page, pageErrors } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    await page.click("button[data-event='Started checkout']");
+    await page.click("#intercom-sandbox-launcher");
+    await page.fill("#intercom-sandbox-message", "Do you ship to Lyon?");
+    await page.click("#intercom-sandbox-message-form button[type=submit]");
+    const users = await eventually(
+      () => hullUsers(stack),
+      (all) =>
+        all.some(
+          (user) =>
+            user.anonymous_ids.includes(`intercom:${visitorId}`) &&
+            user.events.some((event) => event.event === "User started conversation"),
+        ),
+    );
+    const stitched = users.filter((user) => user.anonymous_ids.includes(`intercom:${visitorId}`));
+    expect(stitched).toHaveLength(1);
+    expect(stitched[0]!.attributes["intercom/is_lead"]).toBe(true);
+    expect(stitched[0]!.events.map((event) => event.event)).toEqual(
+      expect.arrayContaining(["Started checkout", "User started conversation"]),
+    );
+    const conversation = stitched[0]!.events.find(
+      (event) => event.event === "User started conversation",
+    )!;
+    expect(JSON.stringify(conversation.properties)).toContain("Do you ship to Lyon?");
+    expect(pageErrors).toEqual([]);
+  });
 });

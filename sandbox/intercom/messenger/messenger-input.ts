@@ -143,3 +143,15 @@ export function parseEvent(body: unknown, appId: string, nowSeconds: number): Ev
     metadata: Object.fromEntries(Object.entries(metadata).slice(0, 10)),
   };
 }
+
+/** Intercom caps a Messenger message far higher; the stand-in only refuses the absurd. */
+const MAX_MESSAGE = 5_000;
+
+export function parseMessage(body: unknown, appId: string): VisitorRef & { body: string } {
+  const input = parseVisitorRef(body, appId);
+  if (typeof input.body !== "string" || input.body.trim() === "") throw missing("body");
+  if (input.body.length > MAX_MESSAGE) {
+    throw parameterInvalid(`body must be at most ${MAX_MESSAGE} characters`);
+  }
+  return { visitor_id: input.visitor_id, body: input.body.trim() };
+}

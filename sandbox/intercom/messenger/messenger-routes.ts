@@ -2,7 +2,14 @@ import type { Context, Next } from "koa";
 import type { Router } from "@koa/router";
 import { unixSeconds } from "../clock.js";
 import type { SandboxState } from "../sandbox-state.js";
-import { parseEmail, parseEvent, parsePing, parseVisitorRef } from "./messenger-input.js";
+import { conversationItem } from "../webhooks/conversation-items.js";
+import {
+  parseEmail,
+  parseEvent,
+  parseMessage,
+  parsePing,
+  parseVisitorRef,
+} from "./messenger-input.js";
 import { messengerSessionsOf, type VisitorSession } from "./messenger-sessions.js";
 import { widgetScript } from "./widget-script.js";
 
@@ -58,6 +65,20 @@ export function addMessengerRoutes(router: Router, state: SandboxState): void {
   router.post("/messenger/web/events", (ctx) => {
     const input = parseEvent(ctx.state.body, appId(), unixSeconds(state.now()));
     ctx.body = answer(sessions().trackEvent(input));
+  });
+  router.post("/messenger/web/conversations", (ctx) => {
+    const input = parseMessage(ctx.state.body, appId());
+    const { session, contact } = sessions().startConversation(input);
+    const item = conversationItem({
+      topic: "conversation.user.created",
+      record: contact,
+      message: input.body,
+      appId: appId(),
+      region: state.options.region,
+      now: unixSeconds(state.now()),
+    });
+    void state.notify("conversation.user.created", item);
+    ctx.body = { ...answer(session), conversation_id: item.id };
   });
   router.post("/messenger/web/shutdown", (ctx) => {
     ctx.body = answer(sessions().shutdown(parseVisitorRef(ctx.state.body, appId())));

@@ -18,7 +18,7 @@ export interface VisitorSession {
 }
 
 export interface MessengerCommand {
-  command: "boot" | "update" | "trackEvent" | "shutdown" | "email";
+  command: "boot" | "update" | "trackEvent" | "shutdown" | "email" | "conversation";
   visitor_id: string;
   at: number;
   detail?: Record<string, unknown>;
@@ -170,6 +170,26 @@ export class MessengerSessions {
     session.email = lead.email;
     this.log("email", session.visitor_id, { email: input.email });
     return this.save(session);
+  }
+
+  /**
+   * The visitor writes to the team: a visitor who is not a contact yet becomes a lead (external_id
+   * = visitor id) first, as in Intercom. Returns the contact the conversation belongs to; the
+   * caller notifies conversation.user.created.
+   */
+  startConversation(input: VisitorRef & { body: string }): {
+    session: VisitorSession;
+    contact: ContactRecord;
+  } {
+    const session = this.session(input);
+    let contact = this.linkedContact(session);
+    if (!contact) {
+      contact = this.workspace.createContact({ role: "lead", external_id: input.visitor_id });
+      session.contact_id = contact.id;
+      session.role = "lead";
+    }
+    this.log("conversation", session.visitor_id, { body: input.body });
+    return { session: this.save(session), contact };
   }
 
   /** Recorded on the visitor; stored on the contact too once the visitor is a lead or a user. */

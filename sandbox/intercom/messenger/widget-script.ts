@@ -117,6 +117,22 @@ export function widgetScript(baseUrl: string, appId: string): string {
       });
       panel.appendChild(form);
     }
+    var compose = element("form", { id: "intercom-sandbox-message-form" });
+    var message = element("textarea", { id: "intercom-sandbox-message", rows: "2", placeholder: "Ask us anything" });
+    message.style.cssText = "display:block;width:100%;margin:6px 0;box-sizing:border-box";
+    compose.appendChild(message);
+    compose.appendChild(element("button", { type: "submit" }, "Send a message"));
+    var sent = element("p", { id: "intercom-sandbox-sent" });
+    compose.appendChild(sent);
+    compose.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send("conversations", { body: message.value }).then(function (answer) {
+        if (!answer) return;
+        message.value = "";
+        sent.textContent = "Sent. The team will reply here.";
+      });
+    });
+    panel.appendChild(compose);
     launcher.addEventListener("click", function () {
       setOpen(panel.hidden);
     });

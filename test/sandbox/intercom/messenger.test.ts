@@ -168,6 +168,38 @@ describe("POST /messenger/web/*", () => {
     expect(topics()).toEqual(["contact.lead.created", "contact.lead.signed_up"]);
   });
 
+  it("makes a visitor who writes a message a lead, then notifies conversation.user.created for it", async () => {
+    const visitor = randomUUID();
+    await messenger("ping", { visitor_id: visitor });
+    const reply = await messenger("conversations", {
+      visitor_id: visitor,
+      body: "Do you ship to Lyon?",
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ role: "lead", conversation_id: expect.any(String) });
+    const [lead] = await contacts();
+    // The REST view shows a missing email as "" (Intercom's contact schema).
+    expect(lead).toMatchObject({ role: "lead", external_id: visitor, email: "" });
+    const posts = await receiver.waitForPosts(2);
+    const [created, conversation] = posts.map((post) => JSON.parse(post.raw));
+    expect(created.topic).toBe("contact.lead.created");
+    expect(conversation.topic).toBe("conversation.user.created");
+    expect(conversation.data.item).toMatchObject({
+      id: reply.body.conversation_id,
+      source: { body: "<p>Do you ship to Lyon?</p>", author: { type: "lead", id: lead.id } },
+      contacts: { contacts: [{ id: lead.id, external_id: visitor }] },
+    });
+  });
+
+  it("writes a known user's message to their conversation without making a lead", async () => {
+    const visitor = randomUUID();
+    await messenger("ping", { visitor_id: visitor, user: { email: "ada@example.com" } });
+    await messenger("conversations", { visitor_id: visitor, body: "Hello" });
+    expect((await contacts()).map((contact) => contact.role)).toEqual(["user"]);
+    await receiver.waitForPosts(2);
+    expect(topics()).toEqual(["contact.user.created", "conversation.user.created"]);
+  });
+
   it("records a shutdown, and the next ping of that visitor is a boot", async () => {
     const visitor = randomUUID();
     await messenger("ping", { visitor_id: visitor });
@@ -182,30 +214,66 @@ describe("POST /messenger/web/*", () => {
   });
 
   it.each([
-    ["ping", { visitor_id: "not-a-uuid" }, 400, "parameter_invalid"],
-    ["ping", {}, 400, "parameter_not_found"],
-    ["ping", { visitor_id: randomUUID(), user: { email: "nope" } }, 400, "parameter_invalid"],
-    ["email", { visitor_id: randomUUID(), email: "nope" }, 400, "parameter_invalid"],
-    ["events", { visitor_id: randomUUID(), event_name: "" }, 400, "parameter_not_found"],
-    [
-      "events",
-      { visitor_id: randomUUID(), event_name: "x", metadata: { deep: { a: 1 } } },
-      400,
-      "parameter_invalid",
-    ],
-    [
-      "events",
-      { visitor_id: randomUUID(), event_name: "x", created_at: "soon" },
-      400,
-      "parameter_invalid",
-    ],
-  ])("refuses %s %j with %i %s and writes nothing", async (command, body, status, code) => {
-    const reply = await messenger(command, body);
-    expect(reply.status).toBe(status);
-    expect(reply.body).toMatchObject({ type: "error.list", errors: [{ code }] });
-    expect(await sessions()).toEqual({ visitors: [], commands: [] });
-    expect(await contacts()).toEqual([]);
-  });
+    {
+      why: "the visitor id is not a UUID",
+      command: "ping",
+      body: { visitor_id: "not-a-uuid" },
+      code: "parameter_invalid",
+    },
+    { why: "the visitor id is missing", command: "ping", body: {}, code: "parameter_not_found" },
+    {
+      why: "the user's email is not an email",
+      command: "ping",
+      body: { visitor_id: randomUUID(), user: { email: "nope" } },
+      code: "parameter_invalid",
+    },
+    {
+      why: "the supplied email is not an email",
+      command: "email",
+      body: { visitor_id: randomUUID(), email: "nope" },
+      code: "parameter_invalid",
+    },
+    {
+      why: "the event has no name",
+      command: "events",
+      body: { visitor_id: randomUUID(), event_name: "" },
+      code: "parameter_not_found",
+    },
+    {
+      why: "metadata is nested",
+      command: "events",
+      body: { visitor_id: randomUUID(), event_name: "x", metadata: { deep: { a: 1 } } },
+      code: "parameter_invalid",
+    },
+    {
+      why: "created_at is not Unix seconds",
+      command: "events",
+      body: { visitor_id: randomUUID(), event_name: "x", created_at: "soon" },
+      code: "parameter_invalid",
+    },
+    {
+      why: "the message is blank",
+      command: "conversations",
+      body: { visitor_id: randomUUID(), body: "  " },
+      code: "parameter_not_found",
+    },
+    {
+      why: "the message is too long",
+      command: "conversations",
+      body: { visitor_id: randomUUID(), body: "x".repeat(5001) },
+      code: "parameter_invalid",
+    },
+  ])(
+    "refuses $command with 400 $code when $why, and writes nothing",
+    async ({ command, body, code }) => {
+      const reply = await messenger(command, body);
+      expect(reply.status).toBe(400);
+
+      expect(reply.body).toMatchObject({ type: "error.list", errors: [{ code }] });
+      expect(await sessions()).toEqual({ visitors: [], commands: [] });
+      expect(await contacts()).toEqual([]);
+    },
+  );
 
   it("answers 404 App Not Found for another workspace's app id", async () => {
     const reply = await api.call(
