@@ -25,6 +25,8 @@ export interface Stack {
   connector: RunningConnector;
   /** Stops the connector (as a deploy or a crash would) and starts a new process's worth of it on the same data. */
   restartConnector(): Promise<RunningConnector>;
+  /** Another connector process on the same configuration (scale-out with REDIS_URL); closed with the stack. */
+  startExtraConnector(): Promise<RunningConnector>;
   hull: HullSandbox;
   intercom: IntercomSandbox;
   /** Query credentials Hull would put on the connector's URLs. */
@@ -83,8 +85,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const { id, organization, secret } = hull.connector;
   const credentialsQuery = new URLSearchParams({ ship: id, organization, secret }).toString();
+  const extras: RunningConnector[] = [];
   const stack: Stack = {
     connector,
+    async startExtraConnector() {
+      const extra = await startConnector(config, logger);
+      extras.push(extra);
+      return extra;
+    },
     async restartConnector() {
       await stack.connector.close();
       const restarted = await wire(await startConnector(config, logger));
@@ -105,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       intercom: intercom.url,
     },
     async close() {
+      await Promise.all(extras.map((extra) => extra.close()));
       await stack.connector.close();
       await Promise.all([hull.close(), intercom.close()]);
     },

@@ -25,6 +25,13 @@ const environment = z.object({
   DATA_DIR: z.string().default(".data"),
   /** Set it to move the job queue, de-duplication and caches to Redis (scale-out). */
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and BullMQ queue, so several deployments can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:-]+$/)
+    .default("hull-intercom"),
+  /** With REDIS_URL: how long a silent process keeps a job before another process takes it over. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -37,6 +44,8 @@ export interface Config {
   hull: { firehoseUrl: string; allowedHosts: string[] };
   dataDir: string;
   redisUrl?: string;
+  redisPrefix: string;
+  jobLockMs: number;
   logLevel: string;
 }
 
@@ -82,6 +91,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    jobLockMs: values.JOB_LOCK_MS,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -16,7 +16,13 @@ import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
+import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
+import { createRedis } from "./redis/redis-client";
+import { createRedisDeduplicator } from "./redis/redis-deduplicator";
+import { createRedisJobStore } from "./redis/redis-job-store";
+import { createRedisOutbox } from "./redis/redis-outbox";
+import { createRedisRegistry } from "./redis/redis-registry";
 import { createFileRegistry } from "./registry";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -46,6 +52,8 @@ export async function startConnector(
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
+  // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
+  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
   const base: Omit<AppDeps, "jobs"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
@@ -55,7 +63,9 @@ export async function startConnector(
     hullAuth,
     hullClient: (credentials) =>
       forgetOnSettingsWrite(createHullRestClient(credentials), () => hullAuth.forget(credentials)),
-    registry: createFileRegistry(config.dataDir, config.secret),
+    registry: redis
+      ? createRedisRegistry(redis, config.redisPrefix, config.secret)
+      : createFileRegistry(config.dataDir, config.secret),
     intercom: createIntercomConnections({
       apiUrl: config.intercom.apiUrl,
       onRetry: (retry) => logger.warn(retry, "intercom request retried"),
@@ -70,37 +80,56 @@ export async function startConnector(
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
     intercomClientSecret: config.intercom.clientSecret,
-    deduplicator: createMemoryDeduplicator(),
-    outbox: createFileOutbox(config.dataDir, config.secret),
+    deduplicator: redis
+      ? createRedisDeduplicator(redis, config.redisPrefix)
+      : createMemoryDeduplicator(),
+    outbox: redis
+      ? createRedisOutbox(redis, config.redisPrefix, config.secret)
+      : createFileOutbox(config.dataDir, config.secret),
   };
-  const jobs = createJobRunner({
-    store: createFileJobStore(config.dataDir, config.secret),
-    handlers: {
-      "fetch-users": createFetchHandler(base, "user"),
-      "fetch-leads": createFetchHandler(base, "lead"),
-    },
-    logger,
-  });
+  const handlers = {
+    "fetch-users": createFetchHandler(base, "user"),
+    "fetch-leads": createFetchHandler(base, "lead"),
+  };
+  const jobs = redis
+    ? createBullJobRunner({
+        redis,
+        prefix: config.redisPrefix,
+        store: createRedisJobStore(redis, config.redisPrefix, config.secret),
+        handlers,
+        logger,
+        lockMs: config.jobLockMs,
+      })
+    : createJobRunner({
+        store: createFileJobStore(config.dataDir, config.secret),
+        handlers,
+        logger,
+      });
   const deps: AppDeps = { ...base, jobs };
   server.on("request", createApp(deps).callback());
   const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();
   if (resumed > 0) logger.info({ resumed }, "resuming jobs a previous process left unfinished");
   logger.info({ port, publicUrl: deps.publicUrl }, "connector listening");
+  let closing: Promise<void> | undefined;
   return {
     url,
     deps,
     // Stop accepting, pause jobs at their checkpoint, let requests in flight finish (bounded),
     // and flush what was acknowledged to Hull before the process goes.
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), 10_000);
-      clearInterval(replay);
-      await jobs.stop();
-      await closed;
-      clearTimeout(force);
-      await deps.firehose.flush();
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        clearInterval(replay);
+        await jobs.stop();
+        await closed;
+        clearTimeout(force);
+        await deps.firehose.flush();
+        if (redis && redis.status !== "end") await redis.quit().catch(() => undefined);
+      })();
+      return closing;
     },
   };
 }

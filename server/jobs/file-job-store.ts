@@ -5,6 +5,8 @@ import type { StoredJob } from "./types";
 
 export interface JobStore {
   save(job: StoredJob): Promise<void>;
+  get(id: string): Promise<StoredJob | undefined>;
+  remove(id: string): Promise<void>;
   list(connectorId?: string): Promise<StoredJob[]>;
 }
 
@@ -56,27 +58,38 @@ export function createFileJobStore(dataDir: string, secret: string, keepFinished
     }
   }
 
+  function change(mutate: (all: Map<string, StoredJob>) => void): Promise<void> {
+    const next = writing.then(async () => {
+      const all = await load();
+      mutate(all);
+      const onDisk: OnDisk[] = [...all.values()].map(({ credentials, ...rest }) => ({
+        ...rest,
+        credentials: {
+          id: credentials.id,
+          organization: credentials.organization,
+          sealedSecret: encrypt(key, credentials.secret),
+        },
+      }));
+      await mkdir(dataDir, { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(onDisk), { mode: 0o600 });
+      await rename(temporary, file);
+    });
+    writing = next.catch(() => undefined);
+    return next;
+  }
+
   return {
-    save(job) {
-      const next = writing.then(async () => {
-        const all = await load();
+    save: (job) =>
+      change((all) => {
         all.set(job.id, structuredClone(job));
         prune(all);
-        const onDisk: OnDisk[] = [...all.values()].map(({ credentials, ...rest }) => ({
-          ...rest,
-          credentials: {
-            id: credentials.id,
-            organization: credentials.organization,
-            sealedSecret: encrypt(key, credentials.secret),
-          },
-        }));
-        await mkdir(dataDir, { recursive: true });
-        const temporary = `${file}.${process.pid}.tmp`;
-        await writeFile(temporary, JSON.stringify(onDisk), { mode: 0o600 });
-        await rename(temporary, file);
-      });
-      writing = next.catch(() => undefined);
-      return next;
+      }),
+    remove: (id) => change((all) => void all.delete(id)),
+    async get(id) {
+      await writing;
+      const job = (await load()).get(id);
+      return job && structuredClone(job);
     },
     async list(connectorId) {
       await writing;

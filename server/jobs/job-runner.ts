@@ -1,20 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { HullCredentials } from "../clients/hull/types";
 import type { Logger } from "../log";
+import { executeJob, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
-import type { Job, JobKind, JobProgress, StoredJob } from "./types";
+import type { Job, JobKind, StoredJob } from "./types";
 
-export interface JobControl {
-  /** Saves the checkpoint and progress; after a restart the job resumes from the last one saved. */
-  checkpoint(update: {
-    checkpoint?: Record<string, unknown>;
-    progress?: Partial<JobProgress>;
-  }): Promise<void>;
-  /** Aborted when the process shuts down: stop between pages and leave the job resumable. */
-  signal: AbortSignal;
-}
-
-export type JobHandler = (job: StoredJob, control: JobControl) => Promise<void>;
+export { JobAborted, type JobControl, type JobHandler } from "./execute-job";
 
 export interface JobRequest {
   kind: JobKind;
@@ -35,62 +26,35 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-export class JobAborted extends Error {}
+export function newJob(credentials: HullCredentials, request: JobRequest): StoredJob {
+  return {
+    id: randomUUID(),
+    connectorId: credentials.id,
+    credentials,
+    kind: request.kind,
+    mode: request.mode,
+    params: request.params ?? {},
+    state: "queued",
+    checkpoint: {},
+    progress: { fetched: 0, errors: 0 },
+  };
+}
 
+export const isActive = (job: Job) => job.state === "running" || job.state === "queued";
+
+/** The embedded default: jobs run in this process; their checkpoints live in the job store. */
 export function createJobRunner(options: {
   store: JobStore;
   handlers: Record<JobKind, JobHandler>;
   logger: Logger;
   now?: () => Date;
 }): JobRunner {
-  const { store, handlers, logger } = options;
-  const now = () => (options.now?.() ?? new Date()).toISOString();
-  const running = new Map<string, Promise<void>>();
+  const { store, logger } = options;
+  const running = new Map<string, Promise<unknown>>();
   const abort = new AbortController();
 
   function run(job: StoredJob): void {
-    const task = (async () => {
-      job.state = "running";
-      job.started_at ??= now();
-      await store.save(job);
-      logger.info(
-        { connector: job.connectorId, job: job.id, kind: job.kind, mode: job.mode },
-        "job started",
-      );
-      const control: JobControl = {
-        signal: abort.signal,
-        async checkpoint(update) {
-          if (update.checkpoint) job.checkpoint = { ...job.checkpoint, ...update.checkpoint };
-          if (update.progress) job.progress = { ...job.progress, ...update.progress };
-          await store.save(job);
-        },
-      };
-      try {
-        await handlers[job.kind](job, control);
-        job.state = "done";
-        job.finished_at = now();
-        logger.info(
-          { connector: job.connectorId, job: job.id, kind: job.kind, progress: job.progress },
-          "job finished",
-        );
-      } catch (error) {
-        if (error instanceof JobAborted || abort.signal.aborted) {
-          logger.info(
-            { connector: job.connectorId, job: job.id },
-            "job paused for shutdown; it resumes on the next start",
-          );
-          return;
-        }
-        job.state = "failed";
-        job.finished_at = now();
-        job.error = (error as Error).message;
-        logger.error(
-          { connector: job.connectorId, job: job.id, kind: job.kind, err: error },
-          "job failed",
-        );
-      }
-      await store.save(job);
-    })()
+    const task = executeJob(job, { ...options, signal: abort.signal })
       .catch((error: unknown) =>
         logger.error({ job: job.id, err: error }, "job bookkeeping failed"),
       )
@@ -101,20 +65,10 @@ export function createJobRunner(options: {
   return {
     async start(credentials, request) {
       const active = (await store.list(credentials.id)).find(
-        (job) => job.kind === request.kind && (job.state === "running" || job.state === "queued"),
+        (job) => job.kind === request.kind && isActive(job),
       );
       if (active) return { started: false, job: active };
-      const job: StoredJob = {
-        id: randomUUID(),
-        connectorId: credentials.id,
-        credentials,
-        kind: request.kind,
-        mode: request.mode,
-        params: request.params ?? {},
-        state: "queued",
-        checkpoint: {},
-        progress: { fetched: 0, errors: 0 },
-      };
+      const job = newJob(credentials, request);
       await store.save(job);
       run(job);
       return { started: true, job };
@@ -122,7 +76,7 @@ export function createJobRunner(options: {
     list: (connectorId) => store.list(connectorId),
     async resumeUnfinished() {
       const unfinished = (await store.list()).filter(
-        (job) => (job.state === "running" || job.state === "queued") && !running.has(job.id),
+        (job) => isActive(job) && !running.has(job.id),
       );
       for (const job of unfinished) run(job);
       return unfinished.length;

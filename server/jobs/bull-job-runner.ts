@@ -1,0 +1,82 @@
+import { DelayedError, Queue, Worker, type Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../log";
+import { executeJob, type JobHandler } from "./execute-job";
+import type { JobStore } from "./file-job-store";
+import { isActive, newJob, type JobRunner } from "./job-runner";
+import type { JobKind } from "./types";
+
+export interface BullRunnerOptions {
+  redis: Redis;
+  prefix: string;
+  store: JobStore;
+  handlers: Record<JobKind, JobHandler>;
+  logger: Logger;
+  /** How long a job stays locked to a silent process before another takes it over. */
+  lockMs?: number;
+  concurrency?: number;
+}
+
+/**
+ * Scale-out: jobs go through a BullMQ queue in Redis, so any connector process can run them, and a
+ * job whose process died is taken over by another once its lock lapses — from the checkpoint the job
+ * store keeps. One fetch of a kind per connector across all processes: the queue's job id is
+ * `<connector>-<kind>`, and BullMQ ignores a second job with an id it still holds.
+ */
+export function createBullJobRunner(options: BullRunnerOptions): JobRunner {
+  const { redis, prefix, store, handlers, logger, lockMs = 30_000 } = options;
+  const queueName = "jobs";
+  const queue = new Queue(queueName, { connection: redis, prefix });
+  const abort = new AbortController();
+  const workerConnection = redis.duplicate();
+  const worker = new Worker(
+    queueName,
+    async (bullJob: BullJob<{ jobId: string }>, token?: string) => {
+      const job = await store.get(bullJob.data.jobId);
+      if (!job || !isActive(job)) return;
+      const outcome = await executeJob(job, { store, handlers, logger, signal: abort.signal });
+      if (outcome === "paused") {
+        // Back to the queue for whichever process is still (or next) running.
+        await bullJob.moveToDelayed(Date.now() + 50, token);
+        throw new DelayedError();
+      }
+    },
+    {
+      connection: workerConnection,
+      prefix,
+      concurrency: options.concurrency ?? 4,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+      maxStalledCount: 100,
+    },
+  );
+  worker.on("error", (error) => logger.error({ err: error }, "job worker error"));
+
+  return {
+    async start(credentials, request) {
+      const job = newJob(credentials, request);
+      await store.save(job);
+      const queueId = `${credentials.id}-${request.kind}`;
+      await queue.add(
+        request.kind,
+        { jobId: job.id },
+        { jobId: queueId, removeOnComplete: true, removeOnFail: true },
+      );
+      // BullMQ keeps the first job of an id and ignores ours: whose is it?
+      const holder = await queue.getJob(queueId);
+      if (!holder || holder.data.jobId === job.id) return { started: true, job };
+      await store.remove(job.id);
+      return { started: false, job: (await store.get(holder.data.jobId)) ?? job };
+    },
+    list: (connectorId) => store.list(connectorId),
+    // BullMQ itself hands jobs left by a dead process to a live one.
+    resumeUnfinished: async () => 0,
+    async stop() {
+      abort.abort();
+      await worker.close();
+      await queue.close();
+      // BullMQ may already have ended the connection it was handed.
+      if (workerConnection.status !== "end") await workerConnection.quit().catch(() => undefined);
+    },
+  };
+}
