@@ -12,6 +12,8 @@ export interface ConnectMessengerOptions {
   aliasMemory: AliasMemory;
   schedule: Schedule;
   aliasDelays?: readonly number[];
+  /** Milliseconds since the epoch; Date.now in the page. */
+  now?: () => number;
 }
 
 /** A listener that can never throw into Hull.js or the page. */
@@ -61,7 +63,10 @@ export function connectMessenger(options: ConnectMessengerOptions): () => void {
     // The same person, or the visitor identifying: Intercom turns the visitor into the user and
     // keeps the conversation, which is theirs.
     identity = next;
-    if (next) messenger.update({ ...next });
+    // An update carrying only email or user_hash does not reach Intercom as a visit (peers.md
+    // §2b, §7 #10): last_request_at always changes.
+    const now = options.now ?? Date.now;
+    if (next) messenger.update({ ...next, last_request_at: Math.floor(now() / 1000) });
   };
 
   let lastTraits: unknown;

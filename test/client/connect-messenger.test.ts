@@ -43,6 +43,7 @@ function setup(currentUser: unknown = null, services: unknown = {}) {
     aliasMemory: createAliasMemory(undefined),
     schedule: clock.schedule,
     aliasDelays: [10],
+    now: () => 1_700_000_000_000,
   });
   return { emit, commands, aliases, clock, stop, listeners };
 }
@@ -95,7 +96,15 @@ describe("connectMessenger(options)", () => {
   it("updates the visitor in place when they log in: same person, same conversation", () => {
     s.emit("hull.user.login", ada);
     expect(s.commands.slice(1)).toEqual([
-      ["update", { user_id: "cust-1", email: "ada@example.com", name: "Ada" }],
+      [
+        "update",
+        {
+          user_id: "cust-1",
+          email: "ada@example.com",
+          name: "Ada",
+          last_request_at: 1_700_000_000,
+        },
+      ],
     ]);
   });
 
