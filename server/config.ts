@@ -21,6 +21,8 @@ const environment = z.object({
   HULL_FIREHOSE_URL: z.string().url().default("https://firehose.hullapp.io"),
   /** Comma-separated host patterns that may be Hull organizations or smart-notifier key hosts. */
   HULL_ALLOWED_HOSTS: z.string().default("*.hullapp.io"),
+  /** Comma-separated host patterns Hull's extract files (for /batch) may be downloaded from. */
+  HULL_EXTRACT_HOSTS: z.string().default("*.amazonaws.com"),
   /** Where the embedded default keeps its workspace registry and journals. */
   DATA_DIR: z.string().default(".data"),
   /** Set it to move the job queue, de-duplication and caches to Redis (scale-out). */
@@ -41,7 +43,7 @@ export interface Config {
   publicUrl: string;
   secret: string;
   intercom: { clientId: string; clientSecret: string; apiUrl?: string; oauthUrl: string };
-  hull: { firehoseUrl: string; allowedHosts: string[] };
+  hull: { firehoseUrl: string; allowedHosts: string[]; extractHosts: string[] };
   dataDir: string;
   redisUrl?: string;
   redisPrefix: string;
@@ -50,6 +52,12 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+const hostList = (value: string) =>
+  value
+    .split(",")
+    .map((host) => host.trim())
+    .filter(Boolean);
 
 /**
  * Reads and validates the environment. Missing production credentials are an error naming the
@@ -85,9 +93,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     hull: {
       firehoseUrl: values.HULL_FIREHOSE_URL,
-      allowedHosts: values.HULL_ALLOWED_HOSTS.split(",")
-        .map((host) => host.trim())
-        .filter(Boolean),
+      allowedHosts: hostList(values.HULL_ALLOWED_HOSTS),
+      // Hull serves extracts from its own hosts or from file storage: nowhere else.
+      extractHosts: [
+        ...hostList(values.HULL_ALLOWED_HOSTS),
+        ...hostList(values.HULL_EXTRACT_HOSTS),
+      ],
     },
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,

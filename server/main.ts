@@ -80,6 +80,7 @@ export async function startConnector(
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
     intercomClientSecret: config.intercom.clientSecret,
+    extractHosts: config.hull.extractHosts,
     deduplicator: redis
       ? createRedisDeduplicator(redis, config.redisPrefix)
       : createMemoryDeduplicator(),

@@ -22,6 +22,8 @@ export interface AppDeps extends ConnectionDeps {
   jobs: JobRunner;
   /** Durable store of acknowledged data Hull has not taken yet, replayed in the background. */
   outbox: Outbox;
+  /** Hosts /batch may download Hull's extract files from. */
+  extractHosts: readonly string[];
   /** Remembers Intercom notification ids already delivered. */
   deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */

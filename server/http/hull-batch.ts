@@ -1,5 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
+import { isAllowedHost } from "../clients/hull/hosts";
 import { BadRequestError } from "../errors";
 import { createCustomAttributeCache } from "../outgoing/custom-attributes";
 import { openOutgoingRun } from "../outgoing/open-outgoing-run";
@@ -35,6 +36,12 @@ export function hullBatchRoutes(deps: AppDeps): Router {
       const issue = parsed.error.issues[0];
       throw new BadRequestError(
         `Not an extract notification: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(),
+      );
+    }
+    const extractHost = new URL(parsed.data.url).host;
+    if (!isAllowedHost(extractHost, deps.extractHosts)) {
+      throw new BadRequestError(
+        `Extracts are only downloaded from Hull's hosts; ${extractHost} is not one of them`,
       );
     }
     const { credentials } = hullState(ctx);

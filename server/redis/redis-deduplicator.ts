@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 
-/** Notification ids remembered in Redis, so any process recognises a redelivery. */
+/** Notification ids claimed with SET NX in Redis, so any process recognises a redelivery. */
 export function createRedisDeduplicator(
   redis: Redis,
   prefix: string,
@@ -9,11 +9,17 @@ export function createRedisDeduplicator(
 ): Deduplicator {
   const key = (id: string) => `${prefix}:dedup:${id}`;
   return {
-    async seen(id) {
-      return (await redis.exists(key(id))) === 1;
+    async claim(id) {
+      // A claim lapses after a minute, in case its process dies mid-delivery.
+      return (await redis.set(key(id), "pending", "EX", 60, "NX")) === "OK"
+        ? "claimed"
+        : "duplicate";
     },
     async remember(id) {
-      await redis.set(key(id), "1", "EX", ttlSeconds);
+      await redis.set(key(id), "done", "EX", ttlSeconds);
+    },
+    async release(id) {
+      await redis.del(key(id));
     },
   };
 }

@@ -17,6 +17,11 @@ export function organizationBaseUrl(organization: string): string {
   return `${protocol}://${organization}/api/v1`;
 }
 
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** A host name of well-formed labels, with an optional port: nothing else is ever looked up. */
 export function isValidOrganization(organization: string): boolean {
-  return /^[a-z0-9.-]+(:\d{1,5})?$/i.test(organization);
+  const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(organization);
+  if (!match || match[1]!.length > 253) return false;
+  return match[1]!.split(".").every((label) => LABEL.test(label));
 }

@@ -113,35 +113,45 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     async receive(notification) {
       if (notification.topic === "ping") return { outcome: "ping" };
       const key = notification.id ? `${notification.app_id}:${notification.id}` : undefined;
-      if (key && (await deps.deduplicator.seen(key))) return { outcome: "duplicate" };
-      const connectors = await deps.registry.connectorsFor(notification.app_id);
-      if (connectors.length === 0) return { outcome: "unknown-workspace" };
-      const outcomes = await Promise.all(
-        connectors.map((credentials) =>
-          deliver(credentials, notification).catch((error: unknown) => {
-            // A connector Hull no longer knows must not make Intercom retry (and throttle) the app.
-            if (error instanceof UnauthorizedError) {
-              deps.logger.warn(
-                { connector: credentials.id, workspace: notification.app_id },
-                "hull refused a registered connector; skipped",
-              );
-              return "ignored" as const;
-            }
-            deps.activity.error(
-              credentials.id,
-              `Intercom ${notification.topic} could not be written to Hull: ${(error as Error).message}`,
-            );
-            throw error;
-          }),
-        ),
-      );
-      if (key) await deps.deduplicator.remember(key);
-      const outcome = outcomes.includes("queued")
-        ? "queued"
-        : outcomes.includes("written")
-          ? "written"
-          : "ignored";
-      return { outcome };
+      if (key && (await deps.deduplicator.claim(key)) === "duplicate")
+        return { outcome: "duplicate" };
+      try {
+        const outcome = await deliverToConnectors(notification);
+        if (key) await deps.deduplicator.remember(key);
+        return { outcome };
+      } catch (error) {
+        if (key) await deps.deduplicator.release(key);
+        throw error;
+      }
     },
   };
+
+  async function deliverToConnectors(notification: Notification): Promise<NotificationOutcome> {
+    const connectors = await deps.registry.connectorsFor(notification.app_id);
+    if (connectors.length === 0) return "unknown-workspace";
+    const outcomes = await Promise.all(
+      connectors.map((credentials) =>
+        deliver(credentials, notification).catch((error: unknown) => {
+          // A connector Hull no longer knows must not make Intercom retry (and throttle) the app.
+          if (error instanceof UnauthorizedError) {
+            deps.logger.warn(
+              { connector: credentials.id, workspace: notification.app_id },
+              "hull refused a registered connector; skipped",
+            );
+            return "ignored" as const;
+          }
+          deps.activity.error(
+            credentials.id,
+            `Intercom ${notification.topic} could not be written to Hull: ${(error as Error).message}`,
+          );
+          throw error;
+        }),
+      ),
+    );
+    return outcomes.includes("queued")
+      ? "queued"
+      : outcomes.includes("written")
+        ? "written"
+        : "ignored";
+  }
 }

@@ -9,8 +9,9 @@ export function verifySignature(
   header: string | undefined,
   clientSecret: string,
 ): boolean {
-  if (!header || !header.startsWith("sha1=")) return false;
-  const received = Buffer.from(header.slice(5).trim(), "hex");
+  // Exactly one well-formed digest: Buffer.from(…, "hex") would quietly ignore trailing junk.
+  if (!header || !/^sha1=[0-9a-fA-F]{40}$/.test(header)) return false;
+  const received = Buffer.from(header.slice(5), "hex");
   const expected = createHmac("sha1", clientSecret).update(rawBody).digest();
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
