@@ -6,7 +6,7 @@ import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
 import { createFirehoseWriter } from "./clients/hull/firehose";
 import { createNotifierSignatureVerifier } from "./clients/hull/notifier-signature";
-import { createHullRestClient, forgetOnSettingsWrite } from "./clients/hull/rest";
+import { createHullRestClient, createSettingsWriter } from "./clients/hull/rest";
 import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
@@ -52,6 +52,9 @@ export async function startConnector(
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
+  const serializeSettingsWrites = createSettingsWriter((credentials) =>
+    hullAuth.forget(credentials),
+  );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
   const base: Omit<AppDeps, "jobs"> = {
@@ -62,7 +65,7 @@ export async function startConnector(
     tokens: createTokenIssuer(config.secret),
     hullAuth,
     hullClient: (credentials) =>
-      forgetOnSettingsWrite(createHullRestClient(credentials), () => hullAuth.forget(credentials)),
+      serializeSettingsWrites(credentials, createHullRestClient(credentials)),
     registry: redis
       ? createRedisRegistry(redis, config.redisPrefix, config.secret)
       : createFileRegistry(config.dataDir, config.secret),

@@ -81,14 +81,26 @@ export function createHullRestClient(
   };
 }
 
-/** A client whose settings writes also drop the cached copy of the connector, so readers see them at once. */
-export function forgetOnSettingsWrite(client: HullRestClient, forget: () => void): HullRestClient {
-  return {
+/**
+ * Settings writes are read-modify-write of the whole private_settings (Hull's API has no patch), so
+ * two flows of one connector writing at once would lose one write. This runs them one at a time per
+ * connector, and drops the cached copy of the connector after each, so readers see it at once.
+ */
+export function createSettingsWriter(forget: (credentials: HullCredentials) => void) {
+  const queues = new Map<string, Promise<unknown>>();
+  return (credentials: HullCredentials, client: HullRestClient): HullRestClient => ({
     ...client,
-    async updateSettings(update) {
-      const saved = await client.updateSettings(update);
-      forget();
-      return saved;
+    updateSettings(update) {
+      const key = `${credentials.organization}/${credentials.id}`;
+      const write = (queues.get(key) ?? Promise.resolve()).then(async () => {
+        const saved = await client.updateSettings(update);
+        forget(credentials);
+        return saved;
+      });
+      const settled = write.catch(() => undefined);
+      queues.set(key, settled);
+      void settled.then(() => queues.get(key) === settled && queues.delete(key));
+      return write;
     },
-  };
+  });
 }
