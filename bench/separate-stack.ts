@@ -57,7 +57,8 @@ export async function startSeparateStack(
         HULL_FIREHOSE_URL: `${hull.ready.url}/firehose`,
         HULL_ALLOWED_HOSTS: hull.ready.organization,
         DATA_DIR: dataDir,
-        LOG_LEVEL: "warn",
+        // Paced outgoing runs log a warning per deferred notification; keep the table readable.
+        LOG_LEVEL: "error",
       },
     });
     children.push(connector);
