@@ -1,16 +1,14 @@
 import type { IntercomApi } from "../clients/intercom/api";
-import type { IntercomConnections } from "../clients/intercom/connections";
+import type { IntercomConnections, RetryPolicy } from "../clients/intercom/connections";
 import type { ConnectorSettings } from "../settings";
 
 /** The Intercom API of the workspace a connector is connected to, or undefined when it is not. */
 export function intercomApiFor(
   intercom: IntercomConnections,
   settings: ConnectorSettings,
+  retries?: RetryPolicy,
 ): IntercomApi | undefined {
   if (!settings.accessToken || !settings.workspace) return undefined;
-  return intercom.forWorkspace({
-    appId: settings.workspace.app_id,
-    region: settings.workspace.region,
-    token: settings.accessToken,
-  });
+  const { app_id: appId, region } = settings.workspace;
+  return intercom.forWorkspace({ appId, region, token: settings.accessToken }, retries);
 }

@@ -1,8 +1,5 @@
-import { createIntercomApi, type IntercomApi } from "../clients/intercom/api";
+import type { IntercomApi } from "../clients/intercom/api";
 import type { IntercomConnections } from "../clients/intercom/connections";
-import { createIntercomHttp } from "../clients/intercom/http-client";
-import type { OAuthApp } from "../clients/intercom/oauth";
-import { restBaseUrl } from "../clients/intercom/regions";
 import { intercomApiFor } from "../connection/intercom-api-for";
 import { RetryableError } from "../errors";
 import type { Logger } from "../log";
@@ -24,30 +21,18 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * flow shares one budget) but fails fast instead of sleeping through long waits.
  */
 export function intercomForSync(
-  deps: { intercom: IntercomConnections; oauthApp: Pick<OAuthApp, "apiUrl">; logger: Logger },
+  deps: { intercom: IntercomConnections; logger: Logger },
   settings: ConnectorSettings,
   { maxWaitMs }: SyncApiOptions = {},
 ): IntercomApi | undefined {
-  const shared = intercomApiFor(deps.intercom, settings);
-  const pacer = settings.workspace && deps.intercom.pacerOf(settings.workspace.app_id);
-  if (!shared || maxWaitMs === undefined || !pacer || !settings.accessToken) return shared;
-  // IntercomConnections keeps its base URL to itself: the OAuth app's API URL is the same
-  // override when one is configured (sandbox), else the workspace's regional host applies.
-  const apiUrl = deps.oauthApp.apiUrl === restBaseUrl("US") ? undefined : deps.oauthApp.apiUrl;
-  return createIntercomApi(
-    createIntercomHttp({
-      baseUrl: restBaseUrl(settings.workspace!.region, apiUrl),
-      token: settings.accessToken,
-      pacer,
-      maxRetries: 3,
-      backoffMs: 200,
-      sleep: async (ms) => {
-        if (ms > maxWaitMs) {
-          throw new RetryableError(`Intercom's rate budget returns in ${ms} ms`, ms);
-        }
-        await pause(ms);
-      },
-      onRetry: (retry) => deps.logger.warn(retry, "intercom request retried"),
-    }),
-  );
+  if (maxWaitMs === undefined) return intercomApiFor(deps.intercom, settings);
+  return intercomApiFor(deps.intercom, settings, {
+    maxRetries: 3,
+    backoffMs: 200,
+    sleep: async (ms) => {
+      if (ms > maxWaitMs)
+        throw new RetryableError(`Intercom's rate budget returns in ${ms} ms`, ms);
+      await pause(ms);
+    },
+  });
 }

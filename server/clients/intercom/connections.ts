@@ -9,9 +9,12 @@ export interface WorkspaceAccess {
   token: string;
 }
 
+/** How one flow wants its retries: e.g. an outgoing run that must answer Hull in time. */
+export type RetryPolicy = Pick<IntercomHttpOptions, "maxRetries" | "backoffMs" | "sleep">;
+
 export interface IntercomConnections {
   /** An API client for one workspace; every client of a workspace shares its rate budget. */
-  forWorkspace(access: WorkspaceAccess): IntercomApi;
+  forWorkspace(access: WorkspaceAccess, retries?: RetryPolicy): IntercomApi;
   /** A client for a token whose workspace is not known yet (right after OAuth), on the US host that routes. */
   forToken(token: string): IntercomApi;
   pacerOf(appId: string): Pacer | undefined;
@@ -25,7 +28,7 @@ export function createIntercomConnections(
 ): IntercomConnections {
   const pacers = new Map<string, Pacer>();
   return {
-    forWorkspace({ appId, region, token }) {
+    forWorkspace({ appId, region, token }, retries = {}) {
       let pacer = pacers.get(appId);
       if (!pacer) {
         pacer = new Pacer();
@@ -33,7 +36,13 @@ export function createIntercomConnections(
       }
       const { apiUrl, ...httpOptions } = options;
       return createIntercomApi(
-        createIntercomHttp({ ...httpOptions, baseUrl: restBaseUrl(region, apiUrl), token, pacer }),
+        createIntercomHttp({
+          ...httpOptions,
+          ...retries,
+          baseUrl: restBaseUrl(region, apiUrl),
+          token,
+          pacer,
+        }),
       );
     },
     forToken(token) {
