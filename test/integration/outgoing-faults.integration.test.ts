@@ -71,8 +71,10 @@ describe("smart-notifier refusals", () => {
 
 describe("rate limits while Hull waits", () => {
   it("answers a burst of 429s with retry and the wait, then sends everyone on Hull's resend", async () => {
+    // Two 429s in a row for one user: if the first names a reset close enough to wait for, the
+    // second names the next window's, which is not; so the run must hand a wait back to Hull.
     await intercom.faults({ status: 429, share: 1, count: 2, path: "/contacts" });
-    const emails = ["r1@example.com", "r2@example.com", "r3@example.com"];
+    const emails = ["r1@example.com"];
     await hull.seedUsers(
       emails.map((email) => ({ claims: { email }, attributes: { plan: "pro", customer: true } })),
     );
@@ -92,7 +94,7 @@ describe("rate limits while Hull waits", () => {
       async () =>
         (await hull.users()).filter(
           (u) => emails.includes(u.email ?? "") && u.attributes["intercom/id"],
-        ).length === 3,
+        ).length === emails.length,
     );
   }, 60_000);
 
