@@ -14,6 +14,8 @@ import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
+import { createCustomAttributeCache } from "./outgoing/custom-attributes";
+import { createExtractHandler } from "./outgoing/extract-job";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
@@ -94,6 +96,7 @@ export async function startConnector(
   const handlers = {
     "fetch-users": createFetchHandler(base, "user"),
     "fetch-leads": createFetchHandler(base, "lead"),
+    "send-extract": createExtractHandler(base, createCustomAttributeCache()),
   };
   const jobs = redis
     ? createBullJobRunner({

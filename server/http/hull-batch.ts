@@ -2,11 +2,6 @@ import Router from "@koa/router";
 import { z } from "zod";
 import { isAllowedHost } from "../clients/hull/hosts";
 import { BadRequestError } from "../errors";
-import { createCustomAttributeCache } from "../outgoing/custom-attributes";
-import { openOutgoingRun } from "../outgoing/open-outgoing-run";
-import { openExtract } from "../outgoing/read-extract";
-import { sendExtract } from "../outgoing/send-extract";
-import { readSettings } from "../settings";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -28,7 +23,6 @@ const extractSchema = z.looseObject({
  */
 export function hullBatchRoutes(deps: AppDeps): Router {
   const router = new Router();
-  const attributeCache = createCustomAttributeCache();
 
   router.post("/batch", requireHull(deps.hullAuth, deps.tokens), async (ctx) => {
     const parsed = extractSchema.safeParse(await readJsonBody(ctx, "64kb"));
@@ -45,18 +39,14 @@ export function hullBatchRoutes(deps: AppDeps): Router {
       );
     }
     const { credentials } = hullState(ctx);
-    const hull = deps.hullClient(credentials);
-    // Fresh settings: the authentication cache may hold a copy from before the last edit.
-    const [connector, segments] = await Promise.all([hull.getConnector(), hull.getSegments()]);
-    const run = openOutgoingRun(deps, credentials, readSettings(connector), { attributeCache });
-    const lines = await openExtract(parsed.data.url);
-    const segmentNames = new Map(segments.map(({ id, name }) => [id, name]));
-    run.logger.info("outgoing.batch.start");
-    void sendExtract(run, lines, { segmentNames }).catch((error: unknown) => {
-      run.logger.error({ err: error }, "outgoing.batch.error");
-      deps.activity.error(credentials.id, `Extract stopped: ${(error as Error).message}`);
+    // Durable before we answer: the job survives a restart and resumes at its last chunk.
+    const { job } = await deps.jobs.start(credentials, {
+      kind: "send-extract",
+      mode: "full",
+      params: { url: parsed.data.url },
     });
-    ctx.body = { ok: true, message: "Sending the extract's users to Intercom" };
+    deps.logger.info({ connector: credentials.id, job: job.id }, "outgoing.batch.accepted");
+    ctx.body = { ok: true, job: job.id, message: "Sending the extract's users to Intercom" };
   });
   return router;
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../log";
 import { executeJob, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
 import { isActive, newJob, type JobRunner } from "./job-runner";
-import type { JobKind } from "./types";
+import { EXCLUSIVE_KINDS, type JobKind } from "./types";
 
 export interface BullRunnerOptions {
   redis: Redis;
@@ -56,7 +56,9 @@ export function createBullJobRunner(options: BullRunnerOptions): JobRunner {
     async start(credentials, request) {
       const job = newJob(credentials, request);
       await store.save(job);
-      const queueId = `${credentials.id}-${request.kind}`;
+      const queueId = EXCLUSIVE_KINDS.has(request.kind)
+        ? `${credentials.id}-${request.kind}`
+        : job.id;
       await queue.add(
         request.kind,
         { jobId: job.id },

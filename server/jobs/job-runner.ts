@@ -3,7 +3,7 @@ import type { HullCredentials } from "../clients/hull/types";
 import type { Logger } from "../log";
 import { executeJob, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
-import type { Job, JobKind, StoredJob } from "./types";
+import { EXCLUSIVE_KINDS, type Job, type JobKind, type StoredJob } from "./types";
 
 export { JobAborted, type JobControl, type JobHandler } from "./execute-job";
 
@@ -64,10 +64,12 @@ export function createJobRunner(options: {
 
   return {
     async start(credentials, request) {
-      const active = (await store.list(credentials.id)).find(
-        (job) => job.kind === request.kind && isActive(job),
-      );
-      if (active) return { started: false, job: active };
+      if (EXCLUSIVE_KINDS.has(request.kind)) {
+        const active = (await store.list(credentials.id)).find(
+          (job) => job.kind === request.kind && isActive(job),
+        );
+        if (active) return { started: false, job: active };
+      }
       const job = newJob(credentials, request);
       await store.save(job);
       run(job);

@@ -1,6 +1,9 @@
 import type { HullCredentials } from "../clients/hull/types";
 
-export type JobKind = "fetch-users" | "fetch-leads";
+export type JobKind = "fetch-users" | "fetch-leads" | "send-extract";
+
+/** Kinds of which a connector runs one at a time (a second click says one is running). */
+export const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set(["fetch-users", "fetch-leads"]);
 export type JobState = "queued" | "running" | "done" | "failed";
 
 export interface JobProgress {
@@ -19,7 +22,7 @@ export interface Job {
   /** full: every contact of the kind; incremental: changed since the last cursor. */
   mode: "full" | "incremental";
   state: JobState;
-  params: { updated_after?: number; updated_before?: number };
+  params: { updated_after?: number; updated_before?: number; url?: string };
   /** Whatever the job needs to resume: a page cursor, the newest updated_at seen, ... */
   checkpoint: Record<string, unknown>;
   progress: JobProgress;

@@ -16,6 +16,10 @@ export interface SendExtractOptions {
   /** Wait before a retry when Intercom gave no time. */
   retryDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Lines already sent by an earlier run of the same extract (resuming after a restart). */
+  skipLines?: number;
+  /** Told after each chunk how many lines are done, for the job's checkpoint. */
+  onChunkDone?: (linesDone: number, summary: ExtractSummary) => Promise<void>;
 }
 
 export interface ExtractSummary {
@@ -24,6 +28,11 @@ export interface ExtractSummary {
   failed: number;
   skipped: number;
   unreadable: number;
+}
+
+async function* skipFirst<T>(items: AsyncIterable<T>, count: number): AsyncIterable<T> {
+  let seen = 0;
+  for await (const item of items) if (seen++ >= count) yield item;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,10 +62,13 @@ export async function sendExtract(
     concurrency = 32,
     retryDelayMs = 10_000,
     sleep = defaultSleep,
+    skipLines = 0,
+    onChunkDone,
   } = options;
+  let linesDone = skipLines;
   const connector = ctx.credentials.id;
   const summary: ExtractSummary = { users: 0, synced: 0, failed: 0, skipped: 0, unreadable: 0 };
-  for await (const chunk of inChunks(lines, chunkSize)) {
+  for await (const chunk of inChunks(skipFirst(lines, skipLines), chunkSize)) {
     const updates: UserUpdate[] = [];
     for (const line of chunk) {
       const update = parseLine(line, segmentNames);
@@ -88,6 +100,8 @@ export async function sendExtract(
       }
     }
     ctx.activity.count(connector, "outgoing.extract.users", updates.length);
+    linesDone += chunk.length;
+    await onChunkDone?.(linesDone, summary);
   }
   if (summary.unreadable > 0) {
     ctx.logger.warn({ connector, lines: summary.unreadable }, "unreadable extract lines skipped");

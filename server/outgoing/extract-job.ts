@@ -1,0 +1,43 @@
+import type { JobControl, JobHandler } from "../jobs/execute-job";
+import type { StoredJob } from "../jobs/types";
+import { readSettings } from "../settings";
+import type { CustomAttributeCache } from "./custom-attributes";
+import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
+import { openExtract } from "./read-extract";
+import { sendExtract } from "./send-extract";
+
+/**
+ * A "send to Intercom" extract as a job: what Hull was told is accepted survives a restart, and
+ * resumes after the last chunk Intercom took (a checkpoint per chunk).
+ */
+export function createExtractHandler(
+  deps: OutgoingDeps,
+  attributeCache: CustomAttributeCache,
+): JobHandler {
+  return async (job: StoredJob, control: JobControl) => {
+    const { credentials } = job;
+    const url = job.params.url;
+    if (!url) throw new Error("This extract job has no URL");
+    const hull = deps.hullClient(credentials);
+    const [connector, segments] = await Promise.all([hull.getConnector(), hull.getSegments()]);
+    const run = openOutgoingRun(deps, credentials, readSettings(connector), { attributeCache });
+    const skipLines = Number(job.checkpoint.lines ?? 0);
+    run.logger.info({ job: job.id, resumeAt: skipLines }, "outgoing.batch.start");
+    const summary = await sendExtract(run, await openExtract(url), {
+      segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
+      skipLines,
+      onChunkDone: (lines, progress) =>
+        control.checkpoint({
+          checkpoint: { lines },
+          progress: { fetched: lines, errors: progress.failed },
+        }),
+    });
+    await control.checkpoint({
+      progress: {
+        fetched: skipLines + summary.users,
+        total: skipLines + summary.users,
+        errors: summary.failed,
+      },
+    });
+  };
+}
