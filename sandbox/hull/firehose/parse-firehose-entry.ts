@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { isRecord } from "../errors.js";
 import { parseAttributeWrite, type AttributeWrite } from "../store/attribute-operation.js";
@@ -12,6 +13,14 @@ export type FirehoseCommand =
 export type ParsedEntry =
   | { ok: true; command: FirehoseCommand; token: Record<string, unknown> }
   | { ok: false; reason: string; token?: Record<string, unknown> };
+
+// A key object once per secret: a string would be tried as a PEM key on every token (~400 µs).
+let cachedKey: { secret: string; key: KeyObject } | undefined;
+function keyFor(secret: string): KeyObject {
+  if (cachedKey?.secret !== secret)
+    cachedKey = { secret, key: createSecretKey(Buffer.from(secret, "utf8")) };
+  return cachedKey.key;
+}
 
 /** Names that are claims or computed by Hull, never attributes a connector may write. */
 const NOT_ATTRIBUTES = new Set([
@@ -37,7 +46,7 @@ export function parseFirehoseEntry(
     return { ok: false, reason: "headers.Hull-Access-Token is missing" };
   let token: Record<string, unknown>;
   try {
-    const decoded = jwt.verify(rawToken, connector.secret, { algorithms: ["HS256"] });
+    const decoded = jwt.verify(rawToken, keyFor(connector.secret), { algorithms: ["HS256"] });
     if (!isRecord(decoded)) return { ok: false, reason: "token payload is not an object" };
     token = decoded;
   } catch (error) {
