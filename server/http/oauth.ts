@@ -10,7 +10,7 @@ import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 import { messagePage, scriptJson } from "./pages";
 
-/** The callback page tells the dashboard that opened it, then closes itself. */
+/** The callback page tells the dashboard that opened it (same origin only), then closes itself. */
 function outcomePage(
   ctx: Context,
   outcome: { type: "connected" | "failed"; title: string; message: string },
@@ -22,7 +22,7 @@ function outcomePage(
     title: outcome.title,
     message: outcome.message,
     tone: outcome.type === "connected" ? "ok" : "error",
-    script: `if (window.opener) { window.opener.postMessage(${scriptJson(message)}, "*"); setTimeout(function () { window.close(); }, 1500); }`,
+    script: `if (window.opener) { window.opener.postMessage(${scriptJson(message)}, window.location.origin); setTimeout(function () { window.close(); }, 1500); }`,
   });
 }
 
