@@ -59,4 +59,30 @@ describe("the connector's dashboard, end to end", () => {
     expect(connector.settings.alignment).toBe("left");
     await page.screenshot({ path: "/tmp/e2e-dashboard-settings.png", fullPage: true });
   });
+
+  it("fetches all users with a progress bar, and shows the final count", async () => {
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await post(`${stack.urls.intercom}/_sandbox/contacts`, { count: 1500, role: "user" });
+    // Slow pages, so that a person (and this test) sees the bar move.
+    await post(`${stack.urls.intercom}/_sandbox/faults`, {
+      delay_ms: 700,
+      share: 1,
+      path: "/contacts/search",
+    });
+    await page.getByRole("tab", { name: "Dashboard" }).click();
+    await page.getByRole("button", { name: "Fetch all users" }).click();
+    const bar = page.getByRole("progressbar", { name: "Fetch all users progress" });
+    const percent = async () => Number(await bar.getAttribute("aria-valuenow"));
+    await expect.poll(percent, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    expect(await percent()).toBeLessThan(100);
+    await page.screenshot({ path: "/tmp/e2e-dashboard-fetching.png", fullPage: true });
+    await post(`${stack.urls.intercom}/_sandbox/faults`, {});
+    await page.getByText("1,500 of 1,500 contacts").waitFor({ timeout: 30_000 });
+    expect(await bar.getAttribute("aria-valuenow")).toBe("100");
+  });
 });
