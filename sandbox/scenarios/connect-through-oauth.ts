@@ -36,7 +36,13 @@ export async function connectThroughOAuth(
   authUrl: string,
   decision: "authorize" | "deny" = "authorize",
 ): Promise<OAuthOutcome> {
-  const consentUrl = await redirectTarget(await fetch(authUrl, { redirect: "manual" }));
+  const started = await fetch(authUrl, { redirect: "manual" });
+  // The browser keeps the connector's cookies for the callback.
+  const cookie = started.headers
+    .getSetCookie()
+    .map((value) => value.split(";")[0])
+    .join("; ");
+  const consentUrl = await redirectTarget(started);
   const consent = await fetch(consentUrl);
   if (!consent.ok) throw new Error(`consent page answered ${consent.status}`);
   const form = hiddenInputs(await consent.text());
@@ -46,6 +52,8 @@ export async function connectThroughOAuth(
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ ...form, decision }).toString(),
   });
-  const callback = await fetch(await redirectTarget(decided));
+  const callback = await fetch(await redirectTarget(decided), {
+    headers: cookie ? { cookie } : {},
+  });
   return { status: callback.status, page: await callback.text() };
 }

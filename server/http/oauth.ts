@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { buildAuthorizeUrl } from "../clients/intercom/oauth";
@@ -26,13 +27,25 @@ function outcomePage(
   });
 }
 
+const NONCE_COOKIE = "hull_intercom_oauth";
+
 export function oauthRoutes(deps: AppDeps): Router {
   const router = new Router();
   const callbackUrl = `${deps.publicUrl}/auth/callback`;
 
   // Started from the dashboard: Hull credentials travel to Intercom and back inside a signed state.
+  // The state is also bound to the browser that started (a cookie holding its nonce), so nobody
+  // can make an Intercom admin finish a connection they started for their own Hull connector.
   router.get("/auth", requireHull(deps.hullAuth, deps.tokens), (ctx) => {
-    const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state");
+    const nonce = randomBytes(16).toString("base64url");
+    ctx.cookies.set(NONCE_COOKIE, nonce, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/auth",
+      maxAge: 10 * 60_000,
+      overwrite: true,
+    });
+    const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state", nonce);
     ctx.set("cache-control", "no-store");
     ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
   });
@@ -40,8 +53,14 @@ export function oauthRoutes(deps: AppDeps): Router {
   router.get("/auth/callback", async (ctx) => {
     const { code, state, error } = ctx.query;
     let credentials;
+    const nonce = ctx.cookies.get(NONCE_COOKIE) ?? "";
+    ctx.cookies.set(NONCE_COOKIE, null, { path: "/auth" });
     try {
-      credentials = deps.tokens.read(typeof state === "string" ? state : undefined, "oauth-state");
+      credentials = deps.tokens.read(
+        typeof state === "string" ? state : undefined,
+        "oauth-state",
+        nonce,
+      );
     } catch (refusal) {
       ctx.status = 400;
       const expired = refusal instanceof UnauthorizedError && refusal.message.includes("expired");

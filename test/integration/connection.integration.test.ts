@@ -40,6 +40,18 @@ describe("connecting Intercom through OAuth", () => {
     expect(await response.text()).toContain("not valid");
   });
 
+  it("refuses a callback in a browser other than the one that started (login CSRF)", async () => {
+    const started = await fetch(authUrl(), { redirect: "manual" });
+    const state = new URL(started.headers.get("location")!).searchParams.get("state")!;
+    // The attacker's state, finished in the victim's browser: no nonce cookie there.
+    const response = await fetch(
+      `${stack.urls.connector}/auth/callback?code=abc%3D&state=${encodeURIComponent(state)}`,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("not valid");
+    expect((await hullConnector(stack)).private_settings.access_token ?? null).toBeNull();
+  });
+
   it("stores the token, workspace and region in Hull and tells the dashboard", async () => {
     const outcome = await connectThroughOAuth(authUrl());
     expect(outcome.status).toBe(200);

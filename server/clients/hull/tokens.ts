@@ -9,9 +9,10 @@ export type TokenPurpose = "dashboard" | "oauth-state";
 const LIFETIME: Record<TokenPurpose, string> = { dashboard: "12h", "oauth-state": "10m" };
 
 export interface TokenIssuer {
-  mint(credentials: HullCredentials, purpose: TokenPurpose): string;
+  /** `nonce` binds the token to something only its holder has (the OAuth state to a browser cookie). */
+  mint(credentials: HullCredentials, purpose: TokenPurpose, nonce?: string): string;
   /** The credentials inside a token, or UnauthorizedError saying why it is refused. */
-  read(token: string | undefined, purpose: TokenPurpose): HullCredentials;
+  read(token: string | undefined, purpose: TokenPurpose, nonce?: string): HullCredentials;
 }
 
 /**
@@ -22,7 +23,7 @@ export function createTokenIssuer(secret: string): TokenIssuer {
   const sealKey = deriveKey(secret, "token-seal");
   const signKey = deriveKey(secret, "token-sign");
   return {
-    mint(credentials, purpose) {
+    mint(credentials, purpose, nonce) {
       const payload = {
         org: credentials.organization,
         sub: credentials.id,
@@ -32,15 +33,17 @@ export function createTokenIssuer(secret: string): TokenIssuer {
         algorithm: "HS256",
         audience: purpose,
         expiresIn: LIFETIME[purpose],
+        ...(nonce ? { jwtid: nonce } : {}),
       } as jwt.SignOptions);
     },
-    read(token, purpose) {
+    read(token, purpose, nonce) {
       if (!token) throw new UnauthorizedError("Missing token");
       let payload: jwt.JwtPayload;
       try {
         payload = jwt.verify(token, signKey, {
           algorithms: ["HS256"],
           audience: purpose,
+          ...(nonce !== undefined ? { jwtid: nonce } : {}),
         }) as jwt.JwtPayload;
       } catch (error) {
         const expired = error instanceof jwt.TokenExpiredError;
