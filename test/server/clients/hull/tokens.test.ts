@@ -65,4 +65,14 @@ describe("createTokenIssuer(secret)", () => {
     );
     expect(() => issuer.read(unsigned, "dashboard")).toThrow(UnauthorizedError);
   });
+
+  it("binds a token to a nonce: the right one reads it, a wrong or missing one does not", () => {
+    const state = issuer.mint(credentials, "oauth-state", "browser-nonce");
+    expect(issuer.read(state, "oauth-state", "browser-nonce")).toEqual(credentials);
+    expect(() => issuer.read(state, "oauth-state", "other-nonce")).toThrow("Invalid token");
+    expect(() => issuer.read(state, "oauth-state", "")).toThrow("Invalid token");
+    expect(() => issuer.read(issuer.mint(credentials, "oauth-state"), "oauth-state", "")).toThrow(
+      "Invalid token",
+    );
+  });
 });
