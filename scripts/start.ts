@@ -12,6 +12,9 @@ const env = process.env;
 async function main(): Promise<void> {
   if (hasProductionCredentials(env)) {
     const connector = await startConnector(loadConfig(env));
+    // After connecting, so that the demo contacts' webhooks reach Hull too.
+    if (!flags.has("--empty"))
+      await seedDemo({ hullUrl: stack.urls.hull, intercomUrl: stack.urls.intercom });
     console.log(`Hull ⇄ Intercom connector listening on ${connector.deps.publicUrl}`);
     process.once("SIGTERM", () => void connector.close().then(() => process.exit(0)));
     process.once("SIGINT", () => void connector.close().then(() => process.exit(0)));
@@ -25,8 +28,6 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: "info", ...env },
     dataDir: env.DATA_DIR ?? ".data/sandbox",
   });
-  if (!flags.has("--empty"))
-    await seedDemo({ hullUrl: stack.urls.hull, intercomUrl: stack.urls.intercom });
   if (flags.has("--connected") || env.SANDBOX_CONNECTED === "1") {
     const outcome = await connectThroughOAuth(
       `${stack.urls.connector}/auth?${stack.credentialsQuery}`,
