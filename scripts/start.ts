@@ -12,9 +12,6 @@ const env = process.env;
 async function main(): Promise<void> {
   if (hasProductionCredentials(env)) {
     const connector = await startConnector(loadConfig(env));
-    // After connecting, so that the demo contacts' webhooks reach Hull too.
-    if (!flags.has("--empty"))
-      await seedDemo({ hullUrl: stack.urls.hull, intercomUrl: stack.urls.intercom });
     console.log(`Hull ⇄ Intercom connector listening on ${connector.deps.publicUrl}`);
     process.once("SIGTERM", () => void connector.close().then(() => process.exit(0)));
     process.once("SIGINT", () => void connector.close().then(() => process.exit(0)));
@@ -35,6 +32,9 @@ async function main(): Promise<void> {
     if (outcome.status !== 200)
       throw new Error(`Connecting the sandbox workspace failed (${outcome.status})`);
   }
+  // After connecting, so that the demo contacts' webhooks reach Hull too.
+  if (!flags.has("--empty"))
+    await seedDemo({ hullUrl: stack.urls.hull, intercomUrl: stack.urls.intercom });
   console.log(`
   Hull ⇄ Intercom connector — sandbox
 
