@@ -1,5 +1,6 @@
 // The whole product on one machine: the Intercom and Hull stand-ins and the connector wired to them.
 // `npm start` uses it, and so do the integration and end-to-end tests (with free ports).
+import type { DestinationStream } from "pino";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,8 @@ export interface StackOptions {
   /** Where the connector keeps its registry; default a fresh temporary folder. */
   dataDir?: string;
   notifyDelayMs?: number;
+  /** Where the connector's log lines go (default: stdout). */
+  logDestination?: DestinationStream;
   webhookRetryDelayMs?: number;
 }
 
@@ -67,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HULL_ALLOWED_HOSTS: `*.hullapp.io,${hull.organization}`,
     DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), "hull-intercom-")),
   });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logDestination);
   async function wire(running: RunningConnector): Promise<RunningConnector> {
     const connectorUrl = running.deps.publicUrl;
     hull.setConnectorUrl(connectorUrl);
