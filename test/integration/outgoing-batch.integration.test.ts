@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { intercomRequestProblems } from "../helpers/intercom-contract";
-import { startTestStack, type Stack } from "../helpers/stack";
-import {
-  eventually,
-  hullControl,
-  intercomControl,
-} from "../server/outgoing/helpers/sandbox-control";
+import type { Stack } from "../helpers/stack";
+import type { hullControl, intercomControl } from "../server/outgoing/helpers/sandbox-control";
+import { eventually, startConnectedStack } from "../server/outgoing/helpers/sandbox-control";
 
 const USERS = 5000;
 let stack: Stack;
@@ -14,11 +10,7 @@ let hull: ReturnType<typeof hullControl>;
 let intercom: ReturnType<typeof intercomControl>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  hull = hullControl(stack);
-  intercom = intercomControl(stack);
-  await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
-  await intercom.clearRequests();
+  ({ stack, hull, intercom } = await startConnectedStack());
   // Neither the rate budget (see outgoing-faults) nor the incoming webhooks our writes cause are
   // under test here: let the run go as fast as the stand-ins allow.
   await intercom.rateLimit(6_000_000);

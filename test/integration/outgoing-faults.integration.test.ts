@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { intercomRequestProblems } from "../helpers/intercom-contract";
-import { startTestStack, type Stack } from "../helpers/stack";
-import {
-  eventually,
-  hullControl,
-  intercomControl,
-} from "../server/outgoing/helpers/sandbox-control";
+import type { Stack } from "../helpers/stack";
+import type { hullControl, intercomControl } from "../server/outgoing/helpers/sandbox-control";
+import { eventually, startConnectedStack } from "../server/outgoing/helpers/sandbox-control";
 
 let stack: Stack;
 let hull: ReturnType<typeof hullControl>;
 let intercom: ReturnType<typeof intercomControl>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  hull = hullControl(stack);
-  intercom = intercomControl(stack);
-  await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
-  await intercom.clearRequests();
+  ({ stack, hull, intercom } = await startConnectedStack());
   const customers = await hull.createSegment("Customers", { customer: true });
   await hull.settings({
     synchronized_segments: [customers.id],

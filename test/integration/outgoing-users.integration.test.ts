@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { intercomRequestProblems } from "../helpers/intercom-contract";
-import { hullConnector, startTestStack, type Stack } from "../helpers/stack";
+import { hullConnector, type Stack } from "../helpers/stack";
+import type { hullControl, intercomControl } from "../server/outgoing/helpers/sandbox-control";
 import {
   eventually,
-  hullControl,
-  intercomControl,
+  startConnectedStack,
   type LoggedRequest,
 } from "../server/outgoing/helpers/sandbox-control";
 
@@ -17,11 +16,7 @@ let vips: { id: string; name: string };
 const allRequests: LoggedRequest[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  hull = hullControl(stack);
-  intercom = intercomControl(stack);
-  await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
-  await intercom.clearRequests(); // OAuth's own endpoints are not REST API calls
+  ({ stack, hull, intercom } = await startConnectedStack());
   customers = await hull.createSegment("Customers", { customer: true });
   vips = await hull.createSegment("VIP", { vip: true });
   await hull.settings({

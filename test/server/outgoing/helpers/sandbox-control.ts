@@ -1,4 +1,5 @@
-import type { Stack } from "../../../helpers/stack";
+import { connectThroughOAuth } from "../../../../sandbox/scenarios/connect-through-oauth";
+import { startTestStack, type Stack } from "../../../helpers/stack";
 
 export interface SandboxContact {
   id: string;
@@ -103,4 +104,14 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The connector and both stand-ins, Intercom connected through OAuth, the request log cleared. */
+export async function startConnectedStack() {
+  const stack = await startTestStack();
+  const hull = hullControl(stack);
+  const intercom = intercomControl(stack);
+  await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
+  await intercom.clearRequests(); // OAuth's own endpoints are not REST API calls
+  return { stack, hull, intercom };
 }
