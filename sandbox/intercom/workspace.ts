@@ -1,3 +1,4 @@
+import { isMetadataValue } from "./metadata-value.js";
 import { randomUUID } from "node:crypto";
 import { unixSeconds, type Clock } from "./clock.js";
 import { parseContactInput, type ContactInput } from "./contact-input.js";
@@ -283,17 +284,4 @@ function withoutNulls(
   values: ContactInput["custom_attributes"],
 ): ContactRecord["custom_attributes"] {
   return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== null));
-}
-
-function isMetadataValue(value: unknown): boolean {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return true;
-  if (typeof value !== "object" || Array.isArray(value)) return false;
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort().join(",");
-  return (
-    (keys === "url,value" && typeof object.url === "string") ||
-    (keys === "amount,currency" &&
-      Number.isInteger(object.amount) &&
-      typeof object.currency === "string")
-  );
 }

@@ -1,3 +1,4 @@
+import { isMetadataValue } from "../metadata-value.js";
 import { IntercomError, parameterInvalid } from "../errors.js";
 
 // What the widget sends to the stand-in's messenger endpoint. Every check happens before anything
@@ -104,20 +105,6 @@ export function parseEmail(body: unknown, appId: string): VisitorRef & { email: 
     throw parameterInvalid("email is not valid");
   }
   return { visitor_id: input.visitor_id, email: input.email.trim() };
-}
-
-/** Event metadata values Intercom takes: scalars, a rich link or a price (intercom-api.md §1.3). */
-function isMetadataValue(value: unknown): boolean {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return true;
-  if (typeof value !== "object" || Array.isArray(value)) return false;
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort().join(",");
-  return (
-    (keys === "url,value" && typeof object.url === "string") ||
-    (keys === "amount,currency" &&
-      Number.isInteger(object.amount) &&
-      typeof object.currency === "string")
-  );
 }
 
 export function parseEvent(body: unknown, appId: string, nowSeconds: number): EventInput {
