@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
+import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 
 // Connector processes killed with SIGKILL in the middle of work, the stand-ins keeping their state:
 // with Redis, another process finishes the work and every record arrives exactly once.
@@ -163,28 +164,12 @@ describe("a connector process killed mid-work", () => {
     ).ids[0]!;
     let acknowledgedSoFar = 0;
     const send = async (index: number) => {
-      const body = JSON.stringify({
-        app_id: intercom.appId,
-        topic: "conversation.user.replied",
+      const envelope = conversationNotification(intercom.appId, contact, `burst ${index}`, {
         id: `notif_burst_${index}`,
-        data: {
-          item: {
-            type: "conversation",
-            id: String(index),
-            contacts: { contacts: [{ id: contact }] },
-            conversation_parts: {
-              conversation_parts: [{ id: `p${index}`, body: `burst ${index}` }],
-            },
-          },
-        },
+        conversationId: String(index),
       });
-      const signature = `sha1=${createHmac("sha1", intercom.clientSecret).update(body).digest("hex")}`;
       try {
-        const response = await fetch(`${victim.url}/intercom`, {
-          method: "POST",
-          headers: { ...json, "x-hub-signature": signature },
-          body,
-        });
+        const response = await deliverSigned(victim.url, intercom.clientSecret, envelope);
         if (response.status === 200) acknowledgedSoFar += 1;
         return response.status === 200 ? index : undefined;
       } catch {

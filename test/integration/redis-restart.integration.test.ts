@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
+import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 import { startTestStack, type Stack } from "../helpers/stack";
 
 // A Redis of our own (append-only, as a production Redis would be), restarted under the connector.
@@ -57,15 +58,10 @@ async function stopRedis(): Promise<void> {
   await exited;
 }
 
-function deliver(envelope: unknown) {
-  const body = JSON.stringify(envelope);
-  const signature = `sha1=${createHmac("sha1", stack.intercom.clientSecret).update(body).digest("hex")}`;
-  return fetch(`${stack.urls.connector}/intercom`, {
-    method: "POST",
-    headers: { ...json, "x-hub-signature": signature },
-    body,
-  }).then((response) => response.json());
-}
+const deliver = (envelope: unknown) =>
+  deliverSigned(stack.urls.connector, stack.intercom.clientSecret, envelope).then((response) =>
+    response.json(),
+  );
 
 beforeAll(async () => {
   port = await freePort();
@@ -92,19 +88,7 @@ describe("Redis restarted under a running connector", () => {
         })
       ).json()) as { ids: string[] }
     ).ids[0];
-    const envelope = {
-      app_id: stack.intercom.appId,
-      topic: "conversation.user.created",
-      id: `notif_${randomUUID()}`,
-      data: {
-        item: {
-          type: "conversation",
-          id: "5",
-          contacts: { contacts: [{ id: contact }] },
-          source: { body: "Before the restart" },
-        },
-      },
-    };
+    const envelope = conversationNotification(stack.intercom.appId, contact!, "Before the restart");
     expect(await deliver(envelope)).toEqual({ outcome: "written" });
 
     await stopRedis();

@@ -1,7 +1,8 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import type { RunningConnector } from "../../server/main";
+import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 import { startTestStack, type Stack } from "../helpers/stack";
 
 // Two connector processes sharing one Redis, as behind a load balancer (DESIGN.md §3).
@@ -20,21 +21,8 @@ const jobs = async (base: string) =>
 const firehoseCount = async () =>
   ((await (await fetch(`${stack.urls.hull}/_sandbox/firehose`)).json()) as unknown[]).length;
 
-function signed(envelope: unknown) {
-  const body = JSON.stringify(envelope);
-  return {
-    body,
-    signature: `sha1=${createHmac("sha1", stack.intercom.clientSecret).update(body).digest("hex")}`,
-  };
-}
-const deliver = (base: string, envelope: unknown) => {
-  const { body, signature } = signed(envelope);
-  return fetch(`${base}/intercom`, {
-    method: "POST",
-    headers: { ...json, "x-hub-signature": signature },
-    body,
-  });
-};
+const deliver = (base: string, envelope: unknown) =>
+  deliverSigned(base, stack.intercom.clientSecret, envelope);
 
 beforeAll(async () => {
   stack = await startTestStack({
@@ -59,19 +47,9 @@ describe("several connector processes on one Redis", () => {
         })
       ).json()) as { ids: string[] }
     ).ids[0];
-    const envelope = {
-      app_id: stack.intercom.appId,
+    const envelope = conversationNotification(stack.intercom.appId, contact!, "Hello", {
       topic: "conversation.user.created",
-      id: `notif_${randomUUID()}`,
-      data: {
-        item: {
-          type: "conversation",
-          id: "9",
-          contacts: { contacts: [{ id: contact }] },
-          source: { body: "Hello" },
-        },
-      },
-    };
+    });
     const first = await deliver(second.deps.publicUrl, envelope);
     expect(await first.json()).toEqual({ outcome: "written" });
     const before = await firehoseCount();

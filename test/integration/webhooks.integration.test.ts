@@ -1,7 +1,7 @@
-import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
+import { hubSignature } from "../helpers/intercom-webhooks";
 import { startTestStack, type Stack } from "../helpers/stack";
 
 type HullUser = {
@@ -34,8 +34,7 @@ const sendWebhook = (topic: string, contactId: string, extra: Record<string, unk
   post(`${stack.urls.intercom}/_sandbox/webhooks`, { topic, contact_id: contactId, ...extra });
 const byAnonymousId = (users: HullUser[], anonymousId: string) =>
   users.find((user) => user.anonymous_ids.includes(anonymousId));
-const sign = (body: string, secret = stack.intercom.clientSecret) =>
-  `sha1=${createHmac("sha1", secret).update(body).digest("hex")}`;
+const sign = (body: string, secret = stack.intercom.clientSecret) => hubSignature(body, secret);
 const deliver = (body: string, signature: string | null = sign(body)) =>
   fetch(`${stack.urls.connector}/intercom`, {
     method: "POST",
