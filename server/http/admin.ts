@@ -7,33 +7,11 @@ import { BadRequestError } from "../errors";
 import { readSettings, settingsUpdateSchema } from "../settings";
 import { refreshStatus } from "../status/check-status";
 import { describeJob } from "../jobs/types";
+import { editableSettings, settingsView } from "../admin/settings-view";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 import { escapeHtml } from "./pages";
-
-const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
-
-function editableSettings(connector: {
-  private_settings: Record<string, unknown>;
-  settings: Record<string, unknown>;
-}) {
-  const settings = readSettings(connector);
-  return {
-    private_settings: {
-      synchronized_segments: settings.synchronizedSegments,
-      sync_fields_to_intercom: settings.outgoingAttributes,
-      sync_fields_to_hull: settings.incomingAttributes,
-      send_events: settings.sendEvents,
-      create_missing_attributes: settings.createMissingAttributes,
-      ignore_deleted_users: settings.ignoreDeletedUsers,
-    },
-    settings: {
-      show_messenger: connector.settings.show_messenger !== false,
-      alignment: connector.settings.alignment === "left" ? "left" : "right",
-    },
-  };
-}
 
 /** The dashboard Hull shows in the connector's page, and the JSON API behind it. */
 export function adminRoutes(deps: AppDeps): Router {
@@ -85,27 +63,8 @@ export function adminRoutes(deps: AppDeps): Router {
       hull.getSegments(),
       hull.getAttributeTree(),
     ]);
-    const editable = editableSettings(connector);
-    const flatten = (nodes: typeof tree): { value: string; label: string }[] =>
-      nodes.flatMap((node) =>
-        node.children?.length
-          ? flatten(node.children)
-          : [
-              {
-                value: node.key.replace(/^traits_/, ""),
-                label: node.text ?? node.key.replace(/^traits_/, ""),
-              },
-            ],
-      );
     ctx.set("cache-control", "no-store");
-    ctx.body = {
-      ...editable,
-      options: {
-        segments: segments.map(({ id, name }) => ({ id, name })),
-        events: [...new Set([...DEFAULT_EVENTS, ...editable.private_settings.send_events])],
-        hull_attributes: flatten(tree),
-      },
-    };
+    ctx.body = settingsView(connector, segments, tree);
   });
 
   router.get("/admin/api/attributes", auth, async (ctx) => {

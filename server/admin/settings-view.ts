@@ -1,0 +1,52 @@
+import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/hull/types";
+import { readSettings } from "../settings";
+
+/** Hull's own events a person can always pick. */
+const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
+
+/** What the dashboard may edit, read from the connector with defaults applied. */
+export function editableSettings(connector: Pick<HullConnector, "private_settings" | "settings">) {
+  const settings = readSettings(connector);
+  return {
+    private_settings: {
+      synchronized_segments: settings.synchronizedSegments,
+      sync_fields_to_intercom: settings.outgoingAttributes,
+      sync_fields_to_hull: settings.incomingAttributes,
+      send_events: settings.sendEvents,
+      create_missing_attributes: settings.createMissingAttributes,
+      ignore_deleted_users: settings.ignoreDeletedUsers,
+    },
+    settings: {
+      show_messenger: connector.settings.show_messenger !== false,
+      alignment: connector.settings.alignment === "left" ? "left" : "right",
+    },
+  };
+}
+
+/** Hull's attribute tree as picker options: leaves only, without the `traits_` prefix. */
+export function hullAttributeOptions(
+  nodes: readonly HullAttributeNode[],
+): { value: string; label: string }[] {
+  return nodes.flatMap((node) => {
+    if (node.children?.length) return hullAttributeOptions(node.children);
+    const value = node.key.replace(/^traits_/, "");
+    return [{ value, label: node.text ?? value }];
+  });
+}
+
+/** The settings tab's data: the editable values and the options of every picker. */
+export function settingsView(
+  connector: Pick<HullConnector, "private_settings" | "settings">,
+  segments: readonly HullSegment[],
+  tree: readonly HullAttributeNode[],
+) {
+  const editable = editableSettings(connector);
+  return {
+    ...editable,
+    options: {
+      segments: segments.map(({ id, name }) => ({ id, name })),
+      events: [...new Set([...DEFAULT_EVENTS, ...editable.private_settings.send_events])],
+      hull_attributes: hullAttributeOptions(tree),
+    },
+  };
+}
