@@ -54,6 +54,8 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
     await deps.notifierSignatures.verify(ctx.headers, envelope.notification_id);
     const credentials = envelope.configuration;
     const confirmed = await deps.hullAuth.authenticate(credentials);
+    // Settings changed in Hull: flows reading the cached connector (webhooks) must see them now.
+    if (envelope.channel === "ship:update") deps.hullAuth.forget(credentials);
     const connector =
       envelope.connector?.id === credentials.id ? (envelope.connector as HullConnector) : confirmed;
 

@@ -158,6 +158,32 @@ describe("Intercom webhooks into Hull", () => {
     expect(user?.events.map((event) => event.event)).toContain("User replied to conversation");
   });
 
+  it("applies incoming attribute rows edited in Hull to the very next webhook", async () => {
+    await fetch(`${stack.urls.hull}/_sandbox/connector/settings`, {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify({
+        private_settings: { sync_fields_to_hull: [{ name: "plan", hull: "intercom/plan" }] },
+      }),
+    });
+    // Hull tells the connector with ship:update; wait for that, not for a cache to expire.
+    await expect
+      .poll(async () => {
+        const sent = (await (await fetch(`${stack.urls.hull}/_sandbox/notifications`)).json()) as {
+          channel: string;
+          status?: number;
+        }[];
+        return sent.filter(
+          (notification) => notification.channel === "ship:update" && notification.status === 200,
+        ).length;
+      })
+      .toBeGreaterThan(0);
+    expect((await sendWebhook("contact.user.created", userId)).body.status).toBe(200);
+    expect(
+      byAnonymousId(await hullUsers(), `intercom:${userId}`)?.attributes["intercom/plan"],
+    ).toBe("pro");
+  });
+
   it("writes nothing new for a redelivered notification", async () => {
     const envelope = {
       type: "notification_event",
