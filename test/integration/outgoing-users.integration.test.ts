@@ -70,8 +70,12 @@ describe("outgoing sync of users", () => {
     });
     expect(user.attributes["intercom/id"]).toBe(contact.id);
     expect(user.anonymous_ids).toContain(`intercom:${contact.id}`);
-    const mapping = (await hullConnector(stack)).private_settings.tag_mapping;
-    expect(Object.keys(mapping as object).sort()).toEqual([customers.id, vips.id].sort());
+    // The mapping is saved once the run's users are done, which can be after Hull has the id.
+    const mapping = await eventually(async () => {
+      const saved = (await hullConnector(stack)).private_settings.tag_mapping as object | undefined;
+      return saved && Object.keys(saved).length === 2 ? saved : undefined;
+    });
+    expect(Object.keys(mapping).sort()).toEqual([customers.id, vips.id].sort());
     const created = (await takeRequests()).filter((request) => request.path === "/data_attributes");
     expect(created.map((request) => request.body)).toEqual([
       undefined,
