@@ -6,6 +6,7 @@ import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
 import { readSettings, settingsUpdateSchema } from "../settings";
 import { refreshStatus } from "../status/check-status";
+import { computeStatus } from "../status/compute-status";
 import { describeJob } from "../jobs/types";
 import { editableSettings, settingsView } from "../admin/settings-view";
 import { readJsonBody } from "./body";
@@ -47,10 +48,18 @@ export function adminRoutes(deps: AppDeps): Router {
         connected: Boolean(settings.accessToken && settings.workspace),
         workspace: settings.workspace,
       },
-      status: {
-        status: connector.status?.status ?? "setupRequired",
-        messages: connector.status?.messages ?? [],
-      },
+      // Until Hull's first /status call (or after it said nothing), say what we know without I/O.
+      status: connector.status?.messages?.length
+        ? {
+            status: connector.status.status ?? "setupRequired",
+            messages: connector.status.messages,
+          }
+        : computeStatus({
+            connected: Boolean(settings.accessToken && settings.workspace),
+            synchronizedSegments: settings.synchronizedSegments.length,
+            sendEvents: settings.sendEvents.length,
+            missingTags: [],
+          }),
       activity: deps.activity.snapshot(credentials.id),
       jobs: (await deps.jobs.list(credentials.id)).map(describeJob),
     };

@@ -31,6 +31,14 @@ async function seedSegment(name: string): Promise<string> {
 }
 
 describe("the dashboard", () => {
+  it("says why setup is required before Hull has asked for a status", async () => {
+    const overview = (await (await api("/admin/api/overview")).json()) as {
+      status: { status: string; messages: string[] };
+    };
+    expect(overview.status.status).toBe("setupRequired");
+    expect(overview.status.messages.join(" ")).toContain("Intercom is not connected yet");
+  });
+
   it("is refused without Hull credentials", async () => {
     expect((await fetch(`${stack.urls.connector}/admin`)).status).toBe(401);
     expect((await fetch(`${stack.urls.connector}/admin/api/settings`)).status).toBe(401);
