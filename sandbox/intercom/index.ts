@@ -10,6 +10,7 @@ export interface IntercomSandboxOptions {
   clientSecret?: string; // default "sandbox-client-secret" (also signs webhooks)
   appId?: string; // workspace id_code, default "sbx0app1"
   region?: "US" | "EU" | "AU"; // default "US"
+  timezone?: string; // workspace timezone (IANA) for /me and date searches; default by region
   perMinute?: number; // rate budget per workspace, default 10000
   searchLagMs?: number; // default 0: how long a write takes to show in search
   webhookUrl?: string; // where notifications go; none = not sent
@@ -45,6 +46,7 @@ export async function startIntercomSandbox(
     clientSecret: options.clientSecret ?? "sandbox-client-secret",
     appId: options.appId ?? "sbx0app1",
     region: options.region ?? "US",
+    timezone: options.timezone,
     perMinute: options.perMinute ?? 10_000,
     searchLagMs: options.searchLagMs ?? 0,
     webhookUrl: options.webhookUrl,

@@ -7,11 +7,20 @@ import { buildEnvelope } from "./webhooks/envelope.js";
 import { WebhookSender, type AttemptStatus } from "./webhooks/webhook-sender.js";
 import { Workspace } from "./workspace.js";
 
+/** Timezones of the workspaces the stand-in plays, one per region (as /me's example shows for US). */
+export const regionTimezones = {
+  US: "America/Los_Angeles",
+  EU: "Europe/Dublin",
+  AU: "Australia/Sydney",
+} as const;
+
 export interface ResolvedOptions {
   clientId: string;
   clientSecret: string;
   appId: string;
   region: "US" | "EU" | "AU";
+  /** The workspace's timezone (IANA); date searches cut days there. Default: by region. */
+  timezone?: string;
   perMinute: number;
   searchLagMs: number;
   webhookUrl?: string;
@@ -40,6 +49,8 @@ export class SandboxState {
   readonly sender: WebhookSender;
   readonly requests: LoggedRequest[] = [];
   searchLagMs: number;
+  /** The workspace's timezone (IANA name), reported by /me and used by date searches. */
+  timezone!: string;
 
   constructor(readonly options: ResolvedOptions) {
     this.grants = new OAuthGrants(options.now);
@@ -68,6 +79,7 @@ export class SandboxState {
     this.limiter.setPerMinute(this.options.perMinute);
     this.faults.configure({});
     this.searchLagMs = this.options.searchLagMs;
+    this.timezone = this.options.timezone ?? regionTimezones[this.options.region];
     this.requests.length = 0;
     this.sender.clear();
   }

@@ -1,7 +1,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type { HullCredentials } from "../clients/hull/types";
-import { toUnixSeconds } from "../incoming/mapping/timestamps";
+import { toUnixSeconds } from "../time";
 import type { JobRequest, JobRunner } from "../jobs/job-runner";
 import { describeJob } from "../jobs/types";
 import { BadRequestError } from "../errors";

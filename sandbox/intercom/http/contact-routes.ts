@@ -1,7 +1,7 @@
 import type { Router } from "@koa/router";
 import { IntercomError, parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
-import { parseQuery } from "../store/contact-query.js";
+import { parseQuery, resolveDates } from "../store/contact-query.js";
 import type { ContactRecord } from "../store/contact-record.js";
 import { contactReference, toRestContact } from "../store/contact-view.js";
 import { parseSort, searchContacts } from "../store/search-contacts.js";
@@ -43,7 +43,11 @@ export function addContactRoutes(router: Router, state: SandboxState): void {
       throw parameterInvalid("Request body must be a JSON object");
     if (body.query === undefined)
       throw new IntercomError(400, "parameter_not_found", "query is required");
-    const query = parseQuery(body.query);
+    const customType = (name: string) => {
+      const type = ws().attributes.active(name)?.data_type;
+      return type === "date" ? "date" : type === "integer" || type === "float" ? "integer" : type;
+    };
+    const query = resolveDates(parseQuery(body.query, customType), state.timezone, customType);
     const pagination = (body.pagination ?? {}) as Record<string, unknown>;
     if (typeof pagination !== "object" || pagination === null)
       throw parameterInvalid("pagination must be an object");

@@ -1,5 +1,6 @@
 import type { Router } from "@koa/router";
 import { parseContactInput } from "../contact-input.js";
+import { isTimezone } from "../calendar-day.js";
 import { unixSeconds } from "../clock.js";
 import { parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
@@ -104,8 +105,10 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
   });
 
   router.post("/_sandbox/settings", async (ctx) => {
-    const body = objectBody(ctx.state.body, ["webhook_url", "search_lag_ms"]);
-    const { webhook_url: url, search_lag_ms: lag } = body;
+    const body = objectBody(ctx.state.body, ["webhook_url", "search_lag_ms", "timezone"]);
+    const { webhook_url: url, search_lag_ms: lag, timezone } = body;
+    if (timezone !== undefined && !isTimezone(timezone))
+      throw parameterInvalid('timezone must be an IANA timezone name such as "Asia/Kolkata"');
     if (
       url !== undefined &&
       url !== null &&
@@ -117,10 +120,12 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
       throw parameterInvalid("search_lag_ms must be a non-negative integer");
     }
     if (lag !== undefined) state.searchLagMs = lag as number;
+    if (timezone !== undefined) state.timezone = timezone;
     if (url !== undefined) await state.sender.setUrl((url as string | null) ?? undefined);
     ctx.body = {
       webhook_url: state.sender.currentUrl() ?? null,
       search_lag_ms: state.searchLagMs,
+      timezone: state.timezone,
       head_status: state.sender.headStatus ?? null,
     };
   });

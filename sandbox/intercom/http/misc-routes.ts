@@ -3,8 +3,6 @@ import { notFound, parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
 import { sandboxAdmin } from "../webhooks/conversation-items.js";
 
-const timezones = { US: "America/Los_Angeles", EU: "Europe/Dublin", AU: "Australia/Sydney" };
-
 /** /me, /events and /data_attributes. */
 export function addMiscRoutes(router: Router, state: SandboxState): void {
   const ws = () => state.workspace;
@@ -23,7 +21,7 @@ export function addMiscRoutes(router: Router, state: SandboxState): void {
         created_at: 1_734_537_243,
         secure: false,
         identity_verification: false,
-        timezone: timezones[state.options.region],
+        timezone: state.timezone,
         region: state.options.region,
       },
       avatar: {

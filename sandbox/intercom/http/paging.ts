@@ -20,7 +20,10 @@ export function parseStartingAfter(value: unknown, kind: string): { after: numbe
   return state;
 }
 
-/** The `pages` object of a list; `next` only when more follow. */
+/**
+ * The `pages` object of a list; `next` only when more follow. An empty result has
+ * `total_pages: 0` (official description, POST /contacts/search, example "successful").
+ */
 export function pagesObject(
   page: number,
   perPage: number,
@@ -32,7 +35,7 @@ export function pagesObject(
     type: "pages",
     page,
     per_page: perPage,
-    total_pages: Math.max(1, Math.ceil(total / perPage)),
+    total_pages: Math.ceil(total / perPage),
     ...(nextAfter !== undefined
       ? {
           next: {

@@ -18,6 +18,14 @@ export function addTagRoutes(router: Router, state: SandboxState): void {
     };
   });
 
+  // GET /tags/{tag_id} answers the tag_basic shape, or 404 "Resource Not Found" (official
+  // description, operation findTag).
+  router.get("/tags/:tag_id", (ctx) => {
+    const tag = ws().tags.get(ctx.params.tag_id);
+    if (!tag) throw notFound("Resource");
+    ctx.body = { type: "tag", id: tag.id, name: tag.name };
+  });
+
   router.post("/tags", (ctx) => {
     const body = ctx.state.body as Record<string, unknown> | undefined;
     if (

@@ -135,14 +135,17 @@ function pinpoint(store: ContactStore, required: Filter[]): number[] | undefined
   return undefined;
 }
 
+/** A numeric bound, or the [start, next) of a resolved date filter ("between"). */
+const isRangeValue = (filter: Filter) =>
+  typeof filter.value === "number" || filter.operator === "between";
+
 /** The seq range of a block that can satisfy the range filters on monotone fields. */
 function narrowBlock(block: GeneratedBlock, required: Filter[]): [number, number] {
   let lo = 0;
   let hi = block.count;
   for (const filter of required) {
     const valueAt = monotoneFields[filter.field];
-    if (!valueAt || typeof filter.value !== "number") continue;
-    const x = filter.value;
+    if (!valueAt || !isRangeValue(filter)) continue;
     const firstIndex = (test: (v: number) => boolean) => {
       let a = 0;
       let b = block.count;
@@ -153,6 +156,19 @@ function narrowBlock(block: GeneratedBlock, required: Filter[]): [number, number
       }
       return a;
     };
+    if (filter.operator === "between") {
+      const [from, to] = filter.value as [number, number];
+      lo = Math.max(
+        lo,
+        firstIndex((v) => v >= from),
+      );
+      hi = Math.min(
+        hi,
+        firstIndex((v) => v >= to),
+      );
+      continue;
+    }
+    const x = filter.value as number;
     if (filter.operator === ">")
       lo = Math.max(
         lo,
@@ -195,9 +211,7 @@ function decidedByRange(query: Query, required: Filter[]): boolean {
     all.length === required.length &&
     required.every(
       (filter) =>
-        (filter.field in monotoneFields &&
-          typeof filter.value === "number" &&
-          filter.operator !== "!=") ||
+        (filter.field in monotoneFields && isRangeValue(filter) && filter.operator !== "!=") ||
         (filter.field === "role" && filter.operator === "="),
     ) &&
     required.every((filter) => !["IN", "NIN"].includes(filter.operator))

@@ -17,7 +17,11 @@ export interface Reply<T = Loose> {
 /** A manual clock for rate windows, code expiry and search lag. */
 export function manualClock(start = Date.UTC(2026, 0, 10, 12, 0, 0)) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => (now += ms),
+    set: (ms: number) => (now = ms),
+  };
 }
 
 const isRest = (path: string) =>

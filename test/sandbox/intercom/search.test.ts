@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { manualClock, startTestSandbox, type TestSandbox } from "./sandbox-client.js";
 
@@ -181,7 +182,7 @@ describe("POST /contacts/search", () => {
     expect((await search({ query })).body.data[0].name).toBe("Renamed");
   });
 
-  it("finds generated contacts by updated_at range without scanning them all", async () => {
+  it("finds generated contacts by updated_at day without scanning them all", async () => {
     const generated = await api.call("POST", "/_sandbox/contacts", {
       count: 1_000_000,
       role: "user",
@@ -190,21 +191,29 @@ describe("POST /contacts/search", () => {
     const last = await api.call("GET", `/contacts/${generated.body.last_id}`, undefined, {
       token: api.token,
     });
-    const since = last.body.updated_at - 3600;
+    // "=" on a date is the whole calendar day in the workspace's timezone (US: Los Angeles).
+    const day = DateTime.fromSeconds(last.body.updated_at, { zone: "America/Los_Angeles" }).startOf(
+      "day",
+    );
+    const [start, next] = [day.toSeconds(), day.plus({ days: 1 }).toSeconds()];
     const reply = await search({
       query: {
         operator: "AND",
         value: [
-          { field: "updated_at", operator: ">", value: since },
+          { field: "updated_at", operator: "=", value: last.body.updated_at },
           { field: "role", operator: "=", value: "user" },
         ],
       },
       pagination: { per_page: 150 },
     });
-    expect(reply.body.total_count).toBeGreaterThan(0);
-    expect(reply.body.total_count).toBeLessThan(1000);
+    // 1,000,000 contacts spread over a year: about 2,740 a day, the last day only begun.
+    expect(reply.body.total_count).toBeGreaterThan(100);
+    expect(reply.body.total_count).toBeLessThan(10_000);
     expect(
-      reply.body.data.every((contact: { updated_at: number }) => contact.updated_at > since),
+      reply.body.data.every(
+        (contact: { updated_at: number }) =>
+          contact.updated_at >= start && contact.updated_at < next,
+      ),
     ).toBe(true);
     const materialised = await api.call("GET", "/_sandbox/contacts");
     expect(materialised.body.contacts).toEqual([]);

@@ -1,0 +1,99 @@
+/**
+ * The places where Intercom's official OpenAPI 2.14 description (contract/intercom-openapi-2.14.yaml,
+ * copied verbatim from shared/reference) contradicts itself: its schema says one thing, its own prose
+ * or examples another. This is the ONE list of them. Each entry names where, what each side says,
+ * the evidence, and the patch the validator applies (test/helpers/intercom-contract.ts); nothing else
+ * in the description is changed. Where the two sides disagree we follow the prose and examples,
+ * because they describe what Intercom sends and accepts, and a validator that rejected the
+ * description's own examples would only teach us to ignore it.
+ */
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Spec = { components: { schemas: Record<string, Json> } } & Record<string, Json>;
+
+export interface Erratum {
+  id: string;
+  /** Where in the description (schema or JSON pointer). */
+  where: string;
+  schemaSays: string;
+  proseSays: string;
+  /** Quotes and line numbers in contract/intercom-openapi-2.14.yaml. */
+  evidence: string[];
+  /** What the validator does instead. */
+  resolution: string;
+  patch(spec: Spec): void;
+}
+
+function objectAt(node: Json | undefined, ...path: string[]): Record<string, Json> {
+  let current = node;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || Array.isArray(current))
+      throw new Error(`errata: ${path.join("/")} is not in the description any more`);
+    current = (current as Record<string, Json>)[key];
+  }
+  if (current === null || typeof current !== "object" || Array.isArray(current))
+    throw new Error(`errata: ${path.join("/")} is not an object in the description`);
+  return current as Record<string, Json>;
+}
+
+/** The description's metadata value kinds, POST /events "Event Metadata Types" table. */
+const metadataValue: Json = {
+  anyOf: [
+    { type: "string" }, // String, Date-as-string, Link
+    { type: "number" }, // Number, Date (Unix timestamp)
+    { type: "boolean" },
+    {
+      type: "object",
+      required: ["url", "value"],
+      properties: { url: { type: "string" }, value: { type: "string" } },
+    }, // Rich Link
+    {
+      type: "object",
+      required: ["amount", "currency"],
+      properties: { amount: { type: "integer", minimum: 0 }, currency: { type: "string" } },
+    }, // Monetary Amount
+  ],
+};
+
+export const errata: Erratum[] = [
+  {
+    id: "relative-urls-as-format-uri",
+    where: 'every `format: uri` on a list or object "url" (contact_companies.url, contact_tags, …)',
+    schemaSays: "`format: uri` — an absolute URI with a scheme (RFC 3986 §4.3)",
+    proseSays: "the same fields are relative URLs",
+    evidence: [
+      'yaml ~16648, schema contact_companies: url `format: uri`, "description: The relative URL of the company", example "/companies/5ba682d23d7cf92bef87bfd4"',
+      'yaml ~5231, GET /contacts/{id} example: url: "/contacts/6762f0cd1bb69f9f2193bb7c/tags"',
+      'intercom-api.md §1.1: sub-lists carry url "/contacts/{id}/tags" (and /notes, /companies)',
+    ],
+    resolution:
+      '"uri" is checked as a URI reference (RFC 3986 §4.1: absolute or relative), still refusing text that is no URI at all',
+    patch: () => undefined, // applied as a format definition, see intercom-contract.ts
+  },
+  {
+    id: "event-metadata-only-strings",
+    where: "components.schemas.create_data_event_request.properties.metadata.additionalProperties",
+    schemaSays: "`type: string` — every metadata value is a string",
+    proseSays:
+      "values may be a String, a Number, a Date (Unix timestamp, key ending _date), a Link, a Rich Link {url, value} or a Monetary Amount {amount (cents, positive integer), currency}",
+    evidence: [
+      'yaml ~9759-9766, POST /events description, table "Type | Description | Example": `"load": 3.67`, `"contact_date": 1392036272`, `"article": {"url": …, "value": …}`, `"price": {"amount": 34999, "currency": "eur"}`',
+      "intercom-api.md §1.3 (data events) lists the same kinds",
+    ],
+    resolution:
+      "metadata values are validated as one of those kinds (string, number, boolean, rich link, monetary amount); nested objects of other shapes are still refused",
+    patch(spec) {
+      const metadata = objectAt(
+        spec.components.schemas.create_data_event_request,
+        "properties",
+        "metadata",
+      );
+      metadata.additionalProperties = metadataValue;
+    },
+  },
+];
+
+/** Applies every erratum's patch to a parsed description (in place) and returns it. */
+export function applyErrata<T extends Spec>(spec: T): T {
+  for (const erratum of errata) erratum.patch(spec);
+  return spec;
+}
