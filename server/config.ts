@@ -34,6 +34,8 @@ const environment = z.object({
     .default("hull-intercom"),
   /** With REDIS_URL: how long a silent process keeps a job before another process takes it over. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** How far back the first incremental fetch of a fresh install reads, in hours (1 to 8,760). */
+  FETCH_FIRST_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -48,6 +50,8 @@ export interface Config {
   redisUrl?: string;
   redisPrefix: string;
   jobLockMs: number;
+  /** Seconds the first incremental fetch of a fresh install looks back. */
+  fetchFirstLookbackSeconds: number;
   logLevel: string;
 }
 
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     jobLockMs: values.JOB_LOCK_MS,
+    fetchFirstLookbackSeconds: values.FETCH_FIRST_LOOKBACK_HOURS * 3600,
     logLevel: values.LOG_LEVEL,
   };
 }

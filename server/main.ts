@@ -94,8 +94,14 @@ export async function startConnector(
       : createFileOutbox(config.dataDir, config.secret),
   };
   const handlers = {
-    "fetch-users": createFetchHandler(base, "user"),
-    "fetch-leads": createFetchHandler(base, "lead"),
+    "fetch-users": createFetchHandler(
+      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
+      "user",
+    ),
+    "fetch-leads": createFetchHandler(
+      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
+      "lead",
+    ),
     "send-extract": createExtractHandler(base, createCustomAttributeCache()),
   };
   const jobs = redis

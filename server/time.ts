@@ -1,3 +1,5 @@
+import { DateTime, IANAZone } from "luxon";
+
 /**
  * One reading of "a point in time" for the whole connector. Every form the code meets is taken:
  * - a `Date` (our own clock, `now()`),
@@ -59,3 +61,20 @@ export function unixSecondsOf(value: TimeInput): number {
   if (seconds === undefined) throw new TypeError(`not a time: ${JSON.stringify(value)}`);
   return seconds;
 }
+
+/**
+ * Calendar days in a named timezone (IANA, e.g. "Asia/Kolkata"), the unit in which Intercom's search
+ * compares dates (official description, POST /contacts/search, "Searching for Timestamp Fields").
+ * Times are Unix seconds. Undefined when `timezone` is not a valid IANA name.
+ */
+export function calendarDayIn(
+  seconds: number,
+  timezone: string,
+): { start: number; next: number } | undefined {
+  if (!IANAZone.isValidZone(timezone)) return undefined;
+  const day = DateTime.fromSeconds(seconds, { zone: timezone }).startOf("day");
+  return { start: day.toSeconds(), next: day.plus({ days: 1 }).toSeconds() };
+}
+
+/** The longest calendar day anywhere (a 24-hour day plus a one-hour DST shift), in seconds. */
+export const LONGEST_DAY_SECONDS = 25 * 3600;

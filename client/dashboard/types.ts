@@ -5,7 +5,10 @@ export type StatusLevel = "ok" | "warning" | "error" | "setupRequired";
 export type JobState = "queued" | "running" | "done" | "failed";
 
 export interface JobProgress {
+  /** Contacts read from Intercom. */
   fetched: number;
+  /** Contacts written to Hull, when fewer than read (incremental fetches skip unchanged ones). */
+  written?: number;
   total?: number;
   rate_per_s?: number;
   eta_s?: number;

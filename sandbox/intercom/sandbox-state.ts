@@ -51,6 +51,8 @@ export class SandboxState {
   searchLagMs: number;
   /** The workspace's timezone (IANA name), reported by /me and used by date searches. */
   timezone!: string;
+  /** Added to the clock for the workspace's timestamps (`/_sandbox/clock`), in ms. */
+  clockOffsetMs = 0;
 
   constructor(readonly options: ResolvedOptions) {
     this.grants = new OAuthGrants(options.now);
@@ -70,7 +72,7 @@ export class SandboxState {
     this.workspace = new Workspace(
       this.options.appId,
       this.options.seed,
-      this.options.now,
+      () => this.now(),
       (topic, item) => {
         void this.notify(topic, item);
       },
@@ -80,12 +82,14 @@ export class SandboxState {
     this.faults.configure({});
     this.searchLagMs = this.options.searchLagMs;
     this.timezone = this.options.timezone ?? regionTimezones[this.options.region];
+    this.clockOffsetMs = 0;
     this.requests.length = 0;
     this.sender.clear();
   }
 
+  /** The workspace's time (ms): the clock plus the offset a test set with `/_sandbox/clock`. */
   now(): number {
-    return this.options.now();
+    return this.options.now() + this.clockOffsetMs;
   }
 
   /** Sends a notification when a webhook URL is set; resolves with the first attempt's status. */

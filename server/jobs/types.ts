@@ -7,7 +7,10 @@ export const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set(["fetch-users", "fe
 export type JobState = "queued" | "running" | "done" | "failed";
 
 export interface JobProgress {
+  /** Contacts read from Intercom (a fetch), or records handled (an extract). */
   fetched: number;
+  /** Contacts written to Hull, when a job writes fewer than it reads (incremental fetches). */
+  written?: number;
   total?: number;
   rate_per_s?: number;
   eta_s?: number;

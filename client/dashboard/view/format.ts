@@ -58,7 +58,7 @@ export interface JobView {
 
 /** What a fetch job's card shows, computed from the job alone. */
 export function describeJob(job: Job): JobView {
-  const { fetched, total, rate_per_s, eta_s, errors } = job.progress;
+  const { fetched, written, total, rate_per_s, eta_s, errors } = job.progress;
   const percent =
     total !== undefined && total > 0
       ? Math.min(100, Math.round((fetched / total) * 100))
@@ -70,6 +70,10 @@ export function describeJob(job: Job): JobView {
       ? `${formatCount(fetched)} of ${formatCount(total)} contacts`
       : `${formatCount(fetched)} contacts`,
   ];
+  if (written !== undefined && written !== fetched) {
+    parts[0] += " read";
+    parts.push(`${formatCount(written)} written to Hull`);
+  }
   if (job.state === "running" && rate_per_s !== undefined) {
     parts.push(`${formatCount(Math.round(rate_per_s))}/s`);
   }

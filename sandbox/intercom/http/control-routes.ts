@@ -104,6 +104,17 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
     ctx.body = { per_minute: perMinute, per_window: Math.ceil((perMinute as number) / 6) };
   });
 
+  // Moves the workspace's clock (contacts' created_at/updated_at, search lag) to a given time, from
+  // which it keeps ticking; {"now": null} goes back to the real time. Rate windows and OAuth expiry
+  // keep the real clock.
+  router.post("/_sandbox/clock", (ctx) => {
+    const { now } = objectBody(ctx.state.body, ["now"]);
+    if (now !== null && (typeof now !== "number" || !Number.isInteger(now) || now < 0))
+      throw parameterInvalid("now must be Unix seconds (an integer) or null");
+    state.clockOffsetMs = now === null ? 0 : now * 1000 - (state.now() - state.clockOffsetMs);
+    ctx.body = { now: unixSeconds(state.now()) };
+  });
+
   router.post("/_sandbox/settings", async (ctx) => {
     const body = objectBody(ctx.state.body, ["webhook_url", "search_lag_ms", "timezone"]);
     const { webhook_url: url, search_lag_ms: lag, timezone } = body;

@@ -22,7 +22,13 @@ export function createIntercomApi(http: IntercomHttp) {
       http<ContactList>("GET", "/contacts", {
         query: { per_page: perPage, starting_after: startingAfter },
       }),
-    searchContacts: (query: SearchQuery, startingAfter?: string, perPage = PAGE_SIZE) =>
+    /** `sort` orders by a field's full value (2.14's description omits it; Intercom accepts it). */
+    searchContacts: (
+      query: SearchQuery,
+      startingAfter?: string,
+      perPage = PAGE_SIZE,
+      sort?: { field: string; order: "ascending" | "descending" },
+    ) =>
       http<ContactList>("POST", "/contacts/search", {
         body: {
           query,
@@ -30,6 +36,7 @@ export function createIntercomApi(http: IntercomHttp) {
             per_page: perPage,
             ...(startingAfter ? { starting_after: startingAfter } : {}),
           },
+          ...(sort ? { sort } : {}),
         },
       }),
     getContact: (id: string) => http<IntercomContact>("GET", contactPath(id)),

@@ -44,6 +44,18 @@ describe("describeJob(job)", () => {
     expect(view.summary).toBe("300 contacts · in 2 min");
   });
 
+  it("says how many contacts were read and how many written when they differ", () => {
+    expect(
+      describeJob(
+        job({ state: "done", duration_s: 3, progress: { fetched: 450, written: 2, errors: 0 } }),
+      ).summary,
+    ).toBe("450 contacts read · 2 written to Hull · in 3 s");
+    expect(
+      describeJob(job({ state: "done", progress: { fetched: 300, written: 300, errors: 0 } }))
+        .summary,
+    ).toBe("300 contacts");
+  });
+
   it("marks a failed job bad and says 1 error in the singular", () => {
     expect(
       describeJob(job({ state: "failed", progress: { fetched: 0, errors: 1 } })),

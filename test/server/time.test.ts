@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import {
+  calendarDayIn,
+  parseTime,
+  toIsoTime,
+  toUnixSeconds,
+  unixSecondsOf,
+} from "../../server/time";
+
+describe("toUnixSeconds(value): every kind of time the code passes", () => {
+  const seconds = 1_539_016_395; // 2018-10-08T16:33:15Z
+  const cases: [string, unknown, number | undefined][] = [
+    ["a Date", new Date(seconds * 1000 + 999), seconds],
+    ["Unix seconds", seconds, seconds],
+    ["Unix milliseconds", seconds * 1000 + 123, seconds],
+    ["Unix seconds as text", String(seconds), seconds],
+    ["ISO-8601 in UTC", "2018-10-08T16:33:15.999Z", seconds],
+    ["ISO-8601 with an offset (Intercom webhooks)", "2018-10-08T22:03:15.240+05:30", seconds],
+    ["Hull's notification form", "2018-10-08 16:33:15 UTC", seconds],
+    ["a date before 1973 as ISO", "1970-01-02T00:00:00Z", 86_400],
+    ["an invalid Date", new Date(Number.NaN), undefined],
+    ["free text", "next tuesday", undefined],
+    ["a boolean", true, undefined],
+    ["null", null, undefined],
+    ["undefined", undefined, undefined],
+  ];
+  it.each(cases)("reads %s", (_, input, expected) => {
+    expect(toUnixSeconds(input)).toBe(expected);
+    expect(toIsoTime(input)).toBe(
+      expected === undefined ? undefined : new Date(parseTime(input)!.getTime()).toISOString(),
+    );
+  });
+
+  it("unixSecondsOf takes the typed forms and throws instead of answering undefined", () => {
+    expect(unixSecondsOf(new Date("2026-01-10T12:00:00Z"))).toBe(1_768_046_400);
+    expect(unixSecondsOf("2026-01-10T12:00:00Z")).toBe(1_768_046_400);
+    expect(unixSecondsOf(1_768_046_400_000)).toBe(1_768_046_400);
+    expect(() => unixSecondsOf("soon")).toThrow(TypeError);
+    // @ts-expect-error: a value that is no time is refused at compile time
+    expect(() => unixSecondsOf(null)).toThrow(TypeError);
+  });
+});
+
+describe("calendarDayIn(seconds, timezone)", () => {
+  it("finds local midnight, DST days included, and refuses unknown zones", () => {
+    // 2026-01-10 12:00 UTC is 17:30 in Kolkata: the day began at 2026-01-09 18:30 UTC.
+    expect(calendarDayIn(1_768_046_400, "Asia/Kolkata")).toEqual({
+      start: Date.UTC(2026, 0, 9, 18, 30) / 1000,
+      next: Date.UTC(2026, 0, 10, 18, 30) / 1000,
+    });
+    // 2026-03-08 is 23 hours long in Los Angeles (clocks go forward).
+    const dst = calendarDayIn(Date.UTC(2026, 2, 8, 20) / 1000, "America/Los_Angeles")!;
+    expect(dst.next - dst.start).toBe(23 * 3600);
+    expect(calendarDayIn(0, "Mars/Olympus")).toBeUndefined();
+  });
+});
