@@ -199,7 +199,9 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
       fetched += page.data.length;
       readThisRun += page.data.length;
       written += result.written;
-      if (newest !== undefined) edge = trimEdge(edge, newest, overlap);
+      // Only an incremental run hands its edge to the next one; a full fetch keeps none.
+      if (!incremental) edge = {};
+      else if (newest !== undefined) edge = trimEdge(edge, newest, overlap);
       cursor = following;
       const elapsed = (Date.now() - started) / 1000;
       const rate = elapsed > 0 ? readThisRun / elapsed : undefined;
