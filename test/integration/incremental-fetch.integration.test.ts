@@ -195,4 +195,36 @@ describe("a workspace in Asia/Kolkata (UTC+5:30)", () => {
     expect(again.progress.written ?? 0).toBe(0);
     expect(await traitsWritten(r.id)).toHaveLength(1);
   });
+
+  it("still misses nothing when /me does not answer: it asks from 25 hours before the window", async () => {
+    await setClock(ist("2027-03-15T23:59:30"));
+    const p = await intercom("POST", "/contacts", { email: "p2@x.io", name: "P2" });
+    const q = await intercom("POST", "/contacts", { email: "q2@x.io", name: "Q2" });
+    await setCursor(p.updated_at, { [p.id]: p.updated_at, [q.id]: q.updated_at });
+    await setClock(ist("2027-03-16T00:00:20"));
+    await intercom("PUT", `/contacts/${q.id}`, { name: "Q2 After Midnight" });
+    await fetch(`${stack.urls.intercom}/_sandbox/requests`, { method: "DELETE" });
+    await post(`${stack.urls.intercom}/_sandbox/faults`, {
+      status: 403,
+      share: 1,
+      path: "/me",
+      count: 1,
+    });
+
+    const job = await runIncremental("fetch-users");
+    expect(job).toMatchObject({ state: "done", progress: { written: 1 } });
+    expect((await traitsWritten(q.id)).map((entry) => entry.body["intercom/name"])).toEqual([
+      "Q2 After Midnight",
+    ]);
+    const requests = (
+      (await (await fetch(`${stack.urls.intercom}/_sandbox/requests`)).json()) as {
+        requests: LoggedRequest[];
+      }
+    ).requests;
+    expect(requests.find((request) => request.path === "/me")?.status).toBe(403);
+    const search = requests.find((request) => request.path === "/contacts/search")!;
+    expect(JSON.stringify(search.body)).toContain(
+      `{"field":"updated_at","operator":">","value":${p.updated_at - 300 - 25 * 3600}}`,
+    );
+  });
 });
