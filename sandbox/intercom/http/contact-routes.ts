@@ -54,10 +54,11 @@ export function addContactRoutes(router: Router, state: SandboxState): void {
     const perPage = parsePerPage(pagination.per_page);
     const sort = parseSort(body.sort);
     const kind = sort ? `search-sorted` : "search";
-    const { after, page } = parseStartingAfter(pagination.starting_after, kind);
+    const { after, page, key } = parseStartingAfter(pagination.starting_after, kind);
     const result = searchContacts(ws().contacts, {
       query,
       after,
+      afterKey: key,
       perPage,
       sort,
       now: state.now(),
@@ -67,7 +68,7 @@ export function addContactRoutes(router: Router, state: SandboxState): void {
       type: "list",
       data: result.records.map(view),
       total_count: result.totalCount,
-      pages: pagesObject(page, perPage, result.totalCount, result.nextAfter, kind),
+      pages: pagesObject(page, perPage, result.totalCount, result.nextAfter, kind, result.nextKey),
     };
   });
 

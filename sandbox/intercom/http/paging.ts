@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from "../cursor.js";
+import { decodeCursor, encodeCursor, type CursorState } from "../cursor.js";
 import { parameterInvalid } from "../errors.js";
 
 export const DEFAULT_PER_PAGE = 50; // intercom-api.md §1.1 "List pagination"
@@ -13,7 +13,7 @@ export function parsePerPage(value: unknown): number {
   return perPage;
 }
 
-export function parseStartingAfter(value: unknown, kind: string): { after: number; page: number } {
+export function parseStartingAfter(value: unknown, kind: string): CursorState {
   if (value === undefined || value === null || value === "") return { after: -1, page: 1 };
   const state = typeof value === "string" ? decodeCursor(value, kind) : undefined;
   if (!state) throw parameterInvalid("starting_after is not a valid cursor");
@@ -30,6 +30,7 @@ export function pagesObject(
   total: number,
   nextAfter: number | undefined,
   kind: string,
+  nextKey?: CursorState["key"],
 ) {
   return {
     type: "pages",
@@ -40,7 +41,7 @@ export function pagesObject(
       ? {
           next: {
             page: page + 1,
-            starting_after: encodeCursor({ after: nextAfter, page: page + 1 }, kind),
+            starting_after: encodeCursor({ after: nextAfter, page: page + 1, key: nextKey }, kind),
           },
         }
       : {}),

@@ -12,6 +12,8 @@ export interface SearchInput {
   query: Query;
   /** Position to continue after (-1 = start). */
   after: number;
+  /** Sorted searches: the sort value of the record at `after` (from the cursor). */
+  afterKey?: string | number | null;
   perPage: number;
   sort?: { field: string; order: "ascending" | "descending" };
   now: number;
@@ -22,6 +24,8 @@ export interface SearchResult {
   records: ContactRecord[];
   /** Position of the last record returned, when more follow. */
   nextAfter?: number;
+  /** Sorted searches: the sort value of that record, for the cursor. */
+  nextKey?: string | number | null;
   totalCount: number;
 }
 
@@ -64,6 +68,12 @@ export function searchContacts(store: ContactStore, input: SearchInput): SearchR
   return { records, nextAfter, totalCount };
 }
 
+/**
+ * A page of a sorted search, continued after the (sort value, seq) of the previous page's last
+ * record — search-after, as the shape of Intercom's cursors suggests — so a record that changes
+ * while a walk is under way moves in the order without shifting the others past the cursor.
+ * Sorting uses the full value (official description, "Searching for Timestamp Fields").
+ */
 function sortedPage(
   seqs: Iterable<number>,
   visible: (seq: number) => ContactRecord | undefined,
@@ -76,15 +86,37 @@ function sortedPage(
     if (record) all.push(record);
   }
   const key = (record: ContactRecord) =>
-    (record as unknown as Record<string, unknown>)[field] as never;
+    ((record as unknown as Record<string, unknown>)[field] ?? null) as string | number | null;
   const direction = order === "ascending" ? 1 : -1;
-  all.sort((a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : a.seq - b.seq));
-  const offset = input.after + 1;
-  const records = all.slice(offset, offset + input.perPage);
-  const more = offset + input.perPage < all.length;
+  // Missing values first when ascending; equal values by position, so the order is total.
+  const compare = (
+    ka: string | number | null,
+    sa: number,
+    kb: string | number | null,
+    sb: number,
+  ): number => {
+    if (ka === kb) return sa - sb;
+    if (ka === null) return -direction;
+    if (kb === null) return direction;
+    return ka < kb ? -direction : direction;
+  };
+  all.sort((a, b) => compare(key(a), a.seq, key(b), b.seq));
+  const from =
+    input.after < 0
+      ? 0
+      : (() => {
+          const index = all.findIndex(
+            (record) => compare(key(record), record.seq, input.afterKey ?? null, input.after) > 0,
+          );
+          return index < 0 ? all.length : index;
+        })();
+  const records = all.slice(from, from + input.perPage);
+  const more = from + input.perPage < all.length;
+  const last = records[records.length - 1];
   return {
     records,
-    nextAfter: more ? offset + input.perPage - 1 : undefined,
+    nextAfter: more && last ? last.seq : undefined,
+    nextKey: more && last ? key(last) : undefined,
     totalCount: all.length,
   };
 }

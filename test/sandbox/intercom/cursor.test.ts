@@ -8,6 +8,18 @@ describe("encodeCursor / decodeCursor", () => {
     expect(decodeCursor(cursor, "list")).toEqual({ after: 149, page: 2 });
   });
 
+  it("carries the last sort value of a sorted search", () => {
+    const cursor = encodeCursor({ after: 7, page: 3, key: 1_768_046_400 }, "search-sorted");
+    expect(decodeCursor(cursor, "search-sorted")).toEqual({
+      after: 7,
+      page: 3,
+      key: 1_768_046_400,
+    });
+    expect(
+      decodeCursor(Buffer.from('[7,3,"search-sorted",{}]').toString("base64"), "search-sorted"),
+    ).toBeUndefined();
+  });
+
   it("rejects junk and cursors made for another kind of walk", () => {
     expect(decodeCursor("bogus", "list")).toBeUndefined();
     expect(decodeCursor(encodeCursor({ after: 1, page: 2 }, "search"), "list")).toBeUndefined();

@@ -161,6 +161,34 @@ describe("date fields match by calendar day in the workspace's timezone", () => 
   });
 });
 
+describe("paging a sorted search", () => {
+  it("continues after the last sort value, so a contact updated meanwhile shifts no other past the cursor", async () => {
+    clock.set(NOON_UTC);
+    const ids: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      clock.advance(1000);
+      ids.push((await api.call("POST", "/contacts", { email: `s${i}@x.io` })).body.id);
+    }
+    const day = Math.floor(NOON_UTC / 1000);
+    const page = (startingAfter?: string) =>
+      search({
+        query: { field: "updated_at", operator: "=", value: day },
+        sort: { field: "updated_at", order: "ascending" },
+        pagination: { per_page: 2, ...(startingAfter ? { starting_after: startingAfter } : {}) },
+      });
+    const seen: string[] = [];
+    let reply = await page();
+    seen.push(...reply.body.data.map((contact: { id: string }) => contact.id));
+    clock.advance(1000);
+    await api.call("PUT", `/contacts/${ids[0]}`, { name: "Moved" }); // now the newest
+    while (reply.body.pages.next) {
+      reply = await page(reply.body.pages.next.starting_after);
+      seen.push(...reply.body.data.map((contact: { id: string }) => contact.id));
+    }
+    expect(seen).toEqual([...ids, ids[0]]);
+  });
+});
+
 describe("values must have the field's type", () => {
   it("refuses a value of the wrong type with 400 parameter_invalid", async () => {
     const cases = [
