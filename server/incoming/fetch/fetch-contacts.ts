@@ -100,7 +100,8 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     const previousEdge = job.mode === "incremental" ? settings.fetchEdges[names.edge] : {};
     const query = buildFetchQuery(role, window);
     let { cursor, newest = 0 } = saved;
-    let edge: Record<string, number> = saved.edge ?? {};
+    // Keyed by contact id (Intercom's input): no prototype, so "__proto__" is a key like any other.
+    let edge: Record<string, number> = Object.assign(Object.create(null), saved.edge);
     const seenCustom = new Set<string>();
     const started = Date.now();
     let fetchedThisRun = 0;
