@@ -68,6 +68,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
     HULL_FIREHOSE_URL: `${hull.url}/firehose`,
     HULL_ALLOWED_HOSTS: `*.hullapp.io,${hull.organization}`,
+    // The stand-ins listen on loopback: extracts and smart-notifier keys come from there.
+    OUTBOUND_ALLOW_LOOPBACK: "true",
     DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), "hull-intercom-")),
   });
   const logger = createLogger(config.logLevel, options.logDestination);

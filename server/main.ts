@@ -8,6 +8,7 @@ import { createFirehoseWriter } from "./clients/hull/firehose";
 import { createNotifierSignatureVerifier } from "./clients/hull/notifier-signature";
 import { createHullRestClient, createSettingsWriter } from "./clients/hull/rest";
 import { createTokenIssuer } from "./clients/hull/tokens";
+import { createSafeFetch } from "./clients/safe-fetch";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
@@ -15,6 +16,7 @@ import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
+import { createExtractFiles } from "./outgoing/extract-files";
 import { createExtractHandler } from "./outgoing/extract-job";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
@@ -83,7 +85,9 @@ export async function startConnector(
     },
     activity: createActivityLog(),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
-    notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
+    notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
+      allowLoopback: config.allowLoopbackDestinations,
+    }),
     intercomClientSecret: config.intercom.clientSecret,
     extractHosts: config.hull.extractHosts,
     deduplicator: redis
@@ -93,10 +97,19 @@ export async function startConnector(
       ? createRedisOutbox(redis, config.redisPrefix, config.secret)
       : createFileOutbox(config.dataDir, config.secret),
   };
+  // Extract files a killed process left (personal data) go before any job resumes.
+  const extractFiles = createExtractFiles(config.dataDir);
+  await extractFiles.sweep();
   const handlers = {
     "fetch-users": createFetchHandler(base, "user"),
     "fetch-leads": createFetchHandler(base, "lead"),
-    "send-extract": createExtractHandler(base, createCustomAttributeCache()),
+    "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
+      files: extractFiles,
+      fetch: createSafeFetch({
+        allowedHosts: config.hull.extractHosts,
+        allowLoopback: config.allowLoopbackDestinations,
+      }),
+    }),
   };
   const jobs = redis
     ? createBullJobRunner({
