@@ -12,7 +12,8 @@ export const MAX_JSON_DEPTH = 64;
  */
 export async function readRawBody(ctx: Context, limit: string | number = "1mb"): Promise<Buffer> {
   try {
-    return await getRawBody(ctx.req, { limit });
+    // With the declared length, raw-body refuses an oversized body before reading any of it.
+    return await getRawBody(ctx.req, { limit, length: ctx.get("content-length") || undefined });
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 413) throw new BadRequestError(`Request body is larger than ${limit}`, 413);
