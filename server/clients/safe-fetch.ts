@@ -120,6 +120,10 @@ export function createSafeFetch(policy: DestinationPolicy): SafeFetch {
         body: body as never,
         redirect: "manual",
         dispatcher,
+      }).catch((error: unknown) => {
+        // undici reports a refused connection as "fetch failed" with our refusal as the cause.
+        const cause = (error as { cause?: unknown }).cause;
+        throw cause instanceof RefusedDestinationError ? cause : error;
       });
       const location = response.headers.get("location");
       if (!REDIRECTS.has(response.status) || !location) return response as unknown as Response;
