@@ -117,7 +117,9 @@ describe("createSafeFetch(policy)(url)", () => {
     const host = `localhost:${allowed.host.split(":")[1]}`;
     const production = createSafeFetch({ allowedHosts: [host], allowLoopback: false });
     const before = allowed.requests.length;
-    await expect(production(`http://${host}/key`)).rejects.toThrow(/localhost resolves to 127.0.0.1/);
+    await expect(production(`http://${host}/key`)).rejects.toThrow(
+      /localhost resolves to 127.0.0.1/,
+    );
     expect(allowed.requests.length).toBe(before);
   });
 
