@@ -22,6 +22,7 @@ import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
+import { countActivity, countOutbox, recordIntercomRetry } from "./metrics";
 import { createRedis } from "./redis/redis-client";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
@@ -75,7 +76,10 @@ export async function startConnector(
       : createFileRegistry(config.dataDir, config.secret),
     intercom: createIntercomConnections({
       apiUrl: config.intercom.apiUrl,
-      onRetry: (retry) => logger.warn(retry, "intercom request retried"),
+      onRetry: (retry) => {
+        recordIntercomRetry(retry);
+        logger.warn(retry, "intercom request retried");
+      },
     }),
     oauthApp: {
       clientId: config.intercom.clientId,
@@ -83,7 +87,7 @@ export async function startConnector(
       authorizeUrl: config.intercom.oauthUrl,
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
-    activity: createActivityLog(),
+    activity: countActivity(createActivityLog()),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
       allowLoopback: config.allowLoopbackDestinations,
@@ -93,9 +97,11 @@ export async function startConnector(
     deduplicator: redis
       ? createRedisDeduplicator(redis, config.redisPrefix)
       : createMemoryDeduplicator(),
-    outbox: redis
-      ? createRedisOutbox(redis, config.redisPrefix, config.secret)
-      : createFileOutbox(config.dataDir, config.secret),
+    outbox: countOutbox(
+      redis
+        ? createRedisOutbox(redis, config.redisPrefix, config.secret)
+        : createFileOutbox(config.dataDir, config.secret),
+    ),
   };
   // Extract files a killed process left (personal data) go before any job resumes.
   const extractFiles = createExtractFiles(config.dataDir);

@@ -3,6 +3,7 @@ import type { NotificationReceiver } from "../incoming/webhook/receive-notificat
 import { parseNotification } from "../incoming/webhook/parse-notification";
 import { verifySignature } from "../incoming/webhook/verify-signature";
 import type { Logger } from "../log";
+import { metrics } from "../metrics";
 import { parseJson, readRawBody } from "./body";
 
 /**
@@ -22,18 +23,21 @@ export function intercomWebhookRoutes(deps: {
   router.post("/intercom", async (ctx) => {
     const raw = await readRawBody(ctx, "1mb");
     if (!verifySignature(raw, ctx.get("x-hub-signature") || undefined, deps.intercomClientSecret)) {
+      metrics.webhooks.inc({ outcome: "bad_signature" });
       ctx.status = 401;
       ctx.body = { error: "Missing or invalid X-Hub-Signature" };
       return;
     }
     const parsed = parseNotification(parseJson(raw));
     if ("problem" in parsed) {
+      metrics.webhooks.inc({ outcome: "malformed" });
       ctx.status = 400;
       ctx.body = { error: parsed.problem };
       return;
     }
     const { notification } = parsed;
     const { outcome, detail } = await deps.receiver.receive(notification);
+    metrics.webhooks.inc({ outcome });
     deps.logger.info(
       {
         topic: notification.topic,

@@ -29,6 +29,7 @@ const ROUTES: [method: string, path: string][] = [
   ["HEAD", "/intercom"],
   ["GET", "/manifest.json"],
   ["GET", "/health"],
+  ["GET", "/metrics"],
 ];
 
 const jsonish = fc.oneof(
