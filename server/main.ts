@@ -56,7 +56,17 @@ export async function startConnector(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
-  const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
+  // The organization named in a request is the caller's: its calls go through the SSRF-safe fetch.
+  const hullTransport = createSafeFetch({
+    allowedHosts: config.hull.allowedHosts,
+    allowLoopback: config.allowLoopbackDestinations,
+  });
+  const hullAuth = createHullAuthenticator(
+    config.hull.allowedHosts,
+    undefined,
+    undefined,
+    hullTransport,
+  );
   const serializeSettingsWrites = createSettingsWriter((credentials) =>
     hullAuth.forget(credentials),
   );
@@ -70,7 +80,10 @@ export async function startConnector(
     tokens: createTokenIssuer(config.secret),
     hullAuth,
     hullClient: (credentials) =>
-      serializeSettingsWrites(credentials, createHullRestClient(credentials)),
+      serializeSettingsWrites(
+        credentials,
+        createHullRestClient(credentials, undefined, hullTransport),
+      ),
     registry: redis
       ? createRedisRegistry(redis, config.redisPrefix, config.secret)
       : createFileRegistry(config.dataDir, config.secret),

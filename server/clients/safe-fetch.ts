@@ -103,7 +103,8 @@ function checkHop(url: URL, policy: DestinationPolicy): void {
  * allowed host, and every connection must reach a permitted address after DNS resolution
  * (`isPermittedAddress`). Throws `RefusedDestinationError` otherwise, and the fetch's own errors
  * (network, abort) as they are. A 303, or a 301/302 after a POST, continues as a GET without body,
- * as browsers do (Fetch standard, "HTTP-redirect fetch").
+ * as browsers do (Fetch standard, "HTTP-redirect fetch"). With `redirect: "manual"` a 3xx is returned
+ * as it is (fetchJson does that: a credential header is never replayed to another host).
  */
 export function createSafeFetch(policy: DestinationPolicy): SafeFetch {
   const dispatcher = guardedDispatcher(policy.allowLoopback);
@@ -126,7 +127,8 @@ export function createSafeFetch(policy: DestinationPolicy): SafeFetch {
         throw cause instanceof RefusedDestinationError ? cause : error;
       });
       const location = response.headers.get("location");
-      if (!REDIRECTS.has(response.status) || !location) return response as unknown as Response;
+      const follow = init.redirect !== "manual" && REDIRECTS.has(response.status) && location;
+      if (!follow) return response as unknown as Response;
       await response.body?.cancel();
       if (hop >= maxRedirects)
         throw new RefusedDestinationError(`More than ${maxRedirects} redirects from ${url}`);

@@ -1,9 +1,14 @@
 import getRawBody from "raw-body";
 import type { Context } from "koa";
 import { BadRequestError } from "../errors";
+import { jsonDepth, JsonTooDeepError, parseJsonInSlices } from "./json-in-slices";
+
+export { jsonDepth };
 
 /** Nesting deeper than this is refused (400) before `JSON.parse` runs; no route needs more. */
 export const MAX_JSON_DEPTH = 64;
+/** Bodies larger than this (bytes) are parsed in slices of it, the event loop free in between. */
+export const JSON_SLICE_BYTES = 64 * 1024;
 
 /**
  * The request body as bytes; over `limit` (bytes, or "1mb"…) is a 413 and nothing else happens.
@@ -21,37 +26,6 @@ export async function readRawBody(ctx: Context, limit: string | number = "1mb"):
   }
 }
 
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/**
- * The deepest nesting of objects and arrays in JSON text, counted in one pass over the bytes and
- * stopping as soon as it passes `stopAbove` (brackets inside strings do not count). Linear and
- * allocation-free, so a deep body costs a scan up to `stopAbove` levels, never a parse.
- */
-export function jsonDepth(raw: Uint8Array, stopAbove = Infinity): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let index = 0; index < raw.length; index++) {
-    const byte = raw[index];
-    if (inString) {
-      if (byte === BACKSLASH) index++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > stopAbove) return deepest;
-    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
-  }
-  return deepest;
-}
-
 /**
  * Parses a JSON body: empty is `undefined`, nesting deeper than `maxDepth` is a 400 before
  * parsing, invalid JSON is a 400.
@@ -67,11 +41,29 @@ export function parseJson(raw: Buffer, { maxDepth = MAX_JSON_DEPTH } = {}): unkn
   }
 }
 
-/** `readRawBody` then `parseJson`: 413 over `limit`, 400 too deep or not JSON. */
+/**
+ * `parseJson` for a body of any size: up to JSON_SLICE_BYTES at once, larger ones in slices
+ * (server/http/json-in-slices.ts), so parsing never holds the event loop for long. Same answers.
+ */
+export async function parseJsonBody(
+  raw: Buffer,
+  { maxDepth = MAX_JSON_DEPTH } = {},
+): Promise<unknown> {
+  if (raw.length <= JSON_SLICE_BYTES) return parseJson(raw, { maxDepth });
+  try {
+    return await parseJsonInSlices(raw, { sliceBytes: JSON_SLICE_BYTES, maxDepth });
+  } catch (error) {
+    if (error instanceof JsonTooDeepError)
+      throw new BadRequestError(`Request body is nested deeper than ${maxDepth} levels`);
+    throw new BadRequestError("Request body is not valid JSON");
+  }
+}
+
+/** `readRawBody` then `parseJsonBody`: 413 over `limit`, 400 too deep or not JSON. */
 export async function readJsonBody(
   ctx: Context,
   limit: string | number = "1mb",
   { maxDepth = MAX_JSON_DEPTH } = {},
 ): Promise<unknown> {
-  return parseJson(await readRawBody(ctx, limit), { maxDepth });
+  return parseJsonBody(await readRawBody(ctx, limit), { maxDepth });
 }

@@ -4,7 +4,7 @@ import { parseNotification } from "../incoming/webhook/parse-notification";
 import { verifySignature } from "../incoming/webhook/verify-signature";
 import type { Logger } from "../log";
 import { metrics } from "../metrics";
-import { parseJson, readRawBody } from "./body";
+import { parseJsonBody, readRawBody } from "./body";
 
 /**
  * Intercom sends every workspace's notifications to this one URL. Verify the raw bytes, then parse,
@@ -28,7 +28,7 @@ export function intercomWebhookRoutes(deps: {
       ctx.body = { error: "Missing or invalid X-Hub-Signature" };
       return;
     }
-    const parsed = parseNotification(parseJson(raw));
+    const parsed = parseNotification(await parseJsonBody(raw));
     if ("problem" in parsed) {
       metrics.webhooks.inc({ outcome: "malformed" });
       ctx.status = 400;

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { sha256 } from "../../crypto";
 import { UnauthorizedError } from "../../errors";
 import { isAllowedHost, isValidOrganization } from "./hosts";
+import type { SafeFetch } from "../safe-fetch";
 import { createHullRestClient } from "./rest";
 import type { HullConnector, HullCredentials } from "./types";
 
@@ -30,13 +31,15 @@ export function credentialsFromQuery(query: Record<string, unknown>): HullCreden
  * Confirms query credentials with Hull (GET the connector) and remembers confirmed ones for
  * `ttlMs` (ms) in an LRU of at most `maxEntries`, keyed by a hash of the credentials. Only what
  * Hull confirmed is kept: a refusal is not stored, so forgeries cost no memory; concurrent checks
- * of the same credentials share one request to Hull instead. Throws UnauthorizedError (malformed,
+ * of the same credentials share one request to Hull instead. `transport`: the SSRF-safe fetch for
+ * the organization's host (production). Throws UnauthorizedError (malformed,
  * off the allow-list, or refused by Hull) and RetryableError (Hull unreachable).
  */
 export function createHullAuthenticator(
   allowedHosts: readonly string[],
   ttlMs = 60_000,
   maxEntries = 1000,
+  transport?: SafeFetch,
 ): HullAuthenticator {
   const confirmed = new LRUCache<string, HullConnector>({ max: maxEntries, ttl: ttlMs });
   // Bounded by the requests in flight: each entry leaves when Hull has answered.
@@ -61,7 +64,7 @@ export function createHullAuthenticator(
       if (cached) return cached;
       let asking = pending.get(key);
       if (!asking) {
-        asking = createHullRestClient(credentials)
+        asking = createHullRestClient(credentials, undefined, transport)
           .getConnector()
           .then((connector) => {
             confirmed.set(key, connector);
