@@ -3,8 +3,12 @@
 // no connection reaches a private, link-local or (unless the sandbox allows it) loopback address.
 // Only loopback servers are used; private addresses are checked without sending anything.
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { createNotifierSignatureVerifier } from "../../server/clients/hull/notifier-signature";
 import {
   createSafeFetch,
@@ -167,9 +171,11 @@ describe("the smart-notifier public key", () => {
 
 describe("POST /batch with an extract URL that redirects", () => {
   let stack: Stack;
+  const dataDir = mkdtempSync(join(tmpdir(), "ssrf-batch-"));
   beforeAll(async () => {
-    stack = await startTestStack({ env: { HULL_EXTRACT_HOSTS: allowed.host } });
-  });
+    stack = await startTestStack({ dataDir, env: { HULL_EXTRACT_HOSTS: allowed.host } });
+    await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
+  }, 60_000);
   afterAll(() => stack?.close());
 
   it("accepts the job, which fails without fetching the redirect's target or sending anything", async () => {
@@ -202,7 +208,11 @@ describe("POST /batch with an extract URL that redirects", () => {
         { timeout: 30_000, interval: 100 },
       )
       .toBe("failed");
+    expect(allowed.requests.map((request) => request.path)).toContain("/away");
     expect(elsewhere.requests).toEqual([]);
     expect(await intercomRequests()).toBe(before);
+    // The failed job left no file behind (extracts live under DATA_DIR while their job runs).
+    const files = readdirSync(join(dataDir, "extracts"), { recursive: true, withFileTypes: true });
+    expect(files.filter((entry) => entry.isFile())).toEqual([]);
   });
 });
