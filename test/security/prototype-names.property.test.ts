@@ -210,6 +210,30 @@ describe("prototype names thrown at every route", () => {
   });
 });
 
+describe("prototype names at the stand-ins", () => {
+  it("Hull's user store keeps them as attribute names like any other", async () => {
+    const email = `${randomUUID()}@example.com`;
+    const attributes = Object.fromEntries(
+      PROTOTYPE_NAMES.map((name) => [name, `value of ${name}`]),
+    );
+    const seeded = await fetch(`${stack.urls.hull}/_sandbox/users`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify([{ claims: { email }, attributes }]),
+    });
+    expect(seeded.status).toBeLessThan(300);
+    const users = (await (await fetch(`${stack.urls.hull}/_sandbox/users`)).json()) as {
+      email: string;
+      attributes: Record<string, unknown>;
+    }[];
+    const user = users.find((candidate) => candidate.email === email);
+    for (const name of PROTOTYPE_NAMES) {
+      expect(Object.hasOwn(user!.attributes, name), name).toBe(true);
+      expect(user!.attributes[name], name).toBe(`value of ${name}`);
+    }
+  });
+});
+
 describe("prototype names as keys of every store", () => {
   const credentials = { id: "5f0c1a2b3c4d5e6f7a8b9c0d", organization: "x.hullapp.io", secret: "s" };
 
