@@ -64,6 +64,8 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
  * connecting (so nothing between resolution and connection can slip another address in).
  */
 function guardedDispatcher(allowLoopback: boolean): Agent {
+  // undici's BuildOptions type omits `lookup`, but the connector hands every other option on to
+  // net.connect / tls.connect, which use it to resolve the host (undici lib/core/connect.js).
   const connect = buildConnector({ lookup: guardedLookup(allowLoopback) } as never);
   return new Agent({
     connect(options, callback) {
