@@ -56,6 +56,7 @@ export async function startSeparateStack(
         INTERCOM_OAUTH_URL: `${intercom.ready.url}/oauth`,
         HULL_FIREHOSE_URL: `${hull.ready.url}/firehose`,
         HULL_ALLOWED_HOSTS: hull.ready.organization,
+        OUTBOUND_ALLOW_LOOPBACK: "true",
         DATA_DIR: dataDir,
         // Paced outgoing runs log a warning per deferred notification; keep the table readable.
         LOG_LEVEL: "error",

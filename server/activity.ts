@@ -15,7 +15,8 @@ export function createActivityLog(keepErrors = 20, now = () => new Date()): Acti
   const entry = (connectorId: string) => {
     let found = byConnector.get(connectorId);
     if (!found) {
-      found = { counters: {}, recent_errors: [] };
+      // Counter names are keys: no prototype, so "constructor" counts like any other name.
+      found = { counters: Object.create(null) as Record<string, number>, recent_errors: [] };
       byConnector.set(connectorId, found);
     }
     return found;

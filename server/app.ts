@@ -4,6 +4,7 @@ import { adminRoutes } from "./http/admin";
 import { assetRoutes } from "./http/assets";
 import { handleErrors } from "./http/errors-middleware";
 import { healthRoutes } from "./http/health";
+import { countRequests, metricsRoutes } from "./http/metrics";
 import { hullBatchRoutes } from "./http/hull-batch";
 import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
@@ -11,12 +12,14 @@ import { statusRoutes } from "./http/status";
 import { fetchRoutes } from "./http/fetch-triggers";
 import { intercomWebhookRoutes } from "./http/intercom-webhook";
 import { createNotificationReceiver } from "./incoming/webhook/receive-notification";
+import { createStoreGauges } from "./metrics";
 
 export type { AppDeps };
 
 /** The composition root of the HTTP surfaces: thin routes over flows built from `deps`. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
+  app.use(countRequests);
   app.use(handleErrors(deps.logger));
   app.use(async (ctx, next) => {
     ctx.set("x-content-type-options", "nosniff");
@@ -24,6 +27,12 @@ export function createApp(deps: AppDeps): Koa {
   });
   for (const router of [
     healthRoutes(),
+    metricsRoutes(
+      createStoreGauges({
+        outboxRecords: () => deps.outbox.size(),
+        deadLetters: deps.countDeadLetters,
+      }),
+    ),
     assetRoutes(deps),
     oauthRoutes(deps),
     adminRoutes(deps),

@@ -23,6 +23,12 @@ const environment = z.object({
   HULL_ALLOWED_HOSTS: z.string().default("*.hullapp.io"),
   /** Comma-separated host patterns Hull's extract files (for /batch) may be downloaded from. */
   HULL_EXTRACT_HOSTS: z.string().default("*.amazonaws.com"),
+  /**
+   * Lets caller-supplied URLs (extracts, smart-notifier keys) reach loopback addresses. Only the
+   * sandbox and the tests, whose stand-ins listen on 127.0.0.1, set it; private and link-local
+   * addresses are refused whatever it says.
+   */
+  OUTBOUND_ALLOW_LOOPBACK: z.enum(["true", "false", "1", "0"]).default("false"),
   /** Where the embedded default keeps its workspace registry and journals. */
   DATA_DIR: z.string().default(".data"),
   /** Set it to move the job queue, de-duplication and caches to Redis (scale-out). */
@@ -46,6 +52,8 @@ export interface Config {
   secret: string;
   intercom: { clientId: string; clientSecret: string; apiUrl?: string; oauthUrl: string };
   hull: { firehoseUrl: string; allowedHosts: string[]; extractHosts: string[] };
+  /** Caller-supplied URLs may reach loopback addresses (sandbox and tests only). */
+  allowLoopbackDestinations: boolean;
   dataDir: string;
   redisUrl?: string;
   redisPrefix: string;
@@ -104,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ...hostList(values.HULL_EXTRACT_HOSTS),
       ],
     },
+    allowLoopbackDestinations: ["true", "1"].includes(values.OUTBOUND_ALLOW_LOOPBACK),
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,

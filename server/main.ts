@@ -8,6 +8,7 @@ import { createFirehoseWriter } from "./clients/hull/firehose";
 import { createNotifierSignatureVerifier } from "./clients/hull/notifier-signature";
 import { createHullRestClient, createSettingsWriter } from "./clients/hull/rest";
 import { createTokenIssuer } from "./clients/hull/tokens";
+import { createSafeFetch } from "./clients/safe-fetch";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
@@ -15,11 +16,13 @@ import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
+import { createExtractFiles } from "./outgoing/extract-files";
 import { createExtractHandler } from "./outgoing/extract-job";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
+import { countActivity, countOutbox, recordIntercomRetry } from "./metrics";
 import { createRedis } from "./redis/redis-client";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
@@ -53,7 +56,17 @@ export async function startConnector(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
-  const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
+  // The organization named in a request is the caller's: its calls go through the SSRF-safe fetch.
+  const hullTransport = createSafeFetch({
+    allowedHosts: config.hull.allowedHosts,
+    allowLoopback: config.allowLoopbackDestinations,
+  });
+  const hullAuth = createHullAuthenticator(
+    config.hull.allowedHosts,
+    undefined,
+    undefined,
+    hullTransport,
+  );
   const serializeSettingsWrites = createSettingsWriter((credentials) =>
     hullAuth.forget(credentials),
   );
@@ -67,13 +80,19 @@ export async function startConnector(
     tokens: createTokenIssuer(config.secret),
     hullAuth,
     hullClient: (credentials) =>
-      serializeSettingsWrites(credentials, createHullRestClient(credentials)),
+      serializeSettingsWrites(
+        credentials,
+        createHullRestClient(credentials, undefined, hullTransport),
+      ),
     registry: redis
       ? createRedisRegistry(redis, config.redisPrefix, config.secret)
       : createFileRegistry(config.dataDir, config.secret),
     intercom: createIntercomConnections({
       apiUrl: config.intercom.apiUrl,
-      onRetry: (retry) => logger.warn(retry, "intercom request retried"),
+      onRetry: (retry) => {
+        recordIntercomRetry(retry);
+        logger.warn(retry, "intercom request retried");
+      },
     }),
     oauthApp: {
       clientId: config.intercom.clientId,
@@ -81,18 +100,25 @@ export async function startConnector(
       authorizeUrl: config.intercom.oauthUrl,
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
-    activity: createActivityLog(),
+    activity: countActivity(createActivityLog()),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
-    notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts),
+    notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
+      allowLoopback: config.allowLoopbackDestinations,
+    }),
     intercomClientSecret: config.intercom.clientSecret,
     extractHosts: config.hull.extractHosts,
     deduplicator: redis
       ? createRedisDeduplicator(redis, config.redisPrefix)
       : createMemoryDeduplicator(),
-    outbox: redis
-      ? createRedisOutbox(redis, config.redisPrefix, config.secret)
-      : createFileOutbox(config.dataDir, config.secret),
+    outbox: countOutbox(
+      redis
+        ? createRedisOutbox(redis, config.redisPrefix, config.secret)
+        : createFileOutbox(config.dataDir, config.secret),
+    ),
   };
+  // Extract files a killed process left (personal data) go before any job resumes.
+  const extractFiles = createExtractFiles(config.dataDir);
+  await extractFiles.sweep();
   const handlers = {
     "fetch-users": createFetchHandler(
       { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
@@ -102,7 +128,13 @@ export async function startConnector(
       { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
       "lead",
     ),
-    "send-extract": createExtractHandler(base, createCustomAttributeCache()),
+    "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
+      files: extractFiles,
+      fetch: createSafeFetch({
+        allowedHosts: config.hull.extractHosts,
+        allowLoopback: config.allowLoopbackDestinations,
+      }),
+    }),
   };
   const jobs = redis
     ? createBullJobRunner({

@@ -13,7 +13,9 @@ export interface WorkspaceRegistry {
   unregister(appId: string, connectorId: string): Promise<void>;
 }
 
-type Stored = Record<string, { id: string; organization: string; sealedSecret: string }[]>;
+type Entry = { id: string; organization: string; sealedSecret: string };
+/** Keyed by Intercom's app_id, which callers choose (`__proto__` too): a Map, never a plain object. */
+type Stored = Map<string, Entry[]>;
 
 /** The embedded default: one JSON file under DATA_DIR, connector secrets encrypted with a key from SECRET. */
 export function createFileRegistry(dataDir: string, secret: string): WorkspaceRegistry {
@@ -25,10 +27,11 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
   async function load(): Promise<Stored> {
     if (cache) return cache;
     try {
-      cache = JSON.parse(await readFile(file, "utf8")) as Stored;
+      const onDisk = JSON.parse(await readFile(file, "utf8")) as Record<string, Entry[]>;
+      cache = new Map(Object.entries(onDisk));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      cache = {};
+      cache = new Map();
     }
     return cache;
   }
@@ -39,7 +42,9 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
       mutate(stored);
       await mkdir(dataDir, { recursive: true });
       const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
+      // Object.fromEntries defines own properties, so "__proto__" is written as a key like any other.
+      const onDisk = Object.fromEntries(stored);
+      await writeFile(temporary, JSON.stringify(onDisk, null, 2), { mode: 0o600 });
       await rename(temporary, file);
     });
     writing = next.catch(() => undefined);
@@ -48,7 +53,7 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
 
   return {
     async connectorsFor(appId) {
-      const entries = (await load())[appId] ?? [];
+      const entries = (await load()).get(appId) ?? [];
       return entries.flatMap(({ id, organization, sealedSecret }) => {
         try {
           return [{ id, organization, secret: decrypt(key, sealedSecret) }];
@@ -59,22 +64,22 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
     },
     register(appId, credentials) {
       return change((stored) => {
-        const others = (stored[appId] ?? []).filter((entry) => entry.id !== credentials.id);
-        stored[appId] = [
+        const others = (stored.get(appId) ?? []).filter((entry) => entry.id !== credentials.id);
+        stored.set(appId, [
           ...others,
           {
             id: credentials.id,
             organization: credentials.organization,
             sealedSecret: encrypt(key, credentials.secret),
           },
-        ];
+        ]);
       });
     },
     unregister(appId, connectorId) {
       return change((stored) => {
-        const remaining = (stored[appId] ?? []).filter((entry) => entry.id !== connectorId);
-        if (remaining.length > 0) stored[appId] = remaining;
-        else delete stored[appId];
+        const remaining = (stored.get(appId) ?? []).filter((entry) => entry.id !== connectorId);
+        if (remaining.length > 0) stored.set(appId, remaining);
+        else stored.delete(appId);
       });
     },
   };

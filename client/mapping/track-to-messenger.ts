@@ -51,7 +51,7 @@ function flatten(source: Record<string, unknown>, prefix: string, out: Metadata,
 
 /** Flat metadata Intercom accepts: nested objects as dot keys, dates in seconds, at most 10 keys. */
 export function toMetadata(params: unknown): Metadata {
-  const metadata: Metadata = {};
+  const metadata: Metadata = Object.create(null); // keys are the site's event properties
   if (isPlainObject(params)) flatten(params, "", metadata, MAX_METADATA_KEYS);
   return metadata;
 }

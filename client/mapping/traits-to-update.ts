@@ -44,7 +44,8 @@ function traitValue(name: string, raw: unknown): Scalar | null | undefined {
  */
 export function mapTraitsToUpdate(traits: unknown): Record<string, Scalar | null> | null {
   if (!isPlainObject(traits)) return null;
-  const update: Record<string, Scalar | null> = {};
+  // Trait names are the site's: no prototype, so "__proto__" is a name like any other.
+  const update: Record<string, Scalar | null> = Object.create(null);
   for (const [rawName, raw] of Object.entries(traits)) {
     const name = attributeName(rawName);
     if (name === "" || RESERVED.has(name)) continue;

@@ -9,6 +9,8 @@ export interface JsonRequest {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs?: number;
+  /** The transport; `createSafeFetch(...)` for a URL a caller chose. Default: the global fetch. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export class NetworkError extends Error {
@@ -20,15 +22,26 @@ export class NetworkError extends Error {
   }
 }
 
-/** fetch with a timeout, a JSON body in and out, and network failures as NetworkError. */
+/**
+ * fetch with a timeout, a JSON body in and out, and network failures as NetworkError. Redirects
+ * are never followed: a 3xx is returned as it is, so a credential header (Hull-Access-Token) is
+ * never replayed to wherever a Location points.
+ */
 export async function fetchJson<T = unknown>(
   url: string,
   request: JsonRequest = {},
 ): Promise<JsonResponse<T>> {
-  const { method = "GET", headers = {}, body, timeoutMs = 10_000 } = request;
+  const {
+    method = "GET",
+    headers = {},
+    body,
+    timeoutMs = 10_000,
+    fetch = globalThis.fetch,
+  } = request;
   let response: Response;
   try {
     response = await fetch(url, {
+      redirect: "manual",
       method,
       headers: {
         accept: "application/json",

@@ -1,11 +1,24 @@
 import getRawBody from "raw-body";
 import type { Context } from "koa";
 import { BadRequestError } from "../errors";
+import { jsonDepth, JsonTooDeepError, parseJsonInSlices } from "./json-in-slices";
 
-/** The request body as bytes; over `limit` is a 413 and nothing else happens. */
-export async function readRawBody(ctx: Context, limit = "1mb"): Promise<Buffer> {
+export { jsonDepth };
+
+/** Nesting deeper than this is refused (400) before `JSON.parse` runs; no route needs more. */
+export const MAX_JSON_DEPTH = 64;
+/** Bodies larger than this (bytes) are parsed in slices of it, the event loop free in between. */
+export const JSON_SLICE_BYTES = 64 * 1024;
+
+/**
+ * The request body as bytes; over `limit` (bytes, or "1mb"…) is a 413 and nothing else happens.
+ * A declared Content-Length over the limit is refused before a byte is read (raw-body), and a
+ * body that grows past it is cut off as soon as it does, so the size a caller costs is bounded.
+ */
+export async function readRawBody(ctx: Context, limit: string | number = "1mb"): Promise<Buffer> {
   try {
-    return await getRawBody(ctx.req, { limit });
+    // With the declared length, raw-body refuses an oversized body before reading any of it.
+    return await getRawBody(ctx.req, { limit, length: ctx.get("content-length") || undefined });
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 413) throw new BadRequestError(`Request body is larger than ${limit}`, 413);
@@ -13,8 +26,14 @@ export async function readRawBody(ctx: Context, limit = "1mb"): Promise<Buffer> 
   }
 }
 
-export function parseJson(raw: Buffer): unknown {
+/**
+ * Parses a JSON body: empty is `undefined`, nesting deeper than `maxDepth` is a 400 before
+ * parsing, invalid JSON is a 400.
+ */
+export function parseJson(raw: Buffer, { maxDepth = MAX_JSON_DEPTH } = {}): unknown {
   if (raw.length === 0) return undefined;
+  if (jsonDepth(raw, maxDepth) > maxDepth)
+    throw new BadRequestError(`Request body is nested deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch {
@@ -22,6 +41,29 @@ export function parseJson(raw: Buffer): unknown {
   }
 }
 
-export async function readJsonBody(ctx: Context, limit = "1mb"): Promise<unknown> {
-  return parseJson(await readRawBody(ctx, limit));
+/**
+ * `parseJson` for a body of any size: up to JSON_SLICE_BYTES at once, larger ones in slices
+ * (server/http/json-in-slices.ts), so parsing never holds the event loop for long. Same answers.
+ */
+export async function parseJsonBody(
+  raw: Buffer,
+  { maxDepth = MAX_JSON_DEPTH } = {},
+): Promise<unknown> {
+  if (raw.length <= JSON_SLICE_BYTES) return parseJson(raw, { maxDepth });
+  try {
+    return await parseJsonInSlices(raw, { sliceBytes: JSON_SLICE_BYTES, maxDepth });
+  } catch (error) {
+    if (error instanceof JsonTooDeepError)
+      throw new BadRequestError(`Request body is nested deeper than ${maxDepth} levels`);
+    throw new BadRequestError("Request body is not valid JSON");
+  }
+}
+
+/** `readRawBody` then `parseJsonBody`: 413 over `limit`, 400 too deep or not JSON. */
+export async function readJsonBody(
+  ctx: Context,
+  limit: string | number = "1mb",
+  { maxDepth = MAX_JSON_DEPTH } = {},
+): Promise<unknown> {
+  return parseJsonBody(await readRawBody(ctx, limit), { maxDepth });
 }

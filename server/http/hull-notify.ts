@@ -5,6 +5,7 @@ import {
   BadRequestError,
   ConfigurationError,
   RetryableError,
+  UnauthorizedError,
   toFlowControl,
   type FlowControl,
 } from "../errors";
@@ -34,8 +35,10 @@ const envelopeSchema = z.looseObject({
 });
 
 /**
- * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature is
- * checked first (401, nothing done), then the credentials with Hull; the answer is always
+ * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature (in
+ * the headers) is checked before the body is read (401, nothing read or done), then the body
+ * (20 MB, 64 levels deep at most: 413/400) must be the notification it signs, then the credentials
+ * with Hull; the answer is always
  * Hull's flow control (§2.4): `next` when done, `retry` with the time the rate budget returns.
  */
 export function hullNotifyRoutes(deps: AppDeps): Router {
@@ -43,6 +46,8 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
   const attributeCache = createCustomAttributeCache();
 
   router.post("/smart-notifier", async (ctx) => {
+    // The signature is in the headers: nothing unauthenticated is read, let alone parsed.
+    const signedId = await deps.notifierSignatures.verify(ctx.headers);
     const parsed = envelopeSchema.safeParse(await readJsonBody(ctx, BODY_LIMIT));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -51,7 +56,8 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
       );
     }
     const envelope = parsed.data;
-    await deps.notifierSignatures.verify(ctx.headers, envelope.notification_id);
+    if (envelope.notification_id !== signedId)
+      throw new UnauthorizedError("The signature is for another notification");
     const credentials = envelope.configuration;
     const confirmed = await deps.hullAuth.authenticate(credentials);
     // Settings changed in Hull: flows reading the cached connector (webhooks) must see them now.

@@ -3,7 +3,8 @@ import type { NotificationReceiver } from "../incoming/webhook/receive-notificat
 import { parseNotification } from "../incoming/webhook/parse-notification";
 import { verifySignature } from "../incoming/webhook/verify-signature";
 import type { Logger } from "../log";
-import { parseJson, readRawBody } from "./body";
+import { metrics } from "../metrics";
+import { parseJsonBody, readRawBody } from "./body";
 
 /**
  * Intercom sends every workspace's notifications to this one URL. Verify the raw bytes, then parse,
@@ -22,18 +23,21 @@ export function intercomWebhookRoutes(deps: {
   router.post("/intercom", async (ctx) => {
     const raw = await readRawBody(ctx, "1mb");
     if (!verifySignature(raw, ctx.get("x-hub-signature") || undefined, deps.intercomClientSecret)) {
+      metrics.webhooks.inc({ outcome: "bad_signature" });
       ctx.status = 401;
       ctx.body = { error: "Missing or invalid X-Hub-Signature" };
       return;
     }
-    const parsed = parseNotification(parseJson(raw));
+    const parsed = parseNotification(await parseJsonBody(raw));
     if ("problem" in parsed) {
+      metrics.webhooks.inc({ outcome: "malformed" });
       ctx.status = 400;
       ctx.body = { error: parsed.problem };
       return;
     }
     const { notification } = parsed;
     const { outcome, detail } = await deps.receiver.receive(notification);
+    metrics.webhooks.inc({ outcome });
     deps.logger.info(
       {
         topic: notification.topic,

@@ -1,4 +1,5 @@
 import type { Logger } from "../log";
+import { metrics } from "../metrics";
 import type { JobStore } from "./file-job-store";
 import type { JobKind, JobProgress, StoredJob } from "./types";
 
@@ -60,6 +61,7 @@ export async function executeJob(
         { connector: job.connectorId, job: job.id },
         "job paused at its checkpoint; it resumes on the next start",
       );
+      metrics.jobs.inc({ kind: job.kind, outcome: "paused" });
       return "paused";
     }
     job.state = "failed";
@@ -71,5 +73,6 @@ export async function executeJob(
   }
   job.finished_at = now();
   await store.save(job);
+  metrics.jobs.inc({ kind: job.kind, outcome: job.state });
   return job.state;
 }

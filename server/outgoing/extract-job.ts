@@ -3,7 +3,10 @@ import type { StoredJob } from "../jobs/types";
 import { readSettings } from "../settings";
 import type { CustomAttributeCache } from "./custom-attributes";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
-import { openExtract } from "./read-extract";
+import { rm } from "node:fs/promises";
+import type { SafeFetch } from "../clients/safe-fetch";
+import type { ExtractFiles } from "./extract-files";
+import { downloadExtract, extractLines } from "./read-extract";
 import { sendExtract } from "./send-extract";
 
 /**
@@ -13,6 +16,7 @@ import { sendExtract } from "./send-extract";
 export function createExtractHandler(
   deps: OutgoingDeps,
   attributeCache: CustomAttributeCache,
+  download: { files: ExtractFiles; fetch: SafeFetch },
 ): JobHandler {
   return async (job: StoredJob, control: JobControl) => {
     const { credentials } = job;
@@ -23,15 +27,23 @@ export function createExtractHandler(
     const run = openOutgoingRun(deps, credentials, readSettings(connector), { attributeCache });
     const skipLines = Number(job.checkpoint.lines ?? 0);
     run.logger.info({ job: job.id, resumeAt: skipLines }, "outgoing.batch.start");
-    const summary = await sendExtract(run, await openExtract(url), {
-      segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
-      skipLines,
-      onChunkDone: (lines, progress) =>
-        control.checkpoint({
-          checkpoint: { lines },
-          progress: { fetched: lines, errors: progress.failed },
-        }),
-    });
+    // Personal data: the file lives only as long as the job does, whatever its outcome.
+    const file = await download.files.fileFor(job.id);
+    let summary: Awaited<ReturnType<typeof sendExtract>>;
+    try {
+      await downloadExtract(url, file, { fetch: download.fetch });
+      summary = await sendExtract(run, extractLines(file), {
+        segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
+        skipLines,
+        onChunkDone: (lines, progress) =>
+          control.checkpoint({
+            checkpoint: { lines },
+            progress: { fetched: lines, errors: progress.failed },
+          }),
+      });
+    } finally {
+      await rm(file, { force: true });
+    }
     await control.checkpoint({
       progress: {
         fetched: skipLines + summary.users,

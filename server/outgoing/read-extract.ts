@@ -1,23 +1,23 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { SafeFetch } from "../clients/safe-fetch";
 import { BadRequestError } from "../errors";
 
 /**
- * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to a temporary file
- * and yields its lines as they are consumed. The file, not memory, holds what Intercom has not
- * taken yet: the download is not held open while Intercom paces us (a server may close a
- * connection that reads too slowly), and memory stays flat for any size.
+ * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to `file`. The file,
+ * not memory, holds what Intercom has not taken yet: the download is not held open while Intercom
+ * paces us (a server may close a connection that reads too slowly), and memory stays flat for any
+ * size. The URL is the caller's: `fetch` is the SSRF-safe transport (server/clients/safe-fetch.ts).
+ * Throws BadRequestError when it cannot be downloaded; the caller removes `file` in any case.
  */
-export async function openExtract(
+export async function downloadExtract(
   url: string,
-  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
-): Promise<AsyncIterable<string>> {
+  file: string,
+  { fetch = globalThis.fetch, timeoutMs = 30_000 }: { fetch?: SafeFetch; timeoutMs?: number } = {},
+): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let response: Response;
@@ -32,25 +32,20 @@ export async function openExtract(
     await response.body?.cancel();
     throw new BadRequestError(`Could not download the extract: Hull answered ${response.status}`);
   }
-  const folder = await mkdtemp(join(tmpdir(), "hull-extract-"));
-  const file = join(folder, "extract.json");
   try {
     await pipeline(
       Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-      createWriteStream(file),
+      createWriteStream(file, { mode: 0o600 }),
     );
   } catch (error) {
-    await rm(folder, { recursive: true, force: true });
     throw new BadRequestError(`Could not download the extract: ${(error as Error).message}`);
   }
-  return (async function* () {
-    try {
-      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-      for await (const line of lines) if (line.trim() !== "") yield line;
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
-  })();
+}
+
+/** The non-blank lines of a downloaded extract, read as they are consumed. */
+export async function* extractLines(file: string): AsyncIterable<string> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) if (line.trim() !== "") yield line;
 }
 
 /** Groups lines into arrays of `size`. */

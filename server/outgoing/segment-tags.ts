@@ -21,7 +21,7 @@ export interface SegmentTags {
 export function segmentTagsOf(api: IntercomApi, mapping: Record<string, string>): SegmentTags {
   const known = new Map(Object.entries(mapping));
   const pending = new Map<string, Promise<string>>();
-  const learnt: Record<string, string> = {};
+  const learnt: Record<string, string> = Object.create(null); // keyed by Hull segment ids
   return {
     tagIdFor(segment) {
       const mapped = known.get(segment.id);

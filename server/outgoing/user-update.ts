@@ -78,7 +78,8 @@ const messageSchema = z.looseObject({
 const stripTraits = (key: string) => (key.startsWith("traits_") ? key.slice(7) : key);
 
 function withoutTraitsPrefix<T>(values: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  // Hull's trait names are input: without a prototype, "__proto__" stays an ordinary key.
+  const out: Record<string, T> = Object.create(null);
   for (const [key, value] of Object.entries(values)) out[stripTraits(key)] = value;
   return out;
 }
@@ -123,7 +124,7 @@ export function readUserUpdateMessage(
     name: named.get(id) || segmentNames.get(id) || "",
   }));
   const changes = message.changes;
-  const changedUser: Record<string, [unknown, unknown]> = {};
+  const changedUser: Record<string, [unknown, unknown]> = Object.create(null);
   for (const [key, value] of Object.entries(withoutTraitsPrefix(changes?.user ?? {}))) {
     if (Array.isArray(value) && value.length === 2) changedUser[key] = [value[0], value[1]];
   }

@@ -55,9 +55,10 @@ describe("smart-notifier refusals", () => {
     expect(response.status).toBe(401);
   });
 
-  it("answers 400 to a body that is not a notification", async () => {
-    expect((await post("{nope")).status).toBe(400);
-    expect((await post({ channel: "user:update" })).status).toBe(400);
+  it("answers 401 to an unsigned body that is not a notification: the signature comes first", async () => {
+    // Signed bodies that are not notifications get 400: test/security/smart-notifier-body.test.ts.
+    expect((await post("{nope")).status).toBe(401);
+    expect((await post({ channel: "user:update" })).status).toBe(401);
   });
 });
 

@@ -55,6 +55,7 @@ beforeAll(async () => {
     INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
     HULL_FIREHOSE_URL: `${hull.url}/firehose`,
     HULL_ALLOWED_HOSTS: hull.organization,
+    OUTBOUND_ALLOW_LOOPBACK: "true",
     DATA_DIR: mkdtempSync(join(tmpdir(), "process-faults-")),
     REDIS_URL: "redis://127.0.0.1:6379",
     REDIS_PREFIX: `faults-${randomUUID()}`,

@@ -89,7 +89,10 @@ export function describeJob(job: Job): JobView {
     done: { stateLabel: "Done", tone: "good" },
     failed: { stateLabel: "Failed", tone: "bad" },
   } as const;
-  const state = states[job.state] ?? { stateLabel: job.state, tone: "neutral" };
+  // The state is the server's word: an unknown one ("constructor" too) is shown as it is.
+  const state = Object.hasOwn(states, job.state)
+    ? states[job.state]
+    : { stateLabel: job.state, tone: "neutral" as const };
   return {
     percent,
     stateLabel: state.stateLabel,

@@ -112,7 +112,8 @@ export function browserApiRoutes(platform: HullPlatform): Router {
     }
     const operation =
       typeof body.operation === "string"
-        ? (OPERATION_ALIASES[body.operation] ?? body.operation)
+        ? (Object.hasOwn(OPERATION_ALIASES, body.operation) && OPERATION_ALIASES[body.operation]) ||
+          body.operation
         : "set";
     const write = parseAttributeWrite({ operation, value: body.value });
     if (typeof write === "string") throw new HullApiError(400, write);
@@ -121,7 +122,7 @@ export function browserApiRoutes(platform: HullPlatform): Router {
     ctx.body = {
       name: body.name,
       operation: write.operation,
-      value: user.attributes[body.name] ?? null,
+      value: Object.hasOwn(user.attributes, body.name) ? user.attributes[body.name] : null,
     };
   });
 

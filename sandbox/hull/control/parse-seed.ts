@@ -32,7 +32,7 @@ export function parseSeeds(body: unknown): UserSeed[] | string {
     }
     const attributes = raw.attributes ?? {};
     if (!isRecord(attributes)) return fail("attributes must be an object");
-    const writes: Record<string, AttributeWrite> = {};
+    const writes: Record<string, AttributeWrite> = Object.create(null); // names are input
     for (const [name, value] of Object.entries(attributes)) {
       const write = parseAttributeWrite(value);
       if (typeof write === "string") return fail(`attribute "${name}": ${write}`);

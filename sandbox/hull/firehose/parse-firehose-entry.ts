@@ -89,7 +89,8 @@ function parseBody(
   if (!isRecord(body)) return "body must be an object";
   switch (type) {
     case "traits": {
-      const writes: Record<string, AttributeWrite> = {};
+      // Attribute names are the sender's: no prototype, so "__proto__" is an attribute like any other.
+      const writes: Record<string, AttributeWrite> = Object.create(null);
       for (const [name, raw] of Object.entries(body)) {
         if (NOT_ATTRIBUTES.has(name)) return `"${name}" is a claim, not an attribute`;
         const write = parseAttributeWrite(raw);

@@ -6,7 +6,7 @@ export function attributeValue(user: UserRecord, name: string): unknown {
   if (key === "id") return user.id;
   if (key === "external_id") return user.external_id;
   if (key === "anonymous_ids") return user.anonymous_ids;
-  return user.attributes[key];
+  return Object.hasOwn(user.attributes, key) ? user.attributes[key] : undefined;
 }
 
 /** Sandbox segments are conjunctions of equalities: `{ "intercom/is_lead": true, plan: "pro" }`. */

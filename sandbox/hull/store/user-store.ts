@@ -174,7 +174,7 @@ export class UserStore {
       id: randomObjectId(),
       external_id: null,
       anonymous_ids: [],
-      attributes: {},
+      attributes: Object.create(null) as Record<string, unknown>, // keyed by attribute names (input)
       segment_ids: [],
       events: [],
       created_at: new Date().toISOString(),

@@ -182,7 +182,9 @@ export function resolveDates(
 
 function fieldValue(record: ContactRecord, field: string): unknown {
   if (field.startsWith("custom_attributes.")) {
-    return record.custom_attributes[field.slice("custom_attributes.".length)] ?? null;
+    const name = field.slice("custom_attributes.".length);
+    // Own keys only: a query naming "constructor" must not find Object.prototype's.
+    return Object.hasOwn(record.custom_attributes, name) ? record.custom_attributes[name] : null;
   }
   switch (field) {
     case "email_domain":

@@ -1,6 +1,8 @@
+import { LRUCache } from "lru-cache";
 import { sha256 } from "../../crypto";
 import { UnauthorizedError } from "../../errors";
 import { isAllowedHost, isValidOrganization } from "./hosts";
+import type { SafeFetch } from "../safe-fetch";
 import { createHullRestClient } from "./rest";
 import type { HullConnector, HullCredentials } from "./types";
 
@@ -8,6 +10,8 @@ export interface HullAuthenticator {
   /** The connector the credentials belong to, confirmed by Hull; cached briefly. */
   authenticate(credentials: HullCredentials): Promise<HullConnector>;
   forget(credentials: HullCredentials): void;
+  /** Credentials held in memory now (confirmed, or being confirmed): for tests and metrics. */
+  cachedCount(): number;
 }
 
 const HEX24 = /^[0-9a-f]{24}$/i;
@@ -23,11 +27,23 @@ export function credentialsFromQuery(query: Record<string, unknown>): HullCreden
   return { id, organization, secret };
 }
 
+/**
+ * Confirms query credentials with Hull (GET the connector) and remembers confirmed ones for
+ * `ttlMs` (ms) in an LRU of at most `maxEntries`, keyed by a hash of the credentials. Only what
+ * Hull confirmed is kept: a refusal is not stored, so forgeries cost no memory; concurrent checks
+ * of the same credentials share one request to Hull instead. `transport`: the SSRF-safe fetch for
+ * the organization's host (production). Throws UnauthorizedError (malformed,
+ * off the allow-list, or refused by Hull) and RetryableError (Hull unreachable).
+ */
 export function createHullAuthenticator(
   allowedHosts: readonly string[],
   ttlMs = 60_000,
+  maxEntries = 1000,
+  transport?: SafeFetch,
 ): HullAuthenticator {
-  const cache = new Map<string, { connector?: HullConnector; error?: unknown; expires: number }>();
+  const confirmed = new LRUCache<string, HullConnector>({ max: maxEntries, ttl: ttlMs });
+  // Bounded by the requests in flight: each entry leaves when Hull has answered.
+  const pending = new Map<string, Promise<HullConnector>>();
   const keyOf = (credentials: HullCredentials) =>
     sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
 
@@ -44,24 +60,26 @@ export function createHullAuthenticator(
         );
       }
       const key = keyOf(credentials);
-      const cached = cache.get(key);
-      if (cached && cached.expires > Date.now()) {
-        if (cached.error) throw cached.error;
-        return cached.connector!;
+      const cached = confirmed.get(key);
+      if (cached) return cached;
+      let asking = pending.get(key);
+      if (!asking) {
+        asking = createHullRestClient(credentials, undefined, transport)
+          .getConnector()
+          .then((connector) => {
+            confirmed.set(key, connector);
+            return connector;
+          })
+          .finally(() => pending.delete(key));
+        pending.set(key, asking);
       }
-      try {
-        const connector = await createHullRestClient(credentials).getConnector();
-        cache.set(key, { connector, expires: Date.now() + ttlMs });
-        return connector;
-      } catch (error) {
-        // Refusals are remembered briefly too, so a flood of forged requests does not flood Hull.
-        if (error instanceof UnauthorizedError)
-          cache.set(key, { error, expires: Date.now() + Math.min(ttlMs, 10_000) });
-        throw error;
-      }
+      return asking;
     },
     forget(credentials) {
-      cache.delete(keyOf(credentials));
+      confirmed.delete(keyOf(credentials));
+    },
+    cachedCount() {
+      return confirmed.size + pending.size;
     },
   };
 }

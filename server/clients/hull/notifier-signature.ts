@@ -1,14 +1,21 @@
 import jwt from "jsonwebtoken";
+import { LRUCache } from "lru-cache";
 import { UnauthorizedError } from "../../errors";
 import { fetchJson } from "../fetch-json";
+import { createSafeFetch } from "../safe-fetch";
 import { isAllowedHost } from "./hosts";
 
 export interface NotifierSignatureVerifier {
-  /** Checks a smart-notifier request's signature headers against its notification id. */
+  /**
+   * Checks a smart-notifier request's signature headers, and resolves to the notification id they
+   * sign (the JWT's `jti`). With `notificationId`, that id must be the one signed. The signature is
+   * in the headers, so a route can call this before it reads the body (then compare the body's
+   * `notification_id` with the answer). Throws UnauthorizedError.
+   */
   verify(
     headers: Record<string, string | string[] | undefined>,
-    notificationId: string,
-  ): Promise<void>;
+    notificationId?: string,
+  ): Promise<string>;
 }
 
 function header(
@@ -25,8 +32,12 @@ function header(
  */
 export function createNotifierSignatureVerifier(
   allowedHosts: readonly string[],
+  { allowLoopback = false }: { allowLoopback?: boolean } = {},
 ): NotifierSignatureVerifier {
-  const keys = new Map<string, string>();
+  // Bounded: the URL is the caller's, and an allowed host may answer for many of them.
+  const keys = new LRUCache<string, string>({ max: 100 });
+  // Every hop re-checked against the allow-list, no private destination (server/clients/safe-fetch.ts).
+  const transport = createSafeFetch({ allowedHosts, allowLoopback });
 
   async function publicKey(keyUrl: string, signature: string): Promise<string> {
     const cached = keys.get(keyUrl);
@@ -47,6 +58,7 @@ export function createNotifierSignatureVerifier(
       body: { signature },
       headers: { accept: "text/plain" },
       timeoutMs: 5000,
+      fetch: transport,
     }).catch(() => undefined);
     const pem = typeof response?.body === "string" ? response.body : "";
     if (!response || response.status >= 300 || !pem.includes("-----BEGIN PUBLIC KEY-----")) {
@@ -68,11 +80,15 @@ export function createNotifierSignatureVerifier(
       if (!signature || !keyUrl)
         throw new UnauthorizedError("Missing smart-notifier signature headers");
       const pem = await publicKey(keyUrl, signature);
+      let claims: string | jwt.JwtPayload;
       try {
-        jwt.verify(signature, pem, { algorithms: ["RS256"], jwtid: notificationId });
+        claims = jwt.verify(signature, pem, { algorithms: ["RS256"], jwtid: notificationId });
       } catch {
         throw new UnauthorizedError("Invalid smart-notifier signature");
       }
+      if (typeof claims === "string" || typeof claims.jti !== "string" || claims.jti === "")
+        throw new UnauthorizedError("The smart-notifier signature names no notification");
+      return claims.jti;
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   UnauthorizedError,
 } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
+import type { SafeFetch } from "../safe-fetch";
 import { organizationBaseUrl } from "./hosts";
 import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } from "./types";
 
@@ -21,9 +22,14 @@ export interface HullRestClient {
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
 }
 
+/**
+ * Hull's REST API of the credentials' organization. The organization is the caller's word (checked
+ * against the allow-list by the authenticator): `transport` is the SSRF-safe fetch in production.
+ */
 export function createHullRestClient(
   credentials: HullCredentials,
   timeoutMs = 10_000,
+  transport?: SafeFetch,
 ): HullRestClient {
   const base = organizationBaseUrl(credentials.organization);
   const headers = {
@@ -36,7 +42,13 @@ export function createHullRestClient(
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response;
     try {
-      response = await fetchJson<T>(`${base}/${path}`, { method, headers, body, timeoutMs });
+      response = await fetchJson<T>(`${base}/${path}`, {
+        method,
+        headers,
+        body,
+        timeoutMs,
+        fetch: transport,
+      });
     } catch (error) {
       if (error instanceof NetworkError)
         throw new RetryableError(`Hull is unreachable: ${error.message}`);

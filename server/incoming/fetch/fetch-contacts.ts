@@ -171,7 +171,8 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     const previousEdge = incremental ? settings.fetchEdges[names.edge] : {};
     const { query, sort } = buildFetchQuery(role, window, timezone);
     let { cursor, newest } = saved;
-    let edge: Record<string, number> = saved.edge ?? {};
+    // Keyed by contact id (Intercom's input): no prototype, so "__proto__" is a key like any other.
+    let edge: Record<string, number> = Object.assign(Object.create(null), saved.edge);
     const seenCustom = new Set<string>();
     const started = Date.now();
     let readThisRun = 0;

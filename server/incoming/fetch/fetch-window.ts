@@ -115,7 +115,8 @@ export function alreadyWritten(
   id: string,
   updatedAt: number | undefined,
 ): boolean {
-  return updatedAt !== undefined && edge[id] === updatedAt;
+  // Own keys only: a contact id such as "constructor" must not find Object.prototype's.
+  return updatedAt !== undefined && Object.hasOwn(edge, id) && edge[id] === updatedAt;
 }
 
 /** Keeps only contacts within `overlapSeconds` of the newest updated_at: the next run's overlap. */
@@ -126,5 +127,9 @@ export function trimEdge(
   maxEntries = 5000,
 ): Record<string, number> {
   const kept = Object.entries(edge).filter(([, updatedAt]) => updatedAt >= newest - overlapSeconds);
-  return kept.length > maxEntries ? {} : Object.fromEntries(kept);
+  // No prototype: the keys are Intercom's contact ids.
+  return Object.assign(
+    Object.create(null),
+    kept.length > maxEntries ? {} : Object.fromEntries(kept),
+  );
 }

@@ -124,7 +124,8 @@ export function mapContactToHullUser(
   // 2.x `external_id`; 1.x `user_id` (for 1.x leads that is the visitor UUID too).
   const externalId = stringAt(item, "external_id") ?? stringAt(item, "user_id");
 
-  const attributes: Record<string, AttributeValue> = {};
+  // Keys come from Intercom's and the settings' names: no prototype to write "__proto__" into.
+  const attributes: Record<string, AttributeValue> = Object.create(null);
   for (const [path, hull, kind] of STANDARD_FIELDS) {
     const { found, value } = lookup(item, path);
     if (!found) continue;
@@ -139,7 +140,7 @@ export function mapContactToHullUser(
 
   const custom = objectAt(item, "custom_attributes") ?? {};
   for (const { name, hull } of options.incomingAttributes) {
-    if (!(name in custom)) continue;
+    if (!Object.hasOwn(custom, name)) continue;
     const value = custom[name];
     if (value === undefined || (typeof value === "object" && value !== null)) continue;
     attributes[hull.replace(/^traits_/, "")] = value;

@@ -78,7 +78,8 @@ function targetOf(name: string): { name: string; custom: boolean } {
 export function mapUserToContact(input: AttributeMappingInput): AttributeMapping {
   const { user, rows, customTypes, intercom } = input;
   const contact: ContactWrite = {};
-  const custom: Record<string, Scalar> = {};
+  // Names come from the settings (a person's input): no prototype to inherit or write into.
+  const custom: Record<string, Scalar> = Object.create(null);
   const missing = new Map<string, IntercomDataType>();
   const unknown: string[] = [];
   const warnings: string[] = [];
@@ -92,7 +93,11 @@ export function mapUserToContact(input: AttributeMappingInput): AttributeMapping
       warnings.push(`"${target.name}" is not writable in Intercom; row ${hullName} skipped`);
       continue;
     }
-    const known = target.custom ? customTypes.get(target.name) : STANDARD_FIELDS[target.name];
+    const known = target.custom
+      ? customTypes.get(target.name)
+      : Object.hasOwn(STANDARD_FIELDS, target.name)
+        ? STANDARD_FIELDS[target.name]
+        : undefined;
     const type = known ?? inferDataType(hullName, value);
     const coerced = toIntercomValue(value, type);
     if (!coerced.ok) {
