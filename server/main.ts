@@ -11,6 +11,7 @@ import { createTokenIssuer } from "./clients/hull/tokens";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
+import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
@@ -21,6 +22,7 @@ import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
 import { createRedis } from "./redis/redis-client";
+import { createRedisDeadLetters } from "./redis/redis-dead-letters";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
 import { createRedisOutbox } from "./redis/redis-outbox";
@@ -91,7 +93,13 @@ export async function startConnector(
       : createMemoryDeduplicator(),
     outbox: redis
       ? createRedisOutbox(redis, config.redisPrefix, config.secret)
-      : createFileOutbox(config.dataDir, config.secret),
+      : createFileOutbox(config.dataDir, config.secret, {
+          onDamaged: (count) =>
+            logger.error({ count }, "outbox lines left out: damaged or sealed with another SECRET"),
+        }),
+    deadLetters: redis
+      ? createRedisDeadLetters(redis, config.redisPrefix)
+      : createFileDeadLetters(config.dataDir),
   };
   const handlers = {
     "fetch-users": createFetchHandler(base, "user"),

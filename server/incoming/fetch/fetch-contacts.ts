@@ -6,6 +6,8 @@ import type { IntercomApi } from "../../clients/intercom/api";
 import type { IntercomConnections } from "../../clients/intercom/connections";
 import type { ContactList } from "../../clients/intercom/types";
 import { intercomApiFor } from "../../connection/intercom-api-for";
+import type { DeadLetterStore } from "../../durable/dead-letters";
+import { writeToHull } from "../../durable/write-to-hull";
 import { ConfigurationError, RetryableError } from "../../errors";
 import { JobAborted, type JobControl, type JobHandler } from "../../jobs/job-runner";
 import type { StoredJob } from "../../jobs/types";
@@ -25,6 +27,8 @@ export interface FetchDeps {
   intercom: IntercomConnections;
   hullClient(credentials: HullCredentials): HullRestClient;
   firehose: FirehoseWriter;
+  /** Where contacts Hull refuses go, so the rest of the page is written and the fetch goes on. */
+  deadLetters: DeadLetterStore;
   activity: ActivityLog;
   logger: Logger;
   /** How far back an incremental fetch re-reads before its cursor. */
@@ -133,7 +137,7 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
           entries.push({ type: "alias", claims: user.claims, body: { anonymous_id } });
         if (role === "user") for (const name of customAttributeNames(contact)) seenCustom.add(name);
       }
-      await deps.firehose.write(credentials, entries);
+      await writeToHull(deps, credentials, entries, "fetch");
       fetched += page.data.length;
       fetchedThisRun += page.data.length;
       edge = trimEdge(edge, newest, overlap);
