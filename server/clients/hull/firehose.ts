@@ -1,6 +1,6 @@
 import { BadRequestError, RetryableError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
-import { checkEntry } from "./entry-rules";
+import { checkEntry } from "../../hull-entry-rules";
 import { signEntry } from "./sign-entry";
 import type { FirehoseEntry, HullCredentials } from "./types";
 
@@ -75,7 +75,7 @@ function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unk
 
 /**
  * Batches entries per connector, signs each, and tells every writer when its entries are in Hull.
- * Entries the shared rule (`entry-rules.ts`) refuses are never sent. A batch Hull refuses as invalid
+ * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull refuses as invalid
  * (400/422: Hull's firehose refuses a whole batch for one bad entry, sandbox/hull/README.md) is
  * split in halves until the refused entries are found, so one bad entry costs only its own writer
  * that entry, and every other entry (of any writer sharing the batch) is written.

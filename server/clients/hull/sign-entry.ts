@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { usableClaims } from "./entry-rules";
+import { usableClaims } from "../../hull-entry-rules";
 import type { FirehoseEntry, HullCredentials } from "./types";
 
 // jsonwebtoken tries to read a string secret as a PEM key first, which costs ~300 µs per token;

@@ -1,4 +1,4 @@
-import type { FirehoseEntry, UserClaims } from "./types";
+import type { FirehoseEntry, UserClaims } from "./clients/hull/types";
 
 const CLAIM_KEYS = ["id", "email", "external_id", "anonymous_id"] as const;
 
