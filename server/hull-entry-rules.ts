@@ -4,9 +4,10 @@ const CLAIM_KEYS = ["id", "email", "external_id", "anonymous_id"] as const;
 
 /**
  * Whether a value can identify someone in Hull: a string with something other than whitespace.
- * Hull refuses an empty or whitespace-only claim (`io.hull.asUser.<claim> must be a non-empty
- * string`, reference/hull-platform.md §2.2 as the Hull stand-in enforces it), and one refused entry
- * refuses its whole firehose batch.
+ * Hull's client refuses a user without a valid claim (hull-client `asUser`, reference/hull-platform.md
+ * §2.2); the reference is silent on blank values, which the Hull stand-in refuses
+ * (`io.hull.asUser.<claim> must be a non-empty string`) and issue 16 saw refused: we never send one,
+ * since one refused entry refuses its whole firehose batch (ADR 010).
  */
 export function isIdentifier(value: unknown): value is string {
   return typeof value === "string" && value.trim() !== "";
