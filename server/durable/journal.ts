@@ -20,6 +20,7 @@ export interface JournalHandle {
 /** Opens a journal file for appending and reading (mode 0600). */
 export type OpenJournal = (path: string) => Promise<JournalHandle>;
 
+/** The real journal file, opened for appending and reading. */
 export const openJournalFile: OpenJournal = (path) => open(path, "a+", 0o600);
 
 const digest = (json: string) => createHash("sha256").update(json).digest("hex").slice(0, 16);

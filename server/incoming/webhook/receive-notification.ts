@@ -107,16 +107,14 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     });
     deps.activity.count(credentials.id, "webhooks received");
     if (plan.kind === "ignore") return "ignored";
+    // Refused entries are dead-lettered inside; the rest is in Hull, or late, or Hull is down.
+    const written = await writeToHull(deps, credentials, plan.entries, "webhook", {
+      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+    }).catch((error: unknown) => {
+      if (error instanceof RetryableError) return { kind: "late" as const };
+      throw error;
+    });
     let outcome: NotificationOutcome = "written";
-    let written;
-    try {
-      written = await writeToHull(deps, credentials, plan.entries, "webhook", {
-        budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
-      });
-    } catch (error) {
-      if (!(error instanceof RetryableError)) throw error;
-      written = { kind: "late" as const };
-    }
     if (written.kind === "late") {
       // Hull is down or slow: keep it durably and acknowledge; the outbox replays it.
       await keep(credentials, plan.entries);
