@@ -278,6 +278,30 @@ describe("the admin dashboard", () => {
       .waitFor();
   });
 
+  it("lists the records Hull refused, as text, and retries one", async () => {
+    state.deadLetters = [
+      {
+        id: "dl-1",
+        at: "2025-11-24T09:40:00Z",
+        source: "fetch",
+        reason: "Hull's firehose refused a batch (400): <b>bad</b> record",
+        what: "traits",
+        who: 'email: "poison@example.com"',
+      },
+    ];
+    await openDashboard();
+    const card = page.locator("section", { hasText: "Records Hull refused" });
+    await card.getByText("<b>bad</b> record", { exact: false }).waitFor();
+    expect(await card.innerText()).toContain(
+      'traits for email: "poison@example.com" (from a fetch)',
+    );
+    expect(await card.locator("b").count()).toBe(0);
+    await card.getByRole("button", { name: "Retry" }).click();
+    await card.getByText("Hull took the record.").waitFor();
+    expect(state.retries).toEqual(["dl-1"]);
+    await card.getByText("None: Hull took every record.").waitFor();
+  });
+
   it("fits a 360 px wide iframe", async () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await openSettings();

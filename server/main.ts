@@ -12,6 +12,7 @@ import { createSafeFetch } from "./clients/safe-fetch";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
+import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
@@ -24,6 +25,7 @@ import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
 import { countActivity, countOutbox, recordIntercomRetry } from "./metrics";
 import { createRedis } from "./redis/redis-client";
+import { createRedisDeadLetters } from "./redis/redis-dead-letters";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
 import { createRedisOutbox } from "./redis/redis-outbox";
@@ -113,8 +115,17 @@ export async function startConnector(
     outbox: countOutbox(
       redis
         ? createRedisOutbox(redis, config.redisPrefix, config.secret)
-        : createFileOutbox(config.dataDir, config.secret),
+        : createFileOutbox(config.dataDir, config.secret, {
+            onDamaged: (count) =>
+              logger.error(
+                { count },
+                "outbox lines left out: damaged or sealed with another SECRET",
+              ),
+          }),
     ),
+    deadLetters: redis
+      ? createRedisDeadLetters(redis, config.redisPrefix)
+      : createFileDeadLetters(config.dataDir),
   };
   // Extract files a killed process left (personal data) go before any job resumes.
   const extractFiles = createExtractFiles(config.dataDir);

@@ -1,5 +1,7 @@
 import type {
   AttributesResponse,
+  DeadLetters,
+  RetryResult,
   FetchKind,
   FetchResponse,
   FieldError,
@@ -33,6 +35,8 @@ export interface DashboardApi {
   ): Promise<{ private_settings: PrivateSettings; settings: PublicSettings }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
+  deadLetters(): Promise<DeadLetters>;
+  retryDeadLetter(id: string): Promise<RetryResult>;
 }
 
 export interface ApiOptions {
@@ -75,6 +79,9 @@ export function createApi({ base, token, fetch: fetchImpl = fetch.bind(globalThi
     saveSettings: (update) => call("PUT", "/admin/api/settings", update),
     disconnect: () => call("POST", "/admin/api/disconnect"),
     startFetch: (kind) => call("POST", "/admin/api/fetch", { kind }),
+    deadLetters: () => call("GET", "/admin/api/dead-letters"),
+    retryDeadLetter: (id) =>
+      call("POST", `/admin/api/dead-letters/${encodeURIComponent(id)}/retry`),
   };
   return api;
 }

@@ -2,6 +2,7 @@ import { ApiError, type DashboardApi } from "./api";
 import { createTabs } from "./components/tabs";
 import { createConnectFlow } from "./connect";
 import { h, fill } from "./dom";
+import { describeRetry } from "./overview/dead-letters-card";
 import { createOverviewTab } from "./overview/overview-tab";
 import { createSettingsTab } from "./settings/settings-tab";
 import { injectStyles } from "./styles";
@@ -72,6 +73,15 @@ export function mountDashboard(options: DashboardOptions) {
 
   const overview = createOverviewTab({
     startFetch,
+    async retryDeadLetter(id) {
+      try {
+        const message = describeRetry(await api.retryDeadLetter(id));
+        void refreshOverview();
+        return message;
+      } catch (error) {
+        return report(error);
+      }
+    },
     connect: () => ({ ...flow.open(), url: flow.url }),
     async startOver() {
       if (!win.confirm(START_OVER_CONFIRM)) return;
@@ -93,6 +103,12 @@ export function mountDashboard(options: DashboardOptions) {
       overview.update(data);
     } catch (error) {
       overview.showLoadError(report(error));
+      return;
+    }
+    try {
+      overview.deadLetters.update(await api.deadLetters());
+    } catch (error) {
+      overview.deadLetters.showLoadError(report(error));
     }
   }
 

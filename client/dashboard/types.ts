@@ -110,3 +110,21 @@ export interface FieldError {
   path: string;
   message: string;
 }
+
+/** A record Hull refused for good (GET /admin/api/dead-letters). */
+export interface DeadLetterRow {
+  id: string;
+  at: string;
+  source: "webhook" | "fetch" | "replay" | "retry";
+  reason: string;
+  what: string;
+  who: string;
+}
+
+export interface DeadLetters {
+  total: number;
+  letters: DeadLetterRow[];
+}
+
+export type RetryResult =
+  { outcome: "written" } | { outcome: "refused"; reason: string } | { outcome: "queued" };

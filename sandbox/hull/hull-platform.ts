@@ -42,6 +42,8 @@ export class HullPlatform {
   readonly firehoseLog: FirehoseLogEntry[] = [];
   /** An outage or slowness of the firehose, set through POST /_sandbox/faults. */
   firehoseFault?: { status?: number; delayMs?: number; remaining?: number };
+  /** Firehose entries whose io.hull.asUser has one of these claim values are refused (a bad record). */
+  refusedClaims?: Record<string, string>;
   readonly extracts = new Map<string, string>();
   readonly platformId: string;
   readonly deploymentId: string;
@@ -238,6 +240,7 @@ export class HullPlatform {
     this.sender.clear();
     this.firehoseLog.length = 0;
     this.firehoseFault = undefined;
+    this.refusedClaims = undefined;
     this.extracts.clear();
   }
 

@@ -1,77 +1,77 @@
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decrypt, deriveKey, encrypt } from "../crypto";
+import { createJournal, openJournalFile, readJournal, sealLine, type OpenJournal } from "./journal";
 import type { Outbox, OutboxRecord } from "./outbox";
 
 type Line = { org: string; id: string; sealed: string; entries: OutboxRecord["entries"] };
 
+export interface FileOutboxOptions {
+  /** How the journal file is opened (tests pass one that fails mid-write, as a full disk does). */
+  openJournal?: OpenJournal;
+  /** Told when damaged lines (a torn write, another SECRET) were left out of a read. */
+  onDamaged?: (count: number) => void;
+}
+
 /**
- * The embedded default: an append-only JSON-lines journal under DATA_DIR, synced to disk before an
- * append resolves. A drain renames the journal first, so appends never wait for Hull; a crash during
- * a drain leaves the renamed file, which the next drain picks up (at-least-once; Hull de-duplicates
- * events by event_id and attribute writes are idempotent).
+ * The embedded default: an append-only journal under DATA_DIR (`journal.ts`: one checksummed line
+ * per record, synced before an append resolves, a failed append cut back so it never tears the
+ * records after it). A drain renames the journal first, between appends, so appends never wait for
+ * Hull; a crash during a drain leaves the renamed file, which the next drain picks up
+ * (at-least-once; Hull de-duplicates events by event_id and attribute writes are idempotent).
  */
-export function createFileOutbox(dataDir: string, secret: string): Outbox {
-  const journal = join(dataDir, "outbox.jsonl");
+export function createFileOutbox(
+  dataDir: string,
+  secret: string,
+  options: FileOutboxOptions = {},
+): Outbox {
+  const journal = createJournal(
+    join(dataDir, "outbox.jsonl"),
+    options.openJournal ?? openJournalFile,
+  );
   const draining = join(dataDir, "outbox.draining.jsonl");
   const key = deriveKey(secret, "outbox");
-  let appending: Promise<unknown> = Promise.resolve();
   let drainingNow: Promise<number> | undefined;
 
   const toLine = ({ credentials, entries }: OutboxRecord) =>
-    `${JSON.stringify({ org: credentials.organization, id: credentials.id, sealed: encrypt(key, credentials.secret), entries } satisfies Line)}\n`;
-
-  async function appendLines(text: string): Promise<void> {
-    const next = appending.then(async () => {
-      await mkdir(dataDir, { recursive: true });
-      const handle = await open(journal, "a", 0o600);
-      try {
-        await handle.appendFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
-    appending = next.catch(() => undefined);
-    return next;
-  }
+    sealLine({
+      org: credentials.organization,
+      id: credentials.id,
+      sealed: encrypt(key, credentials.secret),
+      entries,
+    } satisfies Line);
 
   async function readRecords(file: string): Promise<OutboxRecord[]> {
-    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return "";
-      throw error;
+    const { records, damaged } = await readJournal(file);
+    let unreadable = damaged;
+    const read = records.flatMap((record) => {
+      const line = record as Line;
+      try {
+        const credentials = {
+          organization: line.org,
+          id: line.id,
+          secret: decrypt(key, line.sealed),
+        };
+        return [{ credentials, entries: line.entries }];
+      } catch {
+        unreadable += 1; // sealed with another SECRET: nobody can deliver it
+        return [];
+      }
     });
-    return text
-      .split("\n")
-      .filter(Boolean)
-      .flatMap((line) => {
-        try {
-          const parsed = JSON.parse(line) as Line;
-          return [
-            {
-              credentials: {
-                organization: parsed.org,
-                id: parsed.id,
-                secret: decrypt(key, parsed.sealed),
-              },
-              entries: parsed.entries,
-            },
-          ];
-        } catch {
-          return []; // a torn last line from a crash, or another SECRET
-        }
-      });
+    if (unreadable > 0) options.onDamaged?.(unreadable);
+    return read;
   }
 
   async function drainOnce(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
-    await appending;
-    const leftover = await readRecords(draining);
-    if (leftover.length === 0) {
-      await rename(journal, draining).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== "ENOENT") throw error;
-      });
+    let records = await readRecords(draining);
+    if (records.length === 0) {
+      await journal.exclusive(() =>
+        rename(journal.path, draining).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "ENOENT") throw error;
+        }),
+      );
+      records = await readRecords(draining);
     }
-    const records = leftover.length > 0 ? leftover : await readRecords(draining);
     let delivered = 0;
     const kept: OutboxRecord[] = [];
     for (const record of records) {
@@ -86,20 +86,20 @@ export function createFileOutbox(dataDir: string, secret: string): Outbox {
         kept.push(record);
       }
     }
-    if (kept.length > 0) await appendLines(kept.map(toLine).join(""));
+    if (kept.length > 0) await journal.append(kept.map(toLine).join(""));
     await rm(draining, { force: true });
     return delivered;
   }
 
   return {
-    append: (credentials, entries) => appendLines(toLine({ credentials, entries })),
+    append: (credentials, entries) => journal.append(toLine({ credentials, entries })),
     drain(write) {
       drainingNow ??= drainOnce(write).finally(() => (drainingNow = undefined));
       return drainingNow;
     },
     async size() {
-      await appending;
-      return (await readRecords(journal)).length + (await readRecords(draining)).length;
+      await journal.settled();
+      return (await readRecords(journal.path)).length + (await readRecords(draining)).length;
     },
   };
 }

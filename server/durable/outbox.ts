@@ -5,9 +5,14 @@ import type { FirehoseEntry, HullCredentials } from "../clients/hull/types";
  * until Hull accepts it, so a Hull outage longer than Intercom's single retry loses nothing.
  */
 export interface Outbox {
-  /** Resolves once the entries are durable. */
+  /** Resolves once the entries are durable; rejects, having kept nothing, when they cannot be. */
   append(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
-  /** Offers everything kept to `write`; what it accepts is dropped, the rest kept. Returns entries delivered. */
+  /**
+   * Offers everything kept to `write`, in order; a record `write` resolves for is dropped, and the
+   * first rejection keeps that record and the rest for the next drain. So `write` must resolve for a
+   * record Hull refuses for good (after dead-lettering it, `replay-outbox.ts`) and reject only when
+   * Hull is down. Returns entries delivered.
+   */
   drain(
     write: (credentials: HullCredentials, entries: FirehoseEntry[]) => Promise<void>,
   ): Promise<number>;

@@ -1,16 +1,32 @@
-import type { FirehoseWriter } from "../clients/hull/firehose";
+import { RetryableError } from "../errors";
 import type { Logger } from "../log";
 import type { Outbox } from "./outbox";
+import { deadLetter, writeToHull, type WriteToHullDeps } from "./write-to-hull";
 
-/** Offers the outbox to Hull again; run on a timer. */
+/**
+ * Offers the outbox to Hull again; run on a timer. A record Hull refuses for good (its refused
+ * entries, or all of it when Hull refuses the connector) goes to the dead-letter store, so it never
+ * blocks the records behind it; only an outage (RetryableError) keeps a record for the next drain.
+ */
 export async function replayOutbox(
-  deps: { outbox: Outbox; firehose: FirehoseWriter },
+  deps: WriteToHullDeps & { outbox: Outbox },
   logger: Logger,
 ): Promise<void> {
   try {
-    const delivered = await deps.outbox.drain((credentials, entries) =>
-      deps.firehose.write(credentials, entries),
-    );
+    const delivered = await deps.outbox.drain(async (credentials, entries) => {
+      try {
+        await writeToHull(deps, credentials, entries, "replay");
+      } catch (error) {
+        if (error instanceof RetryableError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        await deadLetter(
+          deps,
+          credentials,
+          entries.map((entry) => ({ entry, reason })),
+          "replay",
+        );
+      }
+    });
     if (delivered > 0) logger.info({ delivered }, "replayed data Hull could not take earlier");
   } catch (error) {
     logger.error({ err: error }, "outbox replay failed");

@@ -9,6 +9,8 @@ import { refreshStatus } from "../status/check-status";
 import { computeStatus } from "../status/compute-status";
 import { describeJob } from "../jobs/types";
 import { editableSettings, settingsView } from "../admin/settings-view";
+import { deadLetterView } from "../admin/dead-letter-view";
+import { retryDeadLetter } from "../durable/retry-dead-letter";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -63,6 +65,22 @@ export function adminRoutes(deps: AppDeps): Router {
       activity: deps.activity.snapshot(credentials.id),
       jobs: (await deps.jobs.list(credentials.id)).map(describeJob),
     };
+  });
+
+  // Records Hull refused for good (the dead-letter store), newest first, and the retry of one.
+  router.get("/admin/api/dead-letters", auth, async (ctx) => {
+    const { total, letters } = await deps.deadLetters.list(hullState(ctx).credentials.id, 50);
+    ctx.set("cache-control", "no-store");
+    ctx.body = { total, letters: letters.map(deadLetterView) };
+  });
+
+  router.post("/admin/api/dead-letters/:id/retry", auth, async (ctx) => {
+    const result = await retryDeadLetter(deps, hullState(ctx).credentials, ctx.params.id ?? "");
+    deps.logger.info(
+      { connector: hullState(ctx).credentials.id, outcome: result.outcome },
+      "dead letter retried",
+    );
+    ctx.body = result;
   });
 
   router.get("/admin/api/settings", auth, async (ctx) => {

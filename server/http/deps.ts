@@ -4,6 +4,7 @@ import type { FirehoseWriter } from "../clients/hull/firehose";
 import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
+import type { DeadLetterStore } from "../durable/dead-letters";
 import type { Outbox } from "../durable/outbox";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 import type { JobRunner } from "../jobs/job-runner";
@@ -22,6 +23,8 @@ export interface AppDeps extends ConnectionDeps {
   jobs: JobRunner;
   /** Durable store of acknowledged data Hull has not taken yet, replayed in the background. */
   outbox: Outbox;
+  /** Records Hull refused for good, with the reason, shown on the dashboard with a retry. */
+  deadLetters: DeadLetterStore;
   /** Hosts /batch may download Hull's extract files from. */
   extractHosts: readonly string[];
   /** Records Hull refused for good (the dead-letter store), for `/metrics`; 0 when absent. */

@@ -1,11 +1,14 @@
 import { h, fill } from "../dom";
 import type { FetchKind, Overview } from "../types";
 import { createConnectionCard, type ConnectionActions } from "./connection-card";
+import { createDeadLettersCard } from "./dead-letters-card";
 import { createFetchCard } from "./fetch-card";
 import { createActivityCard, createStatusCard } from "./status-card";
 
 export interface OverviewTabDeps extends ConnectionActions {
   startFetch(kind: FetchKind): Promise<string | undefined>;
+  /** Offers a refused record to Hull again; resolves with what to tell the person. */
+  retryDeadLetter(id: string): Promise<string>;
 }
 
 /** The Dashboard tab: cards updated in place from each overview poll. */
@@ -14,6 +17,7 @@ export function createOverviewTab(deps: OverviewTabDeps) {
   const status = createStatusCard();
   const fetches = createFetchCard(deps.startFetch);
   const activity = createActivityCard();
+  const deadLetters = createDeadLettersCard(deps.retryDeadLetter);
   const loading = h("p", { class: "loading" }, "Loading…");
   const grid = h(
     "div",
@@ -22,12 +26,14 @@ export function createOverviewTab(deps: OverviewTabDeps) {
     status.element,
     fetches.element,
     activity.element,
+    deadLetters.element,
   );
   const element = h("div", { class: "panel" }, loading, grid);
 
   return {
     element,
     connection,
+    deadLetters,
     update(overview: Overview) {
       loading.remove();
       grid.hidden = false;

@@ -13,10 +13,17 @@ import { notifyNow } from "./notify-now.js";
 export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number): Router {
   const router = new Router({ prefix: "/_sandbox" });
 
-  // Firehose outages and slowness: {status?, delay_ms?, count?}; {} clears.
+  // Firehose outages and slowness: {status?, delay_ms?, count?}; a record Hull refuses:
+  // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); {} clears.
   router.post("/faults", async (ctx) => {
     const body = await readObjectBody(ctx);
-    const { status, delay_ms: delayMs, count } = body;
+    const { status, delay_ms: delayMs, count, refuse_claims: refuse } = body;
+    if (
+      refuse !== undefined &&
+      (!isRecord(refuse) || !Object.values(refuse).every((value) => typeof value === "string"))
+    )
+      throw new HullApiError(400, "refuse_claims must be an object of claim: string value");
+    platform.refusedClaims = refuse as Record<string, string> | undefined;
     if (status !== undefined && (typeof status !== "number" || status < 400 || status > 599))
       throw new HullApiError(400, "status must be a number between 400 and 599");
     if (delayMs !== undefined && (typeof delayMs !== "number" || delayMs < 0 || delayMs > 60_000))
@@ -31,7 +38,11 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
             delayMs: delayMs as number | undefined,
             remaining: count as number | undefined,
           };
-    ctx.body = { ok: true, fault: platform.firehoseFault ?? null };
+    ctx.body = {
+      ok: true,
+      fault: platform.firehoseFault ?? null,
+      refuse_claims: platform.refusedClaims ?? null,
+    };
   });
 
   router.post("/reset", (ctx) => {

@@ -6,6 +6,20 @@ import { applyFirehoseCommand } from "./apply-firehose-command.js";
 import { parseFirehoseEntry, type ParsedEntry } from "./parse-firehose-entry.js";
 import { pushCapped } from "../capped-log.js";
 
+/** A valid entry for a user the `refuse_claims` control names becomes an invalid one. */
+function refuseByControl(result: ParsedEntry, refused?: Record<string, string>): ParsedEntry {
+  if (!result.ok || !refused) return result;
+  const claims = result.command.claims as Record<string, unknown>;
+  const match = Object.entries(refused).find(([claim, value]) => claims[claim] === value);
+  return match
+    ? {
+        ok: false,
+        reason: `refused by the sandbox control refuse_claims.${match[0]}`,
+        token: result.token,
+      }
+    : result;
+}
+
 /**
  * `POST /firehose {batch: [...]}`: every entry is verified first; one bad entry refuses the whole
  * batch with a 400 naming it, and nothing of that batch is applied.
@@ -23,7 +37,9 @@ export function firehoseRoutes(platform: HullPlatform): Router {
     const body = await readObjectBody(ctx);
     if (!Array.isArray(body.batch)) throw new HullApiError(400, "Body must be {batch: [entries]}");
     const batch = body.batch as unknown[];
-    const parsed = batch.map((entry) => parseFirehoseEntry(entry, platform.connector));
+    const parsed = batch.map((entry) =>
+      refuseByControl(parseFirehoseEntry(entry, platform.connector), platform.refusedClaims),
+    );
     const errors = parsed.flatMap((result, index) =>
       result.ok ? [] : [{ index, reason: result.reason }],
     );

@@ -1,40 +1,85 @@
 import { BadRequestError, RetryableError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
+import { checkEntry } from "../../hull-entry-rules";
 import { signEntry } from "./sign-entry";
 import type { FirehoseEntry, HullCredentials } from "./types";
 
 export interface FirehoseWriter {
-  /** Resolves once Hull's firehose has accepted every entry; rejects if it could not. */
+  /**
+   * Resolves once Hull's firehose has accepted every entry. Rejects with `EntriesRefused` when Hull
+   * refused some entries for good (the others are in Hull by then), with a `RetryableError` when Hull
+   * is down or slow (some entries may be in Hull: writes are idempotent), or with a
+   * `BadRequestError` when Hull refused the connector itself (401, 403, 404…).
+   */
   write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
   /** Sends whatever is queued now. */
   flush(): Promise<void>;
+}
+
+/** One entry Hull will never take, and why (Hull's message, or the entry rule's). */
+export interface RefusedEntry {
+  entry: FirehoseEntry;
+  reason: string;
+}
+
+/** Hull refused these entries for good; every other entry of the write is in Hull. */
+export class EntriesRefused extends BadRequestError {
+  constructor(readonly refused: RefusedEntry[]) {
+    super(
+      `Hull refused ${refused.length} ${refused.length === 1 ? "entry" : "entries"}: ${refused[0]?.reason ?? ""}`,
+      502,
+    );
+  }
 }
 
 export interface FirehoseOptions {
   url: string;
   /** Entries per request (Hull's own client flushes at 50). */
   flushAt?: number;
-  /** How long a lone entry waits for company before it is sent. */
+  /** How long (ms) a lone entry waits for company before it is sent. */
   flushAfterMs?: number;
   retries?: number;
   retryDelayMs?: number;
+  /** How long (ms) one request may take. */
   timeoutMs?: number;
 }
 
 interface Ticket {
   remaining: number;
-  settled: boolean;
+  refused: RefusedEntry[];
+  failure?: unknown;
   resolve(): void;
   reject(error: unknown): void;
 }
 
+type Item = { entry: FirehoseEntry; ticket: Ticket };
+
 interface Queue {
   credentials: HullCredentials;
-  items: { entry: FirehoseEntry; ticket: Ticket }[];
+  items: Item[];
   timer?: NodeJS.Timeout;
 }
 
-/** Batches entries per connector, signs each, and tells every writer when its entries are in Hull. */
+/** Hull refused a batch as invalid (400/422): some entry in it is bad, the others may be fine. */
+class BatchRefused extends Error {}
+
+function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unknown }): void {
+  if (outcome.refused) ticket.refused.push(outcome.refused);
+  if (outcome.failure !== undefined) ticket.failure ??= outcome.failure;
+  ticket.remaining -= 1;
+  if (ticket.remaining > 0) return;
+  if (ticket.failure !== undefined) ticket.reject(ticket.failure);
+  else if (ticket.refused.length > 0) ticket.reject(new EntriesRefused(ticket.refused));
+  else ticket.resolve();
+}
+
+/**
+ * Batches entries per connector, signs each, and tells every writer when its entries are in Hull.
+ * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull refuses as invalid
+ * (400/422: Hull's firehose refuses a whole batch for one bad entry, sandbox/hull/README.md) is
+ * split in halves until the refused entries are found, so one bad entry costs only its own writer
+ * that entry, and every other entry (of any writer sharing the batch) is written.
+ */
 export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const {
     url,
@@ -47,8 +92,8 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const queues = new Map<string, Queue>();
   const inFlight = new Set<Promise<void>>();
 
-  async function post(credentials: HullCredentials, items: Queue["items"]): Promise<void> {
-    const batch = items.map((item) => signEntry(credentials, item.entry));
+  async function post(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void> {
+    const batch = entries.map((entry) => signEntry(credentials, entry));
     const body = { batch, timestamp: new Date().toISOString(), sentAt: new Date().toISOString() };
     const headers = {
       "Hull-App-Id": credentials.id,
@@ -67,12 +112,10 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         if (response.status < 300) return;
         const detail =
           typeof response.body === "object" ? response.body?.message : String(response.body);
-        if (response.status < 500 && response.status !== 429) {
-          throw new BadRequestError(
-            `Hull's firehose refused a batch (${response.status}): ${detail ?? ""}`,
-            502,
-          );
-        }
+        const message = `Hull's firehose refused a batch (${response.status}): ${detail ?? ""}`;
+        if (response.status === 400 || response.status === 422) throw new BatchRefused(message);
+        if (response.status < 500 && response.status !== 429)
+          throw new BadRequestError(message, 502);
         failure = `Hull's firehose answered ${response.status}`;
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
@@ -84,26 +127,34 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
     }
   }
 
-  function send(queue: Queue, items: Queue["items"]): void {
-    const sending = post(queue.credentials, items).then(
-      () => {
-        for (const { ticket } of items) {
-          ticket.remaining -= 1;
-          if (ticket.remaining === 0 && !ticket.settled) {
-            ticket.settled = true;
-            ticket.resolve();
-          }
-        }
-      },
-      (error) => {
-        for (const { ticket } of items) {
-          if (!ticket.settled) {
-            ticket.settled = true;
-            ticket.reject(error);
-          }
-        }
-      },
-    );
+  /** Posts items; a refused batch is halved until each refused entry stands alone. */
+  async function deliver(credentials: HullCredentials, items: Item[]): Promise<void> {
+    try {
+      await post(
+        credentials,
+        items.map((item) => item.entry),
+      );
+    } catch (error) {
+      if (!(error instanceof BatchRefused)) {
+        for (const item of items) settle(item.ticket, { failure: error });
+        return;
+      }
+      if (items.length === 1) {
+        settle(items[0]!.ticket, { refused: { entry: items[0]!.entry, reason: error.message } });
+        return;
+      }
+      const half = Math.ceil(items.length / 2);
+      await Promise.all([
+        deliver(credentials, items.slice(0, half)),
+        deliver(credentials, items.slice(half)),
+      ]);
+      return;
+    }
+    for (const item of items) settle(item.ticket, {});
+  }
+
+  function send(queue: Queue, items: Item[]): void {
+    const sending = deliver(queue.credentials, items);
     inFlight.add(sending);
     void sending.finally(() => inFlight.delete(sending));
   }
@@ -125,8 +176,12 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
       }
       const current = queue;
       return new Promise<void>((resolve, reject) => {
-        const ticket: Ticket = { remaining: entries.length, settled: false, resolve, reject };
-        for (const entry of entries) current.items.push({ entry, ticket });
+        const ticket: Ticket = { remaining: entries.length, refused: [], resolve, reject };
+        for (const entry of entries) {
+          const checked = checkEntry(entry);
+          if (checked.ok) current.items.push({ entry: checked.entry, ticket });
+          else settle(ticket, { refused: { entry, reason: checked.reason } });
+        }
         while (current.items.length >= flushAt) send(current, current.items.splice(0, flushAt));
         if (current.items.length > 0 && !current.timer) {
           current.timer = setTimeout(() => drain(current), flushAfterMs);
@@ -138,7 +193,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
     },
     async flush() {
       for (const queue of queues.values()) drain(queue);
-      await Promise.allSettled([...inFlight]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -6,6 +6,8 @@ import type { IntercomApi } from "../../clients/intercom/api";
 import type { IntercomConnections } from "../../clients/intercom/connections";
 import type { ContactList, IntercomContact } from "../../clients/intercom/types";
 import { intercomApiFor } from "../../connection/intercom-api-for";
+import type { DeadLetterStore } from "../../durable/dead-letters";
+import { writeToHull, type WriteToHullDeps } from "../../durable/write-to-hull";
 import { ConfigurationError, RetryableError } from "../../errors";
 import { JobAborted, type JobControl, type JobHandler } from "../../jobs/job-runner";
 import type { StoredJob } from "../../jobs/types";
@@ -25,6 +27,8 @@ export interface FetchDeps {
   intercom: IntercomConnections;
   hullClient(credentials: HullCredentials): HullRestClient;
   firehose: FirehoseWriter;
+  /** Where contacts Hull refuses go, so the rest of the page is written and the fetch goes on. */
+  deadLetters: DeadLetterStore;
   activity: ActivityLog;
   logger: Logger;
   /** How far back (seconds) an incremental fetch re-reads before its cursor. Default 300. */
@@ -71,7 +75,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Returns how many contacts were written and the custom attribute names seen on users.
  */
 export async function writeContactsToHull(
-  firehose: FirehoseWriter,
+  deps: WriteToHullDeps,
   credentials: HullCredentials,
   contacts: readonly IntercomContact[],
   options: { role: "user" | "lead"; incomingAttributes: ConnectorSettings["incomingAttributes"] },
@@ -92,7 +96,7 @@ export async function writeContactsToHull(
     if (options.role === "user")
       for (const name of customAttributeNames(contact)) customAttributes.add(name);
   }
-  await firehose.write(credentials, entries);
+  await writeToHull(deps, credentials, entries, "fetch");
   return { written, customAttributes: [...customAttributes] };
 }
 
@@ -192,7 +196,7 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
 
       const selection = selectContacts(page.data, window, previousEdge, edge, newest);
       newest = selection.newest;
-      const result = await writeContactsToHull(deps.firehose, credentials, selection.write, {
+      const result = await writeContactsToHull(deps, credentials, selection.write, {
         role,
         incomingAttributes: settings.incomingAttributes,
       });

@@ -1,4 +1,5 @@
 import type { AttributeValue, UserClaims } from "../../clients/hull/types";
+import { isIdentifier } from "../../hull-entry-rules";
 import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
 import { toIsoDate } from "./timestamps";
 
@@ -122,7 +123,8 @@ export function mapContactToHullUser(
   const role = roleOf(item, options.roleHint);
   const email = stringAt(item, "email")?.trim().toLowerCase();
   // 2.x `external_id`; 1.x `user_id` (for 1.x leads that is the visitor UUID too).
-  const externalId = stringAt(item, "external_id") ?? stringAt(item, "user_id");
+  // A blank one identifies nobody (hull-entry-rules.ts): it must not become a shared lead identity.
+  const externalId = [stringAt(item, "external_id"), stringAt(item, "user_id")].find(isIdentifier);
 
   // Keys come from Intercom's and the settings' names: no prototype to write "__proto__" into.
   const attributes: Record<string, AttributeValue> = Object.create(null);

@@ -1,5 +1,6 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
 import { conversationLink, type Region } from "../../clients/intercom/regions";
+import { isIdentifier } from "../../hull-entry-rules";
 import { topicAction } from "../webhook/topics";
 import {
   customAttributeNames,
@@ -70,7 +71,7 @@ function conversationSubject(item: Json): UserClaims | undefined {
   const userId = stringAt(user, "id");
   if (!user || !userId) return undefined;
   const email = stringAt(user, "email")?.toLowerCase();
-  const external = stringAt(user, "user_id");
+  const external = [stringAt(user, "user_id")].find(isIdentifier);
   const isLead = stringAt(user, "type") === "lead" || stringAt(user, "type") === "contact";
   if (isLead)
     return {

@@ -4,7 +4,9 @@ import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
 import type { HullCredentials } from "../../clients/hull/types";
+import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
+import { writeToHull } from "../../durable/write-to-hull";
 import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
@@ -21,10 +23,19 @@ export interface NotificationDeps {
   deduplicator: Deduplicator;
   /** Keeps what Hull cannot take right now, so the notification can still be acknowledged. */
   outbox: Outbox;
+  deadLetters: DeadLetterStore;
   activity: ActivityLog;
   logger: Logger;
   now?: () => Date;
+  /** How long (ms) the firehose may take before the writes go to the outbox instead (ADR 003). */
+  hullBudgetMs?: number;
 }
+
+/**
+ * Intercom waits 5 s for an answer (reference/intercom-api.md §4.6); 3 s for Hull leaves room for
+ * the rest of the request and the outbox's fsync on a loaded machine (ADR 003).
+ */
+export const HULL_BUDGET_MS = 3000;
 
 export type NotificationOutcome =
   "ping" | "duplicate" | "unknown-workspace" | "ignored" | "written" | "queued";
@@ -54,6 +65,22 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       .updateSettings({ private_settings: { custom_attributes: [...known].sort() } });
   }
 
+  /** Appends to the outbox; when even that fails (a full disk), Intercom must retry: 503. */
+  async function keep(credentials: HullCredentials, entries: Parameters<Outbox["append"]>[1]) {
+    try {
+      await deps.outbox.append(credentials, entries);
+    } catch (error) {
+      deps.logger.error(
+        { connector: credentials.id, err: error },
+        "outbox append failed; answering Intercom 503 so that it retries",
+      );
+      throw new RetryableError(
+        "Hull is not taking data right now and the connector could not keep it; retry later",
+      );
+    }
+    deps.activity.count(credentials.id, "webhooks waiting for Hull");
+  }
+
   async function deliver(
     credentials: HullCredentials,
     notification: Notification,
@@ -80,14 +107,17 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     });
     deps.activity.count(credentials.id, "webhooks received");
     if (plan.kind === "ignore") return "ignored";
+    // Refused entries are dead-lettered inside; the rest is in Hull, or late, or Hull is down.
+    const written = await writeToHull(deps, credentials, plan.entries, "webhook", {
+      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+    }).catch((error: unknown) => {
+      if (error instanceof RetryableError) return { kind: "late" as const };
+      throw error;
+    });
     let outcome: NotificationOutcome = "written";
-    try {
-      await deps.firehose.write(credentials, plan.entries);
-    } catch (error) {
-      if (!(error instanceof RetryableError)) throw error;
+    if (written.kind === "late") {
       // Hull is down or slow: keep it durably and acknowledge; the outbox replays it.
-      await deps.outbox.append(credentials, plan.entries);
-      deps.activity.count(credentials.id, "webhooks waiting for Hull");
+      await keep(credentials, plan.entries);
       outcome = "queued";
     }
     deps.activity.count(
@@ -96,7 +126,8 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         ? "webhook events"
         : "webhook user updates",
     );
-    await rememberCustomAttributes(
+    // In the background: a settings write to a slow Hull must not hold Intercom's answer (ADR 003).
+    void rememberCustomAttributes(
       credentials,
       settings.customAttributes,
       plan.customAttributes,

@@ -114,6 +114,10 @@ describe("POST /firehose", () => {
         ),
     ],
     ["a token that is not a JWT", () => entry("traits", { a: 1 }, "not-a-jwt")],
+    [
+      "a whitespace external_id claim",
+      () => entry("traits", { a: 1 }, userToken(hull, { email: "x@y.z", external_id: "  " })),
+    ],
     ["an unknown type", () => entry("identify", { a: 1 }, userToken(hull, { email: "x@y.z" }))],
     [
       "a track without event name",
@@ -142,6 +146,21 @@ describe("POST /firehose", () => {
       expect(log.map((item) => item.accepted)).toEqual([false, false]);
     },
   );
+
+  it("refuses the entries of a user named by the refuse_claims control, until {} clears it", async () => {
+    const control = (body: unknown) =>
+      fetch(`${hull.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify(body) });
+    expect((await control({ refuse_claims: { email: 1 } })).status).toBe(400);
+    await control({ refuse_claims: { email: "poison@example.com" } });
+    const poison = entry("traits", { a: 1 }, userToken(hull, { email: "poison@example.com" }));
+    const good = entry("traits", { a: 1 }, userToken(hull, { email: "good@example.com" }));
+    const refused = await postFirehose(hull, [good, poison]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/entry 1: refused by the sandbox control/);
+    expect((await postFirehose(hull, [good])).status).toBe(200);
+    await control({});
+    expect((await postFirehose(hull, [poison])).status).toBe(200);
+  });
 
   it("refuses a body without a batch array", async () => {
     const response = await fetch(`${hull.url}/firehose`, {

@@ -1,9 +1,13 @@
 import jwt from "jsonwebtoken";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFirehoseWriter } from "../../../../server/clients/hull/firehose";
+import { createFirehoseWriter, EntriesRefused } from "../../../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
 import { BadRequestError, RetryableError } from "../../../../server/errors";
-import { startFakeServer, type FakeReply } from "../../../helpers/fake-server";
+import {
+  startFakeServer,
+  type FakeReply,
+  type RecordedRequest,
+} from "../../../helpers/fake-server";
 
 const credentials = {
   id: "5f0c1a2b3c4d5e6f7a8b9c0d",
@@ -20,7 +24,10 @@ type Batch = { batch: { type: string; body: unknown; headers: Record<string, str
 let firehose: Awaited<ReturnType<typeof startFakeServer>> | undefined;
 afterEach(() => firehose?.close());
 
-async function writerAgainst(reply: () => FakeReply, options: { flushAt?: number } = {}) {
+async function writerAgainst(
+  reply: (request: RecordedRequest) => FakeReply,
+  options: { flushAt?: number } = {},
+) {
   firehose = await startFakeServer(reply);
   return createFirehoseWriter({ url: `${firehose.url}/firehose`, retryDelayMs: 1, ...options });
 }
@@ -74,6 +81,61 @@ describe("createFirehoseWriter(options)", () => {
       BadRequestError,
     );
     expect(firehose!.requests).toHaveLength(1);
+  });
+
+  it("splits a batch Hull refuses until only the bad entry is refused; every other writer's entries are written", async () => {
+    const asUser = (entry: Batch["batch"][number]) =>
+      (jwt.decode(entry.headers["Hull-Access-Token"]!) as Record<string, { email?: string }>)[
+        "io.hull.asUser"
+      ]!;
+    const accepted: string[] = [];
+    const writer = await writerAgainst(
+      (request) => {
+        const batch = (request.body as Batch).batch;
+        const poison = batch.findIndex((entry) => asUser(entry).email === "poison@x.io");
+        if (poison >= 0) return { status: 400, body: { message: `entry ${poison}: bad record` } };
+        accepted.push(...batch.map((entry) => asUser(entry).email!));
+        return { body: {} };
+      },
+      { flushAt: 8 },
+    );
+    const writes = ["a", "b", "c", "poison", "d", "e", "f", "g"].map((name) =>
+      writer.write(credentials, [traits(`${name}@x.io`)]),
+    );
+    const outcomes = await Promise.allSettled(writes);
+    const refused = outcomes[3] as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(EntriesRefused);
+    expect((refused.reason as EntriesRefused).refused).toEqual([
+      {
+        entry: { ...traits("poison@x.io"), claims: { email: "poison@x.io" } },
+        reason: expect.stringMatching(/400.*bad record/),
+      },
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(7);
+    expect(accepted.sort()).toEqual(["a", "b", "c", "d", "e", "f", "g"].map((n) => `${n}@x.io`));
+  });
+
+  it("drops blank claims and refuses an entry with no usable claim without sending it", async () => {
+    const writer = await writerAgainst(() => ({ body: {} }));
+    const blank: FirehoseEntry = { type: "traits", claims: { external_id: "  " }, body: {} };
+    const error = await writer
+      .write(credentials, [
+        { type: "traits", claims: { anonymous_id: "intercom:1", external_id: " " }, body: {} },
+        blank,
+      ])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EntriesRefused);
+    expect((error as EntriesRefused).refused.map((refused) => refused.entry)).toEqual([blank]);
+    const sent = (firehose!.requests[0]!.body as Batch).batch;
+    expect(sent).toHaveLength(1);
+    expect(jwt.decode(sent[0]!.headers["Hull-Access-Token"]!)).toMatchObject({
+      "io.hull.asUser": { anonymous_id: "intercom:1" },
+    });
+    expect(
+      (jwt.decode(sent[0]!.headers["Hull-Access-Token"]!) as Record<string, object>)[
+        "io.hull.asUser"
+      ],
+    ).not.toHaveProperty("external_id");
   });
 
   it("adds Hull's null url/ip/referer to track bodies", async () => {

@@ -1,0 +1,95 @@
+import type { ActivityLog } from "../activity";
+import { EntriesRefused, type FirehoseWriter, type RefusedEntry } from "../clients/hull/firehose";
+import type { FirehoseEntry, HullCredentials } from "../clients/hull/types";
+import type { Logger } from "../log";
+import type { DeadLetterSource, DeadLetterStore } from "./dead-letters";
+
+export interface WriteToHullDeps {
+  firehose: FirehoseWriter;
+  deadLetters: DeadLetterStore;
+  activity: ActivityLog;
+  logger: Logger;
+}
+
+export type WriteOutcome =
+  | { kind: "written"; refused: RefusedEntry[] }
+  /** Hull had not answered within the budget; the write goes on in the background. */
+  | { kind: "late" };
+
+/**
+ * Writes a batch to Hull with per-record isolation, the one way every flow meets Hull's firehose
+ * (webhooks, fetches, outbox replays, dead-letter retries): the writer refuses entries the shared
+ * rule refuses and splits a batch Hull refuses to find the bad entries; those are dead-lettered here
+ * with their reasons, and everything else is written. Resolves once Hull accepted the rest and the
+ * refused entries are durable in the dead-letter store.
+ *
+ * With `budgetMs`, resolves `{kind: "late"}` when Hull has not answered within that many
+ * milliseconds; the write is not cancelled (a late success is harmless: event ids and traits are
+ * idempotent) and its later outcome is only logged, since the caller keeps the entries elsewhere.
+ *
+ * Throws RetryableError when Hull is down or slow (part of the batch may be in Hull), and
+ * BadRequestError when Hull refused the connector itself (401, 403, 404).
+ */
+export async function writeToHull(
+  deps: WriteToHullDeps,
+  credentials: HullCredentials,
+  entries: FirehoseEntry[],
+  source: DeadLetterSource,
+  options: { budgetMs?: number } = {},
+): Promise<WriteOutcome> {
+  const writing = deps.firehose.write(credentials, entries);
+  if (options.budgetMs !== undefined) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), options.budgetMs);
+    });
+    const first = await Promise.race([
+      writing.then(
+        () => "done" as const,
+        () => "done" as const,
+      ),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (first === "late") {
+      writing.catch((error: unknown) =>
+        deps.logger.info(
+          { connector: credentials.id, err: error },
+          "late firehose write failed; its copy in the outbox will be replayed",
+        ),
+      );
+      return { kind: "late" };
+    }
+  }
+  try {
+    await writing;
+    return { kind: "written", refused: [] };
+  } catch (error) {
+    if (!(error instanceof EntriesRefused)) throw error;
+    await deadLetter(deps, credentials, error.refused, source);
+    return { kind: "written", refused: error.refused };
+  }
+}
+
+/** Keeps records Hull refused for good, with their reasons, and tells the dashboard. */
+export async function deadLetter(
+  deps: Pick<WriteToHullDeps, "deadLetters" | "activity" | "logger">,
+  credentials: HullCredentials,
+  refused: RefusedEntry[],
+  source: DeadLetterSource,
+): Promise<void> {
+  if (refused.length === 0) return;
+  await deps.deadLetters.add(
+    credentials.id,
+    refused.map(({ entry, reason }) => ({ entry, reason, source })),
+  );
+  deps.activity.count(credentials.id, "records Hull refused", refused.length);
+  deps.activity.error(
+    credentials.id,
+    `Hull refused ${refused.length} record(s) from a ${source}: ${refused[0]!.reason} (see "Records Hull refused")`,
+  );
+  deps.logger.warn(
+    { connector: credentials.id, source, refused: refused.length, reason: refused[0]!.reason },
+    "records Hull refused were dead-lettered",
+  );
+}
