@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Koa {
     metricsRoutes(
       createStoreGauges({
         outboxRecords: () => deps.outbox.size(),
-        deadLetters: deps.countDeadLetters,
+        deadLetters: () => deps.deadLetters.count(),
       }),
     ),
     assetRoutes(deps),

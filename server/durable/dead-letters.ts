@@ -28,4 +28,6 @@ export interface DeadLetterStore {
   list(connectorId: string, limit?: number): Promise<{ total: number; letters: DeadLetter[] }>;
   get(connectorId: string, id: string): Promise<DeadLetter | undefined>;
   remove(connectorId: string, id: string): Promise<void>;
+  /** How many letters wait across every connector (the `/metrics` gauge). */
+  count(): Promise<number>;
 }

@@ -40,6 +40,10 @@ export function createFileDeadLetters(
       await journal.settled();
       return (await ofConnector(connectorId)).find((letter) => letter.id === id);
     },
+    async count() {
+      await journal.settled();
+      return (await all()).length;
+    },
     remove(connectorId, id) {
       return journal.exclusive(async () => {
         const kept = (await all()).filter(

@@ -27,8 +27,6 @@ export interface AppDeps extends ConnectionDeps {
   deadLetters: DeadLetterStore;
   /** Hosts /batch may download Hull's extract files from. */
   extractHosts: readonly string[];
-  /** Records Hull refused for good (the dead-letter store), for `/metrics`; 0 when absent. */
-  countDeadLetters?: () => Promise<number>;
   /** Remembers Intercom notification ids already delivered. */
   deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */

@@ -32,5 +32,16 @@ export function createRedisDeadLetters(
     async remove(connectorId, id) {
       await redis.hdel(keyOf(connectorId), id);
     },
+    async count() {
+      // One hash per connector: SCAN their keys (never KEYS, which blocks Redis) and add up HLEN.
+      let total = 0;
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", keyOf("*"), "COUNT", 200);
+        cursor = next;
+        for (const key of keys) total += await redis.hlen(key);
+      } while (cursor !== "0");
+      return total;
+    },
   };
 }

@@ -62,4 +62,18 @@ describe.each(stores)("the %s dead-letter store", (_kind, make) => {
     ]);
     expect((await store.list("connector-b")).total).toBe(1);
   });
+
+  it("counts the letters of every connector, for the /metrics gauge", async () => {
+    const store = await make();
+    expect(await store.count()).toBe(0);
+    await store.add("connector-a", [
+      { entry: entry("a@x.io"), reason: "bad a", source: "webhook" },
+      { entry: entry("b@x.io"), reason: "bad b", source: "fetch" },
+    ]);
+    await store.add("connector-b", [{ entry: entry("c@x.io"), reason: "bad c", source: "replay" }]);
+    expect(await store.count()).toBe(3);
+    const [letter] = (await store.list("connector-b")).letters;
+    await store.remove("connector-b", letter!.id);
+    expect(await store.count()).toBe(2);
+  });
 });

@@ -31,6 +31,7 @@ function memoryDeadLetters() {
     list: async () => ({ total: added.length, letters: [] }),
     get: async () => undefined,
     remove: async () => undefined,
+    count: async () => added.length,
   };
   return { store, added };
 }
