@@ -91,6 +91,29 @@ function lastPart(item: Json): Json | undefined {
   return parts.at(-1);
 }
 
+/**
+ * The texts of a conversation event. `message` is the body of what caused the notification: the
+ * opening message for `*.created` topics (their cause is `source`, 2.x, or `conversation_message`,
+ * 1.x), else the last conversation part, which is the one the topic is about (intercom-api.md
+ * §4.3). An assignment, open or close part has `body: null`: then there is no `message`, never
+ * the opening message shown as if the admin had written it. The opening message is kept apart as
+ * `opening_message` on the other topics.
+ */
+export function conversationTexts(
+  topic: string,
+  opening: Json | undefined,
+  causingPart: Json | undefined,
+): { message?: string; openingMessage?: string } {
+  const openingMessage = stringAt(opening, "body");
+  if (topic.endsWith(".created"))
+    return openingMessage === undefined ? {} : { message: openingMessage };
+  const message = stringAt(causingPart, "body");
+  return {
+    ...(message !== undefined ? { message } : {}),
+    ...(openingMessage !== undefined ? { openingMessage } : {}),
+  };
+}
+
 function conversationEvent(
   notification: Notification,
   context: NotificationContext,
@@ -103,11 +126,7 @@ function conversationEvent(
   if (!conversationId || !claims) return ignore("conversation without an id or a contact");
   const part = lastPart(item);
   const opening = objectAt(item, "source") ?? objectAt(item, "conversation_message");
-  const created = notification.topic.endsWith(".created");
-  const message =
-    (created ? stringAt(opening, "body") : undefined) ??
-    stringAt(part, "body") ??
-    stringAt(opening, "body");
+  const { message, openingMessage } = conversationTexts(notification.topic, opening, part);
   const assignee = objectAt(item, "assignee") ?? objectAt(part, "assigned_to");
   const assigneeId = stringAt(assignee, "id") ?? stringAt(item, "admin_assignee_id");
   const properties: Record<string, unknown> = {
@@ -118,6 +137,7 @@ function conversationEvent(
       stringAt(objectAt(item, "links"), "conversation_web") ??
       conversationLink(context.region, notification.app_id, conversationId),
     ...(message !== undefined ? { message } : {}),
+    ...(openingMessage !== undefined ? { opening_message: openingMessage } : {}),
     ...(assigneeId && stringAt(assignee, "type") !== "nobody_admin"
       ? { assignee_id: assigneeId }
       : {}),
