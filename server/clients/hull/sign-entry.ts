@@ -35,6 +35,7 @@ export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, no
       iat: Math.floor(now.getTime() / 1000),
       "io.hull.asUser": cleanClaims(entry.claims),
       "io.hull.subjectType": "user",
+      ...("create" in entry && entry.create === false ? { "io.hull.create": false } : {}),
     },
     keyFor(credentials.secret),
     { algorithm: "HS256", noTimestamp: true },

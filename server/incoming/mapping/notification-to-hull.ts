@@ -1,6 +1,8 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
 import { conversationLink, type Region } from "../../clients/intercom/regions";
+import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
+import { contactClaims, mayCreate } from "./contact-claims";
 import {
   customAttributeNames,
   mapContactToHullUser,
@@ -61,27 +63,13 @@ function eventCreatedAt(
   return context.receivedAt.toISOString();
 }
 
-/** Who a conversation is about: 2.x lists contact ids; 1.x has a `user` (a user or a lead). */
+/**
+ * Who a conversation is about, by every identifier Intercom gives: 2.x lists contacts
+ * (`{type: "contact", id, external_id}`); 1.x has a `user` (a user or a lead).
+ */
 function conversationSubject(item: Json): UserClaims | undefined {
   const contact = arrayAt(objectAt(item, "contacts"), "contacts")[0];
-  const contactId = stringAt(contact, "id");
-  if (contactId) return { anonymous_id: `intercom:${contactId}` };
-  const user = objectAt(item, "user");
-  const userId = stringAt(user, "id");
-  if (!user || !userId) return undefined;
-  const email = stringAt(user, "email")?.toLowerCase();
-  const external = stringAt(user, "user_id");
-  const isLead = stringAt(user, "type") === "lead" || stringAt(user, "type") === "contact";
-  if (isLead)
-    return {
-      anonymous_id: external ? `intercom:${external}` : `intercom:${userId}`,
-      ...(email ? { email } : {}),
-    };
-  return {
-    anonymous_id: `intercom:${userId}`,
-    ...(email ? { email } : {}),
-    ...(external ? { external_id: external } : {}),
-  };
+  return contactClaims(contact) ?? contactClaims(objectAt(item, "user"));
 }
 
 function lastPart(item: Json): Json | undefined {
@@ -152,6 +140,7 @@ function conversationEvent(
       {
         type: "track",
         claims,
+        ...(mayCreate(claims, "event") ? {} : { create: false as const }),
         body: {
           event,
           properties,
@@ -200,6 +189,7 @@ function tagEvent(
       {
         type: "track",
         claims: user.claims,
+        ...(mayCreate(user.claims, "event") ? {} : { create: false as const }),
         body: {
           event,
           properties: {
@@ -273,17 +263,37 @@ export function planNotification(
       };
     }
     case "deleted": {
-      const id = stringAt(item, "id");
-      if (!id) return ignore("deletion without a contact id");
+      const claims = contactClaims(item);
+      if (!claims) return ignore("deletion without a contact id");
       const at = eventCreatedAt(notification, context);
-      const attributes =
-        notification.topic === "contact.archived"
-          ? { "intercom/archived_at": at }
-          : { "intercom/deleted_at": at };
+      const state = notification.topic === "contact.archived" ? "archived" : "deleted";
       return {
         kind: "write",
         customAttributes: [],
-        entries: [{ type: "traits", claims: { anonymous_id: `intercom:${id}` }, body: attributes }],
+        entries: [
+          {
+            type: "traits",
+            claims,
+            create: false,
+            body: { [INTERCOM_STATE_ATTRIBUTES[state]]: at },
+          },
+        ],
+      };
+    }
+    case "unarchived": {
+      const claims = contactClaims(item);
+      if (!claims) return ignore("unarchive without a contact id");
+      return {
+        kind: "write",
+        customAttributes: [],
+        entries: [
+          {
+            type: "traits",
+            claims,
+            create: false,
+            body: { [INTERCOM_STATE_ATTRIBUTES.archived]: null },
+          },
+        ],
       };
     }
   }

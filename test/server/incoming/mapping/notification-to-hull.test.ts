@@ -196,10 +196,12 @@ describe("planNotification: deletion", () => {
       external_id: "customer-42",
       deleted: true,
     });
+    // Claimed by every identifier, and never creating a profile that holds only the mark.
     expect(entries).toEqual([
       {
         type: "traits",
-        claims: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83" },
+        claims: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83", external_id: "customer-42" },
+        create: false,
         body: { [attribute]: "2025-12-29T09:20:00.000Z" },
       },
     ]);
@@ -298,7 +300,11 @@ describe("planNotification: conversations", () => {
 
   it.each(modern)("%s (2.x) becomes the event %s", (topic, event, initiated) => {
     const track = trackOf(write(topic, modernConversation()));
-    expect(track.claims).toEqual({ anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83" });
+    // Every identifier the item carries (issue 15 class 2): the contact's external_id too.
+    expect(track.claims).toEqual({
+      anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83",
+      external_id: "customer-42",
+    });
     expect(track.body).toMatchObject({
       event,
       source: "intercom",
