@@ -4,9 +4,9 @@ import type { SyncDecision } from "./filter/should-sync-user";
 import { isNotFound } from "./find-contact";
 import { INTERCOM_TRAITS, knownIntercomId } from "./intercom-traits";
 import { isSendableEvent, mapEventToDataEvent } from "./mapping/event-to-data-event";
-import { mapSegmentsToTags, tagNameFor } from "./mapping/segments-to-tags";
+import { mapSegmentsToTags, tagNameFor, tagNamesAfter } from "./mapping/segments-to-tags";
 import type { OutgoingContext } from "./outgoing-context";
-import { upsertContact, type UpsertedContact } from "./upsert-contact";
+import { ArchivedContactError, upsertContact, type UpsertedContact } from "./upsert-contact";
 import type { SegmentRef, UserUpdate } from "./user-update";
 
 /** What happened to one user; `problems` are per-user failures, logged and counted, never fatal. */
@@ -20,6 +20,11 @@ export interface UserOutcome {
   untagged: number;
   problems: string[];
   warnings: string[];
+  /** Left out after all, and why (the contact turned out archived in Intercom). */
+  skipped?: string;
+  /** Events and segment tags not sent because the contact itself was refused. */
+  eventsFailed?: number;
+  tagsFailed?: number;
 }
 
 /**
@@ -56,7 +61,12 @@ export async function syncUser(
   try {
     contact = await upsertContact(ctx, update.user, outcome.warnings);
   } catch (error) {
+    if (error instanceof ArchivedContactError) {
+      await recordArchived(ctx, update, error, outcome);
+      return outcome;
+    }
     recordRefusal(outcome, "contact", error);
+    recordUnsent(ctx, update, outcome);
     return outcome;
   }
   Object.assign(outcome, {
@@ -84,6 +94,9 @@ async function writeBack(
   if (knownIntercomId(user) !== contact.id) traits[INTERCOM_TRAITS.id] = contact.id;
   const isLead = contact.role === "lead";
   if (user[INTERCOM_TRAITS.isLead] !== isLead) traits[INTERCOM_TRAITS.isLead] = isLead;
+  // Sent now: the reason it was once left out no longer holds.
+  if (isSet(user[INTERCOM_TRAITS.skippedReason])) traits[INTERCOM_TRAITS.skippedReason] = null;
+  if (contact.unarchived) traits[INTERCOM_TRAITS.archived] = null;
   if (Object.keys(traits).length === 0) return;
   const entries: FirehoseEntry[] = [{ type: "traits", claims: { id: user.id }, body: traits }];
   const alias = `intercom:${contact.id}`;
@@ -91,6 +104,58 @@ async function writeBack(
     entries.push({ type: "alias", claims: { id: user.id }, body: { anonymous_id: alias } });
   }
   await ctx.firehose.write(ctx.credentials, entries);
+}
+
+const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
+
+/**
+ * The contact is archived in Intercom (a create met the archived 409) and may not be unarchived:
+ * nothing was written. Hull learns the contact's id and state, and why the user was left out,
+ * so the filter skips it next time without a request (issue 15 class 1).
+ */
+async function recordArchived(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  error: ArchivedContactError,
+  outcome: UserOutcome,
+): Promise<void> {
+  const reason = "archived in Intercom (unarchive_contacts is off)";
+  outcome.contactId = error.contactId;
+  outcome.skipped = reason;
+  const traits: Record<string, unknown> = {
+    [INTERCOM_TRAITS.id]: error.contactId,
+    [INTERCOM_TRAITS.archived]: new Date().toISOString(),
+    [INTERCOM_TRAITS.skippedReason]: reason,
+  };
+  await ctx.firehose.write(ctx.credentials, [
+    { type: "traits", claims: { id: update.user.id }, body: traits },
+  ]);
+}
+
+/**
+ * The contact was refused for good (a 4xx): its events and segment tags cannot be sent either.
+ * They are reported as failed with the contact's reason (log, dashboard counters and errors),
+ * never dropped without a trace (issue 15 class 5).
+ */
+function recordUnsent(ctx: OutgoingContext, update: UserUpdate, outcome: UserOutcome): void {
+  const events = update.events
+    .filter((event) => isSendableEvent(event, ctx.settings.sendEvents))
+    .map((event) => event.event);
+  const tags = mapSegmentsToTags(update, { newContact: !knownIntercomId(update.user) }).apply.map(
+    tagNameFor,
+  );
+  outcome.eventsFailed = events.length;
+  outcome.tagsFailed = tags.length;
+  if (events.length > 0) {
+    outcome.problems.push(
+      `${events.length} event(s) not sent because the contact was refused: ${events.join(", ")}`,
+    );
+  }
+  if (tags.length > 0) {
+    outcome.problems.push(
+      `${tags.length} segment tag(s) not applied because the contact was refused: ${tags.join(", ")}`,
+    );
+  }
 }
 
 async function sendEvents(
@@ -132,6 +197,8 @@ async function syncTags(
   const contactId = outcome.contactId;
   if (!contactId) return;
   const { apply, remove } = mapSegmentsToTags(update, options);
+  const applied: SegmentRef[] = [];
+  const removed: SegmentRef[] = [];
   for (const segment of apply) {
     try {
       try {
@@ -143,6 +210,7 @@ async function syncTags(
         await tagOnce(ctx, contactId, segment);
       }
       outcome.tagged += 1;
+      applied.push(segment);
     } catch (error) {
       recordRefusal(outcome, `tag "${tagNameFor(segment)}"`, error);
     }
@@ -153,8 +221,30 @@ async function syncTags(
     try {
       await ctx.api.untagContact(contactId, tagId);
       outcome.untagged += 1;
+      removed.push(segment);
     } catch (error) {
       if (!isNotFound(error)) recordRefusal(outcome, `untag "${tagNameFor(segment)}"`, error);
+      else removed.push(segment); // the tag is not on the contact: Hull should not list it
     }
   }
+  await writeTagNames(ctx, update, options.newContact, applied, removed);
+}
+
+/**
+ * Keeps Hull's `intercom/tags` right after the connector's own tag writes, so the next update
+ * knows which segment tags the contact has (issue 15 class 6). Written only when it changes.
+ */
+async function writeTagNames(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  newContact: boolean,
+  applied: SegmentRef[],
+  removed: SegmentRef[],
+): Promise<void> {
+  const held = newContact ? [] : update.user[INTERCOM_TRAITS.tags];
+  const names = tagNamesAfter(held, applied, removed);
+  if (!names) return;
+  await ctx.firehose.write(ctx.credentials, [
+    { type: "traits", claims: { id: update.user.id }, body: { [INTERCOM_TRAITS.tags]: names } },
+  ]);
 }

@@ -13,8 +13,10 @@ export function tagNameFor(segment: SegmentRef): string {
 
 /**
  * Which segment tags to apply and remove (DESIGN.md §5). A message tells what was entered and
- * left; a new contact, or a user from an extract, gets the tags of all its segments. Tags Hull
- * already saw on the contact (`intercom/tags`) are not applied again.
+ * left; a new contact, or a user from an extract, gets the tags of all its segments. The
+ * connector knows which tags a contact has from Hull's `intercom/tags` (kept by its own writes,
+ * {@link tagNamesAfter}, and by Intercom's tag notifications): a tag it has is never applied
+ * again, and a tag it lacks is never removed, so a steady user costs no tag request.
  */
 export function mapSegmentsToTags(
   update: UserUpdate,
@@ -22,7 +24,12 @@ export function mapSegmentsToTags(
 ): TagChanges {
   const { changes } = update;
   const current = new Set(update.user.segment_ids);
-  const remove = (changes?.left ?? []).filter((segment) => !current.has(segment.id));
+  const known = newContact ? new Set<string>() : knownTagNames(update.user);
+  const has = (segment: SegmentRef) => known?.has(tagNameFor(segment).toLowerCase()) ?? false;
+  // Untag only on leave, and only a tag the contact has (or may have: Hull never saw its tags).
+  const remove = (changes?.left ?? []).filter(
+    (segment) => !current.has(segment.id) && (!known || has(segment)),
+  );
   if (tagsOnly) return { apply: [], remove: named(remove) };
   // No changes at all is a manual "send" through the notifier: resend the whole picture.
   const nothingChanged =
@@ -34,11 +41,37 @@ export function mapSegmentsToTags(
   const candidates = everything
     ? update.segments
     : changes!.entered.filter((segment) => current.has(segment.id));
-  const known = newContact ? undefined : knownTagNames(update.user);
-  const apply = candidates.filter(
-    (segment) => !known || !known.has(tagNameFor(segment).toLowerCase()),
-  );
+  const apply = candidates.filter((segment) => !has(segment));
   return { apply: named(apply), remove: named(remove) };
+}
+
+/**
+ * What Hull's `intercom/tags` becomes after the connector tagged and untagged a contact: the
+ * names Hull held, minus the tags removed, plus those applied (names compare case-insensitively,
+ * like Intercom's). Undefined when nothing changes, so a steady user costs no write.
+ */
+export function tagNamesAfter(
+  held: unknown,
+  applied: readonly SegmentRef[],
+  removed: readonly SegmentRef[],
+): string[] | undefined {
+  if (applied.length === 0 && removed.length === 0) return undefined;
+  const before = Array.isArray(held)
+    ? held.filter((name): name is string => typeof name === "string")
+    : [];
+  const gone = new Set(removed.map((segment) => tagNameFor(segment).toLowerCase()));
+  const after = before.filter((name) => !gone.has(name.toLowerCase()));
+  const present = new Set(after.map((name) => name.toLowerCase()));
+  for (const segment of applied) {
+    const name = tagNameFor(segment);
+    if (!present.has(name.toLowerCase())) {
+      after.push(name);
+      present.add(name.toLowerCase());
+    }
+  }
+  const same =
+    Array.isArray(held) && after.length === held.length && after.every((n, i) => n === held[i]);
+  return same ? undefined : after;
 }
 
 /** A segment without a name cannot name a tag; Hull always names segments, but be safe. */

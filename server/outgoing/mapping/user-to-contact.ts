@@ -93,7 +93,7 @@ export function mapUserToContact(input: AttributeMappingInput): AttributeMapping
       continue;
     }
     const known = target.custom ? customTypes.get(target.name) : STANDARD_FIELDS[target.name];
-    const type = known ?? inferDataType(hullName, value);
+    const type = known ?? inferDataType(target.name, value);
     const coerced = toIntercomValue(value, type);
     if (!coerced.ok) {
       warnings.push(`${hullName} → ${target.name}: ${coerced.reason} (${type} expected)`);
