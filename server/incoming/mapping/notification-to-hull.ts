@@ -3,6 +3,7 @@ import { conversationLink, type Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
 import { contactClaims, mayCreate } from "./contact-claims";
+import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
   mapContactToHullUser,
@@ -26,6 +27,8 @@ export interface NotificationContext {
   /** Tag ids the connector made for its segments, and the names of Hull's segments. */
   ownTagIds: ReadonlySet<string>;
   segmentNames: ReadonlySet<string>;
+  /** The connector's tag ids → their segment's name, to name 2.x tag ids (may be partial). */
+  ownTagNames?: ReadonlyMap<string, string>;
   /** When the notification reached us, for items that carry no time. */
   receivedAt: Date;
 }
@@ -172,14 +175,27 @@ function tagEvent(
   const tagId = stringAt(tag, "id");
   const tagName = stringAt(tag, "name");
   if (!tagId && !tagName) return ignore("tag notification without a tag");
-  if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
-    return ignore("the tag is one of the connector's segment tags");
-  }
   const contactItem = objectAt(item, "contact") ?? objectAt(item, "user");
   const roleHint =
     notification.topic.includes(".lead.") || notification.topic.startsWith("contact.tag")
       ? "lead"
       : undefined;
+  if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
+    // Not an event (the connector made it), but Hull learns which tags the contact has.
+    const names = tagNamesAfterOwnTag(
+      contactItem,
+      { id: tagId, name: tagName },
+      event === "Added Tag",
+      context.ownTagNames ?? new Map(),
+    );
+    const claims = contactClaims(contactItem, roleHint ?? "user");
+    if (!names || !claims) return ignore("the tag is one of the connector's segment tags");
+    return {
+      kind: "write",
+      customAttributes: [],
+      entries: [{ type: "traits", claims, create: false, body: { "intercom/tags": names } }],
+    };
+  }
   const user = mapContactToHullUser(contactItem, { roleHint, incomingAttributes: [] });
   if (!user) return ignore("tag notification without a contact");
   return {
