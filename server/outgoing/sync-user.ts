@@ -76,7 +76,9 @@ export async function syncUser(
   });
   await writeBack(ctx, update, contact);
   await sendEvents(ctx, update, outcome);
-  await syncTags(ctx, update, outcome, { newContact: contact.created });
+  // A contact just created or unarchived gets the whole picture: it missed the segment changes.
+  const wholePicture = contact.created || contact.unarchived === true;
+  await syncTags(ctx, update, outcome, { newContact: wholePicture });
   return outcome;
 }
 
