@@ -54,14 +54,3 @@ export function contactClaims(item: unknown, hint?: "user" | "lead"): UserClaims
     ...(userExternalId ? { external_id: userExternalId } : {}),
   };
 }
-
-/**
- * Whether a write may create a Hull user. A deletion, archive or event about a contact Hull
- * never saw must not make a profile holding nothing but that mark (issue 15 class 2); Hull's
- * `io.hull.create: false` skips the write when no user matches (hull-platform.md §2.2). A write
- * that carries an email or external_id names a person and may create one, except deletions.
- */
-export function mayCreate(claims: UserClaims, kind: "mark" | "event"): boolean {
-  if (kind === "mark") return false;
-  return Boolean(claims.email || claims.external_id);
-}

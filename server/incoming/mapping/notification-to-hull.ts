@@ -2,7 +2,7 @@ import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
 import { conversationLink, type Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
-import { contactClaims, mayCreate } from "./contact-claims";
+import { contactClaims } from "./contact-claims";
 import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
@@ -143,7 +143,6 @@ function conversationEvent(
       {
         type: "track",
         claims,
-        ...(mayCreate(claims, "event") ? {} : { create: false as const }),
         body: {
           event,
           properties,
@@ -205,7 +204,6 @@ function tagEvent(
       {
         type: "track",
         claims: user.claims,
-        ...(mayCreate(user.claims, "event") ? {} : { create: false as const }),
         body: {
           event,
           properties: {
@@ -279,6 +277,10 @@ export function planNotification(
       };
     }
     case "deleted": {
+      // A mark never creates a user (io.hull.create false, hull-platform.md §2.2): a contact Hull
+      // never saw must not become a profile holding nothing but "deleted". Events still may, so
+      // an event that overtakes its contact's notification is kept; that notification claims the
+      // same intercom:<id> and fills the profile.
       const claims = contactClaims(item);
       if (!claims) return ignore("deletion without a contact id");
       const at = eventCreatedAt(notification, context);

@@ -12,11 +12,12 @@ export function tagNameFor(segment: SegmentRef): string {
 }
 
 /**
- * Which segment tags to apply and remove (DESIGN.md §5). A message tells what was entered and
- * left; a new contact, or a user from an extract, gets the tags of all its segments. The
- * connector knows which tags a contact has from Hull's `intercom/tags` (kept by its own writes,
- * {@link tagNamesAfter}, and by Intercom's tag notifications): a tag it has is never applied
- * again, and a tag it lacks is never removed, so a steady user costs no tag request.
+ * Which segment tags to apply and remove (DESIGN.md §5): a tag goes on when the user enters its
+ * segment and comes off when it leaves; a new (or unarchived) contact gets the tags of all its
+ * segments. Where a message says nothing changed (an extract, a manual send, an update with only
+ * events or `is_new`), the whole picture is sent, minus the tags the contact has as far as Hull's
+ * `intercom/tags` knows (kept by the connector's own writes, {@link tagNamesAfter}, and by
+ * Intercom's notifications about its own tags): so a steady user costs no tag request.
  */
 export function mapSegmentsToTags(
   update: UserUpdate,
@@ -24,12 +25,8 @@ export function mapSegmentsToTags(
 ): TagChanges {
   const { changes } = update;
   const current = new Set(update.user.segment_ids);
-  const known = newContact ? new Set<string>() : knownTagNames(update.user);
-  const has = (segment: SegmentRef) => known?.has(tagNameFor(segment).toLowerCase()) ?? false;
-  // Untag only on leave, and only a tag the contact has (or may have: Hull never saw its tags).
-  const remove = (changes?.left ?? []).filter(
-    (segment) => !current.has(segment.id) && (!known || has(segment)),
-  );
+  // Untag on leave only; always then, since a tag Hull thinks absent may be there after all.
+  const remove = (changes?.left ?? []).filter((segment) => !current.has(segment.id));
   if (tagsOnly) return { apply: [], remove: named(remove) };
   // No changes at all is a manual "send" through the notifier: resend the whole picture.
   const nothingChanged =
@@ -37,12 +34,17 @@ export function mapSegmentsToTags(
     (changes.entered.length === 0 &&
       changes.left.length === 0 &&
       (changes.isNew || Object.keys(changes.user).length === 0));
-  const everything = newContact || nothingChanged;
-  const candidates = everything
-    ? update.segments
-    : changes!.entered.filter((segment) => current.has(segment.id));
-  const apply = candidates.filter((segment) => !has(segment));
-  return { apply: named(apply), remove: named(remove) };
+  const entered = (changes?.entered ?? []).filter((segment) => current.has(segment.id));
+  if (newContact) return { apply: named(update.segments), remove: named(remove) };
+  if (!nothingChanged) return { apply: named(entered), remove: named(remove) };
+  // The whole picture (an extract, a manual send, a message that changed nothing): only the
+  // tags the contact lacks, as far as Hull knows.
+  const known = knownTagNames(update.user);
+  const has = (segment: SegmentRef) => known?.has(tagNameFor(segment).toLowerCase()) ?? false;
+  return {
+    apply: named(update.segments.filter((segment) => !has(segment))),
+    remove: named(remove),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contactClaims, mayCreate } from "../../../../server/incoming/mapping/contact-claims";
+import { contactClaims } from "../../../../server/incoming/mapping/contact-claims";
 
 const visitor = "4cfccf17-2794-4449-82de-55464bf7ef21";
 
@@ -52,16 +52,4 @@ describe("contactClaims", () => {
       expect(contactClaims(item)).toBeUndefined();
     },
   );
-});
-
-describe("mayCreate", () => {
-  it.each([
-    [{ anonymous_id: "intercom:1", email: "a@x.io" }, "mark", false],
-    [{ anonymous_id: "intercom:1", external_id: "c-1" }, "mark", false],
-    [{ anonymous_id: "intercom:1" }, "event", false],
-    [{ anonymous_id: "intercom:1", email: "a@x.io" }, "event", true],
-    [{ anonymous_id: "intercom:1", external_id: "c-1" }, "event", true],
-  ] as const)("%j as a %s: %s", (claims, kind, expected) => {
-    expect(mayCreate(claims, kind)).toBe(expected);
-  });
 });

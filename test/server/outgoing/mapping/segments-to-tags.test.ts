@@ -74,37 +74,48 @@ describe("mapSegmentsToTags(update, options)", () => {
       { apply: [], remove: [] },
     ],
     [
-      "a new Hull user whose contact already has the tag is not tagged again",
+      "a message that changed nothing (is_new) re-applies no tag the contact has",
       [
         update({
-          user: user({ "intercom/tags": ["Customers"] }),
-          changes: { isNew: true, user: { plan: [null, "pro"] }, entered: [SEGMENT_A], left: [] },
+          user: user({ ...both, "intercom/tags": ["Customers"] }),
+          changes: { isNew: true, user: {}, entered: [], left: [] },
         }),
         { newContact: false },
       ],
-      { apply: [], remove: [] },
+      { apply: ["VIP"], remove: [] },
     ],
     [
-      "a tag the contact lacks is not removed on leave",
+      "a tag is removed on leave even when Hull thinks the contact lacks it",
       [
         update({
           user: user({ "intercom/tags": ["Customers"] }),
-          changes: { isNew: false, user: {}, entered: [], left: [SEGMENT_B] },
-        }),
-        { newContact: false },
-      ],
-      { apply: [], remove: [] },
-    ],
-    [
-      "a tag the contact has is removed on leave",
-      [
-        update({
-          user: user({ "intercom/tags": ["Customers", "vip"] }),
           changes: { isNew: false, user: {}, entered: [], left: [SEGMENT_B] },
         }),
         { newContact: false },
       ],
       { apply: [], remove: ["VIP"] },
+    ],
+    [
+      "a tag is applied on enter even when Hull thinks the contact has it",
+      [
+        update({
+          user: user({ ...both, "intercom/tags": ["Customers", "VIP"] }),
+          changes: { isNew: false, user: {}, entered: [SEGMENT_B], left: [] },
+        }),
+        { newContact: false },
+      ],
+      { apply: ["VIP"], remove: [] },
+    ],
+    [
+      "an attribute change applies no tag",
+      [
+        update({
+          user: both,
+          changes: { isNew: false, user: { plan: [1, 2] }, entered: [], left: [] },
+        }),
+        { newContact: false },
+      ],
+      { apply: [], remove: [] },
     ],
     [
       "a new contact gets its tags even if Hull lists them (from an older contact)",
