@@ -54,7 +54,14 @@ export async function syncUser(
   };
   if (decision.send === "tags-only") {
     outcome.contactId = knownIntercomId(update.user);
-    await syncTags(ctx, update, outcome, { newContact: false, tagsOnly: true });
+    const tags: TagWrites = { applied: [], removed: [] };
+    await syncTags(ctx, update, outcome, { newContact: false, tagsOnly: true }, tags);
+    const names = tagNamesAfter(update.user[INTERCOM_TRAITS.tags], [], tags.removed);
+    if (names) {
+      await ctx.firehose.write(ctx.credentials, [
+        { type: "traits", claims: { id: update.user.id }, body: { [INTERCOM_TRAITS.tags]: names } },
+      ]);
+    }
     return outcome;
   }
   let contact: UpsertedContact;
@@ -74,25 +81,44 @@ export async function syncUser(
     created: contact.created,
     converted: contact.converted,
   });
-  await writeBack(ctx, update, contact);
-  await sendEvents(ctx, update, outcome);
   // A contact just created or unarchived gets the whole picture: it missed the segment changes.
   const wholePicture = contact.created || contact.unarchived === true;
-  await syncTags(ctx, update, outcome, { newContact: wholePicture });
+  const tags: TagWrites = { applied: [], removed: [] };
+  try {
+    await sendEvents(ctx, update, outcome);
+    await syncTags(ctx, update, outcome, { newContact: wholePicture }, tags);
+  } finally {
+    // One Hull write per user, made even when a rate limit ends the run mid-way, so the next
+    // attempt finds the contact by id and knows the tags already applied.
+    const names = tagNamesAfter(
+      wholePicture ? [] : update.user[INTERCOM_TRAITS.tags],
+      tags.applied,
+      tags.removed,
+    );
+    await writeBack(ctx, update, contact, names ? { [INTERCOM_TRAITS.tags]: names } : {});
+  }
   return outcome;
+}
+
+/** The connector's own tag writes of one user, for Hull's `intercom/tags`. */
+interface TagWrites {
+  applied: SegmentRef[];
+  removed: SegmentRef[];
 }
 
 /**
  * Tells Hull the Intercom id (and role), so the next sync needs no search, and aliases the user
- * `intercom:<id>` (DESIGN.md §4). It comes back as a user:update the loop guard skips.
+ * `intercom:<id>` (DESIGN.md §4); `more` adds other `intercom/` attributes (the tag names). It
+ * comes back as a user:update the loop guard skips.
  */
 async function writeBack(
   ctx: OutgoingContext,
   update: UserUpdate,
   contact: UpsertedContact,
+  more: Record<string, unknown>,
 ): Promise<void> {
   const { user } = update;
-  const traits: Record<string, unknown> = {};
+  const traits: Record<string, unknown> = { ...more };
   if (knownIntercomId(user) !== contact.id) traits[INTERCOM_TRAITS.id] = contact.id;
   const isLead = contact.role === "lead";
   if (user[INTERCOM_TRAITS.isLead] !== isLead) traits[INTERCOM_TRAITS.isLead] = isLead;
@@ -195,12 +221,11 @@ async function syncTags(
   update: UserUpdate,
   outcome: UserOutcome,
   options: { newContact: boolean; tagsOnly?: boolean },
+  { applied, removed }: TagWrites = { applied: [], removed: [] },
 ): Promise<void> {
   const contactId = outcome.contactId;
   if (!contactId) return;
   const { apply, remove } = mapSegmentsToTags(update, options);
-  const applied: SegmentRef[] = [];
-  const removed: SegmentRef[] = [];
   for (const segment of apply) {
     try {
       try {
@@ -229,24 +254,4 @@ async function syncTags(
       else removed.push(segment); // the tag is not on the contact: Hull should not list it
     }
   }
-  await writeTagNames(ctx, update, options.newContact, applied, removed);
-}
-
-/**
- * Keeps Hull's `intercom/tags` right after the connector's own tag writes, so the next update
- * knows which segment tags the contact has (issue 15 class 6). Written only when it changes.
- */
-async function writeTagNames(
-  ctx: OutgoingContext,
-  update: UserUpdate,
-  newContact: boolean,
-  applied: SegmentRef[],
-  removed: SegmentRef[],
-): Promise<void> {
-  const held = newContact ? [] : update.user[INTERCOM_TRAITS.tags];
-  const names = tagNamesAfter(held, applied, removed);
-  if (!names) return;
-  await ctx.firehose.write(ctx.credentials, [
-    { type: "traits", claims: { id: update.user.id }, body: { [INTERCOM_TRAITS.tags]: names } },
-  ]);
 }
