@@ -29,7 +29,12 @@ export default tseslint.config(
     ),
   },
   {
-    files: ["server/**/mapping/**/*.ts", "server/**/filter/**/*.ts", "client/mapping/**/*.ts"],
+    files: [
+      "server/**/mapping/**/*.ts",
+      "server/**/filter/**/*.ts",
+      "client/mapping/**/*.ts",
+      "common/**/*.ts",
+    ],
     rules: importBan(
       ["**/clients/**/!(types)", "**/http/**", "koa", "pino", "node:*", "**/log*"],
       "Mapping is pure: take data in, return data. Move I/O to the flow that calls it.",

@@ -27,7 +27,7 @@ const bundle = (input, file, name) => ({
     typescript({
       tsconfig: "./tsconfig.json",
       compilerOptions: { noEmit: false, outDir: "dist", declaration: false },
-      include: ["client/**/*.ts"],
+      include: ["client/**/*.ts", "common/**/*.ts"],
     }),
     terser({ format: { comments: false } }),
     printSize(),

@@ -261,6 +261,37 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     ]);
   });
 
+  // Issue 15 class 3: the browser types values by the rule the server shares
+  // (common/intercom-typing.ts): dates only under date keys, in seconds; nested keys joined by "_".
+  it("types traits and event metadata by the shared rule: dates under date keys only, in seconds", async () => {
+    const { page } = await openDemo(newContext, stack);
+    const visitorId = await visitorIdIn(page);
+    await page.evaluate(() => {
+      const hull = (
+        window as unknown as {
+          Hull: {
+            traits(hash: Record<string, unknown>): void;
+            track(event: string, params: Record<string, unknown>): void;
+          };
+        }
+      ).Hull;
+      hull.traits({ birthday: "1990-05-17T00:00:00Z", renewal_at: 1717243200000 });
+      hull.track("Order shipped", { ship_date: 1717243200000, order: { id: 7 } });
+    });
+    const session = await eventually(
+      () => sessionOf(visitorId),
+      (found) =>
+        found?.attributes.renewal_at !== undefined &&
+        (found?.events.some((event) => event.event_name === "Order shipped") ?? false),
+    );
+    expect(session!.attributes).toMatchObject({
+      birthday: "1990-05-17T00:00:00Z",
+      renewal_at: 1717243200,
+    });
+    const shipped = session!.events.find((event) => event.event_name === "Order shipped");
+    expect(shipped!.metadata).toEqual({ ship_date: 1717243200, order_id: 7 });
+  });
+
   it("aliases the visitor id into the Hull profile once: a reload does not alias again", async () => {
     const { page, aliasRequests } = await openDemo(newContext, stack);
     const visitorId = await visitorIdIn(page);

@@ -27,6 +27,7 @@ export const settingsUpdateSchema = z
         send_events: z.array(z.string().trim().min(1).max(255)).max(500),
         create_missing_attributes: z.boolean(),
         ignore_deleted_users: z.boolean(),
+        unarchive_contacts: z.boolean(),
       })
       .strict()
       .partial(),
@@ -57,6 +58,8 @@ export interface ConnectorSettings {
   sendEvents: string[];
   createMissingAttributes: boolean;
   ignoreDeletedUsers: boolean;
+  /** Write into a contact archived in Intercom by unarchiving it first (off: leave it alone). */
+  unarchiveContacts: boolean;
   tagMapping: Record<string, string>;
   customAttributes: string[];
   lastUpdatedAt?: string;
@@ -108,6 +111,7 @@ export function readSettings(
     sendEvents: read(z.array(z.string()), stored.send_events, []),
     createMissingAttributes: read(z.boolean(), stored.create_missing_attributes, true),
     ignoreDeletedUsers: read(z.boolean(), stored.ignore_deleted_users, true),
+    unarchiveContacts: read(z.boolean(), stored.unarchive_contacts, false),
     tagMapping: read(z.record(z.string(), z.string()), stored.tag_mapping, {}),
     customAttributes: read(z.array(z.string()), stored.custom_attributes, []),
     lastUpdatedAt: read(optionalString, stored.last_updated_at, undefined),

@@ -60,6 +60,7 @@ export interface PrivateSettings {
   send_events: string[];
   create_missing_attributes: boolean;
   ignore_deleted_users: boolean;
+  unarchive_contacts: boolean;
 }
 
 export interface PublicSettings {

@@ -1,38 +1,25 @@
 // Shared value rules for what goes to the Messenger: Intercom stores only flat scalars (plus two
 // rich object shapes in event metadata), and dates as Unix seconds (intercom-api.md §1.3, peers.md §8).
+import { dateSecondsFor, type KeyKind } from "../../common/intercom-typing";
 
 export type Scalar = string | number | boolean;
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const DATE_KEY = /(_at|_date)$/;
-// Unix seconds stay below this until the year 5138; a larger number under a date key is milliseconds.
-const MAX_SECONDS = 1e11;
-
-/** Unix seconds for a Date, an ISO-8601 date-time string, or a millisecond count under a date key. */
-export function toSeconds(key: string, value: unknown): number | undefined {
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-  }
-  if (typeof value === "string" && ISO_DATE_TIME.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-  }
-  if (typeof value === "number" && DATE_KEY.test(key) && value > MAX_SECONDS) {
-    return Math.floor(value / 1000);
-  }
-  return undefined;
-}
-
-/** A scalar Intercom accepts, or undefined when the value has no flat form (objects, functions, NaN). */
-export function toScalar(key: string, value: unknown): Scalar | undefined {
-  const seconds = toSeconds(key, value);
+/**
+ * A scalar Intercom accepts under `key`, or undefined when the value has no flat form (objects,
+ * functions, NaN). Typed by the rule the server shares (common/intercom-typing.ts): a date only
+ * under a date key of `kind`, in Unix seconds; anything else keeps its type.
+ */
+export function toScalar(key: string, value: unknown, kind: KeyKind): Scalar | undefined {
+  const seconds = dateSecondsFor(key, value, kind);
   if (seconds !== undefined) return seconds;
   if (typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   if (Array.isArray(value)) {
     // Intercom has no list type: the legacy connector joined arrays (peers.md §8).
-    const items = value.map((item) => toScalar(key, item)).filter((item) => item !== undefined);
+    const items = value
+      .map((item) => toScalar(key, item, kind))
+      .filter((item) => item !== undefined);
     return items.length > 0 ? items.join(", ") : undefined;
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { NESTED_KEY_SEPARATOR } from "../../common/intercom-typing";
 import { isPlainObject, toScalar, type Scalar } from "./metadata-value";
 
 /** What Hull.js emits as `hull.track`: one object `{event, params}` (hull-platform.md §1.4). */
@@ -33,23 +34,23 @@ function richValue(value: Record<string, unknown>): RichValue | undefined {
   return undefined;
 }
 
-/** Flattens nested objects into dot keys, in property order, stopping at `limit` keys. */
+/** Flattens nested objects into `_`-joined keys, in property order, stopping at `limit` keys. */
 function flatten(source: Record<string, unknown>, prefix: string, out: Metadata, limit: number) {
   for (const [key, value] of Object.entries(source)) {
     if (Object.keys(out).length >= limit) return;
-    const path = prefix ? `${prefix}.${key}` : key;
+    const path = prefix ? `${prefix}${NESTED_KEY_SEPARATOR}${key}` : key;
     if (isPlainObject(value)) {
       const rich = richValue(value);
       if (rich) out[path] = rich;
       else flatten(value, path, out, limit);
       continue;
     }
-    const scalar = toScalar(key, value);
+    const scalar = toScalar(path, value, "metadata");
     if (scalar !== undefined) out[path] = scalar;
   }
 }
 
-/** Flat metadata Intercom accepts: nested objects as dot keys, dates in seconds, at most 10 keys. */
+/** Flat metadata Intercom accepts: nested keys joined with "_", dates in seconds, at most 10 keys. */
 export function toMetadata(params: unknown): Metadata {
   const metadata: Metadata = Object.create(null); // keys are the site's event properties
   if (isPlainObject(params)) flatten(params, "", metadata, MAX_METADATA_KEYS);

@@ -33,7 +33,7 @@ function traitValue(name: string, raw: unknown): Scalar | null | undefined {
     return traitValue(name, raw.value);
   }
   if (raw === null) return null;
-  return toScalar(name, raw);
+  return toScalar(name, raw, "attribute");
 }
 
 /**

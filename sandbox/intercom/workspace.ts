@@ -43,7 +43,22 @@ export class Workspace {
     return toWebhookContact(record, this.appId);
   }
 
+  /**
+   * A live contact by id. An archived contact answers 404 "User Not Found" like an unknown id:
+   * the REST API hides archived contacts from GET, list and search, and only archive, unarchive,
+   * delete and the 409 of a create still reach them (intercom-ruby#561: `contacts.find` of an
+   * archived id raises ResourceNotFound and search returns nothing; intercom-node#333: "the api
+   * does not support listing archived contacts"). Every contact route (update, tags, events,
+   * merge) goes through here, so none writes into an archived contact.
+   */
   getContact(id: string): ContactRecord {
+    const record = this.getContactIncludingArchived(id);
+    if (record.archived) throw notFound("User");
+    return record;
+  }
+
+  /** A contact by id, archived or not (archive, unarchive, delete, and the sandbox's own views). */
+  getContactIncludingArchived(id: string): ContactRecord {
     const seq = this.contacts.seqOfId(id);
     const record = seq === undefined ? undefined : this.contacts.get(seq);
     if (!record) throw notFound("User");
@@ -128,23 +143,33 @@ export class Workspace {
   }
 
   deleteContact(id: string): ContactRecord {
-    const record = this.getContact(id);
+    const record = this.getContactIncludingArchived(id);
     this.contacts.remove(record.seq);
     this.notify("contact.deleted", { ...contactReference(record), deleted: true });
     return record;
   }
 
+  /**
+   * Archives or unarchives (intercom-api.md §1.1). Notifies `contact.archived`, or
+   * `contact.unarchive` (the topic name as Intercom lists it, §4.2), with the minimal item.
+   */
   setArchived(id: string, archived: boolean): ContactRecord {
-    const record = { ...this.getContact(id), archived };
+    const before = this.getContactIncludingArchived(id);
+    const record = { ...before, archived };
     this.contacts.write(record, this.clock());
-    if (archived) this.notify("contact.archived", { ...contactReference(record), archived: true });
+    if (before.archived !== archived) {
+      this.notify(archived ? "contact.archived" : "contact.unarchive", {
+        ...contactReference(record),
+        archived,
+      });
+    }
     return record;
   }
 
   findByExternalId(externalId: string): ContactRecord {
     const record = this.contacts.findByExternalId(externalId);
-    // "works for users only, not leads" (intercom-api.md §1.1).
-    if (!record || record.role !== "user") throw notFound("User");
+    // "works for users only, not leads" (intercom-api.md §1.1); archived ones are hidden.
+    if (!record || record.role !== "user" || record.archived) throw notFound("User");
     return record;
   }
 
@@ -240,7 +265,7 @@ export class Workspace {
     if (typeof input.id === "string") return this.getContact(input.id);
     if (typeof input.user_id === "string") return this.findByExternalId(input.user_id);
     if (typeof input.email === "string") {
-      const found = this.contacts.findByEmail(input.email);
+      const found = this.contacts.findByEmail(input.email).filter((contact) => !contact.archived);
       const record = found.find((contact) => contact.role === "user") ?? found[0];
       if (!record) throw notFound("User");
       return record;

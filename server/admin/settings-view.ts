@@ -15,6 +15,7 @@ export function editableSettings(connector: Pick<HullConnector, "private_setting
       send_events: settings.sendEvents,
       create_missing_attributes: settings.createMissingAttributes,
       ignore_deleted_users: settings.ignoreDeletedUsers,
+      unarchive_contacts: settings.unarchiveContacts,
     },
     settings: {
       show_messenger: connector.settings.show_messenger !== false,

@@ -48,10 +48,23 @@ export async function findContact(
   return externalId ? undefined : data.find((contact) => contact.role === "lead");
 }
 
-/** The contact a 409 names: "A contact matching those details already exists with id=…" (§2.4). */
-export function conflictingContactId(error: unknown): string | undefined {
+/**
+ * The contact a 409 names: "A contact matching those details already exists with id=…", or
+ * "An archived contact matching those details already exists with id=…" (intercom-api.md §2.4).
+ * An archived one is not a live duplicate: nothing may be written into it unless it is
+ * unarchived first.
+ */
+export function conflictingContact(error: unknown): { id: string; archived: boolean } | undefined {
   if (!(error instanceof IntercomApiError) || error.status !== 409) return undefined;
-  return /id=([0-9a-zA-Z]+)/.exec(error.message)?.[1];
+  const id = /id=([0-9a-zA-Z]+)/.exec(error.message)?.[1];
+  if (!id) return undefined;
+  return { id, archived: /\ban archived contact\b/i.test(error.message) };
+}
+
+/** The id of a live duplicate a 409 names; undefined for an archived one or another error. */
+export function conflictingContactId(error: unknown): string | undefined {
+  const conflict = conflictingContact(error);
+  return conflict && !conflict.archived ? conflict.id : undefined;
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -4,6 +4,7 @@ import type { CustomAttributeCache } from "./custom-attributes";
 import { selectUsers } from "./filter/select-users";
 import { intercomForSync } from "./intercom-for-sync";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
+import { recordSkips } from "./record-skips";
 import { renameSegmentTags, reportDeletedSegments } from "./segment-changes";
 import { syncUsers } from "./sync-users";
 import { readUserUpdateMessage, type SegmentRef } from "./user-update";
@@ -58,6 +59,7 @@ export async function handleNotification(
       if (selection.skipped.length > 0) {
         deps.activity.count(credentials.id, "outgoing.users.skipped", selection.skipped.length);
       }
+      await recordSkips(deps, credentials, selection.skipped);
       if (selection.send.length === 0) return { handled: true };
       const run = openOutgoingRun(deps, credentials, settings, options);
       await syncUsers(run, selection);

@@ -1,3 +1,9 @@
+import {
+  INTERCOM_STATE_ATTRIBUTES,
+  intercomStatesOf,
+  SKIPPED_REASON_ATTRIBUTE,
+  type IntercomState,
+} from "../intercom-states";
 import type { OutgoingUser } from "./user-update";
 
 /**
@@ -8,8 +14,8 @@ export const INTERCOM_TRAITS = {
   id: "intercom/id",
   isLead: "intercom/is_lead",
   tags: "intercom/tags",
-  /** Any of these set means Intercom reported the contact deleted or archived. */
-  deleted: ["intercom/deleted_at", "intercom/deleted", "intercom/archived"],
+  ...INTERCOM_STATE_ATTRIBUTES,
+  skippedReason: SKIPPED_REASON_ATTRIBUTE,
 } as const;
 
 const text = (value: unknown) =>
@@ -23,11 +29,9 @@ export function isKnownLead(user: OutgoingUser): boolean {
   return user[INTERCOM_TRAITS.isLead] === true;
 }
 
-export function isDeletedInIntercom(user: OutgoingUser): boolean {
-  return INTERCOM_TRAITS.deleted.some((name) => {
-    const value = user[name];
-    return value !== undefined && value !== null && value !== false && value !== "";
-  });
+/** The Intercom states Hull holds for the user (deleted, archived), named as the incoming flow writes them. */
+export function intercomStates(user: OutgoingUser): Set<IntercomState> {
+  return intercomStatesOf(user);
 }
 
 /** Tag names Hull last saw on the contact, when the incoming flow recorded them. */

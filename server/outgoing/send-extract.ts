@@ -1,5 +1,6 @@
 import { RetryableError } from "../errors";
 import { selectUsers } from "./filter/select-users";
+import { recordSkips } from "./record-skips";
 import type { OutgoingContext } from "./outgoing-context";
 import { inChunks } from "./read-extract";
 import { syncUsers } from "./sync-users";
@@ -78,6 +79,7 @@ export async function sendExtract(
     summary.users += updates.length;
     const selection = selectUsers(updates, ctx.settings, { manual: true });
     summary.skipped += selection.skipped.length;
+    await recordSkips(ctx, ctx.credentials, selection.skipped);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await syncUsers(ctx, selection, { concurrency });

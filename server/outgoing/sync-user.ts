@@ -4,9 +4,9 @@ import type { SyncDecision } from "./filter/should-sync-user";
 import { isNotFound } from "./find-contact";
 import { INTERCOM_TRAITS, knownIntercomId } from "./intercom-traits";
 import { isSendableEvent, mapEventToDataEvent } from "./mapping/event-to-data-event";
-import { mapSegmentsToTags, tagNameFor } from "./mapping/segments-to-tags";
+import { mapSegmentsToTags, tagNameFor, tagNamesAfter } from "./mapping/segments-to-tags";
 import type { OutgoingContext } from "./outgoing-context";
-import { upsertContact, type UpsertedContact } from "./upsert-contact";
+import { ArchivedContactError, upsertContact, type UpsertedContact } from "./upsert-contact";
 import type { SegmentRef, UserUpdate } from "./user-update";
 
 /** What happened to one user; `problems` are per-user failures, logged and counted, never fatal. */
@@ -20,6 +20,11 @@ export interface UserOutcome {
   untagged: number;
   problems: string[];
   warnings: string[];
+  /** Left out after all, and why (the contact turned out archived in Intercom). */
+  skipped?: string;
+  /** Events and segment tags not sent because the contact itself was refused. */
+  eventsFailed?: number;
+  tagsFailed?: number;
 }
 
 /**
@@ -49,14 +54,26 @@ export async function syncUser(
   };
   if (decision.send === "tags-only") {
     outcome.contactId = knownIntercomId(update.user);
-    await syncTags(ctx, update, outcome, { newContact: false, tagsOnly: true });
+    const tags: TagWrites = { applied: [], removed: [] };
+    await syncTags(ctx, update, outcome, { newContact: false, tagsOnly: true }, tags);
+    const names = tagNamesAfter(update.user[INTERCOM_TRAITS.tags], [], tags.removed);
+    if (names) {
+      await ctx.firehose.write(ctx.credentials, [
+        { type: "traits", claims: { id: update.user.id }, body: { [INTERCOM_TRAITS.tags]: names } },
+      ]);
+    }
     return outcome;
   }
   let contact: UpsertedContact;
   try {
     contact = await upsertContact(ctx, update.user, outcome.warnings);
   } catch (error) {
+    if (error instanceof ArchivedContactError) {
+      await recordArchived(ctx, update, error, outcome);
+      return outcome;
+    }
     recordRefusal(outcome, "contact", error);
+    recordUnsent(ctx, update, outcome);
     return outcome;
   }
   Object.assign(outcome, {
@@ -64,26 +81,50 @@ export async function syncUser(
     created: contact.created,
     converted: contact.converted,
   });
-  await writeBack(ctx, update, contact);
-  await sendEvents(ctx, update, outcome);
-  await syncTags(ctx, update, outcome, { newContact: contact.created });
+  // A contact just created or unarchived gets the whole picture: it missed the segment changes.
+  const wholePicture = contact.created || contact.unarchived === true;
+  const tags: TagWrites = { applied: [], removed: [] };
+  try {
+    await sendEvents(ctx, update, outcome);
+    await syncTags(ctx, update, outcome, { newContact: wholePicture }, tags);
+  } finally {
+    // One Hull write per user, made even when a rate limit ends the run mid-way, so the next
+    // attempt finds the contact by id and knows the tags already applied.
+    const names = tagNamesAfter(
+      wholePicture ? [] : update.user[INTERCOM_TRAITS.tags],
+      tags.applied,
+      tags.removed,
+    );
+    await writeBack(ctx, update, contact, names ? { [INTERCOM_TRAITS.tags]: names } : {});
+  }
   return outcome;
+}
+
+/** The connector's own tag writes of one user, for Hull's `intercom/tags`. */
+interface TagWrites {
+  applied: SegmentRef[];
+  removed: SegmentRef[];
 }
 
 /**
  * Tells Hull the Intercom id (and role), so the next sync needs no search, and aliases the user
- * `intercom:<id>` (DESIGN.md §4). It comes back as a user:update the loop guard skips.
+ * `intercom:<id>` (DESIGN.md §4); `more` adds other `intercom/` attributes (the tag names). It
+ * comes back as a user:update the loop guard skips.
  */
 async function writeBack(
   ctx: OutgoingContext,
   update: UserUpdate,
   contact: UpsertedContact,
+  more: Record<string, unknown>,
 ): Promise<void> {
   const { user } = update;
-  const traits: Record<string, unknown> = {};
+  const traits: Record<string, unknown> = { ...more };
   if (knownIntercomId(user) !== contact.id) traits[INTERCOM_TRAITS.id] = contact.id;
   const isLead = contact.role === "lead";
   if (user[INTERCOM_TRAITS.isLead] !== isLead) traits[INTERCOM_TRAITS.isLead] = isLead;
+  // Sent now: the reason it was once left out no longer holds.
+  if (isSet(user[INTERCOM_TRAITS.skippedReason])) traits[INTERCOM_TRAITS.skippedReason] = null;
+  if (contact.unarchived) traits[INTERCOM_TRAITS.archived] = null;
   if (Object.keys(traits).length === 0) return;
   const entries: FirehoseEntry[] = [{ type: "traits", claims: { id: user.id }, body: traits }];
   const alias = `intercom:${contact.id}`;
@@ -91,6 +132,58 @@ async function writeBack(
     entries.push({ type: "alias", claims: { id: user.id }, body: { anonymous_id: alias } });
   }
   await ctx.firehose.write(ctx.credentials, entries);
+}
+
+const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
+
+/**
+ * The contact is archived in Intercom (a create met the archived 409) and may not be unarchived:
+ * nothing was written. Hull learns the contact's id and state, and why the user was left out,
+ * so the filter skips it next time without a request (issue 15 class 1).
+ */
+async function recordArchived(
+  ctx: OutgoingContext,
+  update: UserUpdate,
+  error: ArchivedContactError,
+  outcome: UserOutcome,
+): Promise<void> {
+  const reason = "archived in Intercom (unarchive_contacts is off)";
+  outcome.contactId = error.contactId;
+  outcome.skipped = reason;
+  const traits: Record<string, unknown> = {
+    [INTERCOM_TRAITS.id]: error.contactId,
+    [INTERCOM_TRAITS.archived]: new Date().toISOString(),
+    [INTERCOM_TRAITS.skippedReason]: reason,
+  };
+  await ctx.firehose.write(ctx.credentials, [
+    { type: "traits", claims: { id: update.user.id }, body: traits },
+  ]);
+}
+
+/**
+ * The contact was refused for good (a 4xx): its events and segment tags cannot be sent either.
+ * They are reported as failed with the contact's reason (log, dashboard counters and errors),
+ * never dropped without a trace (issue 15 class 5).
+ */
+function recordUnsent(ctx: OutgoingContext, update: UserUpdate, outcome: UserOutcome): void {
+  const events = update.events
+    .filter((event) => isSendableEvent(event, ctx.settings.sendEvents))
+    .map((event) => event.event);
+  const tags = mapSegmentsToTags(update, { newContact: !knownIntercomId(update.user) }).apply.map(
+    tagNameFor,
+  );
+  outcome.eventsFailed = events.length;
+  outcome.tagsFailed = tags.length;
+  if (events.length > 0) {
+    outcome.problems.push(
+      `${events.length} event(s) not sent because the contact was refused: ${events.join(", ")}`,
+    );
+  }
+  if (tags.length > 0) {
+    outcome.problems.push(
+      `${tags.length} segment tag(s) not applied because the contact was refused: ${tags.join(", ")}`,
+    );
+  }
 }
 
 async function sendEvents(
@@ -128,6 +221,7 @@ async function syncTags(
   update: UserUpdate,
   outcome: UserOutcome,
   options: { newContact: boolean; tagsOnly?: boolean },
+  { applied, removed }: TagWrites = { applied: [], removed: [] },
 ): Promise<void> {
   const contactId = outcome.contactId;
   if (!contactId) return;
@@ -143,6 +237,7 @@ async function syncTags(
         await tagOnce(ctx, contactId, segment);
       }
       outcome.tagged += 1;
+      applied.push(segment);
     } catch (error) {
       recordRefusal(outcome, `tag "${tagNameFor(segment)}"`, error);
     }
@@ -153,8 +248,10 @@ async function syncTags(
     try {
       await ctx.api.untagContact(contactId, tagId);
       outcome.untagged += 1;
+      removed.push(segment);
     } catch (error) {
       if (!isNotFound(error)) recordRefusal(outcome, `untag "${tagNameFor(segment)}"`, error);
+      else removed.push(segment); // the tag is not on the contact: Hull should not list it
     }
   }
 }

@@ -44,7 +44,8 @@ export async function syncUsers(
   report(ctx, outcomes);
   if (fatal) throw fatal.error;
   const failed = outcomes.filter((outcome) => outcome.problems.length > 0).length;
-  return { synced: outcomes.length - failed, failed, outcomes };
+  const skipped = outcomes.filter((outcome) => outcome.skipped).length;
+  return { synced: outcomes.length - failed - skipped, failed, outcomes };
 }
 
 /** New segment → tag mappings go to `private_settings.tag_mapping`, merged with Hull's fresh copy. */
@@ -76,7 +77,11 @@ function report(ctx: OutgoingContext, outcomes: UserOutcome[]): void {
       untagged: outcome.untagged,
       ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
     };
-    if (outcome.problems.length > 0) {
+    if (outcome.skipped) {
+      ctx.logger.info({ ...details, reason: outcome.skipped }, "outgoing.user.skip");
+      ctx.activity.count(connector, "outgoing.users.skipped");
+      ctx.activity.error(connector, `User ${outcome.userId} not sent: ${outcome.skipped}`);
+    } else if (outcome.problems.length > 0) {
       ctx.logger.warn({ ...details, problems: outcome.problems }, "outgoing.user.error");
       ctx.activity.count(connector, "outgoing.users.failed");
       ctx.activity.error(connector, `User ${outcome.userId}: ${outcome.problems.join("; ")}`);
@@ -89,5 +94,9 @@ function report(ctx: OutgoingContext, outcomes: UserOutcome[]): void {
     if (outcome.tagged > 0) ctx.activity.count(connector, "outgoing.tags.applied", outcome.tagged);
     if (outcome.untagged > 0)
       ctx.activity.count(connector, "outgoing.tags.removed", outcome.untagged);
+    if (outcome.eventsFailed)
+      ctx.activity.count(connector, "outgoing.events.failed", outcome.eventsFailed);
+    if (outcome.tagsFailed)
+      ctx.activity.count(connector, "outgoing.tags.failed", outcome.tagsFailed);
   }
 }

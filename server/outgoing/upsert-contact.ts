@@ -1,11 +1,12 @@
 import type { IntercomContact, ContactWrite } from "../clients/intercom/types";
+import { conflictingContact, findContact, findUserByExternalId, isNotFound } from "./find-contact";
 import {
-  conflictingContactId,
-  findContact,
-  findUserByExternalId,
-  isNotFound,
-} from "./find-contact";
-import { hullEmail, hullExternalId, isKnownLead, knownIntercomId } from "./intercom-traits";
+  hullEmail,
+  hullExternalId,
+  intercomStates,
+  isKnownLead,
+  knownIntercomId,
+} from "./intercom-traits";
 import {
   intercomValuesFromContact,
   intercomValuesFromHull,
@@ -26,6 +27,20 @@ export interface UpsertedContact {
   created: boolean;
   /** A lead that became a user (merged into one, or turned into one). */
   converted: boolean;
+  /** The contact was archived in Intercom and this run unarchived it (`unarchive_contacts`). */
+  unarchived?: boolean;
+}
+
+/**
+ * The contact is archived in Intercom and the connector may not unarchive it: nothing was
+ * written. Carries the archived contact's id (from the 409, intercom-api.md §2.4).
+ */
+export class ArchivedContactError extends Error {
+  constructor(readonly contactId: string) {
+    super(
+      `Intercom has this person as archived contact ${contactId}; nothing is written into it (unarchive_contacts is off)`,
+    );
+  }
 }
 
 type Target = Omit<UpsertedContact, "created">;
@@ -33,7 +48,9 @@ type Target = Omit<UpsertedContact, "created">;
 /**
  * Creates or updates the Intercom contact of a Hull user, in as few requests as Hull's knowledge
  * allows: by the Intercom id Hull knows (one PUT), else external_id, else email; create when
- * absent; a 409 is "found" (search lags creation, intercom-api.md §2.4).
+ * absent; a 409 is "found" (search lags creation, intercom-api.md §2.4). An archived contact is
+ * written only after unarchiving it (`unarchive_contacts`); otherwise this throws
+ * {@link ArchivedContactError} before anything is written.
  */
 export async function upsertContact(
   ctx: OutgoingContext,
@@ -41,10 +58,16 @@ export async function upsertContact(
   warnings: string[],
 ): Promise<UpsertedContact> {
   const knownId = knownIntercomId(user);
+  // Hull holds the contact as archived and the filter let it through: unarchive_contacts is on.
+  const unarchived =
+    knownId !== undefined && intercomStates(user).has("archived")
+      ? await unarchive(ctx, knownId, warnings)
+      : false;
   if (knownId) {
     const target = await knownTarget(ctx, user, knownId);
     try {
-      return { ...(await updateAttributes(ctx, user, target, warnings)), created: false };
+      const updated = await updateAttributes(ctx, user, target, warnings);
+      return { ...updated, created: false, ...(unarchived ? { unarchived } : {}) };
     } catch (error) {
       if (!isNotFound(error) || target.contact) throw error;
       warnings.push(`Intercom no longer has contact ${knownId}; looking it up again`);
@@ -56,6 +79,19 @@ export async function upsertContact(
     return { ...(await updateAttributes(ctx, user, target, warnings)), created: false };
   }
   return createContact(ctx, user, warnings);
+}
+
+/** `POST /contacts/{id}/unarchive`; false when Intercom no longer has the contact at all. */
+async function unarchive(ctx: OutgoingContext, id: string, warnings: string[]): Promise<boolean> {
+  if (!ctx.settings.unarchiveContacts) throw new ArchivedContactError(id);
+  try {
+    await ctx.api.unarchiveContact(id);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+  warnings.push(`contact ${id} was archived in Intercom; unarchived it (unarchive_contacts is on)`);
+  return true;
 }
 
 async function knownTarget(ctx: OutgoingContext, user: OutgoingUser, id: string): Promise<Target> {
@@ -98,25 +134,34 @@ function mapAttributes(
   });
 }
 
-/** Creates missing custom attributes; leaves out those that cannot be, with a warning. */
-async function withUsableAttributes(
+/**
+ * The mapped attributes, every value normalised to its data attribute's type in Intercom's
+ * catalogue (issue 15 class 5). Missing custom attributes are created first; the catalogue then
+ * holds the type Intercom has, whether this user, another user of the run, or a person created
+ * it, so the values are mapped again with it: `42` and `"42"` both go as the integer 42 to an
+ * integer attribute. Attributes that cannot be created are left out, with a warning.
+ */
+async function mapForCatalogue(
   ctx: OutgoingContext,
-  mapped: AttributeMapping,
-  body: ContactWrite,
+  map: (types: ReadonlyMap<string, IntercomDataType>) => AttributeMapping,
   warnings: string[],
-): Promise<ContactWrite> {
-  warnings.push(...mapped.warnings);
-  if (mapped.missing.length === 0) return body;
-  const { refused } = await ctx.customAttributes.ensure(mapped.missing);
-  if (refused.length === 0) return body;
-  const custom = { ...body.custom_attributes };
-  for (const { name, reason } of refused) {
-    delete custom[name];
-    warnings.push(`custom attribute "${name}" left out: ${reason}`);
+): Promise<AttributeMapping> {
+  let mapped = map(await customTypes(ctx));
+  if (mapped.missing.length > 0) {
+    const { refused } = await ctx.customAttributes.ensure(mapped.missing);
+    mapped = map(await customTypes(ctx));
+    const custom = { ...mapped.contact.custom_attributes };
+    for (const { name, reason } of refused) {
+      delete custom[name];
+      warnings.push(`custom attribute "${name}" left out: ${reason}`);
+    }
+    const contact = { ...mapped.contact };
+    delete contact.custom_attributes;
+    if (Object.keys(custom).length > 0) contact.custom_attributes = custom;
+    mapped = { ...mapped, contact };
   }
-  const rest = { ...body };
-  delete rest.custom_attributes;
-  return Object.keys(custom).length > 0 ? { ...rest, custom_attributes: custom } : rest;
+  warnings.push(...mapped.warnings);
+  return mapped;
 }
 
 /** Identity Intercom lacks and Hull has; only when the contact was read (no extra request). */
@@ -137,25 +182,19 @@ async function updateAttributes(
   target: Target,
   warnings: string[],
 ): Promise<Target> {
-  const types = await customTypes(ctx);
   const fromHull = intercomValuesFromHull(user, ctx.settings.incomingAttributes);
-  let mapped = mapAttributes(
-    ctx,
-    user,
-    types,
-    target.contact ? intercomValuesFromContact(target.contact) : fromHull,
-  );
-  if (mapped.unknown.length > 0 && !target.contact) {
+  let lookup = target.contact ? intercomValuesFromContact(target.contact) : fromHull;
+  if (!target.contact && mapAttributes(ctx, user, await customTypes(ctx), lookup).unknown.length) {
     // "Only where Intercom's is empty" needs Intercom's value, which Hull does not hold yet.
     target = { ...target, contact: await ctx.api.getContact(target.id) };
-    mapped = mapAttributes(ctx, user, types, intercomValuesFromContact(target.contact!));
+    lookup = intercomValuesFromContact(target.contact!);
   }
-  const body = await withUsableAttributes(
+  const mapped = await mapForCatalogue(
     ctx,
-    mapped,
-    { ...identityFixes(target, user), ...mapped.contact },
+    (types) => mapAttributes(ctx, user, types, lookup),
     warnings,
   );
+  const body = { ...identityFixes(target, user), ...mapped.contact };
   if (Object.keys(body).length === 0) return target;
   const updated = await ctx.api.updateContact(target.id, body);
   return { ...target, role: updated.role ?? target.role, contact: updated };
@@ -166,28 +205,33 @@ async function createContact(
   user: OutgoingUser,
   warnings: string[],
 ): Promise<UpsertedContact> {
-  const mapped = mapAttributes(ctx, user, await customTypes(ctx), "new");
-  const email = hullEmail(user);
-  const externalId = hullExternalId(user);
-  const body = await withUsableAttributes(
+  const mapped = await mapForCatalogue(
     ctx,
-    mapped,
-    {
-      role: "user",
-      ...(email ? { email } : {}),
-      ...(externalId ? { external_id: externalId } : {}),
-      ...mapped.contact,
-    },
+    (types) => mapAttributes(ctx, user, types, "new"),
     warnings,
   );
+  const email = hullEmail(user);
+  const externalId = hullExternalId(user);
+  const body: ContactWrite = {
+    role: "user",
+    ...(email ? { email } : {}),
+    ...(externalId ? { external_id: externalId } : {}),
+    ...mapped.contact,
+  };
   try {
     const contact = await ctx.api.createContact(body);
     return { id: contact.id, role: contact.role, contact, created: true, converted: false };
   } catch (error) {
-    const id = conflictingContactId(error);
-    if (!id) throw error;
-    warnings.push(`Intercom already had this contact (${id}); updated it instead`);
+    const conflict = conflictingContact(error);
+    if (!conflict) throw error;
+    const { id } = conflict;
+    // An archived duplicate is not a live one: write into it only once it is unarchived.
+    const unarchived = conflict.archived && (await unarchive(ctx, id, warnings));
+    if (!conflict.archived) {
+      warnings.push(`Intercom already had this contact (${id}); updated it instead`);
+    }
     const target: Target = { id, role: "user", converted: false };
-    return { ...(await updateAttributes(ctx, user, target, [])), created: false };
+    const updated = await updateAttributes(ctx, user, target, []);
+    return { ...updated, created: false, ...(unarchived ? { unarchived } : {}) };
   }
 }

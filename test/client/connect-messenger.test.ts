@@ -72,7 +72,7 @@ describe("connectMessenger(options)", () => {
     s.emit("hull.track", { event: "Added to cart", params: { product: "Guji", cart: { n: 1 } } });
     s.emit("hull.track", { event: "hull.user.login", params: { provider: "sandbox" } });
     expect(s.commands.slice(1)).toEqual([
-      ["trackEvent", "Added to cart", { product: "Guji", "cart.n": 1 }],
+      ["trackEvent", "Added to cart", { product: "Guji", cart_n: 1 }],
     ]);
   });
 

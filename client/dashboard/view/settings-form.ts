@@ -13,6 +13,7 @@ const PRIVATE_DEFAULTS: PrivateSettings = {
   send_events: [],
   create_missing_attributes: true,
   ignore_deleted_users: true,
+  unarchive_contacts: false,
 };
 
 const PUBLIC_DEFAULTS: PublicSettings = { show_messenger: true, alignment: "right" };

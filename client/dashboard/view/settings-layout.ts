@@ -53,8 +53,14 @@ export const SETTINGS_LAYOUT: SectionLayout[] = [
         path: "private_settings.ignore_deleted_users",
         kind: "boolean",
         title: "Do not send users deleted in Intercom",
+        description: "A user Intercom reported as deleted is not recreated by the outgoing sync.",
+      },
+      {
+        path: "private_settings.unarchive_contacts",
+        kind: "boolean",
+        title: "Unarchive contacts archived in Intercom",
         description:
-          "A user Intercom reported as deleted or archived is not recreated by the outgoing sync.",
+          "Off: nothing is written into a contact archived in Intercom, and the Hull user says why (intercom/skipped_reason). On: the outgoing sync unarchives it, then updates it.",
       },
     ],
   },

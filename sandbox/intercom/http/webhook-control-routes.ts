@@ -20,7 +20,7 @@ export function addWebhookControlRoutes(router: Router, state: SandboxState): vo
     if (legacy !== undefined && typeof legacy !== "boolean")
       throw parameterInvalid("legacy must be a boolean");
     const ws = state.workspace;
-    const record = ws.getContact(contactId);
+    const record = ws.getContactIncludingArchived(contactId);
     const tag = tagId ? ws.tags.get(tagId) : record.tags[0] && ws.tags.get(record.tags[0].id);
     if (tagId && !tag) throw parameterInvalid(`no tag with id ${tagId}`);
     const item = itemForTopic(ws, {

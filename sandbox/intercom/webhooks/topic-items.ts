@@ -30,6 +30,7 @@ const contactTopics = [
   "contact.lead.updated",
   "contact.deleted",
   "contact.archived",
+  "contact.unarchive",
 ];
 const tagTopics = [
   "contact.user.tag.created",
@@ -64,6 +65,7 @@ export function itemForTopic(workspace: Workspace, request: TopicRequest): Recor
   const { topic, record, now } = request;
   if (topic === "contact.deleted") return { ...contactReference(record), deleted: true };
   if (topic === "contact.archived") return { ...contactReference(record), archived: true };
+  if (topic === "contact.unarchive") return { ...contactReference(record), archived: false };
   if (contactTopics.includes(topic)) return workspace.webhookContact(record);
   if (tagTopics.includes(topic)) return workspace.contactTagItem(record, requireTag(request), now);
   if (topic === "contact.created") return legacyUserItem(record, workspace.appId, "contact");

@@ -24,6 +24,7 @@ export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, no
       iat: Math.floor(now.getTime() / 1000),
       "io.hull.asUser": usableClaims(entry.claims),
       "io.hull.subjectType": "user",
+      ...("create" in entry && entry.create === false ? { "io.hull.create": false } : {}),
     },
     keyFor(credentials.secret),
     { algorithm: "HS256", noTimestamp: true },

@@ -41,10 +41,13 @@ export interface UserClaims {
 export type AttributeOperation = "set" | "setIfNull" | "inc" | "dec";
 export type AttributeValue = unknown | { operation: AttributeOperation; value: unknown };
 
-/** One write to Hull's firehose, before it is signed. */
+/**
+ * One write to Hull's firehose, before it is signed. `create: false` writes only to a user that
+ * already matches the claims (`io.hull.create`, hull-platform.md §2.2).
+ */
 export type FirehoseEntry =
-  | { type: "traits"; claims: UserClaims; body: Record<string, AttributeValue> }
-  | { type: "track"; claims: UserClaims; body: TrackBody }
+  | { type: "traits"; claims: UserClaims; body: Record<string, AttributeValue>; create?: false }
+  | { type: "track"; claims: UserClaims; body: TrackBody; create?: false }
   | { type: "alias"; claims: UserClaims; body: { anonymous_id: string } };
 
 export interface TrackBody {

@@ -49,6 +49,9 @@ export function createIntercomApi(http: IntercomHttp) {
       http<IntercomContact>("POST", "/contacts", { body: contact }),
     updateContact: (id: string, contact: ContactWrite) =>
       http<IntercomContact>("PUT", contactPath(id), { body: contact }),
+    /** `POST /contacts/{id}/unarchive` (intercom-api.md §1.1): the contact is live again. */
+    unarchiveContact: (id: string) =>
+      http<{ id: string; archived: boolean }>("POST", `${contactPath(id)}/unarchive`),
     mergeContacts: (leadId: string, userId: string) =>
       http<IntercomContact>("POST", "/contacts/merge", { body: { from: leadId, into: userId } }),
     createEvent: (event: DataEvent) => http<unknown>("POST", "/events", { body: event }),

@@ -1,7 +1,9 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
 import { conversationLink, type Region } from "../../clients/intercom/regions";
-import { isIdentifier } from "../../hull-entry-rules";
+import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
+import { contactClaims } from "./contact-claims";
+import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
   mapContactToHullUser,
@@ -25,6 +27,8 @@ export interface NotificationContext {
   /** Tag ids the connector made for its segments, and the names of Hull's segments. */
   ownTagIds: ReadonlySet<string>;
   segmentNames: ReadonlySet<string>;
+  /** The connector's tag ids → their segment's name, to name 2.x tag ids (may be partial). */
+  ownTagNames?: ReadonlyMap<string, string>;
   /** When the notification reached us, for items that carry no time. */
   receivedAt: Date;
 }
@@ -62,27 +66,13 @@ function eventCreatedAt(
   return context.receivedAt.toISOString();
 }
 
-/** Who a conversation is about: 2.x lists contact ids; 1.x has a `user` (a user or a lead). */
+/**
+ * Who a conversation is about, by every identifier Intercom gives: 2.x lists contacts
+ * (`{type: "contact", id, external_id}`); 1.x has a `user` (a user or a lead).
+ */
 function conversationSubject(item: Json): UserClaims | undefined {
   const contact = arrayAt(objectAt(item, "contacts"), "contacts")[0];
-  const contactId = stringAt(contact, "id");
-  if (contactId) return { anonymous_id: `intercom:${contactId}` };
-  const user = objectAt(item, "user");
-  const userId = stringAt(user, "id");
-  if (!user || !userId) return undefined;
-  const email = stringAt(user, "email")?.toLowerCase();
-  const external = [stringAt(user, "user_id")].find(isIdentifier);
-  const isLead = stringAt(user, "type") === "lead" || stringAt(user, "type") === "contact";
-  if (isLead)
-    return {
-      anonymous_id: external ? `intercom:${external}` : `intercom:${userId}`,
-      ...(email ? { email } : {}),
-    };
-  return {
-    anonymous_id: `intercom:${userId}`,
-    ...(email ? { email } : {}),
-    ...(external ? { external_id: external } : {}),
-  };
+  return contactClaims(contact) ?? contactClaims(objectAt(item, "user"));
 }
 
 function lastPart(item: Json): Json | undefined {
@@ -90,6 +80,29 @@ function lastPart(item: Json): Json | undefined {
     isObject,
   );
   return parts.at(-1);
+}
+
+/**
+ * The texts of a conversation event. `message` is the body of what caused the notification: the
+ * opening message for `*.created` topics (their cause is `source`, 2.x, or `conversation_message`,
+ * 1.x), else the last conversation part, which is the one the topic is about (intercom-api.md
+ * §4.3). An assignment, open or close part has `body: null`: then there is no `message`, never
+ * the opening message shown as if the admin had written it. The opening message is kept apart as
+ * `opening_message` on the other topics.
+ */
+export function conversationTexts(
+  topic: string,
+  opening: Json | undefined,
+  causingPart: Json | undefined,
+): { message?: string; openingMessage?: string } {
+  const openingMessage = stringAt(opening, "body");
+  if (topic.endsWith(".created"))
+    return openingMessage === undefined ? {} : { message: openingMessage };
+  const message = stringAt(causingPart, "body");
+  return {
+    ...(message !== undefined ? { message } : {}),
+    ...(openingMessage !== undefined ? { openingMessage } : {}),
+  };
 }
 
 function conversationEvent(
@@ -104,11 +117,7 @@ function conversationEvent(
   if (!conversationId || !claims) return ignore("conversation without an id or a contact");
   const part = lastPart(item);
   const opening = objectAt(item, "source") ?? objectAt(item, "conversation_message");
-  const created = notification.topic.endsWith(".created");
-  const message =
-    (created ? stringAt(opening, "body") : undefined) ??
-    stringAt(part, "body") ??
-    stringAt(opening, "body");
+  const { message, openingMessage } = conversationTexts(notification.topic, opening, part);
   const assignee = objectAt(item, "assignee") ?? objectAt(part, "assigned_to");
   const assigneeId = stringAt(assignee, "id") ?? stringAt(item, "admin_assignee_id");
   const properties: Record<string, unknown> = {
@@ -119,6 +128,7 @@ function conversationEvent(
       stringAt(objectAt(item, "links"), "conversation_web") ??
       conversationLink(context.region, notification.app_id, conversationId),
     ...(message !== undefined ? { message } : {}),
+    ...(openingMessage !== undefined ? { opening_message: openingMessage } : {}),
     ...(assigneeId && stringAt(assignee, "type") !== "nobody_admin"
       ? { assignee_id: assigneeId }
       : {}),
@@ -164,14 +174,27 @@ function tagEvent(
   const tagId = stringAt(tag, "id");
   const tagName = stringAt(tag, "name");
   if (!tagId && !tagName) return ignore("tag notification without a tag");
-  if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
-    return ignore("the tag is one of the connector's segment tags");
-  }
   const contactItem = objectAt(item, "contact") ?? objectAt(item, "user");
   const roleHint =
     notification.topic.includes(".lead.") || notification.topic.startsWith("contact.tag")
       ? "lead"
       : undefined;
+  if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
+    // Not an event (the connector made it), but Hull learns which tags the contact has.
+    const names = tagNamesAfterOwnTag(
+      contactItem,
+      { id: tagId, name: tagName },
+      event === "Added Tag",
+      context.ownTagNames ?? new Map(),
+    );
+    const claims = contactClaims(contactItem, roleHint ?? "user");
+    if (!names || !claims) return ignore("the tag is one of the connector's segment tags");
+    return {
+      kind: "write",
+      customAttributes: [],
+      entries: [{ type: "traits", claims, create: false, body: { "intercom/tags": names } }],
+    };
+  }
   const user = mapContactToHullUser(contactItem, { roleHint, incomingAttributes: [] });
   if (!user) return ignore("tag notification without a contact");
   return {
@@ -254,17 +277,41 @@ export function planNotification(
       };
     }
     case "deleted": {
-      const id = stringAt(item, "id");
-      if (!id) return ignore("deletion without a contact id");
+      // A mark never creates a user (io.hull.create false, hull-platform.md §2.2): a contact Hull
+      // never saw must not become a profile holding nothing but "deleted". Events still may, so
+      // an event that overtakes its contact's notification is kept; that notification claims the
+      // same intercom:<id> and fills the profile.
+      const claims = contactClaims(item);
+      if (!claims) return ignore("deletion without a contact id");
       const at = eventCreatedAt(notification, context);
-      const attributes =
-        notification.topic === "contact.archived"
-          ? { "intercom/archived_at": at }
-          : { "intercom/deleted_at": at };
+      const state = notification.topic === "contact.archived" ? "archived" : "deleted";
       return {
         kind: "write",
         customAttributes: [],
-        entries: [{ type: "traits", claims: { anonymous_id: `intercom:${id}` }, body: attributes }],
+        entries: [
+          {
+            type: "traits",
+            claims,
+            create: false,
+            body: { [INTERCOM_STATE_ATTRIBUTES[state]]: at },
+          },
+        ],
+      };
+    }
+    case "unarchived": {
+      const claims = contactClaims(item);
+      if (!claims) return ignore("unarchive without a contact id");
+      return {
+        kind: "write",
+        customAttributes: [],
+        entries: [
+          {
+            type: "traits",
+            claims,
+            create: false,
+            body: { [INTERCOM_STATE_ATTRIBUTES.archived]: null },
+          },
+        ],
       };
     }
   }

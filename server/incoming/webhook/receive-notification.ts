@@ -46,7 +46,7 @@ export interface NotificationReceiver {
 }
 
 export function createNotificationReceiver(deps: NotificationDeps): NotificationReceiver {
-  const segmentNames = createTtlCache<Set<string>>(60_000);
+  const segmentsOf = createTtlCache<{ id: string; name: string }[]>(60_000);
   const knownCustomAttributes = new Map<string, Set<string>>();
 
   /** Custom attribute names seen on contacts feed the settings pickers (the attribute catalogue). */
@@ -89,20 +89,23 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     const settings = readSettings(connector);
     if (settings.workspace?.app_id !== notification.app_id) return "ignored";
     const isTag = topicAction(notification.topic)?.kind === "tag";
-    const names = isTag
-      ? await segmentNames.get(
-          credentials.id,
-          async () =>
-            new Set(
-              (await deps.hullClient(credentials).getSegments()).map((segment) => segment.name),
-            ),
+    const segments = isTag
+      ? await segmentsOf.get(credentials.id, async () =>
+          (await deps.hullClient(credentials).getSegments()).map(({ id, name }) => ({ id, name })),
         )
-      : new Set<string>();
+      : [];
+    const segmentName = new Map(segments.map(({ id, name }) => [id, name]));
+    const ownTagNames = new Map<string, string>();
+    for (const [segmentId, tagId] of Object.entries(settings.tagMapping)) {
+      const name = segmentName.get(segmentId);
+      if (name) ownTagNames.set(tagId, name);
+    }
     const plan = planNotification(notification, {
       incomingAttributes: settings.incomingAttributes,
       region: settings.workspace.region,
       ownTagIds: new Set(Object.values(settings.tagMapping)),
-      segmentNames: names,
+      segmentNames: new Set(segments.map(({ name }) => name)),
+      ownTagNames,
       receivedAt: deps.now?.() ?? new Date(),
     });
     deps.activity.count(credentials.id, "webhooks received");

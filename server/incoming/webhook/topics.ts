@@ -7,6 +7,7 @@ export type TopicAction =
   | { kind: "contact"; role?: "user" | "lead" }
   | { kind: "signed-up" }
   | { kind: "deleted" }
+  | { kind: "unarchived" }
   | { kind: "tag"; event: "Added Tag" | "Removed Tag" };
 
 export const TOPICS: Readonly<Record<string, TopicAction>> = {
@@ -56,6 +57,7 @@ export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "user.deleted": { kind: "deleted" },
   "contact.deleted": { kind: "deleted" },
   "contact.archived": { kind: "deleted" },
+  "contact.unarchive": { kind: "unarchived" },
   "user.tag.created": { kind: "tag", event: "Added Tag" },
   "contact.user.tag.created": { kind: "tag", event: "Added Tag" },
   "contact.lead.tag.created": { kind: "tag", event: "Added Tag" },

@@ -1,9 +1,22 @@
+import type { IntercomState } from "../../intercom-states";
+import { INTERCOM_TRAITS } from "../intercom-traits";
 import type { UserUpdate } from "../user-update";
 import { shouldSyncUser, type FilterSettings, type SyncDecision } from "./should-sync-user";
 
 export interface Selection {
   send: { update: UserUpdate; decision: Exclude<SyncDecision, { send: "nothing" }> }[];
-  skipped: { userId: string; reason: string }[];
+  skipped: SkippedUser[];
+}
+
+/**
+ * A user left out, and why. `state` is set when Intercom's report of the contact (deleted,
+ * archived) is the reason, with what the Hull user already records (`intercom/skipped_reason`).
+ */
+export interface SkippedUser {
+  userId: string;
+  reason: string;
+  state?: IntercomState;
+  recordedReason?: unknown;
 }
 
 /** Two messages for one user in a batch become one: the latest report, all events and changes. */
@@ -43,7 +56,14 @@ export function selectUsers(
   for (const update of mergeByUser(updates)) {
     const decision = shouldSyncUser(update, settings, options);
     if (decision.send === "nothing") {
-      selection.skipped.push({ userId: update.user.id, reason: decision.reason });
+      const { reason, state } = decision;
+      selection.skipped.push({
+        userId: update.user.id,
+        reason,
+        ...(state
+          ? { state, recordedReason: update.user[INTERCOM_TRAITS.skippedReason] ?? null }
+          : {}),
+      });
     } else selection.send.push({ update, decision });
   }
   return selection;

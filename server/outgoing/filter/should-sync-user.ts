@@ -1,10 +1,6 @@
 import type { ConnectorSettings } from "../../settings";
-import {
-  hullEmail,
-  hullExternalId,
-  isDeletedInIntercom,
-  knownIntercomId,
-} from "../intercom-traits";
+import type { IntercomState } from "../../intercom-states";
+import { hullEmail, hullExternalId, intercomStates, knownIntercomId } from "../intercom-traits";
 import { isSendableEvent } from "../mapping/event-to-data-event";
 import type { UserUpdate } from "../user-update";
 
@@ -12,17 +8,26 @@ export type SyncDecision =
   | { send: "everything" }
   /** The user left every synchronized segment: only the tags of the segments left come off. */
   | { send: "tags-only" }
-  | { send: "nothing"; reason: string };
+  /**
+   * `state`: left out because of what Intercom reported (deleted, archived); the Hull user is
+   * told why, since nothing else shows it.
+   */
+  | { send: "nothing"; reason: string; state?: IntercomState };
 
 export type FilterSettings = Pick<
   ConnectorSettings,
-  "synchronizedSegments" | "ignoreDeletedUsers" | "outgoingAttributes" | "sendEvents"
+  | "synchronizedSegments"
+  | "ignoreDeletedUsers"
+  | "unarchiveContacts"
+  | "outgoingAttributes"
+  | "sendEvents"
 >;
 
 const stripTraits = (name: string) => name.replace(/^traits_/, "");
 
 /**
- * Decides whether a user goes to Intercom (DESIGN.md §5). `manual` is Hull's "send to Intercom"
+ * Decides whether a user goes to Intercom (DESIGN.md §5; Intercom states: server/intercom-states.ts).
+ * `manual` is Hull's "send to Intercom"
  * extract: everyone in it is sent, whatever the whitelist (hull-intercom-classic.md §2.15).
  */
 export function shouldSyncUser(
@@ -31,8 +36,22 @@ export function shouldSyncUser(
   { manual = false }: { manual?: boolean } = {},
 ): SyncDecision {
   const { user, changes } = update;
-  if (settings.ignoreDeletedUsers && isDeletedInIntercom(user)) {
-    return { send: "nothing", reason: "deleted in Intercom (ignore_deleted_users is on)" };
+  const states = intercomStates(user);
+  if (settings.ignoreDeletedUsers && states.has("deleted")) {
+    return {
+      send: "nothing",
+      reason: "deleted in Intercom (ignore_deleted_users is on)",
+      state: "deleted",
+    };
+  }
+  // Nothing is written into an archived contact unless the connector may unarchive it; a
+  // create would only meet Intercom's "archived contact … already exists" 409 (§2.4).
+  if (states.has("archived") && !settings.unarchiveContacts && !states.has("deleted")) {
+    return {
+      send: "nothing",
+      reason: "archived in Intercom (unarchive_contacts is off)",
+      state: "archived",
+    };
   }
   if (!knownIntercomId(user) && !hullEmail(user) && !hullExternalId(user)) {
     return { send: "nothing", reason: "no email, external_id or Intercom id to identify it by" };

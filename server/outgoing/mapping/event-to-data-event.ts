@@ -1,7 +1,11 @@
 import type { DataEvent } from "../../clients/intercom/types";
 import type { HullEvent } from "../user-update";
 import { cutText } from "./intercom-value";
-import { toUnixSeconds } from "./unix-seconds";
+import {
+  dateSecondsFor,
+  NESTED_KEY_SEPARATOR,
+  toUnixSeconds,
+} from "../../../common/intercom-typing";
 
 /** "We currently limit the number of tracked metadata keys to 10 per event" (intercom-api.md §1.3). */
 export const METADATA_KEY_LIMIT = 10;
@@ -29,6 +33,12 @@ function flatten(
   cut: string[],
 ): void {
   if (value === null || value === undefined) return;
+  // Under a date key (`*_date`) a date goes in Unix seconds, whatever its form (ms included).
+  const seconds = dateSecondsFor(key, value, "metadata");
+  if (seconds !== undefined) {
+    out.set(key, seconds);
+    return;
+  }
   if (Array.isArray(value)) {
     const joined = value
       .filter((item) => item !== null && item !== undefined)
@@ -38,22 +48,17 @@ function flatten(
   } else if (typeof value === "object") {
     // Intercom takes no nesting and no "." in keys: {plan: {name}} becomes plan_name.
     for (const inner of Object.keys(value).sort()) {
-      flatten(`${key}_${inner}`, (value as Record<string, unknown>)[inner], out, cut);
+      const nested = `${key}${NESTED_KEY_SEPARATOR}${inner}`;
+      flatten(nested, (value as Record<string, unknown>)[inner], out, cut);
     }
   } else if (typeof value === "number") {
     if (Number.isFinite(value)) out.set(key, value);
   } else if (typeof value === "boolean") {
     out.set(key, String(value));
   } else {
-    const text = String(value);
-    // A key ending in _date is a date for Intercom, given in Unix seconds.
-    const seconds = key.endsWith("_date") ? toUnixSeconds(text) : undefined;
-    if (seconds !== undefined) out.set(key, seconds);
-    else {
-      const { value: short, wasCut } = cutText(text);
-      if (wasCut) cut.push(key);
-      out.set(key, short);
-    }
+    const { value: short, wasCut } = cutText(String(value));
+    if (wasCut) cut.push(key);
+    out.set(key, short);
   }
 }
 

@@ -1,4 +1,4 @@
-import { toUnixSeconds } from "./unix-seconds";
+import { isDateKey, toUnixSeconds } from "../../../common/intercom-typing";
 
 /** "String CDAs hold at most 255 characters" (intercom-api.md §1.2). */
 export const TEXT_LIMIT = 255;
@@ -68,17 +68,21 @@ export function toIntercomValue(value: unknown, type: IntercomDataType): Coerced
   }
 }
 
-/** The type to create a missing custom attribute with, from the Hull attribute and its value. */
-export function inferDataType(hullName: string, value: unknown): IntercomDataType {
-  if (typeof value === "boolean") return "boolean";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "float";
+/**
+ * The type to create a missing custom attribute with, from its Intercom name and the value: a
+ * date under a date key (`*_at`, `*_date`) whatever its form, epoch milliseconds included
+ * (common/intercom-typing.ts); else the value's own type.
+ */
+export function inferDataType(name: string, value: unknown): IntercomDataType {
   if (
-    typeof value === "string" &&
-    /(_at|_date)$/.test(hullName) &&
+    isDateKey(name, "attribute") &&
+    typeof value !== "boolean" &&
     toUnixSeconds(value) !== undefined
   ) {
     return "date";
   }
+  if (typeof value === "boolean") return "boolean";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "float";
   return "string";
 }
 

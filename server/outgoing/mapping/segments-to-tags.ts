@@ -12,9 +12,12 @@ export function tagNameFor(segment: SegmentRef): string {
 }
 
 /**
- * Which segment tags to apply and remove (DESIGN.md §5). A message tells what was entered and
- * left; a new contact, or a user from an extract, gets the tags of all its segments. Tags Hull
- * already saw on the contact (`intercom/tags`) are not applied again.
+ * Which segment tags to apply and remove (DESIGN.md §5): a tag goes on when the user enters its
+ * segment and comes off when it leaves; a new (or unarchived) contact gets the tags of all its
+ * segments. Where a message says nothing changed (an extract, a manual send, an update with only
+ * events or `is_new`), the whole picture is sent, minus the tags the contact has as far as Hull's
+ * `intercom/tags` knows (kept by the connector's own writes, {@link tagNamesAfter}, and by
+ * Intercom's notifications about its own tags): so a steady user costs no tag request.
  */
 export function mapSegmentsToTags(
   update: UserUpdate,
@@ -22,6 +25,7 @@ export function mapSegmentsToTags(
 ): TagChanges {
   const { changes } = update;
   const current = new Set(update.user.segment_ids);
+  // Untag on leave only; always then, since a tag Hull thinks absent may be there after all.
   const remove = (changes?.left ?? []).filter((segment) => !current.has(segment.id));
   if (tagsOnly) return { apply: [], remove: named(remove) };
   // No changes at all is a manual "send" through the notifier: resend the whole picture.
@@ -30,15 +34,46 @@ export function mapSegmentsToTags(
     (changes.entered.length === 0 &&
       changes.left.length === 0 &&
       (changes.isNew || Object.keys(changes.user).length === 0));
-  const everything = newContact || nothingChanged;
-  const candidates = everything
-    ? update.segments
-    : changes!.entered.filter((segment) => current.has(segment.id));
-  const known = newContact ? undefined : knownTagNames(update.user);
-  const apply = candidates.filter(
-    (segment) => !known || !known.has(tagNameFor(segment).toLowerCase()),
-  );
-  return { apply: named(apply), remove: named(remove) };
+  const entered = (changes?.entered ?? []).filter((segment) => current.has(segment.id));
+  if (newContact) return { apply: named(update.segments), remove: named(remove) };
+  if (!nothingChanged) return { apply: named(entered), remove: named(remove) };
+  // The whole picture (an extract, a manual send, a message that changed nothing): only the
+  // tags the contact lacks, as far as Hull knows.
+  const known = knownTagNames(update.user);
+  const has = (segment: SegmentRef) => known?.has(tagNameFor(segment).toLowerCase()) ?? false;
+  return {
+    apply: named(update.segments.filter((segment) => !has(segment))),
+    remove: named(remove),
+  };
+}
+
+/**
+ * What Hull's `intercom/tags` becomes after the connector tagged and untagged a contact: the
+ * names Hull held, minus the tags removed, plus those applied (names compare case-insensitively,
+ * like Intercom's). Undefined when nothing changes, so a steady user costs no write.
+ */
+export function tagNamesAfter(
+  held: unknown,
+  applied: readonly SegmentRef[],
+  removed: readonly SegmentRef[],
+): string[] | undefined {
+  if (applied.length === 0 && removed.length === 0) return undefined;
+  const before = Array.isArray(held)
+    ? held.filter((name): name is string => typeof name === "string")
+    : [];
+  const gone = new Set(removed.map((segment) => tagNameFor(segment).toLowerCase()));
+  const after = before.filter((name) => !gone.has(name.toLowerCase()));
+  const present = new Set(after.map((name) => name.toLowerCase()));
+  for (const segment of applied) {
+    const name = tagNameFor(segment);
+    if (!present.has(name.toLowerCase())) {
+      after.push(name);
+      present.add(name.toLowerCase());
+    }
+  }
+  const same =
+    Array.isArray(held) && after.length === held.length && after.every((n, i) => n === held[i]);
+  return same ? undefined : after;
 }
 
 /** A segment without a name cannot name a tag; Hull always names segments, but be safe. */

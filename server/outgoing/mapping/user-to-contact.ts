@@ -98,7 +98,7 @@ export function mapUserToContact(input: AttributeMappingInput): AttributeMapping
       : Object.hasOwn(STANDARD_FIELDS, target.name)
         ? STANDARD_FIELDS[target.name]
         : undefined;
-    const type = known ?? inferDataType(hullName, value);
+    const type = known ?? inferDataType(target.name, value);
     const coerced = toIntercomValue(value, type);
     if (!coerced.ok) {
       warnings.push(`${hullName} → ${target.name}: ${coerced.reason} (${type} expected)`);

@@ -36,10 +36,10 @@ describe("mapTrackToMessenger({event, params})", () => {
 });
 
 describe("toMetadata(params)", () => {
-  it("flattens nested objects into dot keys", () => {
+  it("flattens nested objects into keys joined with _, as the server does", () => {
     expect(toMetadata({ cart: { total: 28, items: { count: 2 } }, coupon: "SPRING" })).toEqual({
-      "cart.total": 28,
-      "cart.items.count": 2,
+      cart_total: 28,
+      cart_items_count: 2,
       coupon: "SPRING",
     });
   });
@@ -51,20 +51,26 @@ describe("toMetadata(params)", () => {
     expect(Object.keys(metadata)).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`));
   });
 
-  it("turns Date objects, ISO-8601 date-times and milliseconds under date keys into Unix seconds", () => {
+  it("turns dates into Unix seconds only under metadata date keys (*_date)", () => {
     expect(
       toMetadata({
+        ship_date: 1717243200000,
+        order_date: "1717243200000",
+        delivery_date: "2024-06-01T12:00:00Z",
+        paid_date: new Date("2024-06-01T12:00:00.000Z"),
         shipped: new Date("2024-03-01T10:00:00.000Z"),
         ordered: "2024-03-01T10:00:00Z",
         paid_at: 1709287200000,
-        delivered_at: 1709287200,
         day: "2024-03-01",
       }),
     ).toEqual({
-      shipped: 1709287200,
-      ordered: 1709287200,
-      paid_at: 1709287200,
-      delivered_at: 1709287200,
+      ship_date: 1717243200,
+      order_date: 1717243200,
+      delivery_date: 1717243200,
+      paid_date: 1717243200,
+      shipped: "2024-03-01T10:00:00.000Z",
+      ordered: "2024-03-01T10:00:00Z",
+      paid_at: 1709287200000,
       day: "2024-03-01",
     });
   });

@@ -48,9 +48,18 @@ describe("mapTraitsToUpdate(traits)", () => {
     });
   });
 
-  it("turns dates into Unix seconds and keeps null to clear an attribute", () => {
-    expect(mapTraitsToUpdate({ trial_ends_at: "2024-03-01T10:00:00Z", nickname: null })).toEqual({
+  it("turns dates into Unix seconds under date keys only, and keeps null to clear an attribute", () => {
+    expect(
+      mapTraitsToUpdate({
+        trial_ends_at: "2024-03-01T10:00:00Z",
+        renewal_at: 1717243200000,
+        birthday: "1990-05-17T00:00:00Z",
+        nickname: null,
+      }),
+    ).toEqual({
       trial_ends_at: 1709287200,
+      renewal_at: 1717243200,
+      birthday: "1990-05-17T00:00:00Z",
       nickname: null,
     });
   });

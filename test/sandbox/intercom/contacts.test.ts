@@ -137,6 +137,69 @@ describe("contacts", () => {
     expect(wrongType.body.errors[0].message).toBe("email must be a string");
   });
 
+  // Archived contacts are hidden from GET, find_by_external_id, list, search and every write;
+  // a create naming them answers the archived 409 (intercom-api.md §1.1, §2.4; observed in
+  // intercom-ruby#561 and intercom-node#333). Unarchive brings the same contact back.
+  it("hides an archived contact from GET, lookups, list, search and writes until it is unarchived", async () => {
+    const { body: created } = await api.call(
+      "POST",
+      "/contacts",
+      { email: "archie@example.com", external_id: "cust-0606" },
+      as(api.token),
+    );
+    const id = created.id as string;
+    await api.call("POST", `/contacts/${id}/archive`, undefined, as(api.token));
+    const search = { query: { field: "email", operator: "=", value: "archie@example.com" } };
+    const hidden = [
+      await api.call("GET", `/contacts/${id}`, undefined, as(api.token)),
+      await api.call("GET", "/contacts/find_by_external_id/cust-0606", undefined, as(api.token)),
+      await api.call("PUT", `/contacts/${id}`, { name: "Archie" }, as(api.token)),
+    ];
+    for (const reply of hidden) {
+      expect(reply.status).toBe(404);
+      expect(reply.body.errors[0]).toEqual({ code: "not_found", message: "User Not Found" });
+    }
+    const { body: tag } = await api.call("POST", "/tags", { name: "Customers" }, as(api.token));
+    const tagged = await api.call("POST", `/contacts/${id}/tags`, { id: tag.id }, as(api.token));
+    expect(tagged.status).toBe(404);
+    const event = await api.call(
+      "POST",
+      "/events",
+      { event_name: "x", created_at: 1717243200, email: "archie@example.com" },
+      as(api.token),
+    );
+    expect(event.status).toBe(404);
+    const searched = await api.call("POST", "/contacts/search", search, as(api.token));
+    expect(searched.body.data).toEqual([]);
+    const listed = await api.call("GET", "/contacts?per_page=150", undefined, as(api.token));
+    expect((listed.body.data as Loose[]).map((contact) => contact.id)).not.toContain(id);
+    for (const body of [{ email: "archie@example.com" }, { external_id: "cust-0606" }]) {
+      const again = await api.call("POST", "/contacts", body, as(api.token));
+      expect(again.status).toBe(409);
+      expect(again.body.errors[0]).toEqual({
+        code: "conflict",
+        message: `An archived contact matching those details already exists with id=${id}`,
+      });
+    }
+
+    const unarchived = await api.call(
+      "POST",
+      `/contacts/${id}/unarchive`,
+      undefined,
+      as(api.token),
+    );
+    expect(unarchived.body).toEqual({
+      type: "contact",
+      id,
+      external_id: "cust-0606",
+      archived: false,
+    });
+    const back = await api.call("GET", `/contacts/${id}`, undefined, as(api.token));
+    expect(back.body).toMatchObject({ id, email: "archie@example.com", name: null });
+    const found = await api.call("POST", "/contacts/search", search, as(api.token));
+    expect((found.body.data as Loose[]).map((contact) => contact.id)).toEqual([id]);
+  });
+
   it("GET, PUT, archive, unarchive and DELETE /contacts/{id} behave as documented", async () => {
     const { body: created } = await api.call(
       "POST",

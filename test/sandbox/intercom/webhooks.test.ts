@@ -70,8 +70,9 @@ describe("webhook sender", () => {
     await api.call("DELETE", `/contacts/${lead.id}/tags/${tag.id}`);
     await api.call("PUT", `/contacts/${lead.id}`, { role: "user", email: "conv@example.org" });
     await api.call("POST", `/contacts/${lead.id}/archive`);
+    await api.call("POST", `/contacts/${lead.id}/unarchive`);
     await api.call("DELETE", `/contacts/${lead.id}`);
-    const posts = await receiver.waitForPosts(7);
+    const posts = await receiver.waitForPosts(8);
     const envelopes = posts.map((post) => parse(post.raw));
     expect(envelopes.map((e) => e.topic)).toEqual([
       "contact.lead.created",
@@ -80,6 +81,7 @@ describe("webhook sender", () => {
       "contact.lead.signed_up",
       "contact.email.updated",
       "contact.archived",
+      "contact.unarchive",
       "contact.deleted",
     ]);
     expect(envelopes[1].data.item).toMatchObject({
@@ -94,6 +96,12 @@ describe("webhook sender", () => {
       archived: true,
     });
     expect(envelopes[6].data.item).toEqual({
+      type: "contact",
+      id: lead.id,
+      external_id: lead.external_id,
+      archived: false,
+    });
+    expect(envelopes[7].data.item).toEqual({
       type: "contact",
       id: lead.id,
       external_id: lead.external_id,

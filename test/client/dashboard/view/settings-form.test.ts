@@ -9,6 +9,7 @@ const response = {
     send_events: ["Entered segment"],
     create_missing_attributes: true,
     ignore_deleted_users: false,
+    unarchive_contacts: false,
   },
   settings: { show_messenger: true, alignment: "right" as const },
 };

@@ -24,6 +24,7 @@ function form(
       send_events: [],
       create_missing_attributes: true,
       ignore_deleted_users: true,
+      unarchive_contacts: false,
     },
     settings: { show_messenger: true, alignment: "right" },
   });

@@ -196,10 +196,12 @@ describe("planNotification: deletion", () => {
       external_id: "customer-42",
       deleted: true,
     });
+    // Claimed by every identifier, and never creating a profile that holds only the mark.
     expect(entries).toEqual([
       {
         type: "traits",
-        claims: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83" },
+        claims: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83", external_id: "customer-42" },
+        create: false,
         body: { [attribute]: "2025-12-29T09:20:00.000Z" },
       },
     ]);
@@ -277,11 +279,67 @@ describe("planNotification: tags", () => {
       ),
       context,
     );
+    // No "Added Tag" event for the connector's own tags. A 2.x contact whose other tag ids
+    // cannot be named leaves intercom/tags alone; a 1.x item names them all, so Hull learns
+    // the list (issue 15 class 6).
     expect(ownById).toMatchObject({
       kind: "ignore",
       reason: expect.stringContaining("segment tags"),
     });
-    expect(ownByName).toMatchObject({ kind: "ignore" });
+    expect(ownByName).toEqual({
+      kind: "write",
+      customAttributes: [],
+      entries: [
+        {
+          type: "traits",
+          claims: {
+            anonymous_id: "intercom:5718a8e4a0d1d8d1a400000a",
+            email: "grace@example.com",
+            external_id: "customer-7",
+          },
+          create: false,
+          body: { "intercom/tags": ["VIP", "Customers"] },
+        },
+      ],
+    });
+  });
+
+  it("names a 2.x contact's tag ids from the connector's own tags, and drops a removed one", () => {
+    const contact = {
+      ...modernUser(),
+      tags: {
+        type: "list",
+        data: [
+          { type: "tag", id: "77" },
+          { type: "tag", id: "78" },
+        ],
+      },
+    };
+    const withNames = {
+      ...context,
+      ownTagIds: new Set(["77", "78"]),
+      ownTagNames: new Map([["78", "VIP"]]),
+    };
+    const added = planNotification(
+      envelope(
+        "contact.user.tag.created",
+        modernTagItem(contact, { type: "tag", id: "77", name: "Customers" }),
+      ),
+      withNames,
+    );
+    expect(added.kind === "write" && added.entries[0]!.body).toEqual({
+      "intercom/tags": ["VIP", "Customers"],
+    });
+    const removed = planNotification(
+      envelope(
+        "contact.user.tag.deleted",
+        modernTagItem(contact, { type: "tag", id: "77", name: "Customers" }),
+      ),
+      withNames,
+    );
+    expect(removed.kind === "write" && removed.entries[0]!.body).toEqual({
+      "intercom/tags": ["VIP"],
+    });
   });
 });
 
@@ -298,7 +356,11 @@ describe("planNotification: conversations", () => {
 
   it.each(modern)("%s (2.x) becomes the event %s", (topic, event, initiated) => {
     const track = trackOf(write(topic, modernConversation()));
-    expect(track.claims).toEqual({ anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83" });
+    // Every identifier the item carries (issue 15 class 2): the contact's external_id too.
+    expect(track.claims).toEqual({
+      anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83",
+      external_id: "customer-42",
+    });
     expect(track.body).toMatchObject({
       event,
       source: "intercom",

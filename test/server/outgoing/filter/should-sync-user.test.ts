@@ -47,8 +47,48 @@ describe("shouldSyncUser(update, settings, options)", () => {
     ],
     [
       "skips a deleted user even in a manual extract",
-      [update({ user: user({ "intercom/archived": true }) }), settings(), { manual: true }],
+      [
+        update({ user: user({ "intercom/deleted_at": "2024-01-01" }) }),
+        settings(),
+        { manual: true },
+      ],
       "nothing",
+    ],
+    // Issue 15 class 1: the state the incoming flow writes (intercom/archived_at) is the one read.
+    [
+      "skips a user archived in Intercom",
+      [update({ user: user({ "intercom/archived_at": "2024-06-01T00:00:00Z" }) }), settings()],
+      "nothing",
+    ],
+    [
+      "skips an archived user even when deleted users may be sent",
+      [
+        update({ user: user({ "intercom/archived_at": "2024-06-01T00:00:00Z" }) }),
+        settings({ ignoreDeletedUsers: false }),
+      ],
+      "nothing",
+    ],
+    [
+      "skips an archived user even in a manual extract",
+      [
+        update({ user: user({ "intercom/archived_at": "2024-06-01T00:00:00Z" }) }),
+        settings(),
+        { manual: true },
+      ],
+      "nothing",
+    ],
+    [
+      "sends an archived user when the connector may unarchive it",
+      [
+        update({ user: user({ "intercom/archived_at": "2024-06-01T00:00:00Z" }) }),
+        settings({ unarchiveContacts: true }),
+      ],
+      "everything",
+    ],
+    [
+      "sends a user whose archive Intercom undid (intercom/archived_at cleared)",
+      [update({ user: user({ "intercom/archived_at": null }) }), settings()],
+      "everything",
     ],
     [
       "skips a user with nothing to identify it by",

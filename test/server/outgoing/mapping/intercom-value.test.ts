@@ -5,7 +5,7 @@ import {
   toIntercomValue,
   type IntercomDataType,
 } from "../../../../server/outgoing/mapping/intercom-value";
-import { toUnixSeconds } from "../../../../server/outgoing/mapping/unix-seconds";
+import { toUnixSeconds } from "../../../../common/intercom-typing";
 
 describe("toUnixSeconds(value)", () => {
   const cases: [unknown, number | undefined][] = [
