@@ -160,6 +160,15 @@ describe("malformed bodies", () => {
       body: Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x22]),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: expect.any(String) });
+    // Hull's notifications are refused in hull's framework's shape (smart-notifier-response.js).
+    expect(await response.json()).toEqual(
+      path === "/smart-notifier"
+        ? {
+            flow_control: { type: "retry", in: 1000 },
+            metrics: [],
+            errors: [{ code: expect.any(String), reason: expect.any(String) }],
+          }
+        : { error: expect.any(String) },
+    );
   });
 });

@@ -1,5 +1,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
+import jwt from "jsonwebtoken";
+import { readRawBody } from "../../shared/body.js";
 import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
 import type { HullPlatform } from "../hull-platform.js";
@@ -16,7 +18,13 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   const router = new Router({ prefix: "/api/v1" });
   const auth = (ctx: Context, id?: string) => authenticateConnector(ctx, platform.connector, id);
 
-  router.post("/smart_notifier/public_key", (ctx) => {
+  // hull's SmartNotifierValidator (lib/utils/smart-notifier-validator.js) POSTs the raw signature
+  // JWT as the whole body; the key is given only for a signature this platform made.
+  router.post("/smart_notifier/public_key", async (ctx) => {
+    const signature = (await readRawBody(ctx, "64kb")).toString("utf8").trim();
+    if (!isOwnSignature(signature, platform.keys.publicKeyPem)) {
+      throw new HullApiError(400, "the body must be a smart-notifier signature (the raw JWT)");
+    }
     ctx.type = "text/plain";
     ctx.body = platform.keys.publicKeyPem;
   });
@@ -98,6 +106,17 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   });
 
   return router;
+}
+
+/** True when `body` is exactly a compact JWT that this platform's notifier signed. */
+function isOwnSignature(body: string, publicKeyPem: string): boolean {
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(body)) return false;
+  try {
+    jwt.verify(body, publicKeyPem, { algorithms: ["RS256"], ignoreExpiration: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces the given settings objects, as Hull's `PUT /<id>` does; true when something was given. */

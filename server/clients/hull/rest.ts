@@ -17,6 +17,7 @@ export interface HullRestClient {
   }): Promise<HullConnector>;
   putStatus(status: { status: string; messages: string[] }): Promise<void>;
   getSegments(): Promise<HullSegment[]>;
+  /** Hull's attribute tree as Hull sends it (leaves `{id, text, type}`); read it leniently. */
   getAttributeTree(): Promise<HullAttributeNode[]>;
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
 }
@@ -73,7 +74,7 @@ export function createHullRestClient(
         "GET",
         "search/user_reports/bootstrap",
       );
-      return response.tree ?? [];
+      return Array.isArray(response?.tree) ? response.tree : [];
     },
     async requestExtract({ url, query = {}, fields = [] }) {
       await call("POST", "extract/user_reports", { url, query, format: "json", fields });

@@ -2,21 +2,35 @@ import { describe, expect, it } from "vitest";
 import { hullAttributeOptions, settingsView } from "../../../server/admin/settings-view";
 
 describe("hullAttributeOptions(tree)", () => {
-  it("lists the leaves of Hull's attribute tree without the traits_ prefix", () => {
+  it("lists the leaves of Hull's attribute tree ({id, text, type}) without the traits_ prefix", () => {
+    // Hull's shape: minihull src/router.js serves leaves {id, text, type} under groups {text, children}.
     const tree = [
-      { key: "email", text: "Email" },
+      { id: "email", text: "Email", type: "string" },
       {
-        key: "intercom",
         text: "intercom",
-        children: [{ key: "traits_intercom/email", text: "intercom/email" }],
+        children: [{ id: "traits_intercom/email", text: "intercom/email", type: "string" }],
       },
-      { key: "traits_plan" },
+      { id: "traits_plan", type: "string" },
     ];
     expect(hullAttributeOptions(tree)).toEqual([
       { value: "email", label: "Email" },
       { value: "intercom/email", label: "intercom/email" },
       { value: "plan", label: "plan" },
     ]);
+  });
+
+  it("reads `key` where `id` is absent and treats a named node as a leaf, as hull-client does", () => {
+    // hull-client lib/utils/properties.js: `const key = props.id || props.key; if (key) leaf`.
+    const tree = [{ key: "traits_score", text: "score" }, { id: "x", children: [{ id: "y" }] }];
+    expect(hullAttributeOptions(tree)).toEqual([
+      { value: "score", label: "score" },
+      { value: "x", label: "x" },
+    ]);
+  });
+
+  it("skips nodes of no known shape instead of failing", () => {
+    expect(hullAttributeOptions([null, 3, { text: "empty group" }, { id: "" }])).toEqual([]);
+    expect(hullAttributeOptions(undefined)).toEqual([]);
   });
 });
 

@@ -124,7 +124,7 @@ describe("the org API", () => {
     ]);
   });
 
-  it("describes attributes as a tree with groups and traits_ keys", async () => {
+  it("describes attributes as minihull's tree: leaves {id, text, type}, groups {text, children}", async () => {
     await sendJson(`${hull.url}/_sandbox/users`, "POST", [
       {
         claims: { email: "a@example.com" },
@@ -132,17 +132,16 @@ describe("the org API", () => {
       },
     ]);
     const { tree } = await (await api("search/user_reports/bootstrap")).json();
-    expect(tree).toContainEqual({ key: "email", text: "email", type: "string" });
-    expect(tree).toContainEqual({ key: "traits_plan", text: "plan", type: "string" });
+    expect(tree).toContainEqual({ id: "email", text: "email", type: "string" });
+    expect(tree).toContainEqual({ id: "traits_plan", text: "plan", type: "string" });
     expect(tree).toContainEqual({
-      key: "traits_intercom",
       text: "intercom",
-      type: "group",
       children: [
-        { key: "traits_intercom/email", text: "intercom/email", type: "string" },
-        { key: "traits_intercom/is_lead", text: "intercom/is_lead", type: "boolean" },
+        { id: "traits_intercom/email", text: "intercom/email", type: "string" },
+        { id: "traits_intercom/is_lead", text: "intercom/is_lead", type: "boolean" },
       ],
     });
+    expect(JSON.stringify(tree)).not.toContain('"key"');
   });
 });
 
