@@ -7,6 +7,7 @@ import { healthRoutes } from "./http/health";
 import { hullBatchRoutes } from "./http/hull-batch";
 import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
+import { shipSettingsRoutes } from "./http/ship-settings";
 import { statusRoutes } from "./http/status";
 import { fetchRoutes } from "./http/fetch-triggers";
 import { intercomWebhookRoutes } from "./http/intercom-webhook";
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): Koa {
   for (const router of [
     healthRoutes(),
     assetRoutes(deps),
+    shipSettingsRoutes(deps),
     oauthRoutes(deps),
     adminRoutes(deps),
     statusRoutes(deps),

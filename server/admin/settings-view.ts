@@ -1,5 +1,5 @@
 import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/hull/types";
-import { readSettings } from "../settings";
+import { messengerOptions, readSettings } from "../settings";
 
 /** Hull's own events a person can always pick. */
 const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
@@ -16,10 +16,8 @@ export function editableSettings(connector: Pick<HullConnector, "private_setting
       create_missing_attributes: settings.createMissingAttributes,
       ignore_deleted_users: settings.ignoreDeletedUsers,
     },
-    settings: {
-      show_messenger: connector.settings.show_messenger !== false,
-      alignment: connector.settings.alignment === "left" ? "left" : "right",
-    },
+    // The dashboard's "Website" group; stored in private_settings (docs/adr/007).
+    settings: messengerOptions(connector),
   };
 }
 

@@ -71,16 +71,16 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
     auth(ctx, ctx.params.id);
     ctx.body = platform.connectorObject();
   };
+  // As minihull's `PUT /:id` (src/router.js): private_settings become the body's, whole (absent =
+  // none left), and every other key, public `settings` included, is ignored.
   const updateConnector = async (ctx: Context) => {
     auth(ctx, ctx.params.id);
     const body = await readObjectBody(ctx);
-    for (const key of ["private_settings", "settings"] as const) {
-      if (body[key] !== undefined && !isRecord(body[key]))
-        throw new HullApiError(400, `${key} must be an object`);
-    }
-    const changed = updateSettings(platform, body);
+    if (body.private_settings !== undefined && !isRecord(body.private_settings))
+      throw new HullApiError(400, "private_settings must be an object");
+    replacePrivateSettings(platform, body.private_settings ?? {});
     ctx.body = platform.connectorObject();
-    if (changed) platform.sendShipUpdate();
+    platform.sendShipUpdate();
   };
   router.get("/app", readConnector);
   router.put("/app", updateConnector);
@@ -119,13 +119,11 @@ function isOwnSignature(body: string, publicKeyPem: string): boolean {
   }
 }
 
-/** Replaces the given settings objects, as Hull's `PUT /<id>` does; true when something was given. */
-export function updateSettings(platform: HullPlatform, body: Record<string, unknown>): boolean {
-  const { private_settings: privateSettings, settings } = body;
-  if (isRecord(privateSettings))
-    platform.connector.privateSettings = structuredClone(privateSettings);
-  if (isRecord(settings)) platform.connector.settings = structuredClone(settings);
-  const changed = isRecord(privateSettings) || isRecord(settings);
-  if (changed) platform.connector.updatedAt = new Date().toISOString();
-  return changed;
+/** Replaces the connector's private_settings with `privateSettings`, as Hull's API does. */
+export function replacePrivateSettings(
+  platform: HullPlatform,
+  privateSettings: Record<string, unknown>,
+) {
+  platform.connector.privateSettings = structuredClone(privateSettings);
+  platform.connector.updatedAt = new Date().toISOString();
 }

@@ -51,7 +51,10 @@ export function createNotifierSignatureVerifier(
     try {
       url = new URL(keyUrl);
     } catch {
-      throw new NotifierSignatureError("INVALID_SIGNATURE", "Invalid smart-notifier public key URL");
+      throw new NotifierSignatureError(
+        "INVALID_SIGNATURE",
+        "Invalid smart-notifier public key URL",
+      );
     }
     if (!["http:", "https:"].includes(url.protocol) || !isAllowedHost(url.host, allowedHosts)) {
       throw new NotifierSignatureError(

@@ -10,11 +10,13 @@ import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } f
 
 export interface HullRestClient {
   getConnector(): Promise<HullConnector>;
-  /** Shallow-merges into the connector's private_settings (and settings), as Hull's own client does. */
-  updateSettings(update: {
-    private_settings?: Record<string, unknown>;
-    settings?: Record<string, unknown>;
-  }): Promise<HullConnector>;
+  /**
+   * Shallow-merges into the connector's private_settings and PUTs them whole, as Hull's own client
+   * does (hull-client lib/utils/settings.js: `GET app`, then `PUT <id> {private_settings}`). Hull
+   * replaces private_settings with the body's (minihull src/router.js), so the body always carries
+   * every current key; public `settings` are never written.
+   */
+  updateSettings(update: { private_settings: Record<string, unknown> }): Promise<HullConnector>;
   putStatus(status: { status: string; messages: string[] }): Promise<void>;
   getSegments(): Promise<HullSegment[]>;
   /** Hull's attribute tree as Hull sends it (leaves `{id, text, type}`); read it leniently. */
@@ -59,11 +61,12 @@ export function createHullRestClient(
     getConnector: () => call<HullConnector>("GET", credentials.id),
     async updateSettings(update) {
       const current = await call<HullConnector>("GET", credentials.id);
-      const body: Record<string, unknown> = {};
-      if (update.private_settings)
-        body.private_settings = { ...current.private_settings, ...update.private_settings };
-      if (update.settings) body.settings = { ...current.settings, ...update.settings };
-      return call<HullConnector>("PUT", credentials.id, body);
+      if (!current || typeof current !== "object" || current.id !== credentials.id) {
+        // Without the current settings a merge would drop them: write nothing.
+        throw new RetryableError("Hull did not return the connector; settings not written");
+      }
+      const private_settings = { ...current.private_settings, ...update.private_settings };
+      return call<HullConnector>("PUT", credentials.id, { private_settings });
     },
     async putStatus(status) {
       await call("PUT", `${credentials.id}/status`, status);

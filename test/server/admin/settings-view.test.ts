@@ -21,7 +21,10 @@ describe("hullAttributeOptions(tree)", () => {
 
   it("reads `key` where `id` is absent and treats a named node as a leaf, as hull-client does", () => {
     // hull-client lib/utils/properties.js: `const key = props.id || props.key; if (key) leaf`.
-    const tree = [{ key: "traits_score", text: "score" }, { id: "x", children: [{ id: "y" }] }];
+    const tree = [
+      { key: "traits_score", text: "score" },
+      { id: "x", children: [{ id: "y" }] },
+    ];
     expect(hullAttributeOptions(tree)).toEqual([
       { value: "score", label: "score" },
       { value: "x", label: "x" },

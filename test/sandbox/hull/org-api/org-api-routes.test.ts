@@ -39,10 +39,11 @@ describe("the org API", () => {
         type: "ship",
         source_url: `${connector.url}/`,
         index: `${connector.url}/ship.js`,
-        settings: { region: "us", show_messenger: true },
         private_settings: {
           synchronized_segments: [],
           send_events: ["Entered segment", "Left segment"],
+          show_messenger: true,
+          alignment: "right",
         },
         status: { status: "setupRequired" },
       });
@@ -87,6 +88,28 @@ describe("the org API", () => {
     expect(body.private_settings.access_token).toBe("t1");
     const again = await (await api("app")).json();
     expect(again.private_settings).toMatchObject({ access_token: "t1", tag_mapping: {} });
+  });
+
+  it("behaves as minihull's PUT /:id: private_settings whole, other keys ignored", async () => {
+    await api(hull.connector.id, {
+      method: "PUT",
+      body: JSON.stringify({ private_settings: { access_token: "t1", tag_mapping: { a: "1" } } }),
+    });
+    // Public settings are not written through the API (hull-client never sends them).
+    await api(hull.connector.id, {
+      method: "PUT",
+      body: JSON.stringify({
+        settings: { widget_url: "https://x.example.com" },
+        private_settings: { access_token: "t2" },
+      }),
+    });
+    const after = await (await api("app")).json();
+    expect(after.settings.widget_url).toBeUndefined();
+    expect(after.private_settings.access_token).toBe("t2");
+    expect(after.private_settings.tag_mapping).toEqual({}); // replaced: back to the default
+    // A PUT without private_settings leaves none (minihull sets them to the absent value).
+    await api(hull.connector.id, { method: "PUT", body: JSON.stringify({ settings: {} }) });
+    expect((await (await api("app")).json()).private_settings.access_token).toBeUndefined();
   });
 
   it("stores the status a connector reports and refuses unknown statuses", async () => {
