@@ -23,6 +23,7 @@ import { createLogger, type Logger } from "./log";
 import { createRedis } from "./redis/redis-client";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
+import { createRedisLock } from "./redis/redis-lock";
 import { createRedisOutbox } from "./redis/redis-outbox";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { createFileRegistry } from "./registry";
@@ -54,11 +55,12 @@ export async function startConnector(
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   const hullAuth = createHullAuthenticator(config.hull.allowedHosts);
-  const serializeSettingsWrites = createSettingsWriter((credentials) =>
-    hullAuth.forget(credentials),
-  );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  const serializeSettingsWrites = createSettingsWriter(
+    (credentials) => hullAuth.forget(credentials),
+    redis && createRedisLock(redis, config.redisPrefix),
+  );
   const base: Omit<AppDeps, "jobs"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,

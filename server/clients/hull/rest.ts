@@ -88,16 +88,23 @@ export function createHullRestClient(
 /**
  * Settings writes are read-modify-write of the whole private_settings (Hull's API has no patch), so
  * two flows of one connector writing at once would lose one write. This runs them one at a time per
- * connector, and drops the cached copy of the connector after each, so readers see it at once.
+ * connector — in this process through a queue, and across processes through `shared` (a Redis lock
+ * when REDIS_URL is set; docs/adr/005) — and drops the cached copy of the connector after each, so
+ * readers see it at once.
  */
-export function createSettingsWriter(forget: (credentials: HullCredentials) => void) {
+export function createSettingsWriter(
+  forget: (credentials: HullCredentials) => void,
+  shared?: { withLock<T>(name: string, work: () => Promise<T>): Promise<T> },
+) {
   const queues = new Map<string, Promise<unknown>>();
   return (credentials: HullCredentials, client: HullRestClient): HullRestClient => ({
     ...client,
     updateSettings(update) {
       const key = `${credentials.organization}/${credentials.id}`;
       const write = (queues.get(key) ?? Promise.resolve()).then(async () => {
-        const saved = await client.updateSettings(update);
+        const saved = shared
+          ? await shared.withLock(`settings:${key}`, () => client.updateSettings(update))
+          : await client.updateSettings(update);
         forget(credentials);
         return saved;
       });

@@ -29,12 +29,21 @@ export interface MinihullStack {
   /** Signs a notification as Hull's smart-notifier does; the key is served as Hull serves it. */
   signedHeaders(notificationId: string): Record<string, string>;
   keyUrl: string;
+  /** Another connector process on the same configuration (scale-out with REDIS_URL). */
+  startExtraConnector(): Promise<RunningConnector>;
   close(): Promise<void>;
 }
 
 const KEY_PATH = "/api/v1/smart_notifier/public_key";
 
-export async function startMinihullStack(): Promise<MinihullStack> {
+export interface MinihullStackOptions {
+  /** More connector environment (REDIS_URL, REDIS_PREFIX, ...). */
+  env?: Record<string, string>;
+}
+
+export async function startMinihullStack(
+  options: MinihullStackOptions = {},
+): Promise<MinihullStack> {
   const intercom = await startIntercomSandbox({ port: 0 });
   const minihull = new MiniHullClass({
     hostname: "127.0.0.1",
@@ -83,8 +92,10 @@ export async function startMinihullStack(): Promise<MinihullStack> {
     HULL_FIREHOSE_URL: `http://${organization}/api/v1/firehose`,
     HULL_ALLOWED_HOSTS: organization,
     DATA_DIR: mkdtempSync(join(tmpdir(), "hull-intercom-minihull-")),
+    ...options.env,
   });
   const connector = await startConnector(config, createLogger("silent"));
+  const extras: RunningConnector[] = [];
   const connectorUrl = connector.deps.publicUrl;
   intercom.setWebhookUrl(`${connectorUrl}/intercom`);
   intercom.setUninstallUrl(`${connectorUrl}/auth/uninstalled`);
@@ -134,7 +145,13 @@ export async function startMinihullStack(): Promise<MinihullStack> {
         "x-hull-smart-notifier-signature-public-key-url": `http://${organization}${KEY_PATH}`,
       };
     },
+    async startExtraConnector() {
+      const extra = await startConnector(config, createLogger("silent"));
+      extras.push(extra);
+      return extra;
+    },
     async close() {
+      await Promise.all(extras.map((extra) => extra.close()));
       await connector.close();
       await Promise.all([minihull.close(), intercom.close()]);
     },
