@@ -71,7 +71,17 @@ export function createHullRestClient(
     async putStatus(status) {
       await call("PUT", `${credentials.id}/status`, status);
     },
-    getSegments: () => call<HullSegment[]>("GET", `users_segments?shipId=${credentials.id}`),
+    async getSegments() {
+      const segments = await call<unknown>("GET", `users_segments?shipId=${credentials.id}`);
+      // Only segments with an id and a name: anything else in Hull's answer is not one we can use.
+      return (Array.isArray(segments) ? segments : []).filter(
+        (segment): segment is HullSegment =>
+          typeof segment === "object" &&
+          segment !== null &&
+          typeof (segment as HullSegment).id === "string" &&
+          typeof (segment as HullSegment).name === "string",
+      );
+    },
     async getAttributeTree() {
       const response = await call<{ tree?: HullAttributeNode[] }>(
         "GET",
