@@ -27,9 +27,13 @@ export const settingsUpdateSchema = z
         send_events: z.array(z.string().trim().min(1).max(255)).max(500),
         create_missing_attributes: z.boolean(),
         ignore_deleted_users: z.boolean(),
+        // The Website options (docs/adr/007).
+        show_messenger: z.boolean(),
+        alignment: z.enum(["left", "right"]),
       })
       .strict()
       .partial(),
+    /** The Website options as dashboards from before docs/adr/007 send them; stored privately. */
     settings: z
       .object({ show_messenger: z.boolean(), alignment: z.enum(["left", "right"]) })
       .strict()

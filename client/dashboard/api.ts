@@ -5,7 +5,6 @@ import type {
   FieldError,
   Overview,
   PrivateSettings,
-  PublicSettings,
   SettingsResponse,
   SettingsUpdate,
 } from "./types";
@@ -28,9 +27,7 @@ export interface DashboardApi {
   overview(): Promise<Overview>;
   settings(): Promise<SettingsResponse>;
   attributes(): Promise<AttributesResponse>;
-  saveSettings(
-    update: SettingsUpdate,
-  ): Promise<{ private_settings: PrivateSettings; settings: PublicSettings }>;
+  saveSettings(update: SettingsUpdate): Promise<{ private_settings: PrivateSettings }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
 }

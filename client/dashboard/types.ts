@@ -57,9 +57,7 @@ export interface PrivateSettings {
   send_events: string[];
   create_missing_attributes: boolean;
   ignore_deleted_users: boolean;
-}
-
-export interface PublicSettings {
+  /** The Website options, kept in private_settings (docs/adr/007). */
   show_messenger: boolean;
   alignment: "left" | "right";
 }
@@ -72,13 +70,11 @@ export interface SettingsOptions {
 
 export interface SettingsResponse {
   private_settings: PrivateSettings;
-  settings: PublicSettings;
   options: SettingsOptions;
 }
 
 export interface SettingsUpdate {
   private_settings?: Partial<PrivateSettings>;
-  settings?: Partial<PublicSettings>;
 }
 
 export interface IntercomAttribute {

@@ -15,9 +15,9 @@ export function editableSettings(connector: Pick<HullConnector, "private_setting
       send_events: settings.sendEvents,
       create_missing_attributes: settings.createMissingAttributes,
       ignore_deleted_users: settings.ignoreDeletedUsers,
+      // The Website options (docs/adr/007).
+      ...messengerOptions(connector),
     },
-    // The dashboard's "Website" group; stored in private_settings (docs/adr/007).
-    settings: messengerOptions(connector),
   };
 }
 

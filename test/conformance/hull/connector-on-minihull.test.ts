@@ -92,8 +92,11 @@ describe("finding 2: no write to Hull drops a setting", () => {
     });
     expect(websiteOnly.status).toBe(200);
     expect(await websiteOnly.json()).toMatchObject({
-      settings: { show_messenger: false, alignment: "left" },
-      private_settings: { synchronized_segments: [segment.id] },
+      private_settings: {
+        synchronized_segments: [segment.id],
+        show_messenger: false,
+        alignment: "left",
+      },
     });
     const after = stack.stored().private_settings ?? {};
     expect(after).toEqual({ ...before, show_messenger: false, alignment: "left" });

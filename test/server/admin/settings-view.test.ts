@@ -46,6 +46,15 @@ describe("settingsView(connector, segments, tree)", () => {
     );
     expect(view.options.events).toEqual(["Entered segment", "Left segment", "Signed up"]);
     expect(view.options.segments).toEqual([{ id: "s1", name: "VIP" }]);
-    expect(view.settings).toEqual({ show_messenger: true, alignment: "right" });
+    expect(view.private_settings).toMatchObject({ show_messenger: true, alignment: "right" });
+  });
+
+  it("reads the Website options from private_settings, then from older public settings", () => {
+    const view = (privateSettings: Record<string, unknown>, settings: Record<string, unknown>) =>
+      settingsView({ private_settings: privateSettings, settings }, [], []).private_settings;
+    expect(view({ show_messenger: false }, { show_messenger: true })).toMatchObject({
+      show_messenger: false,
+    });
+    expect(view({}, { alignment: "left" })).toMatchObject({ alignment: "left" });
   });
 });

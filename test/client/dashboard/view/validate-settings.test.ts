@@ -24,8 +24,9 @@ function form(
       send_events: [],
       create_missing_attributes: true,
       ignore_deleted_users: true,
+      show_messenger: true,
+      alignment: "right",
     },
-    settings: { show_messenger: true, alignment: "right" },
   });
 }
 
