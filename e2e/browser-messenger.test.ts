@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth.js";
-import { startTestStack, type Stack } from "../test/helpers/stack.js";
+import { hullConnector, startTestStack, type Stack } from "../test/helpers/stack.js";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser.js";
 
 // ship.js (built into dist/ship.js) on the Hull stand-in's demo website, with the Intercom stand-in's
@@ -171,14 +171,36 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("follows the public settings: region, hidden launcher and alignment", async () => {
-    const setPublic = (settings: Record<string, unknown>) =>
-      fetch(`${stack.urls.hull}/_sandbox/connector/settings`, {
+  it("follows the connector's settings: region, hidden launcher and alignment", async () => {
+    // The workspace region and the Messenger options live in private_settings and reach ship.js
+    // through the connector's /ship/settings (docs/adr/007). A person in Hull's UI changes them.
+    const workspace = (await hullConnector(stack)).private_settings.intercom_workspace as Record<
+      string,
+      unknown
+    >;
+    const served = () =>
+      json<Record<string, unknown>>(
+        `${stack.urls.connector}/ship/settings?ship=${stack.hull.connector.id}`,
+      );
+    const setPrivate = async (privateSettings: Record<string, unknown>) => {
+      await fetch(`${stack.urls.hull}/_sandbox/connector/settings`, {
         method: "PUT",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ settings }),
+        body: JSON.stringify({ private_settings: privateSettings }),
       });
-    await setPublic({ region: "eu", show_messenger: false, alignment: "left" });
+      // Hull's ship:update makes the connector drop its copy; wait until it serves the change.
+      await eventually(served, (value) =>
+        Object.entries({
+          show_messenger: privateSettings.show_messenger,
+          alignment: privateSettings.alignment,
+        }).every(([key, wanted]) => value[key] === wanted),
+      );
+    };
+    await setPrivate({
+      intercom_workspace: { ...workspace, region: "EU" },
+      show_messenger: false,
+      alignment: "left",
+    });
     try {
       const { page, pageErrors } = await openDemo(newContext, stack);
       await visitorIdIn(page);
@@ -198,7 +220,7 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
       expect(await page.isVisible("#intercom-sandbox-panel")).toBe(true);
       expect(pageErrors).toEqual([]);
     } finally {
-      await setPublic({ region: "us", show_messenger: true, alignment: "right" });
+      await setPrivate({ intercom_workspace: workspace, show_messenger: true, alignment: "right" });
     }
   });
 

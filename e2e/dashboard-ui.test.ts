@@ -171,8 +171,8 @@ describe("the admin dashboard", () => {
         private_settings: {
           sync_fields_to_intercom: [{ hull: "first_name", name: "name", overwrite: false }],
           send_events: ["Entered segment", "Viewed pricing", "Custom <event>"],
+          alignment: "left",
         },
-        settings: { alignment: "left" },
       },
     ]);
     expect(await saveButton().isDisabled()).toBe(true);

@@ -56,7 +56,7 @@ describe("the connector's dashboard, end to end", () => {
     await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
     const connector = await hullConnector(stack);
     expect(connector.private_settings.synchronized_segments).toEqual([segmentId]);
-    expect(connector.settings.alignment).toBe("left");
+    expect(connector.private_settings.alignment).toBe("left"); // docs/adr/007
     await page.screenshot({ path: "/tmp/e2e-dashboard-settings.png", fullPage: true });
   });
 

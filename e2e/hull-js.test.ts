@@ -131,7 +131,7 @@ describe("Hull.js in Chromium", () => {
     expect(embed!.deployment.ship).toMatchObject({
       id: connectorId,
       index: `${site.url}/ship.js`,
-      settings: { app_id: "abc123", show_messenger: true },
+      settings: { app_id: "abc123" },
     });
     expect(embed!.deployment.settings).toMatchObject({ _selector: "body", _placement: "append" });
     expect(embed!.deployment.platform.id).toBe(platformId);

@@ -8,6 +8,7 @@ import { countRequests, metricsRoutes } from "./http/metrics";
 import { hullBatchRoutes } from "./http/hull-batch";
 import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
+import { shipSettingsRoutes } from "./http/ship-settings";
 import { statusRoutes } from "./http/status";
 import { fetchRoutes } from "./http/fetch-triggers";
 import { intercomWebhookRoutes } from "./http/intercom-webhook";
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): Koa {
       }),
     ),
     assetRoutes(deps),
+    shipSettingsRoutes(deps),
     oauthRoutes(deps),
     adminRoutes(deps),
     statusRoutes(deps),

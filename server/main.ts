@@ -28,6 +28,7 @@ import { createRedis } from "./redis/redis-client";
 import { createRedisDeadLetters } from "./redis/redis-dead-letters";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
+import { createRedisLock } from "./redis/redis-lock";
 import { createRedisOutbox } from "./redis/redis-outbox";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { createFileRegistry } from "./registry";
@@ -69,11 +70,12 @@ export async function startConnector(
     undefined,
     hullTransport,
   );
-  const serializeSettingsWrites = createSettingsWriter((credentials) =>
-    hullAuth.forget(credentials),
-  );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  const serializeSettingsWrites = createSettingsWriter(
+    (credentials) => hullAuth.forget(credentials),
+    redis && createRedisLock(redis, config.redisPrefix),
+  );
   const base: Omit<AppDeps, "jobs"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,

@@ -9,6 +9,11 @@ import { decrypt, deriveKey, encrypt } from "./crypto";
  */
 export interface WorkspaceRegistry {
   connectorsFor(appId: string): Promise<HullCredentials[]>;
+  /**
+   * The credentials of one connected connector by its Hull id, or undefined: how the connector
+   * reads a connector's settings for a caller that has no credentials (ship.js, docs/adr/007).
+   */
+  findConnector(connectorId: string): Promise<HullCredentials | undefined>;
   register(appId: string, credentials: HullCredentials): Promise<void>;
   unregister(appId: string, connectorId: string): Promise<void>;
 }
@@ -51,16 +56,22 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
     return next;
   }
 
+  const unseal = (entries: Entry[]) =>
+    entries.flatMap(({ id, organization, sealedSecret }) => {
+      try {
+        return [{ id, organization, secret: decrypt(key, sealedSecret) }];
+      } catch {
+        return []; // sealed with another SECRET: that connector must reconnect
+      }
+    });
+
   return {
     async connectorsFor(appId) {
-      const entries = (await load()).get(appId) ?? [];
-      return entries.flatMap(({ id, organization, sealedSecret }) => {
-        try {
-          return [{ id, organization, secret: decrypt(key, sealedSecret) }];
-        } catch {
-          return []; // sealed with another SECRET: that connector must reconnect
-        }
-      });
+      return unseal((await load()).get(appId) ?? []);
+    },
+    async findConnector(connectorId) {
+      const entries = [...(await load()).values()].flat();
+      return unseal(entries.filter((entry) => entry.id === connectorId))[0];
     },
     register(appId, credentials) {
       return change((stored) => {

@@ -28,9 +28,13 @@ export const settingsUpdateSchema = z
         create_missing_attributes: z.boolean(),
         ignore_deleted_users: z.boolean(),
         unarchive_contacts: z.boolean(),
+        // The Website options (docs/adr/007).
+        show_messenger: z.boolean(),
+        alignment: z.enum(["left", "right"]),
       })
       .strict()
       .partial(),
+    /** The Website options as dashboards from before docs/adr/007 send them; stored privately. */
     settings: z
       .object({ show_messenger: z.boolean(), alignment: z.enum(["left", "right"]) })
       .strict()
@@ -131,7 +135,11 @@ export function readSettings(
   };
 }
 
-/** The settings Hull's connector object carries once OAuth has finished. */
+/**
+ * The private settings written once OAuth has finished. Nothing goes to public `settings`: Hull's
+ * client never writes them (hull-client lib/utils/settings.js) and minihull ignores them; ship.js
+ * gets the workspace from `websiteSettings` instead (docs/adr/007).
+ */
 export function connectionSettings(token: string, workspace: ConnectedWorkspace) {
   return {
     private_settings: {
@@ -139,13 +147,44 @@ export function connectionSettings(token: string, workspace: ConnectedWorkspace)
       intercom_workspace: workspace,
       token_fetched_at: workspace.connected_at,
     },
-    settings: { app_id: workspace.app_id, region: messengerRegion(workspace.region) },
   };
 }
 
 export function disconnectionSettings() {
   return {
     private_settings: { access_token: null, intercom_workspace: null, token_fetched_at: null },
-    settings: { app_id: null },
+  };
+}
+
+/**
+ * A dashboard save as the private settings it writes: the Website options (`settings` in the
+ * dashboard's API) are kept in private_settings too (docs/adr/007), so a save never needs Hull to
+ * take public `settings`.
+ */
+export function privateSettingsUpdate(update: SettingsUpdate): Record<string, unknown> {
+  return { ...update.private_settings, ...update.settings };
+}
+
+/** The Messenger options a person chose: private_settings first, public ones of older installs next. */
+export function messengerOptions(connector: Pick<HullConnector, "private_settings" | "settings">) {
+  const pick = (name: string) => connector.private_settings?.[name] ?? connector.settings?.[name];
+  return {
+    show_messenger: pick("show_messenger") !== false,
+    alignment: pick("alignment") === "left" ? ("left" as const) : ("right" as const),
+  };
+}
+
+/**
+ * What ship.js needs to boot the Messenger, served by the connector (`GET /ship/settings`): the
+ * workspace's app id and Messenger region, and the Messenger options. Public by nature (Intercom's
+ * app id is in every page that embeds the Messenger); never a token. Null before OAuth.
+ */
+export function websiteSettings(connector: Pick<HullConnector, "private_settings" | "settings">) {
+  const workspace = readSettings(connector).workspace;
+  if (!workspace) return null;
+  return {
+    app_id: workspace.app_id,
+    region: messengerRegion(workspace.region),
+    ...messengerOptions(connector),
   };
 }

@@ -7,7 +7,6 @@ import type {
   FieldError,
   Overview,
   PrivateSettings,
-  PublicSettings,
   SettingsResponse,
   SettingsUpdate,
 } from "./types";
@@ -30,9 +29,7 @@ export interface DashboardApi {
   overview(): Promise<Overview>;
   settings(): Promise<SettingsResponse>;
   attributes(): Promise<AttributesResponse>;
-  saveSettings(
-    update: SettingsUpdate,
-  ): Promise<{ private_settings: PrivateSettings; settings: PublicSettings }>;
+  saveSettings(update: SettingsUpdate): Promise<{ private_settings: PrivateSettings }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
   deadLetters(): Promise<DeadLetters>;

@@ -61,9 +61,7 @@ export interface PrivateSettings {
   create_missing_attributes: boolean;
   ignore_deleted_users: boolean;
   unarchive_contacts: boolean;
-}
-
-export interface PublicSettings {
+  /** The Website options, kept in private_settings (docs/adr/007). */
   show_messenger: boolean;
   alignment: "left" | "right";
 }
@@ -76,13 +74,11 @@ export interface SettingsOptions {
 
 export interface SettingsResponse {
   private_settings: PrivateSettings;
-  settings: PublicSettings;
   options: SettingsOptions;
 }
 
 export interface SettingsUpdate {
   private_settings?: Partial<PrivateSettings>;
-  settings?: Partial<PublicSettings>;
 }
 
 export interface IntercomAttribute {

@@ -31,6 +31,8 @@ export interface HullSandbox {
   /** "127.0.0.1:PORT": the connector calls `http://<organization>/api/v1/…` and `/firehose`. */
   organization: string;
   connector: { id: string; secret: string; organization: string };
+  /** The public key notifications are signed with (public, as Hull's is to any signature holder). */
+  publicKeyPem: string;
   setConnectorUrl(url: string): void;
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startHullSandbox(options: HullSandboxOptions = {}): Promis
     port: server.port,
     organization,
     connector: { id: connector.id, secret: connector.secret, organization },
+    publicKeyPem: platform.keys.publicKeyPem,
     setConnectorUrl: (url) => platform.setConnectorUrl(url),
     close: async () => {
       platform.close();

@@ -1,5 +1,5 @@
 import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/hull/types";
-import { readSettings } from "../settings";
+import { messengerOptions, readSettings } from "../settings";
 
 /** Hull's own events a person can always pick. */
 const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
@@ -16,22 +16,28 @@ export function editableSettings(connector: Pick<HullConnector, "private_setting
       create_missing_attributes: settings.createMissingAttributes,
       ignore_deleted_users: settings.ignoreDeletedUsers,
       unarchive_contacts: settings.unarchiveContacts,
-    },
-    settings: {
-      show_messenger: connector.settings.show_messenger !== false,
-      alignment: connector.settings.alignment === "left" ? "left" : "right",
+      // The Website options (docs/adr/007).
+      ...messengerOptions(connector),
     },
   };
 }
 
-/** Hull's attribute tree as picker options: leaves only, without the `traits_` prefix. */
-export function hullAttributeOptions(
-  nodes: readonly HullAttributeNode[],
-): { value: string; label: string }[] {
-  return nodes.flatMap((node) => {
-    if (node.children?.length) return hullAttributeOptions(node.children);
-    const value = node.key.replace(/^traits_/, "");
-    return [{ value, label: node.text ?? value }];
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/**
+ * Hull's attribute tree as picker options: leaves only, without the `traits_` prefix. A node is a
+ * leaf when it has a name (`id`, or `key` in older trees), as hull-client's
+ * lib/utils/properties.js reads it; otherwise its `children` are read. Anything else is skipped.
+ */
+export function hullAttributeOptions(nodes: unknown): { value: string; label: string }[] {
+  if (!Array.isArray(nodes)) return [];
+  return nodes.flatMap((node: HullAttributeNode | null) => {
+    if (typeof node !== "object" || node === null) return [];
+    const name = nonEmpty(node.id) ?? nonEmpty(node.key);
+    if (!name) return hullAttributeOptions(node.children);
+    const value = name.replace(/^traits_/, "");
+    return [{ value, label: nonEmpty(node.text) ?? nonEmpty(node.name) ?? value }];
   });
 }
 
@@ -39,7 +45,7 @@ export function hullAttributeOptions(
 export function settingsView(
   connector: Pick<HullConnector, "private_settings" | "settings">,
   segments: readonly HullSegment[],
-  tree: readonly HullAttributeNode[],
+  tree: unknown,
 ) {
   const editable = editableSettings(connector);
   return {

@@ -4,7 +4,7 @@ import { loadAttributeCatalogue } from "../incoming/load-attribute-catalogue";
 import { disconnectWorkspace } from "../connection/disconnect-workspace";
 import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
-import { readSettings, settingsUpdateSchema } from "../settings";
+import { privateSettingsUpdate, readSettings, settingsUpdateSchema } from "../settings";
 import { refreshStatus } from "../status/check-status";
 import { computeStatus } from "../status/compute-status";
 import { describeJob } from "../jobs/types";
@@ -109,7 +109,9 @@ export function adminRoutes(deps: AppDeps): Router {
       }));
       throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, details);
     }
-    const saved = await fresh(ctx).updateSettings(parsed.data);
+    const saved = await fresh(ctx).updateSettings({
+      private_settings: privateSettingsUpdate(parsed.data),
+    });
     await refreshStatus(deps, hullState(ctx).credentials);
     deps.logger.info(
       {

@@ -1,10 +1,18 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import Router from "@koa/router";
 import type { AppDeps } from "./deps";
+import { escapeHtml } from "./pages";
 
 const BUNDLES = ["ship.js", "ship.js.map", "dashboard.js", "dashboard.js.map"];
+/** The files manifest.json names (`logo`, `picture`, `readme`), which Hull resolves against our URL. */
+const MANIFEST_FILES: Record<string, string> = {
+  "logo.png": "image/png",
+  "picture.png": "image/png",
+  "readme.md": "text/markdown; charset=utf-8",
+};
+const MANIFEST_FILES_DIR = join(import.meta.dirname, "..", "..", "assets");
 
 /** The manifest Hull reads, and the browser bundles, revalidated by ETag so a deploy shows at once. */
 export function assetRoutes(deps: Pick<AppDeps, "assetsDir" | "manifest">): Router {
@@ -14,6 +22,24 @@ export function assetRoutes(deps: Pick<AppDeps, "assetsDir" | "manifest">): Rout
     ctx.set("access-control-allow-origin", "*");
     ctx.body = deps.manifest;
   });
+  for (const [name, type] of Object.entries(MANIFEST_FILES)) {
+    router.get(`/${name}`, async (ctx) => {
+      ctx.set("cache-control", "public, max-age=3600");
+      ctx.set("access-control-allow-origin", "*");
+      ctx.type = type;
+      ctx.body = await readFile(join(MANIFEST_FILES_DIR, name));
+    });
+  }
+  // Hull's framework answers `/` and `/readme` with the connector's readme (hull
+  // lib/utils/static-router.js); we show it here rather than send the browser elsewhere.
+  for (const path of ["/", "/readme"]) {
+    router.get(path, async (ctx) => {
+      const readme = await readFile(join(MANIFEST_FILES_DIR, "readme.md"), "utf8");
+      ctx.set("cache-control", "public, max-age=3600");
+      ctx.type = "text/html; charset=utf-8";
+      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intercom connector</title></head><body><pre style="white-space:pre-wrap;font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:32px auto">${escapeHtml(readme)}</pre></body></html>`;
+    });
+  }
   for (const name of BUNDLES) {
     router.get(`/${name}`, async (ctx) => {
       const file = join(deps.assetsDir, name);

@@ -19,6 +19,8 @@ const BODY_LIMIT = "20mb";
 /** Waits longer than this answer `retry`: Hull gives up on an answer after 25 s. */
 const MAX_WAIT_MS = 3000;
 const UNSUPPORTED: FlowControl = { type: "next", size: 10, in: 5 };
+/** hull's defaultErrorFlowControl (lib/utils/smart-notifier-flow-controls.js). */
+const REFUSED_RETRY_MS = 1000;
 
 const envelopeSchema = z.looseObject({
   notification_id: z.string().min(1),
@@ -35,31 +37,61 @@ const envelopeSchema = z.looseObject({
 });
 
 /**
+ * A refused notification as hull's framework answers it (lib/utils/smart-notifier-response.js,
+ * smart-notifier-error-middleware.js): `retry` flow control and the error's code and reason.
+ */
+export function refusal(error: BadRequestError) {
+  const code =
+    "code" in error && typeof error.code === "string"
+      ? error.code
+      : error.status === 413
+        ? "ENTITY_TOO_LARGE"
+        : error.status === 401
+          ? "UNAUTHORIZED"
+          : "INVALID_NOTIFICATION";
+  return {
+    flow_control: { type: "retry", in: REFUSED_RETRY_MS },
+    metrics: [],
+    errors: [{ code, reason: error.message }],
+  };
+}
+
+/**
  * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature (in
  * the headers) is checked before the body is read (401, nothing read or done), then the body
  * (20 MB, 64 levels deep at most: 413/400) must be the notification it signs, then the credentials
- * with Hull; the answer is always
- * Hull's flow control (§2.4): `next` when done, `retry` with the time the rate budget returns.
+ * with Hull; the answer is always Hull's flow control (§2.4): `next` when done, `retry` with the
+ * time the rate budget returns, and a refusal (4xx) carries `errors: [{code, reason}]` as hull's
+ * framework sends it.
  */
 export function hullNotifyRoutes(deps: AppDeps): Router {
   const router = new Router();
   const attributeCache = createCustomAttributeCache();
 
   router.post("/smart-notifier", async (ctx) => {
-    // The signature is in the headers: nothing unauthenticated is read, let alone parsed.
-    const signedId = await deps.notifierSignatures.verify(ctx.headers);
-    const parsed = envelopeSchema.safeParse(await readJsonBody(ctx, BODY_LIMIT));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BadRequestError(
-        `Not a smart-notifier notification: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(),
-      );
+    let envelope: z.infer<typeof envelopeSchema>;
+    let confirmed: HullConnector;
+    try {
+      // The signature is in the headers: nothing unauthenticated is read, let alone parsed.
+      const signedId = await deps.notifierSignatures.verify(ctx.headers);
+      const parsed = envelopeSchema.safeParse(await readJsonBody(ctx, BODY_LIMIT));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new BadRequestError(
+          `Not a smart-notifier notification: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(),
+        );
+      }
+      envelope = parsed.data;
+      if (envelope.notification_id !== signedId)
+        throw new UnauthorizedError("The signature is for another notification");
+      confirmed = await deps.hullAuth.authenticate(envelope.configuration);
+    } catch (error) {
+      if (!(error instanceof BadRequestError)) throw error;
+      ctx.status = error.status;
+      ctx.body = refusal(error);
+      return;
     }
-    const envelope = parsed.data;
-    if (envelope.notification_id !== signedId)
-      throw new UnauthorizedError("The signature is for another notification");
     const credentials = envelope.configuration;
-    const confirmed = await deps.hullAuth.authenticate(credentials);
     // Settings changed in Hull: flows reading the cached connector (webhooks) must see them now.
     if (envelope.channel === "ship:update") deps.hullAuth.forget(credentials);
     const connector =
@@ -81,7 +113,11 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
         { attributeCache, maxWaitMs: MAX_WAIT_MS },
       ));
     } catch (error) {
-      if (error instanceof BadRequestError) throw error;
+      if (error instanceof BadRequestError) {
+        ctx.status = error.status;
+        ctx.body = refusal(error);
+        return;
+      }
       failure = error;
       const expected = error instanceof RetryableError || error instanceof ConfigurationError;
       deps.logger[expected ? "warn" : "error"](

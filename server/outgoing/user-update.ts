@@ -117,7 +117,12 @@ export function readUserUpdateMessage(
   }
   const message = parsed.data;
   const user = withoutTraitsPrefix(message.user as Record<string, unknown>) as OutgoingUser;
-  user.segment_ids = message.user.segment_ids ?? message.segment_ids ?? [];
+  // A message may name the user's segments only as `segments` (minihull's user reports,
+  // src/mini-hull.js mimicUserReport: {user, segments, changes, events}).
+  user.segment_ids =
+    message.user.segment_ids ??
+    message.segment_ids ??
+    refs(message.segments).map((segment) => segment.id);
   const named = new Map(refs(message.segments).map((segment) => [segment.id, segment.name]));
   const segments = user.segment_ids.map((id) => ({
     id,

@@ -10,7 +10,14 @@ export function createRedisRegistry(
 ): WorkspaceRegistry {
   const sealKey = deriveKey(secret, "registry");
   const key = (appId: string) => `${prefix}:workspace:${appId}`;
+  // Connector id → workspace app id, so a connector is found by its id alone (findConnector).
+  const byConnector = `${prefix}:connector-workspace`;
   return {
+    async findConnector(connectorId) {
+      const appId = await redis.hget(byConnector, connectorId);
+      if (!appId) return undefined;
+      return (await this.connectorsFor(appId)).find((found) => found.id === connectorId);
+    },
     async connectorsFor(appId) {
       const fields = await redis.hgetall(key(appId));
       return Object.entries(fields).flatMap(([id, value]) => {
@@ -26,6 +33,7 @@ export function createRedisRegistry(
       });
     },
     async register(appId, credentials) {
+      await redis.hset(byConnector, credentials.id, appId);
       await redis.hset(
         key(appId),
         credentials.id,
@@ -37,6 +45,8 @@ export function createRedisRegistry(
     },
     async unregister(appId, connectorId) {
       await redis.hdel(key(appId), connectorId);
+      if ((await redis.hget(byConnector, connectorId)) === appId)
+        await redis.hdel(byConnector, connectorId);
     },
   };
 }

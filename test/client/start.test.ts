@@ -57,4 +57,51 @@ describe("start(rootNode, deployment, hull)", () => {
     expect(() => start(null, deployment({ app_id: "abc123" }), broken)).not.toThrow();
     expect(() => start(undefined, undefined, undefined)).not.toThrow();
   });
+
+  it("boots with the workspace the connector serves for the ship (docs/adr/007), once", async () => {
+    const fetchMock = vi.fn(async () => ({
+      ok: true,
+      json: async () => ({ app_id: "abc123", region: "eu", show_messenger: true }),
+    }));
+    vi.stubGlobal("fetch", fetchMock);
+    try {
+      const start = await loadStart();
+      const hull = fakeHull();
+      const ship = {
+        id: "5f0c1a2b3c4d5e6f7a8b9c0d",
+        source_url: "https://connector.example.com/",
+        settings: {},
+      };
+      start({}, { ship }, hull);
+      start({}, { ship }, hull);
+      await vi.waitFor(() => expect(hull.on).toHaveBeenCalled());
+      const registered = hull.on.mock.calls.length;
+      await Promise.resolve();
+      expect(hull.on).toHaveBeenCalledTimes(registered);
+      expect(fetchMock).toHaveBeenCalledWith(
+        "https://connector.example.com/ship/settings?ship=5f0c1a2b3c4d5e6f7a8b9c0d",
+        expect.anything(),
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("stays off when the connector cannot say which workspace, and never throws", async () => {
+    const fetchMock = vi.fn(async () => {
+      throw new Error("offline");
+    });
+    vi.stubGlobal("fetch", fetchMock);
+    try {
+      const start = await loadStart();
+      const hull = fakeHull();
+      const ship = { id: "5f0c1a2b3c4d5e6f7a8b9c0d", source_url: "https://c.example.com/" };
+      expect(() => start({}, { ship, settings: {} }, hull)).not.toThrow();
+      await vi.waitFor(() => expect(fetchMock).toHaveBeenCalled());
+      for (let tick = 0; tick < 10; tick += 1) await Promise.resolve(); // the failed fetch settles
+      expect(hull.on).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -86,7 +86,8 @@ describe("the dashboard", () => {
     expect(response.status).toBe(200);
     const connector = await hullConnector(stack);
     expect(connector.private_settings).toMatchObject(update.private_settings);
-    expect(connector.settings.alignment).toBe("left");
+    // The Website options are kept in private_settings (docs/adr/007).
+    expect(connector.private_settings.alignment).toBe("left");
   });
 
   it("refuses invalid settings with the field named, and writes nothing", async () => {

@@ -61,7 +61,12 @@ describe("connecting Intercom through OAuth", () => {
       access_token: expect.any(String),
       intercom_workspace: { app_id: stack.intercom.appId, region: "US", admin: expect.any(Object) },
     });
-    expect(connector.settings).toMatchObject({ app_id: stack.intercom.appId, region: "us" });
+    // Public settings are not written (docs/adr/007): ship.js asks the connector instead.
+    expect(connector.settings.app_id).toBeUndefined();
+    const served = await fetch(
+      `${stack.urls.connector}/ship/settings?ship=${stack.hull.connector.id}`,
+    );
+    expect(await served.json()).toMatchObject({ app_id: stack.intercom.appId, region: "us" });
     expect((await intercomMe(connector.private_settings.access_token as string)).status).toBe(200);
   });
 

@@ -42,6 +42,12 @@ describe("smart-notifier refusals", () => {
   it("answers 401 and does nothing when the signature is missing", async () => {
     const response = await post(notification());
     expect(response.status).toBe(401);
+    // hull's framework: SmartNotifierResponse with retry and the error's code and reason.
+    expect(await response.json()).toEqual({
+      flow_control: { type: "retry", in: 1000 },
+      metrics: [],
+      errors: [{ code: "MISSING_SIGNATURE_HEADERS", reason: expect.any(String) }],
+    });
     expect(await intercom.requests()).toEqual([]);
   });
 

@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileRegistry } from "../../server/registry";
+import { randomUUID } from "node:crypto";
+import { createRedis } from "../../server/redis/redis-client";
+import { createRedisRegistry } from "../../server/redis/redis-registry";
+import { createFileRegistry, type WorkspaceRegistry } from "../../server/registry";
 
 const acme = {
   id: "5f0c1a2b3c4d5e6f7a8b9c0d",
@@ -52,5 +55,51 @@ describe("createFileRegistry(dataDir, secret)", () => {
     await registry.register("app1", beta);
     await registry.unregister("app1", acme.id);
     expect(await registry.connectorsFor("app1")).toEqual([beta]);
+  });
+});
+
+describe.each([
+  [
+    "file",
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "registry-"));
+      return {
+        registry: createFileRegistry(dir, "a-long-enough-secret"),
+        close: () => rm(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    "Redis",
+    async () => {
+      const redis = createRedis("redis://127.0.0.1:6379");
+      const prefix = `test-registry-${randomUUID()}`;
+      return {
+        registry: createRedisRegistry(redis, prefix, "a-long-enough-secret"),
+        close: async () => {
+          const keys = await redis.keys(`${prefix}:*`);
+          if (keys.length > 0) await redis.del(...keys);
+          await redis.quit();
+        },
+      };
+    },
+  ],
+] as const)("%s registry: findConnector(id)", (_kind, open) => {
+  let registry: WorkspaceRegistry;
+  let close: () => Promise<unknown>;
+  beforeEach(async () => {
+    ({ registry, close } = await open());
+  });
+  afterEach(() => close());
+
+  it("finds a connected connector by its id alone, and forgets it once disconnected", async () => {
+    await registry.register("app1", acme);
+    await registry.register("app2", beta);
+    expect(await registry.findConnector(acme.id)).toEqual(acme);
+    expect(await registry.findConnector(beta.id)).toEqual(beta);
+    expect(await registry.findConnector("0".repeat(24))).toBeUndefined();
+    await registry.unregister("app1", acme.id);
+    expect(await registry.findConnector(acme.id)).toBeUndefined();
+    expect(await registry.findConnector(beta.id)).toEqual(beta);
   });
 });

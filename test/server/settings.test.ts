@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { readSettings, settingsUpdateSchema } from "../../server/settings";
+import {
+  connectionSettings,
+  disconnectionSettings,
+  privateSettingsUpdate,
+  readSettings,
+  settingsUpdateSchema,
+  websiteSettings,
+} from "../../server/settings";
 
 const SEGMENT = "5f0c1a2b3c4d5e6f7a8b9c0d";
 
@@ -70,5 +77,37 @@ describe("readSettings(connector)", () => {
     });
     expect(settings.workspace).toMatchObject({ app_id: "abc", region: "EU" });
     expect(settings.accessToken).toBe("t");
+  });
+});
+
+describe("settings writes never need public settings (docs/adr/007)", () => {
+  it("turns a website-only save into private settings", () => {
+    const update = settingsUpdateSchema.parse({ settings: { show_messenger: false } });
+    expect(privateSettingsUpdate(update)).toEqual({ show_messenger: false });
+  });
+
+  it("connects and disconnects through private_settings only", () => {
+    const workspace = { app_id: "abc", region: "EU" as const, connected_at: "2026-01-01" };
+    expect(Object.keys(connectionSettings("t", workspace))).toEqual(["private_settings"]);
+    expect(Object.keys(disconnectionSettings())).toEqual(["private_settings"]);
+  });
+
+  it("serves ship.js the workspace and Messenger options, private first, never the token", () => {
+    const connector = {
+      private_settings: {
+        access_token: "secret-token",
+        intercom_workspace: { app_id: "abc", region: "AU" },
+        alignment: "left",
+      },
+      settings: { show_messenger: false, alignment: "right" },
+    };
+    expect(websiteSettings(connector)).toEqual({
+      app_id: "abc",
+      region: "ap",
+      show_messenger: false,
+      alignment: "left",
+    });
+    expect(JSON.stringify(websiteSettings(connector))).not.toContain("secret-token");
+    expect(websiteSettings({ private_settings: {}, settings: {} })).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ export interface FieldContext {
 
 /** Renders one setting from the layout table: label, description, control, message slot. */
 export function renderField(field: FieldLayout, context: FieldContext): HTMLElement {
-  const [group, key] = field.path.split(".") as ["private_settings" | "settings", string];
+  const [group, key] = field.path.split(".") as ["private_settings", string];
   const value = (context.state[group] as unknown as Record<string, unknown>)[key];
   const id = uid("field");
   const hintId = field.description ? uid("hint") : undefined;

@@ -82,7 +82,7 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
       messages,
       lists,
       set: (path: string, value: unknown) => {
-        const [group, key] = path.split(".") as ["private_settings" | "settings", string];
+        const [group, key] = path.split(".") as ["private_settings", string];
         (state.current[group] as unknown as Record<string, unknown>)[key] = value;
         serverErrors = [];
         setFormMessage(undefined);

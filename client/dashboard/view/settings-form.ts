@@ -1,9 +1,8 @@
-import type { PrivateSettings, PublicSettings, SettingsResponse, SettingsUpdate } from "../types";
+import type { PrivateSettings, SettingsResponse, SettingsUpdate } from "../types";
 
 /** What the settings form edits: the saved values, never the options that feed the pickers. */
 export interface FormState {
   private_settings: PrivateSettings;
-  settings: PublicSettings;
 }
 
 const PRIVATE_DEFAULTS: PrivateSettings = {
@@ -14,12 +13,12 @@ const PRIVATE_DEFAULTS: PrivateSettings = {
   create_missing_attributes: true,
   ignore_deleted_users: true,
   unarchive_contacts: false,
+  show_messenger: true,
+  alignment: "right",
 };
 
-const PUBLIC_DEFAULTS: PublicSettings = { show_messenger: true, alignment: "right" };
-
 /** Copies the server's values into a form state, filling gaps with manifest defaults. */
-export function toFormState(response: Pick<SettingsResponse, "private_settings" | "settings">) {
+export function toFormState(response: Pick<SettingsResponse, "private_settings">) {
   const saved = response.private_settings ?? {};
   const state: FormState = {
     private_settings: {
@@ -37,7 +36,6 @@ export function toFormState(response: Pick<SettingsResponse, "private_settings" 
         hull: row.hull ?? "",
       })),
     },
-    settings: { ...PUBLIC_DEFAULTS, ...(response.settings ?? {}) },
   };
   return state;
 }
@@ -49,10 +47,8 @@ export function toFormState(response: Pick<SettingsResponse, "private_settings" 
 export function diffSettings(saved: FormState, current: FormState): SettingsUpdate | null {
   const update: SettingsUpdate = {};
   const privateChanges = changedKeys(saved.private_settings, current.private_settings);
-  const publicChanges = changedKeys(saved.settings, current.settings);
   if (privateChanges) update.private_settings = privateChanges;
-  if (publicChanges) update.settings = publicChanges;
-  return privateChanges || publicChanges ? update : null;
+  return privateChanges ? update : null;
 }
 
 function changedKeys<T extends object>(before: T, after: T): Partial<T> | undefined {

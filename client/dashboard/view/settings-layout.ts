@@ -80,12 +80,12 @@ export const SETTINGS_LAYOUT: SectionLayout[] = [
     title: "Website",
     fields: [
       {
-        path: "settings.show_messenger",
+        path: "private_settings.show_messenger",
         kind: "boolean",
         title: "Show the Intercom Messenger on your website",
         description: "Off: activity is still mirrored to Intercom, but no launcher is shown.",
       },
-      { path: "settings.alignment", kind: "alignment", title: "Launcher position" },
+      { path: "private_settings.alignment", kind: "alignment", title: "Launcher position" },
     ],
   },
 ];

@@ -4,7 +4,7 @@ import { readJsonBody } from "../../shared/body.js";
 import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
 import type { HullPlatform } from "../hull-platform.js";
-import { updateSettings } from "../org-api/org-api-routes.js";
+import { replacePrivateSettings } from "../org-api/org-api-routes.js";
 import { parseSeeds } from "./parse-seed.js";
 import { toSandboxUserView } from "./sandbox-user-view.js";
 import { notifyNow } from "./notify-now.js";
@@ -67,16 +67,22 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
       if (body[key] !== undefined && !isRecord(body[key]))
         throw new HullApiError(400, `${key} must be an object`);
     }
-    // A person editing settings in Hull's UI changes only the keys they touched.
-    const merged = {
-      settings: isRecord(body.settings)
-        ? { ...platform.connector.settings, ...body.settings }
-        : undefined,
-      private_settings: isRecord(body.private_settings)
-        ? { ...platform.connector.privateSettings, ...body.private_settings }
-        : undefined,
-    };
-    if (updateSettings(platform, merged)) platform.sendShipUpdate();
+    // A person editing settings in Hull's UI changes only the keys they touched, public settings
+    // included (only the connector's API writes are limited to private_settings).
+    if (isRecord(body.settings))
+      platform.connector.settings = {
+        ...platform.connector.settings,
+        ...structuredClone(body.settings),
+      };
+    if (isRecord(body.private_settings))
+      replacePrivateSettings(platform, {
+        ...platform.connector.privateSettings,
+        ...body.private_settings,
+      });
+    if (isRecord(body.settings) || isRecord(body.private_settings)) {
+      platform.connector.updatedAt = new Date().toISOString();
+      platform.sendShipUpdate();
+    }
     ctx.body = platform.connectorObject();
   });
 

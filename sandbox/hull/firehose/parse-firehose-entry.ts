@@ -33,7 +33,9 @@ const NOT_ATTRIBUTES = new Set([
 
 /**
  * Verifies one firehose entry: its `Hull-Access-Token` is an HS256 JWT signed with the connector
- * secret, `iss` the connector id, `io.hull.asUser` the claims (hull-platform.md §2.2).
+ * secret, `iss` the connector id, `io.hull.asUser` the claims (hull-platform.md §2.2). Like every
+ * token hull-client signs (lib/crypto.js `buildToken`/`lookupToken`), it must carry `iat`, and
+ * `sub` equal to the Hull id when the claims name one; tokens without them are refused.
  */
 export function parseFirehoseEntry(
   entry: unknown,
@@ -58,8 +60,11 @@ export function parseFirehoseEntry(
   const subjectType = token["io.hull.subjectType"] ?? "user";
   if (subjectType !== "user")
     return fail(`io.hull.subjectType ${JSON.stringify(subjectType)} is not supported (users only)`);
+  if (typeof token.iat !== "number") return fail("token has no iat (issued-at, in seconds)");
   const claims = parseClaims(token["io.hull.asUser"]);
   if (typeof claims === "string") return fail(claims);
+  if (claims.id !== undefined && token.sub !== claims.id)
+    return fail("token names the user by Hull id but its sub is not that id");
   const create = token["io.hull.create"] !== false;
   const command = parseBody(entry.type, entry.body, entry.timestamp, claims, create);
   return typeof command === "string" ? fail(command) : { ok: true, command, token };

@@ -1,22 +1,27 @@
 import type { UserRecord } from "../store/user-record.js";
 import { reportKey } from "../store/user-report.js";
 
-export interface TreeNode {
-  key: string;
+/** A leaf `{id, text, type}`, or a group `{text, children}` (minihull src/router.js). */
+export type TreeNode = TreeLeaf | TreeGroup;
+export interface TreeLeaf {
+  id: string;
   text: string;
   type: string;
-  children?: TreeNode[];
+}
+export interface TreeGroup {
+  text: string;
+  children: TreeLeaf[];
 }
 
-const BUILT_IN: TreeNode[] = [
-  { key: "id", text: "id", type: "string" },
-  { key: "email", text: "email", type: "string" },
-  { key: "external_id", text: "external_id", type: "string" },
-  { key: "anonymous_ids", text: "anonymous_ids", type: "array" },
-  { key: "name", text: "name", type: "string" },
-  { key: "first_name", text: "first_name", type: "string" },
-  { key: "last_name", text: "last_name", type: "string" },
-  { key: "created_at", text: "created_at", type: "date" },
+const BUILT_IN: TreeLeaf[] = [
+  { id: "id", text: "id", type: "string" },
+  { id: "email", text: "email", type: "string" },
+  { id: "external_id", text: "external_id", type: "string" },
+  { id: "anonymous_ids", text: "anonymous_ids", type: "array" },
+  { id: "name", text: "name", type: "string" },
+  { id: "first_name", text: "first_name", type: "string" },
+  { id: "last_name", text: "last_name", type: "string" },
+  { id: "created_at", text: "created_at", type: "date" },
 ];
 
 /** Hull types an attribute by its first value; `_at`/`_date` names are dates (hull-platform.md §2.8). */
@@ -30,6 +35,7 @@ function attributeType(name: string, value: unknown): string {
 /**
  * The attribute tree of `GET /api/v1/search/user_reports/bootstrap`: built-in attributes, custom
  * top-level ones (`traits_plan`), and groups (`intercom`) whose children are `traits_intercom/email`.
+ * Leaves carry `id`, never `key`, and groups no name of their own, as minihull's tree does.
  */
 export function buildAttributeTree(users: UserRecord[]): TreeNode[] {
   const seen = new Map<string, unknown>();
@@ -38,11 +44,11 @@ export function buildAttributeTree(users: UserRecord[]): TreeNode[] {
       if (!seen.has(name)) seen.set(name, value);
   }
   const tree: TreeNode[] = [...BUILT_IN];
-  const known = new Set(tree.map((node) => node.key));
-  const groups = new Map<string, TreeNode>();
+  const known = new Set(BUILT_IN.map((node) => node.id));
+  const groups = new Map<string, TreeGroup>();
   for (const name of [...seen.keys()].sort()) {
-    const node = { key: reportKey(name), text: name, type: attributeType(name, seen.get(name)) };
-    if (known.has(node.key)) continue;
+    const node = { id: reportKey(name), text: name, type: attributeType(name, seen.get(name)) };
+    if (known.has(node.id)) continue;
     const slash = name.indexOf("/");
     if (slash < 0) {
       tree.push(node);
@@ -51,11 +57,11 @@ export function buildAttributeTree(users: UserRecord[]): TreeNode[] {
     const groupName = name.slice(0, slash);
     let group = groups.get(groupName);
     if (!group) {
-      group = { key: `traits_${groupName}`, text: groupName, type: "group", children: [] };
+      group = { text: groupName, children: [] };
       groups.set(groupName, group);
       tree.push(group);
     }
-    group.children!.push(node);
+    group.children.push(node);
   }
   return tree;
 }

@@ -1,5 +1,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
+import jwt from "jsonwebtoken";
+import { readRawBody } from "../../shared/body.js";
 import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
 import type { HullPlatform } from "../hull-platform.js";
@@ -16,7 +18,13 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   const router = new Router({ prefix: "/api/v1" });
   const auth = (ctx: Context, id?: string) => authenticateConnector(ctx, platform.connector, id);
 
-  router.post("/smart_notifier/public_key", (ctx) => {
+  // hull's SmartNotifierValidator (lib/utils/smart-notifier-validator.js) POSTs the raw signature
+  // JWT as the whole body; the key is given only for a signature this platform made.
+  router.post("/smart_notifier/public_key", async (ctx) => {
+    const signature = (await readRawBody(ctx, "64kb")).toString("utf8").trim();
+    if (!isOwnSignature(signature, platform.keys.publicKeyPem)) {
+      throw new HullApiError(400, "the body must be a smart-notifier signature (the raw JWT)");
+    }
     ctx.type = "text/plain";
     ctx.body = platform.keys.publicKeyPem;
   });
@@ -63,16 +71,16 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
     auth(ctx, ctx.params.id);
     ctx.body = platform.connectorObject();
   };
+  // As minihull's `PUT /:id` (src/router.js): private_settings become the body's, whole (absent =
+  // none left), and every other key, public `settings` included, is ignored.
   const updateConnector = async (ctx: Context) => {
     auth(ctx, ctx.params.id);
     const body = await readObjectBody(ctx);
-    for (const key of ["private_settings", "settings"] as const) {
-      if (body[key] !== undefined && !isRecord(body[key]))
-        throw new HullApiError(400, `${key} must be an object`);
-    }
-    const changed = updateSettings(platform, body);
+    if (body.private_settings !== undefined && !isRecord(body.private_settings))
+      throw new HullApiError(400, "private_settings must be an object");
+    replacePrivateSettings(platform, body.private_settings ?? {});
     ctx.body = platform.connectorObject();
-    if (changed) platform.sendShipUpdate();
+    platform.sendShipUpdate();
   };
   router.get("/app", readConnector);
   router.put("/app", updateConnector);
@@ -100,13 +108,22 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   return router;
 }
 
-/** Replaces the given settings objects, as Hull's `PUT /<id>` does; true when something was given. */
-export function updateSettings(platform: HullPlatform, body: Record<string, unknown>): boolean {
-  const { private_settings: privateSettings, settings } = body;
-  if (isRecord(privateSettings))
-    platform.connector.privateSettings = structuredClone(privateSettings);
-  if (isRecord(settings)) platform.connector.settings = structuredClone(settings);
-  const changed = isRecord(privateSettings) || isRecord(settings);
-  if (changed) platform.connector.updatedAt = new Date().toISOString();
-  return changed;
+/** True when `body` is exactly a compact JWT that this platform's notifier signed. */
+function isOwnSignature(body: string, publicKeyPem: string): boolean {
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(body)) return false;
+  try {
+    jwt.verify(body, publicKeyPem, { algorithms: ["RS256"], ignoreExpiration: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Replaces the connector's private_settings with `privateSettings`, as Hull's API does. */
+export function replacePrivateSettings(
+  platform: HullPlatform,
+  privateSettings: Record<string, unknown>,
+) {
+  platform.connector.privateSettings = structuredClone(privateSettings);
+  platform.connector.updatedAt = new Date().toISOString();
 }

@@ -1,9 +1,22 @@
 import jwt from "jsonwebtoken";
 import { LRUCache } from "lru-cache";
 import { UnauthorizedError } from "../../errors";
-import { fetchJson } from "../fetch-json";
 import { createSafeFetch } from "../safe-fetch";
 import { isAllowedHost } from "./hosts";
+
+/**
+ * A refused smart-notifier signature, with the code hull's framework answers for it
+ * (lib/utils/smart-notifier-middleware.js: UNSUPPORTED_SIGNATURE_VERSION, MISSING_SIGNATURE_HEADERS,
+ * INVALID_SIGNATURE).
+ */
+export class NotifierSignatureError extends UnauthorizedError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface NotifierSignatureVerifier {
   /**
@@ -28,7 +41,10 @@ function header(
 
 /**
  * Hull signs smart-notifier bodies with RS256 and names a URL that returns its public key when the
- * signature is POSTed to it. We only ever ask hosts on the allow-list, and cache keys per URL.
+ * signature is POSTed to it: the raw JWT is the whole body, as hull's SmartNotifierValidator
+ * (lib/utils/smart-notifier-validator.js, `superagent.post(certUrl, signature)`) sends it — a
+ * string body, so superagent's form content type. We only ever ask hosts on the allow-list, never
+ * follow a redirect, and cache keys per URL.
  */
 export function createNotifierSignatureVerifier(
   allowedHosts: readonly string[],
@@ -46,23 +62,32 @@ export function createNotifierSignatureVerifier(
     try {
       url = new URL(keyUrl);
     } catch {
-      throw new UnauthorizedError("Invalid smart-notifier public key URL");
+      throw new NotifierSignatureError(
+        "INVALID_SIGNATURE",
+        "Invalid smart-notifier public key URL",
+      );
     }
     if (!["http:", "https:"].includes(url.protocol) || !isAllowedHost(url.host, allowedHosts)) {
-      throw new UnauthorizedError(
+      throw new NotifierSignatureError(
+        "INVALID_SIGNATURE",
         `Smart-notifier public key host ${url.host} is not an allowed Hull host`,
       );
     }
-    const response = await fetchJson<string>(url.toString(), {
+    // hull's SmartNotifierValidator POSTs the raw signature JWT as the body; the SSRF-safe
+    // transport re-checks every redirect hop and the resolved address (ADR 011).
+    const pem = await transport(url.toString(), {
       method: "POST",
-      body: { signature },
-      headers: { accept: "text/plain" },
-      timeoutMs: 5000,
-      fetch: transport,
-    }).catch(() => undefined);
-    const pem = typeof response?.body === "string" ? response.body : "";
-    if (!response || response.status >= 300 || !pem.includes("-----BEGIN PUBLIC KEY-----")) {
-      throw new UnauthorizedError("Could not obtain Hull's smart-notifier public key");
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/plain" },
+      body: signature,
+      signal: AbortSignal.timeout(5000),
+    })
+      .then(async (response) => (response.ok ? response.text() : ""))
+      .catch(() => "");
+    if (!pem.includes("-----BEGIN PUBLIC KEY-----")) {
+      throw new NotifierSignatureError(
+        "INVALID_SIGNATURE",
+        "Could not obtain Hull's smart-notifier public key",
+      );
     }
     keys.set(keyUrl, pem);
     return pem;
@@ -71,23 +96,35 @@ export function createNotifierSignatureVerifier(
   return {
     async verify(headers, notificationId) {
       if (!header(headers, "x-hull-smart-notifier"))
-        throw new UnauthorizedError("Missing x-hull-smart-notifier header");
+        throw new NotifierSignatureError(
+          "MISSING_SIGNATURE_HEADERS",
+          "Missing x-hull-smart-notifier header",
+        );
       if (header(headers, "x-hull-smart-notifier-signature-version") !== "v1") {
-        throw new UnauthorizedError("Unsupported smart-notifier signature version");
+        throw new NotifierSignatureError(
+          "UNSUPPORTED_SIGNATURE_VERSION",
+          "Unsupported smart-notifier signature version",
+        );
       }
       const signature = header(headers, "x-hull-smart-notifier-signature");
       const keyUrl = header(headers, "x-hull-smart-notifier-signature-public-key-url");
       if (!signature || !keyUrl)
-        throw new UnauthorizedError("Missing smart-notifier signature headers");
+        throw new NotifierSignatureError(
+          "MISSING_SIGNATURE_HEADERS",
+          "Missing smart-notifier signature headers",
+        );
       const pem = await publicKey(keyUrl, signature);
       let claims: string | jwt.JwtPayload;
       try {
         claims = jwt.verify(signature, pem, { algorithms: ["RS256"], jwtid: notificationId });
       } catch {
-        throw new UnauthorizedError("Invalid smart-notifier signature");
+        throw new NotifierSignatureError("INVALID_SIGNATURE", "Invalid smart-notifier signature");
       }
       if (typeof claims === "string" || typeof claims.jti !== "string" || claims.jti === "")
-        throw new UnauthorizedError("The smart-notifier signature names no notification");
+        throw new NotifierSignatureError(
+          "INVALID_SIGNATURE",
+          "The smart-notifier signature names no notification",
+        );
       return claims.jti;
     },
   };

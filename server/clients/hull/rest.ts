@@ -11,13 +11,16 @@ import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } f
 
 export interface HullRestClient {
   getConnector(): Promise<HullConnector>;
-  /** Shallow-merges into the connector's private_settings (and settings), as Hull's own client does. */
-  updateSettings(update: {
-    private_settings?: Record<string, unknown>;
-    settings?: Record<string, unknown>;
-  }): Promise<HullConnector>;
+  /**
+   * Shallow-merges into the connector's private_settings and PUTs them whole, as Hull's own client
+   * does (hull-client lib/utils/settings.js: `GET app`, then `PUT <id> {private_settings}`). Hull
+   * replaces private_settings with the body's (minihull src/router.js), so the body always carries
+   * every current key; public `settings` are never written.
+   */
+  updateSettings(update: { private_settings: Record<string, unknown> }): Promise<HullConnector>;
   putStatus(status: { status: string; messages: string[] }): Promise<void>;
   getSegments(): Promise<HullSegment[]>;
+  /** Hull's attribute tree as Hull sends it (leaves `{id, text, type}`); read it leniently. */
   getAttributeTree(): Promise<HullAttributeNode[]>;
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
 }
@@ -70,22 +73,33 @@ export function createHullRestClient(
     getConnector: () => call<HullConnector>("GET", credentials.id),
     async updateSettings(update) {
       const current = await call<HullConnector>("GET", credentials.id);
-      const body: Record<string, unknown> = {};
-      if (update.private_settings)
-        body.private_settings = { ...current.private_settings, ...update.private_settings };
-      if (update.settings) body.settings = { ...current.settings, ...update.settings };
-      return call<HullConnector>("PUT", credentials.id, body);
+      if (!current || typeof current !== "object" || current.id !== credentials.id) {
+        // Without the current settings a merge would drop them: write nothing.
+        throw new RetryableError("Hull did not return the connector; settings not written");
+      }
+      const private_settings = { ...current.private_settings, ...update.private_settings };
+      return call<HullConnector>("PUT", credentials.id, { private_settings });
     },
     async putStatus(status) {
       await call("PUT", `${credentials.id}/status`, status);
     },
-    getSegments: () => call<HullSegment[]>("GET", `users_segments?shipId=${credentials.id}`),
+    async getSegments() {
+      const segments = await call<unknown>("GET", `users_segments?shipId=${credentials.id}`);
+      // Only segments with an id and a name: anything else in Hull's answer is not one we can use.
+      return (Array.isArray(segments) ? segments : []).filter(
+        (segment): segment is HullSegment =>
+          typeof segment === "object" &&
+          segment !== null &&
+          typeof (segment as HullSegment).id === "string" &&
+          typeof (segment as HullSegment).name === "string",
+      );
+    },
     async getAttributeTree() {
       const response = await call<{ tree?: HullAttributeNode[] }>(
         "GET",
         "search/user_reports/bootstrap",
       );
-      return response.tree ?? [];
+      return Array.isArray(response?.tree) ? response.tree : [];
     },
     async requestExtract({ url, query = {}, fields = [] }) {
       await call("POST", "extract/user_reports", { url, query, format: "json", fields });
@@ -96,16 +110,23 @@ export function createHullRestClient(
 /**
  * Settings writes are read-modify-write of the whole private_settings (Hull's API has no patch), so
  * two flows of one connector writing at once would lose one write. This runs them one at a time per
- * connector, and drops the cached copy of the connector after each, so readers see it at once.
+ * connector — in this process through a queue, and across processes through `shared` (a Redis lock
+ * when REDIS_URL is set; docs/adr/005) — and drops the cached copy of the connector after each, so
+ * readers see it at once.
  */
-export function createSettingsWriter(forget: (credentials: HullCredentials) => void) {
+export function createSettingsWriter(
+  forget: (credentials: HullCredentials) => void,
+  shared?: { withLock<T>(name: string, work: () => Promise<T>): Promise<T> },
+) {
   const queues = new Map<string, Promise<unknown>>();
   return (credentials: HullCredentials, client: HullRestClient): HullRestClient => ({
     ...client,
     updateSettings(update) {
       const key = `${credentials.organization}/${credentials.id}`;
       const write = (queues.get(key) ?? Promise.resolve()).then(async () => {
-        const saved = await client.updateSettings(update);
+        const saved = shared
+          ? await shared.withLock(`settings:${key}`, () => client.updateSettings(update))
+          : await client.updateSettings(update);
         forget(credentials);
         return saved;
       });

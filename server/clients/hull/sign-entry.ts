@@ -16,18 +16,25 @@ function keyFor(secret: string): KeyObject {
   return key;
 }
 
-/** The per-entry token Hull's firehose reads the subject from: HS256 with the connector secret. */
+/**
+ * The per-entry token Hull's firehose reads the subject from: HS256 with the connector secret,
+ * with the claims hull-client's lib/crypto.js `lookupToken` always sends: `iss` (connector id),
+ * `iat` (seconds), `io.hull.asUser`, `io.hull.subjectType`, and `sub` when the user is named by
+ * its Hull `id` (write-backs by id).
+ */
 export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, now = new Date()) {
+  const claims = usableClaims(entry.claims);
   const token = jwt.sign(
     {
       iss: credentials.id,
       iat: Math.floor(now.getTime() / 1000),
-      "io.hull.asUser": usableClaims(entry.claims),
+      ...(claims.id ? { sub: claims.id } : {}),
+      "io.hull.asUser": claims,
       "io.hull.subjectType": "user",
       ...("create" in entry && entry.create === false ? { "io.hull.create": false } : {}),
     },
     keyFor(credentials.secret),
-    { algorithm: "HS256", noTimestamp: true },
+    { algorithm: "HS256" },
   );
   const body =
     entry.type === "track" ? { ip: null, url: null, referer: null, ...entry.body } : entry.body;

@@ -23,11 +23,18 @@ export interface HullSegment {
   stats?: { users?: number };
 }
 
+/**
+ * A node of Hull's attribute tree (`GET /api/v1/search/user_reports/bootstrap`). Leaves are
+ * `{id, text, type}` and groups `{text, children}` (minihull src/router.js); hull-client
+ * (lib/utils/properties.js) names a node by `id || key` and treats any named node as a leaf.
+ */
 export interface HullAttributeNode {
-  key: string;
-  text?: string;
-  type?: string;
-  children?: HullAttributeNode[];
+  id?: unknown;
+  key?: unknown;
+  text?: unknown;
+  name?: unknown;
+  type?: unknown;
+  children?: unknown;
 }
 
 /** Claims that resolve a Hull user: external_id > email > anonymous_id. */

@@ -20,12 +20,14 @@ describe("createApi({base, token, fetch})", () => {
   });
 
   it("PUTs settings updates as JSON", async () => {
-    const { calls, fetchImpl } = recordingFetch(200, { private_settings: {}, settings: {} });
+    const { calls, fetchImpl } = recordingFetch(200, { private_settings: {} });
     await createApi({ base: "", token: "t", fetch: fetchImpl }).saveSettings({
-      settings: { alignment: "left" },
+      private_settings: { alignment: "left" },
     });
     expect(calls[0].init.method).toBe("PUT");
-    expect(JSON.parse(String(calls[0].init.body))).toEqual({ settings: { alignment: "left" } });
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({
+      private_settings: { alignment: "left" },
+    });
     expect((calls[0].init.headers as Record<string, string>)["Content-Type"]).toBe(
       "application/json",
     );

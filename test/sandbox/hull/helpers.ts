@@ -66,7 +66,10 @@ export function hullHeaders(hull: HullSandbox, overrides: Record<string, string>
   };
 }
 
-/** A per-entry firehose token as hull-client signs it (HS256 with the connector secret). */
+/**
+ * A per-entry firehose token as hull-client signs it (lib/crypto.js: HS256 with the connector
+ * secret, `iat`, and `sub` = the Hull id when the claims have one).
+ */
 export function userToken(
   hull: HullSandbox,
   claims: Record<string, unknown>,
@@ -74,7 +77,13 @@ export function userToken(
   secret = hull.connector.secret,
 ): string {
   return jwt.sign(
-    { iss: hull.connector.id, "io.hull.asUser": claims, "io.hull.subjectType": "user", ...extra },
+    {
+      iss: hull.connector.id,
+      ...(typeof claims.id === "string" ? { sub: claims.id } : {}),
+      "io.hull.asUser": claims,
+      "io.hull.subjectType": "user",
+      ...extra,
+    },
     secret,
   );
 }

@@ -38,6 +38,17 @@ describe("readUserUpdateMessage(raw, segmentNames)", () => {
     expect(update.segments).toEqual([{ id: "s2", name: "VIP" }]);
   });
 
+  it("reads the user's segments from `segments` when no segment_ids are given (minihull's user reports)", () => {
+    const update = readUserUpdateMessage({
+      user: { id: "u1", email: "a@b.c" },
+      segments: [{ id: "s1", name: "Customers" }],
+      changes: {},
+      events: [],
+    });
+    expect(update.user.segment_ids).toEqual(["s1"]);
+    expect(update.segments).toEqual([{ id: "s1", name: "Customers" }]);
+  });
+
   it("refuses a message without a user id, saying where", () => {
     expect(() => readUserUpdateMessage({ user: { email: "a@b.c" } })).toThrow(BadRequestError);
     expect(() => readUserUpdateMessage({ user: { email: "a@b.c" } })).toThrow(/user\.id/);

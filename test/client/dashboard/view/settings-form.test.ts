@@ -10,8 +10,9 @@ const response = {
     create_missing_attributes: true,
     ignore_deleted_users: false,
     unarchive_contacts: false,
+    show_messenger: true,
+    alignment: "right" as const,
   },
-  settings: { show_messenger: true, alignment: "right" as const },
 };
 
 describe("toFormState(response)", () => {
@@ -24,13 +25,10 @@ describe("toFormState(response)", () => {
   });
 
   it("fills missing settings with the manifest defaults", () => {
-    const state = toFormState({
-      private_settings: {} as never,
-      settings: {} as never,
-    });
+    const state = toFormState({ private_settings: {} as never });
     expect(state.private_settings.synchronized_segments).toEqual([]);
     expect(state.private_settings.create_missing_attributes).toBe(true);
-    expect(state.settings).toEqual({ show_messenger: true, alignment: "right" });
+    expect(state.private_settings).toMatchObject({ show_messenger: true, alignment: "right" });
   });
 
   it("reads a missing overwrite flag as false", () => {
@@ -54,10 +52,9 @@ describe("diffSettings(saved, current)", () => {
     const saved = toFormState(response);
     const current = toFormState(response);
     current.private_settings.send_events = ["Entered segment", "Signed up"];
-    current.settings.alignment = "left";
+    current.private_settings.alignment = "left";
     expect(diffSettings(saved, current)).toEqual({
-      private_settings: { send_events: ["Entered segment", "Signed up"] },
-      settings: { alignment: "left" },
+      private_settings: { send_events: ["Entered segment", "Signed up"], alignment: "left" },
     });
   });
 

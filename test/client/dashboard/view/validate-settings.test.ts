@@ -25,8 +25,9 @@ function form(
       create_missing_attributes: true,
       ignore_deleted_users: true,
       unarchive_contacts: false,
+      show_messenger: true,
+      alignment: "right",
     },
-    settings: { show_messenger: true, alignment: "right" },
   });
 }
 

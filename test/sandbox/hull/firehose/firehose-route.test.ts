@@ -118,6 +118,33 @@ describe("POST /firehose", () => {
       "a whitespace external_id claim",
       () => entry("traits", { a: 1 }, userToken(hull, { email: "x@y.z", external_id: "  " })),
     ],
+    [
+      // hull-client lib/crypto.js buildToken always sets iat.
+      "a token without iat",
+      () =>
+        entry(
+          "traits",
+          { a: 1 },
+          jwt.sign(
+            { iss: hull.connector.id, "io.hull.asUser": { email: "x@y.z" } },
+            hull.connector.secret,
+            { noTimestamp: true },
+          ),
+        ),
+    ],
+    [
+      // hull-client lib/crypto.js lookupToken sets sub to the Hull id of an id claim.
+      "a token naming the user by Hull id without sub",
+      () =>
+        entry(
+          "traits",
+          { a: 1 },
+          jwt.sign(
+            { iss: hull.connector.id, "io.hull.asUser": { id: "5f0000000000000000000001" } },
+            hull.connector.secret,
+          ),
+        ),
+    ],
     ["an unknown type", () => entry("identify", { a: 1 }, userToken(hull, { email: "x@y.z" }))],
     [
       "a track without event name",

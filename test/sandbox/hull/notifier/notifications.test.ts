@@ -60,6 +60,12 @@ describe("smart-notifier notifications", () => {
     expect(keyUrl).toBe(`${hull.url}/api/v1/smart_notifier/public_key`);
     const pem = await (await fetch(keyUrl, { method: "POST", body: signature })).text();
     expect(pem).toContain("-----BEGIN PUBLIC KEY-----");
+    // Only the raw JWT as the whole body, as hull's SmartNotifierValidator sends it.
+    for (const body of [JSON.stringify({ signature }), "", "not-a-jwt"]) {
+      const refused = await fetch(keyUrl, { method: "POST", body });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).not.toContain("BEGIN PUBLIC KEY");
+    }
     const claims = jwt.verify(signature, pem, {
       algorithms: ["RS256"],
       jwtid: request!.body.notification_id as string,

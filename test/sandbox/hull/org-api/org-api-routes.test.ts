@@ -39,10 +39,11 @@ describe("the org API", () => {
         type: "ship",
         source_url: `${connector.url}/`,
         index: `${connector.url}/ship.js`,
-        settings: { region: "us", show_messenger: true },
         private_settings: {
           synchronized_segments: [],
           send_events: ["Entered segment", "Left segment"],
+          show_messenger: true,
+          alignment: "right",
         },
         status: { status: "setupRequired" },
       });
@@ -89,6 +90,28 @@ describe("the org API", () => {
     expect(again.private_settings).toMatchObject({ access_token: "t1", tag_mapping: {} });
   });
 
+  it("behaves as minihull's PUT /:id: private_settings whole, other keys ignored", async () => {
+    await api(hull.connector.id, {
+      method: "PUT",
+      body: JSON.stringify({ private_settings: { access_token: "t1", tag_mapping: { a: "1" } } }),
+    });
+    // Public settings are not written through the API (hull-client never sends them).
+    await api(hull.connector.id, {
+      method: "PUT",
+      body: JSON.stringify({
+        settings: { widget_url: "https://x.example.com" },
+        private_settings: { access_token: "t2" },
+      }),
+    });
+    const after = await (await api("app")).json();
+    expect(after.settings.widget_url).toBeUndefined();
+    expect(after.private_settings.access_token).toBe("t2");
+    expect(after.private_settings.tag_mapping).toEqual({}); // replaced: back to the default
+    // A PUT without private_settings leaves none (minihull sets them to the absent value).
+    await api(hull.connector.id, { method: "PUT", body: JSON.stringify({ settings: {} }) });
+    expect((await (await api("app")).json()).private_settings.access_token).toBeUndefined();
+  });
+
   it("stores the status a connector reports and refuses unknown statuses", async () => {
     const path = `${hull.connector.id}/status`;
     expect(
@@ -124,7 +147,7 @@ describe("the org API", () => {
     ]);
   });
 
-  it("describes attributes as a tree with groups and traits_ keys", async () => {
+  it("describes attributes as minihull's tree: leaves {id, text, type}, groups {text, children}", async () => {
     await sendJson(`${hull.url}/_sandbox/users`, "POST", [
       {
         claims: { email: "a@example.com" },
@@ -132,17 +155,16 @@ describe("the org API", () => {
       },
     ]);
     const { tree } = await (await api("search/user_reports/bootstrap")).json();
-    expect(tree).toContainEqual({ key: "email", text: "email", type: "string" });
-    expect(tree).toContainEqual({ key: "traits_plan", text: "plan", type: "string" });
+    expect(tree).toContainEqual({ id: "email", text: "email", type: "string" });
+    expect(tree).toContainEqual({ id: "traits_plan", text: "plan", type: "string" });
     expect(tree).toContainEqual({
-      key: "traits_intercom",
       text: "intercom",
-      type: "group",
       children: [
-        { key: "traits_intercom/email", text: "intercom/email", type: "string" },
-        { key: "traits_intercom/is_lead", text: "intercom/is_lead", type: "boolean" },
+        { id: "traits_intercom/email", text: "intercom/email", type: "string" },
+        { id: "traits_intercom/is_lead", text: "intercom/is_lead", type: "boolean" },
       ],
     });
+    expect(JSON.stringify(tree)).not.toContain('"key"');
   });
 });
 

@@ -27,10 +27,13 @@ describe("createNotifierSignatureVerifier(allowedHosts).verify(headers, notifica
   it("accepts Hull's RS256 signature for this notification and caches the key", async () => {
     const verifier = createNotifierSignatureVerifier([keyServer.host], { allowLoopback: true });
     const before = keyServer.requests.length;
-    await verifier.verify(headers(sign("notif-1")), "notif-1");
+    const signature = sign("notif-1");
+    await verifier.verify(headers(signature), "notif-1");
     await verifier.verify(headers(sign("notif-2")), "notif-2");
     expect(keyServer.requests.length - before).toBe(1);
     expect(keyServer.requests.at(-1)?.method).toBe("POST");
+    // The raw JWT is the whole body, as hull's SmartNotifierValidator posts it.
+    expect(keyServer.requests.at(-1)?.body).toBe(signature);
   });
 
   it("refuses a signature made for another notification", async () => {

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createHullRestClient } from "../../../../server/clients/hull/rest";
+import { RetryableError } from "../../../../server/errors";
+import {
+  startFakeServer,
+  type FakeReply,
+  type RecordedRequest,
+} from "../../../helpers/fake-server";
+
+const id = "5f0c1a2b3c4d5e6f7a8b9c0d";
+let hull: Awaited<ReturnType<typeof startFakeServer>> | undefined;
+afterEach(() => hull?.close());
+
+async function clientAgainst(reply: (request: RecordedRequest) => FakeReply) {
+  hull = await startFakeServer(reply);
+  return createHullRestClient({ id, organization: hull.host, secret: "s" });
+}
+
+describe("createHullRestClient(credentials).updateSettings(update)", () => {
+  it("PUTs the whole merged private_settings and nothing else, as hull-client does", async () => {
+    const current = {
+      id,
+      settings: { widget_url: "x" },
+      private_settings: { access_token: "t", tag_mapping: { s: "1" } },
+    };
+    const client = await clientAgainst((request) => ({
+      body: request.method === "GET" ? current : { ...current, ...(request.body as object) },
+    }));
+    await client.updateSettings({ private_settings: { show_messenger: false } });
+    const put = hull!.requests.find((request) => request.method === "PUT")!;
+    expect(put.path).toBe(`/api/v1/${id}`);
+    expect(put.body).toEqual({
+      private_settings: { access_token: "t", tag_mapping: { s: "1" }, show_messenger: false },
+    });
+  });
+
+  it("writes nothing when Hull does not return the connector to merge into", async () => {
+    const client = await clientAgainst(() => ({ body: "" }));
+    await expect(
+      client.updateSettings({ private_settings: { show_messenger: false } }),
+    ).rejects.toBeInstanceOf(RetryableError);
+    expect(hull!.requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+});
+
+describe("createHullRestClient(credentials).getSegments()", () => {
+  it("keeps only segments with an id and a name", async () => {
+    const client = await clientAgainst(() => ({
+      body: [{ id: "s1", name: "A" }, { id: "s2" }, null, "x"],
+    }));
+    expect(await client.getSegments()).toEqual([{ id: "s1", name: "A" }]);
+  });
+});
