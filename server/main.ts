@@ -16,6 +16,8 @@ import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
 import { createExtractHandler } from "./outgoing/extract-job";
+import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
+import { startPendingDrain } from "./outgoing/pending/drain-pending-users";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
@@ -24,6 +26,7 @@ import { createRedis } from "./redis/redis-client";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
 import { createRedisOutbox } from "./redis/redis-outbox";
+import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { createFileRegistry } from "./registry";
 
@@ -59,7 +62,7 @@ export async function startConnector(
   );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
-  const base: Omit<AppDeps, "jobs"> = {
+  const base: Omit<AppDeps, "jobs" | "pendingDrain"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
@@ -92,6 +95,9 @@ export async function startConnector(
     outbox: redis
       ? createRedisOutbox(redis, config.redisPrefix, config.secret)
       : createFileOutbox(config.dataDir, config.secret),
+    pending: redis
+      ? createRedisPendingUsers(redis, config.redisPrefix, config.secret)
+      : createFilePendingUsers(config.dataDir, config.secret),
   };
   const handlers = {
     "fetch-users": createFetchHandler(base, "user"),
@@ -112,7 +118,12 @@ export async function startConnector(
         handlers,
         logger,
       });
-  const deps: AppDeps = { ...base, jobs };
+  // Users taken over from Hull go out from here, one process per connector (ADR 012).
+  const pendingDrain = startPendingDrain(base, {
+    attributeCache: createCustomAttributeCache(),
+    lockMs: config.jobLockMs,
+  });
+  const deps: AppDeps = { ...base, jobs, pendingDrain };
   server.on("request", createApp(deps).callback());
   const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();
@@ -130,7 +141,7 @@ export async function startConnector(
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         clearInterval(replay);
-        await jobs.stop();
+        await Promise.all([jobs.stop(), pendingDrain.stop()]);
         await closed;
         clearTimeout(force);
         await deps.firehose.flush();

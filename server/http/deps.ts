@@ -7,6 +7,7 @@ import type { ConnectionDeps } from "../connection/deps";
 import type { Outbox } from "../durable/outbox";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 import type { JobRunner } from "../jobs/job-runner";
+import type { PendingUsers } from "../outgoing/pending/pending-users";
 
 /** Everything the HTTP surfaces need, built once by main.ts (or by a test). */
 export interface AppDeps extends ConnectionDeps {
@@ -22,6 +23,10 @@ export interface AppDeps extends ConnectionDeps {
   jobs: JobRunner;
   /** Durable store of acknowledged data Hull has not taken yet, replayed in the background. */
   outbox: Outbox;
+  /** Users taken over from Hull that wait for Intercom's budget (ADR 012). */
+  pending: PendingUsers;
+  /** Sends the waiting users; a notification that hands some over wakes it. */
+  pendingDrain?: { kick(): void };
   /** Hosts /batch may download Hull's extract files from. */
   extractHosts: readonly string[];
   /** Remembers Intercom notification ids already delivered. */

@@ -36,7 +36,8 @@ const envelopeSchema = z.looseObject({
 /**
  * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature is
  * checked first (401, nothing done), then the credentials with Hull; the answer is always
- * Hull's flow control (§2.4): `next` when done, `retry` with the time the rate budget returns.
+ * Hull's flow control (§2.4): `next` when done, a slower `next` when users Intercom could not
+ * take in time were kept for later (ADR 012), `retry` when nothing could be kept.
  */
 export function hullNotifyRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -61,8 +62,9 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
 
     let failure: unknown;
     let handled = true;
+    let flowControl: FlowControl | undefined;
     try {
-      ({ handled } = await handleNotification(
+      ({ handled, flowControl } = await handleNotification(
         deps,
         {
           credentials,
@@ -84,7 +86,9 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
       );
       if (!expected) ctx.status = 500;
     }
-    ctx.body = { flow_control: handled ? toFlowControl(failure) : UNSUPPORTED };
+    ctx.body = {
+      flow_control: handled ? (flowControl ?? toFlowControl(failure)) : UNSUPPORTED,
+    };
   });
   return router;
 }
