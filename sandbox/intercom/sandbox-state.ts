@@ -40,11 +40,14 @@ export class SandboxState {
   readonly sender: WebhookSender;
   readonly requests: LoggedRequest[] = [];
   searchLagMs: number;
+  /** How far POST /_sandbox/clock moved the clock ahead; kept across reset. */
+  clockOffsetMs = 0;
 
   constructor(readonly options: ResolvedOptions) {
-    this.grants = new OAuthGrants(options.now);
-    this.limiter = new RateLimiter(options.perMinute, options.now);
-    this.faults = new FaultInjector(createRandom(options.seed ^ 0x5eed));
+    const clock = () => this.now();
+    this.grants = new OAuthGrants(clock);
+    this.limiter = new RateLimiter(options.perMinute, clock);
+    this.faults = new FaultInjector(createRandom(options.seed ^ 0x5eed), clock);
     this.searchLagMs = options.searchLagMs;
     this.sender = new WebhookSender({
       url: options.webhookUrl,
@@ -59,7 +62,7 @@ export class SandboxState {
     this.workspace = new Workspace(
       this.options.appId,
       this.options.seed,
-      this.options.now,
+      () => this.now(),
       (topic, item) => {
         void this.notify(topic, item);
       },
@@ -72,8 +75,9 @@ export class SandboxState {
     this.sender.clear();
   }
 
+  /** The stand-in's clock: the injected one, moved forward by POST /_sandbox/clock. */
   now(): number {
-    return this.options.now();
+    return this.options.now() + this.clockOffsetMs;
   }
 
   /** Sends a notification when a webhook URL is set; resolves with the first attempt's status. */

@@ -103,6 +103,16 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
     ctx.body = { per_minute: perMinute, per_window: Math.ceil((perMinute as number) / 6) };
   });
 
+  // Moves the stand-in's clock forward (rate windows, fault durations, timestamps), so a test can
+  // let a long outage pass without waiting for it. The clock never goes back.
+  router.post("/_sandbox/clock", (ctx) => {
+    const { advance_ms: advance } = objectBody(ctx.state.body, ["advance_ms"]);
+    if (!Number.isInteger(advance) || (advance as number) < 0)
+      throw parameterInvalid("advance_ms must be a non-negative integer");
+    state.clockOffsetMs += advance as number;
+    ctx.body = { now: new Date(state.now()).toISOString(), offset_ms: state.clockOffsetMs };
+  });
+
   router.post("/_sandbox/settings", async (ctx) => {
     const body = objectBody(ctx.state.body, ["webhook_url", "search_lag_ms"]);
     const { webhook_url: url, search_lag_ms: lag } = body;
