@@ -38,7 +38,9 @@ export async function sendUsers(
   const unsent: Selection["send"] = [];
   let stoppedBy: { error: unknown } | undefined;
   const worker = async () => {
-    for (let next = queue.shift(); next && !stoppedBy; next = queue.shift()) {
+    // Checked before taking a user: one taken after the run stopped would be neither sent nor kept.
+    while (!stoppedBy && queue.length > 0) {
+      const next = queue.shift()!;
       try {
         outcomes.push(await syncUser(ctx, next.update, next.decision));
       } catch (error) {

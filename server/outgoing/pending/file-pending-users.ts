@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { HullCredentials } from "../../clients/hull/types";
 import { decrypt, deriveKey, encrypt } from "../../crypto";
@@ -29,7 +29,6 @@ export function createFilePendingUsers(dataDir: string, secret: string): Pending
   let loaded: Promise<void> | undefined;
   let writing: Promise<unknown> = Promise.resolve();
   let lines = 0;
-  let handle: FileHandle | undefined;
 
   function apply(line: Line, credentials?: HullCredentials): void {
     if (line.t === "connector") {
@@ -108,8 +107,6 @@ export function createFilePendingUsers(dataDir: string, secret: string): Pending
     );
 
   async function compact(): Promise<void> {
-    await handle?.close();
-    handle = undefined;
     const snapshot = snapshotLines();
     const temporary = `${file}.${process.pid}.tmp`;
     const out = await open(temporary, "w", 0o600);
@@ -133,9 +130,13 @@ export function createFilePendingUsers(dataDir: string, secret: string): Pending
         await compact(); // the snapshot already holds this batch
         return;
       }
-      handle ??= await open(file, "a", 0o600);
-      await handle.appendFile(batch.map((line) => `${JSON.stringify(line)}\n`).join(""));
-      await handle.sync();
+      const handle = await open(file, "a", 0o600);
+      try {
+        await handle.appendFile(batch.map((line) => `${JSON.stringify(line)}\n`).join(""));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       lines += batch.length;
     });
     writing = next.catch(() => undefined);

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { createActivityLog } from "../../../server/activity";
+import { RetryableError } from "../../../server/errors";
+import { createLogger } from "../../../server/log";
+import type { OutgoingContext } from "../../../server/outgoing/outgoing-context";
+import { sendUsers } from "../../../server/outgoing/sync-users";
+import { SEGMENT_B, settings, update, user } from "./builders";
+
+/** A run whose Intercom untags every contact after a pause, except `failing`: a rate limit. */
+function contextWhere(failing: string): { ctx: OutgoingContext; untagged: string[] } {
+  const untagged: string[] = [];
+  const api = {
+    async untagContact(contactId: string) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (contactId === failing)
+        throw new RetryableError("Intercom's rate limit is exhausted", 5000);
+      untagged.push(contactId);
+    },
+  };
+  const ctx = {
+    credentials: { id: "c1", organization: "acme.hullapp.io", secret: "s" },
+    settings: settings(),
+    api,
+    logger: createLogger("silent"),
+    activity: createActivityLog(),
+    tags: {
+      mappedTagId: () => "tag-b",
+      learnt: () => ({}),
+    },
+  } as unknown as OutgoingContext;
+  return { ctx, untagged };
+}
+
+describe("sendUsers(ctx, selection)", () => {
+  it("stops at a rate limit and accounts for every user: done, or handed back unsent", async () => {
+    const send = Array.from({ length: 40 }, (_, index) => ({
+      update: update({
+        user: user({ id: `u${index}`, "intercom/id": `contact-${index}`, segment_ids: [] }),
+        changes: { isNew: false, user: {}, entered: [], left: [SEGMENT_B] },
+      }),
+      decision: { send: "tags-only" as const },
+    }));
+    const { ctx, untagged } = contextWhere("contact-11");
+    const { outcomes, unsent, stoppedBy } = await sendUsers(ctx, { send, skipped: [] });
+    expect(stoppedBy).toBeInstanceOf(RetryableError);
+    const done = outcomes.map((outcome) => outcome.userId);
+    const kept = unsent.map((entry) => entry.update.user.id);
+    expect(kept).toContain("u11");
+    expect(done).not.toContain("u11");
+    // Nobody lost between the two lists, nobody in both.
+    expect([...done, ...kept].sort()).toEqual(send.map((entry) => entry.update.user.id).sort());
+    expect(untagged).toHaveLength(done.length);
+  });
+});
