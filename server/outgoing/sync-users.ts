@@ -1,3 +1,4 @@
+import { RetryableError } from "../errors";
 import type { Selection } from "./filter/select-users";
 import type { OutgoingContext } from "./outgoing-context";
 import { syncUser, type UserOutcome } from "./sync-user";
@@ -11,6 +12,12 @@ export interface SyncSummary {
 export interface SyncUsersOptions {
   /** Users in flight at once; the Intercom pacer bounds requests further. */
   concurrency?: number;
+  /**
+   * Users in a row that may fail with a RetryableError (5xx, 429 after retries) and be handed
+   * back unsent while the run carries on with the others; one more stops the run. 0 (default):
+   * the first stops it.
+   */
+  tolerateInARow?: number;
 }
 
 export interface SendOutcome {
@@ -24,28 +31,33 @@ export interface SendOutcome {
 /**
  * Sends the selected users with bounded concurrency and collects one outcome per user. A user
  * Intercom refuses is logged and counted and the rest carry on; an error that says "try again"
- * (rate limit, 5xx, Hull unreachable, token revoked) stops new users, and once the users in flight
- * have finished, the run resolves with the users it did not finish (`unsent`), so the caller can
- * keep them without repeating the users already done.
+ * (rate limit, 5xx, Hull unreachable, token revoked) stops new users (after `tolerateInARow`
+ * transient failures in a row), and once the users in flight have finished, the run resolves
+ * with the users it did not finish (`unsent`), so the caller can keep them without repeating the
+ * users already done.
  */
 export async function sendUsers(
   ctx: OutgoingContext,
   selection: Selection,
-  { concurrency = 8 }: SyncUsersOptions = {},
+  { concurrency = 8, tolerateInARow = 0 }: SyncUsersOptions = {},
 ): Promise<SendOutcome> {
   const outcomes: UserOutcome[] = [];
   const queue = [...selection.send];
   const unsent: Selection["send"] = [];
   let stoppedBy: { error: unknown } | undefined;
+  let failedInARow = 0;
   const worker = async () => {
     // Checked before taking a user: one taken after the run stopped would be neither sent nor kept.
     while (!stoppedBy && queue.length > 0) {
       const next = queue.shift()!;
       try {
         outcomes.push(await syncUser(ctx, next.update, next.decision));
+        failedInARow = 0;
       } catch (error) {
-        stoppedBy ??= { error };
         unsent.push(next);
+        failedInARow += 1;
+        if (!(error instanceof RetryableError) || failedInARow > tolerateInARow)
+          stoppedBy ??= { error };
       }
     }
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import {
   advanceIntercomClock,
@@ -17,9 +18,19 @@ import { startTestStack, type Stack } from "../helpers/stack";
 // a while or for long; every user ends in Intercom exactly once, with its attribute, tag and event.
 const USERS = Number(process.env.STORM_USERS ?? 2000);
 let stack: Stack | undefined;
+const redisPrefixes: string[] = [];
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
+}, 60_000);
+afterAll(async () => {
+  if (redisPrefixes.length === 0) return;
+  const redis = new Redis("redis://127.0.0.1:6379");
+  for (const prefix of redisPrefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
 });
 
 async function start(env: Record<string, string> = {}): Promise<StormTarget> {
@@ -50,25 +61,59 @@ async function expectTakenOverWithNext(target: StormTarget): Promise<void> {
   expect(slowed[0]!.flow_control!.in).toBeGreaterThan(1);
 }
 
+/** A storm of 200 requests answered 429, while 2,000 users are handed over. */
+async function twoHundredRequestStorm(target: StormTarget): Promise<void> {
+  await intercomFault(target, { status: 429, share: 1, count: 200 });
+  const run = `storm-${randomUUID().slice(0, 8)}`;
+  await seedCustomers(target, run, USERS);
+  // The dashboard says users wait, and since when, while the storm lasts.
+  await expect
+    .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  expect(Date.parse((await overview()).outgoing.waiting_since!)).toBeGreaterThan(0);
+  await expectEveryUserOnce(target, run, USERS);
+  await expectTakenOverWithNext(target);
+  await expect
+    .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 30_000 })
+    .toBe(0);
+  const notes = (await overview()).activity.recent_activity.map((note) => note.message);
+  expect(notes.some((note) => /users that waited for Intercom's rate budget/.test(note))).toBe(
+    true,
+  );
+}
+
 describe("outgoing under a 429 storm (issue 21)", () => {
-  it("a 200-request storm: every user once, the rest kept and sent as the budget returns", async () => {
+  it("a 200-request storm, embedded: every user once, the rest kept and sent as the budget returns", async () => {
+    await twoHundredRequestStorm(await start());
+  }, 300_000);
+
+  it("a 200-request storm with Redis: the same, the waiting users in Redis", async () => {
+    const prefix = `storm-${randomUUID()}`;
+    redisPrefixes.push(prefix);
+    await twoHundredRequestStorm(
+      await start({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: prefix }),
+    );
+  }, 300_000);
+
+  it("a ten-minute storm: every user kept while it lasts, and sent once it is over", async () => {
     const target = await start();
-    await intercomFault(target, { status: 429, share: 1, count: 200 });
-    const run = `storm-${randomUUID().slice(0, 8)}`;
+    // Ten minutes on the stand-in's clock, which the test moves instead of waiting.
+    await intercomFault(target, { status: 429, share: 1, duration_ms: 600_000 });
+    const run = `long-${randomUUID().slice(0, 8)}`;
     await seedCustomers(target, run, USERS);
-    // The dashboard says users wait, and since when, while the storm lasts.
+    // Hull hands every user over (slowed, never told to resend); none reaches Intercom.
     await expect
-      .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 60_000 })
-      .toBeGreaterThan(0);
-    expect(Date.parse((await overview()).outgoing.waiting_since!)).toBeGreaterThan(0);
-    await expectEveryUserOnce(target, run, USERS);
+      .poll(async () => (await overview()).outgoing.waiting_users, {
+        timeout: 180_000,
+        interval: 500,
+      })
+      .toBe(USERS);
+    expect(await completeCount(target, run)).toBe(0);
     await expectTakenOverWithNext(target);
+    await advanceIntercomClock(target, 600_000);
+    await expectEveryUserOnce(target, run, USERS);
     await expect
       .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 30_000 })
       .toBe(0);
-    const notes = (await overview()).activity.recent_activity.map((note) => note.message);
-    expect(notes.some((note) => /users that waited for Intercom's rate budget/.test(note))).toBe(
-      true,
-    );
-  }, 300_000);
+  }, 420_000);
 });

@@ -37,6 +37,8 @@ export interface PendingDrain {
 
 interface RoundResult {
   sent: number;
+  /** Users the round handed back (a transient failure each); they stay first in line. */
+  unsent: number;
   stoppedBy?: unknown;
 }
 
@@ -85,7 +87,9 @@ export function startPendingDrain(
     const { unsent, stoppedBy } = await sendUsers(
       run,
       { send: selections.flatMap((selection) => selection.send), skipped: [] },
-      { concurrency },
+      // One user's 5xx is not Intercom being down: carry on with the others, stop only when a
+      // whole set of users in flight failed in a row.
+      { concurrency, tolerateInARow: concurrency },
     );
     const unfinished = new Set(unsent.map((entry) => entry.update.user.id));
     const settled = users.filter((user) => !unfinished.has(user.userId));
@@ -93,7 +97,7 @@ export function startPendingDrain(
       credentials.id,
       settled.map((user) => ({ userId: user.userId, updates: user.updates.length })),
     );
-    return { sent: settled.length, stoppedBy };
+    return { sent: settled.length, unsent: unsent.length, stoppedBy };
   }
 
   function waitAfter(connectorId: string, error: unknown): number {
@@ -117,7 +121,7 @@ export function startPendingDrain(
         const users = await deps.pending.oldest(connectorId, batchSize);
         if (users.length === 0) break;
         const waitedSince = Math.min(...users.flatMap((user) => user.updates.map((u) => u.at)));
-        const { sent, stoppedBy } = await round(credentials, users);
+        const { sent, unsent, stoppedBy } = await round(credentials, users);
         if (sent > 0) {
           const since = new Date(waitedSince).toISOString();
           logger.info({ users: sent, waitingSince: since }, "outgoing.pending.sent");
@@ -128,7 +132,7 @@ export function startPendingDrain(
           );
           backoff.delete(connectorId);
         }
-        if (stoppedBy !== undefined) {
+        if (stoppedBy !== undefined || (sent === 0 && unsent > 0)) {
           const waitMs = waitAfter(connectorId, stoppedBy);
           logger.warn({ err: stoppedBy, waitMs }, "outgoing.pending.wait: users keep waiting");
           break;

@@ -31,15 +31,32 @@ function contextWhere(failing: string): { ctx: OutgoingContext; untagged: string
   return { ctx, untagged };
 }
 
+const users = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({
+    update: update({
+      user: user({ id: `u${index}`, "intercom/id": `contact-${index}`, segment_ids: [] }),
+      changes: { isNew: false, user: {}, entered: [], left: [SEGMENT_B] },
+    }),
+    decision: { send: "tags-only" as const },
+  }));
+
 describe("sendUsers(ctx, selection)", () => {
+  it("carries on past a transient failure it may tolerate, handing that user back", async () => {
+    const send = users(30);
+    const { ctx, untagged } = contextWhere("contact-4");
+    const { outcomes, unsent, stoppedBy } = await sendUsers(
+      ctx,
+      { send, skipped: [] },
+      { tolerateInARow: 8 },
+    );
+    expect(stoppedBy).toBeUndefined();
+    expect(unsent.map((entry) => entry.update.user.id)).toEqual(["u4"]);
+    expect(outcomes).toHaveLength(29);
+    expect(untagged).toHaveLength(29);
+  });
+
   it("stops at a rate limit and accounts for every user: done, or handed back unsent", async () => {
-    const send = Array.from({ length: 40 }, (_, index) => ({
-      update: update({
-        user: user({ id: `u${index}`, "intercom/id": `contact-${index}`, segment_ids: [] }),
-        changes: { isNew: false, user: {}, entered: [], left: [SEGMENT_B] },
-      }),
-      decision: { send: "tags-only" as const },
-    }));
+    const send = users(40);
     const { ctx, untagged } = contextWhere("contact-11");
     const { outcomes, unsent, stoppedBy } = await sendUsers(ctx, { send, skipped: [] });
     expect(stoppedBy).toBeInstanceOf(RetryableError);
