@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function startConnector(env: Record<string, string>): Promise<ConnectorProcess> {
-  const connector = await startConnectorProcess({ LOG_LEVEL: "warn", ...env });
+  const connector = await startConnectorProcess(env);
   processes.push(connector);
   hull!.setConnectorUrl(connector.url);
   return connector;
