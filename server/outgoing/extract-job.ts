@@ -3,6 +3,7 @@ import type { StoredJob } from "../jobs/types";
 import { readSettings } from "../settings";
 import type { CustomAttributeCache } from "./custom-attributes";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
+import type { PendingUsers } from "./pending/pending-users";
 import { openExtract } from "./read-extract";
 import { sendExtract } from "./send-extract";
 
@@ -11,7 +12,7 @@ import { sendExtract } from "./send-extract";
  * resumes after the last chunk Intercom took (a checkpoint per chunk).
  */
 export function createExtractHandler(
-  deps: OutgoingDeps,
+  deps: OutgoingDeps & { pending: PendingUsers },
   attributeCache: CustomAttributeCache,
 ): JobHandler {
   return async (job: StoredJob, control: JobControl) => {
@@ -26,6 +27,11 @@ export function createExtractHandler(
     const summary = await sendExtract(run, await openExtract(url), {
       segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
       skipLines,
+      keep: (unsent) =>
+        deps.pending.add(
+          credentials,
+          unsent.map(({ update }) => ({ update, manual: true })),
+        ),
       onChunkDone: (lines, progress) =>
         control.checkpoint({
           checkpoint: { lines },

@@ -104,7 +104,7 @@ export async function expectEveryUserOnce(
   target: StormTarget,
   run: string,
   count: number,
-  timeoutMs = 240_000,
+  timeoutMs = 480_000,
 ): Promise<void> {
   try {
     await expect

@@ -95,7 +95,7 @@ async function killedMidStorm(extraEnv: Record<string, string>): Promise<void> {
 describe("a connector killed while it holds users a 429 storm kept from Intercom", () => {
   it("embedded: the restarted process sends them from DATA_DIR, each once", async () => {
     await killedMidStorm({});
-  }, 360_000);
+  }, 600_000);
 
   it("Redis: the restarted process takes the drain over once the lock lapses, each once", async () => {
     const prefix = `storm-kill-${randomUUID()}`;
@@ -105,5 +105,5 @@ describe("a connector killed while it holds users a 429 storm kept from Intercom
       REDIS_PREFIX: prefix,
       JOB_LOCK_MS: "2000",
     });
-  }, 360_000);
+  }, 600_000);
 });

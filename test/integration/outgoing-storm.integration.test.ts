@@ -85,7 +85,7 @@ async function twoHundredRequestStorm(target: StormTarget): Promise<void> {
 describe("outgoing under a 429 storm (issue 21)", () => {
   it("a 200-request storm, embedded: every user once, the rest kept and sent as the budget returns", async () => {
     await twoHundredRequestStorm(await start());
-  }, 300_000);
+  }, 600_000);
 
   it("a 200-request storm with Redis: the same, the waiting users in Redis", async () => {
     const prefix = `storm-${randomUUID()}`;
@@ -93,7 +93,7 @@ describe("outgoing under a 429 storm (issue 21)", () => {
     await twoHundredRequestStorm(
       await start({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: prefix }),
     );
-  }, 300_000);
+  }, 600_000);
 
   it("a ten-minute storm: every user kept while it lasts, and sent once it is over", async () => {
     const target = await start();
@@ -115,5 +115,5 @@ describe("outgoing under a 429 storm (issue 21)", () => {
     await expect
       .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 30_000 })
       .toBe(0);
-  }, 420_000);
+  }, 600_000);
 });

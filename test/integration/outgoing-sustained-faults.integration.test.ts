@@ -35,9 +35,9 @@ async function deliverUnder(rule: Record<string, unknown>): Promise<void> {
 describe("outgoing under sustained faults (issue 22)", () => {
   it("30 % of requests answered 500: 2,000 of 2,000 delivered, each once", async () => {
     await deliverUnder({ status: 500, share: 0.3 });
-  }, 300_000);
+  }, 600_000);
 
   it("30 % of requests answered 429: 2,000 of 2,000 delivered, each once", async () => {
     await deliverUnder({ status: 429, share: 0.3 });
-  }, 300_000);
+  }, 600_000);
 });
