@@ -19,6 +19,8 @@ import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
 import { createExtractFiles } from "./outgoing/extract-files";
 import { createExtractHandler } from "./outgoing/extract-job";
+import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
+import { startPendingDrain } from "./outgoing/pending/drain-pending-users";
 import { createFileJobStore } from "./jobs/file-job-store";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
@@ -30,6 +32,7 @@ import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
 import { createRedisLock } from "./redis/redis-lock";
 import { createRedisOutbox } from "./redis/redis-outbox";
+import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { createFileRegistry } from "./registry";
 
@@ -76,7 +79,7 @@ export async function startConnector(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),
   );
-  const base: Omit<AppDeps, "jobs"> = {
+  const base: Omit<AppDeps, "jobs" | "pendingDrain"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
@@ -128,6 +131,9 @@ export async function startConnector(
     deadLetters: redis
       ? createRedisDeadLetters(redis, config.redisPrefix)
       : createFileDeadLetters(config.dataDir),
+    pending: redis
+      ? createRedisPendingUsers(redis, config.redisPrefix, config.secret)
+      : createFilePendingUsers(config.dataDir, config.secret),
   };
   // Extract files a killed process left (personal data) go before any job resumes.
   const extractFiles = createExtractFiles(config.dataDir);
@@ -163,7 +169,12 @@ export async function startConnector(
         handlers,
         logger,
       });
-  const deps: AppDeps = { ...base, jobs };
+  // Users taken over from Hull go out from here, one process per connector (ADR 012).
+  const pendingDrain = startPendingDrain(base, {
+    attributeCache: createCustomAttributeCache(),
+    lockMs: config.jobLockMs,
+  });
+  const deps: AppDeps = { ...base, jobs, pendingDrain };
   server.on("request", createApp(deps).callback());
   const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();
@@ -181,7 +192,7 @@ export async function startConnector(
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         clearInterval(replay);
-        await jobs.stop();
+        await Promise.all([jobs.stop(), pendingDrain.stop()]);
         await closed;
         clearTimeout(force);
         await deps.firehose.flush();

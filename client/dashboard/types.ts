@@ -38,7 +38,13 @@ export interface Overview {
   connector: { id: string; name: string };
   connection: { connected: boolean; workspace?: Workspace };
   status: { status: StatusLevel; messages: string[] };
-  activity: { counters: Record<string, number>; recent_errors: { at: string; message: string }[] };
+  activity: {
+    counters: Record<string, number>;
+    recent_errors: { at: string; message: string }[];
+    recent_activity?: { at: string; message: string }[];
+  };
+  /** Users Hull handed over that wait for Intercom's rate budget (ADR 012). */
+  outgoing?: { waiting_users: number; waiting_since?: string };
   jobs: Job[];
 }
 

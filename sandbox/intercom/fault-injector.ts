@@ -1,3 +1,4 @@
+import type { Clock } from "./clock.js";
 import { parameterInvalid } from "./errors.js";
 
 /** A rule set by POST /_sandbox/faults. */
@@ -8,6 +9,8 @@ export interface FaultRule {
   delay_ms?: number;
   drop?: boolean;
   count?: number;
+  /** The rule holds this long on the stand-in's clock (POST /_sandbox/clock moves it). */
+  duration_ms?: number;
 }
 
 export type FaultAction =
@@ -20,8 +23,12 @@ export type FaultAction =
 export class FaultInjector {
   private rule: FaultRule | undefined;
   private remaining = Infinity;
+  private until = Infinity;
 
-  constructor(private readonly random: () => number) {}
+  constructor(
+    private readonly random: () => number,
+    private readonly clock: Clock,
+  ) {}
 
   /** Validates and installs a rule; `{}` clears. */
   configure(body: unknown): FaultRule | undefined {
@@ -33,11 +40,11 @@ export class FaultInjector {
       this.rule = undefined;
       return undefined;
     }
-    const known = ["status", "share", "path", "delay_ms", "drop", "count"];
+    const known = ["status", "share", "path", "delay_ms", "drop", "count", "duration_ms"];
     const unknown = Object.keys(input).filter((key) => !known.includes(key));
     if (unknown.length > 0)
       throw parameterInvalid(`unknown fault option(s): ${unknown.join(", ")}`);
-    const { status, share, path, delay_ms: delayMs, drop, count } = input;
+    const { status, share, path, delay_ms: delayMs, drop, count, duration_ms: duration } = input;
     if (typeof share !== "number" || share < 0 || share > 1)
       throw parameterInvalid("share must be a number from 0 to 1");
     if (
@@ -57,18 +64,26 @@ export class FaultInjector {
     if (count !== undefined && (!Number.isInteger(count) || (count as number) < 1)) {
       throw parameterInvalid("count must be a positive integer");
     }
+    if (duration !== undefined && (!Number.isInteger(duration) || (duration as number) < 1)) {
+      throw parameterInvalid("duration_ms must be a positive integer");
+    }
     if (status === undefined && delayMs === undefined && !drop) {
       throw parameterInvalid("a fault needs status, delay_ms or drop");
     }
     this.rule = input as unknown as FaultRule;
     this.remaining = (count as number | undefined) ?? Infinity;
+    this.until = duration === undefined ? Infinity : this.clock() + (duration as number);
     return this.rule;
   }
 
-  /** `path` in a rule matches the request path as a prefix (e.g. "/contacts"). */
+  /**
+   * `path` in a rule matches the request path as a prefix (e.g. "/contacts"); `count` and
+   * `duration_ms` end the rule, whichever comes first. An injected 429 keeps the rate window's
+   * own headers (budget left), as a limit other than the app's window would answer.
+   */
   decide(path: string): FaultAction {
     const rule = this.rule;
-    if (!rule || this.remaining <= 0) return { kind: "none" };
+    if (!rule || this.remaining <= 0 || this.clock() >= this.until) return { kind: "none" };
     if (rule.path && !path.startsWith(rule.path)) return { kind: "none" };
     if (this.random() >= rule.share) return { kind: "none" };
     this.remaining--;

@@ -51,13 +51,24 @@ export class SandboxState {
   searchLagMs: number;
   /** The workspace's timezone (IANA name), reported by /me and used by date searches. */
   timezone!: string;
-  /** Added to the clock for the workspace's timestamps (`/_sandbox/clock`), in ms. */
+  /**
+   * How far `POST /_sandbox/clock {advance_ms}` moved the whole stand-in ahead (rate windows, fault
+   * durations, OAuth expiry, timestamps): a long outage passes without waiting. Never goes back;
+   * kept across reset.
+   */
+  advancedMs = 0;
+  /**
+   * Where `POST /_sandbox/clock {now}` put the workspace's own time (contacts' created_at and
+   * updated_at, search lag), relative to the clock; rate windows and OAuth expiry keep the clock,
+   * so a test can place updates either side of a midnight without upsetting them. Zero at reset.
+   */
   clockOffsetMs = 0;
 
   constructor(readonly options: ResolvedOptions) {
-    this.grants = new OAuthGrants(options.now);
-    this.limiter = new RateLimiter(options.perMinute, options.now);
-    this.faults = new FaultInjector(createRandom(options.seed ^ 0x5eed));
+    const clock = () => this.clock();
+    this.grants = new OAuthGrants(clock);
+    this.limiter = new RateLimiter(options.perMinute, clock);
+    this.faults = new FaultInjector(createRandom(options.seed ^ 0x5eed), clock);
     this.searchLagMs = options.searchLagMs;
     this.sender = new WebhookSender({
       url: options.webhookUrl,
@@ -87,9 +98,14 @@ export class SandboxState {
     this.sender.clear();
   }
 
-  /** The workspace's time (ms): the clock plus the offset a test set with `/_sandbox/clock`. */
+  /** The stand-in's clock (ms): the injected one, moved forward by `{advance_ms}`. */
+  clock(): number {
+    return this.options.now() + this.advancedMs;
+  }
+
+  /** The workspace's time (ms): the clock plus the offset a test set with `{now}`. */
   now(): number {
-    return this.options.now() + this.clockOffsetMs;
+    return this.clock() + this.clockOffsetMs;
   }
 
   /** Sends a notification when a webhook URL is set; resolves with the first attempt's status. */

@@ -16,6 +16,15 @@ import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 import { escapeHtml } from "./pages";
 
+/** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
+async function waitingUsers(deps: AppDeps, connectorId: string) {
+  const { users, since } = await deps.pending.summary(connectorId);
+  return {
+    waiting_users: users,
+    ...(since === undefined ? {} : { waiting_since: new Date(since).toISOString() }),
+  };
+}
+
 /** The dashboard Hull shows in the connector's page, and the JSON API behind it. */
 export function adminRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -63,6 +72,7 @@ export function adminRoutes(deps: AppDeps): Router {
             missingTags: [],
           }),
       activity: deps.activity.snapshot(credentials.id),
+      outgoing: await waitingUsers(deps, credentials.id),
       jobs: (await deps.jobs.list(credentials.id)).map(describeJob),
     };
   });

@@ -8,6 +8,7 @@ import type { DeadLetterStore } from "../durable/dead-letters";
 import type { Outbox } from "../durable/outbox";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 import type { JobRunner } from "../jobs/job-runner";
+import type { PendingUsers } from "../outgoing/pending/pending-users";
 
 /** Everything the HTTP surfaces need, built once by main.ts (or by a test). */
 export interface AppDeps extends ConnectionDeps {
@@ -25,6 +26,10 @@ export interface AppDeps extends ConnectionDeps {
   outbox: Outbox;
   /** Records Hull refused for good, with the reason, shown on the dashboard with a retry. */
   deadLetters: DeadLetterStore;
+  /** Users taken over from Hull that wait for Intercom's budget (ADR 012). */
+  pending: PendingUsers;
+  /** Sends the waiting users; a notification that hands some over wakes it. */
+  pendingDrain?: { kick(): void };
   /** Hosts /batch may download Hull's extract files from. */
   extractHosts: readonly string[];
   /** Remembers Intercom notification ids already delivered. */

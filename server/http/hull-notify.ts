@@ -60,8 +60,9 @@ export function refusal(error: BadRequestError) {
  * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature (in
  * the headers) is checked before the body is read (401, nothing read or done), then the body
  * (20 MB, 64 levels deep at most: 413/400) must be the notification it signs, then the credentials
- * with Hull; the answer is always Hull's flow control (§2.4): `next` when done, `retry` with the
- * time the rate budget returns, and a refusal (4xx) carries `errors: [{code, reason}]` as hull's
+ * with Hull; the answer is always Hull's flow control (§2.4): `next` when done, a slower `next`
+ * when users Intercom could not take in time were kept for later (ADR 012), `retry` when nothing
+ * could be kept, and a refusal (4xx) carries `errors: [{code, reason}]` as hull's
  * framework sends it.
  */
 export function hullNotifyRoutes(deps: AppDeps): Router {
@@ -99,8 +100,9 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
 
     let failure: unknown;
     let handled = true;
+    let flowControl: FlowControl | undefined;
     try {
-      ({ handled } = await handleNotification(
+      ({ handled, flowControl } = await handleNotification(
         deps,
         {
           credentials,
@@ -126,7 +128,9 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
       );
       if (!expected) ctx.status = 500;
     }
-    ctx.body = { flow_control: handled ? toFlowControl(failure) : UNSUPPORTED };
+    ctx.body = {
+      flow_control: handled ? (flowControl ?? toFlowControl(failure)) : UNSUPPORTED,
+    };
   });
   return router;
 }

@@ -6,6 +6,7 @@ import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
 import { rm } from "node:fs/promises";
 import type { SafeFetch } from "../clients/safe-fetch";
 import type { ExtractFiles } from "./extract-files";
+import type { PendingUsers } from "./pending/pending-users";
 import { downloadExtract, extractLines } from "./read-extract";
 import { sendExtract } from "./send-extract";
 
@@ -14,7 +15,7 @@ import { sendExtract } from "./send-extract";
  * resumes after the last chunk Intercom took (a checkpoint per chunk).
  */
 export function createExtractHandler(
-  deps: OutgoingDeps,
+  deps: OutgoingDeps & { pending: PendingUsers },
   attributeCache: CustomAttributeCache,
   download: { files: ExtractFiles; fetch: SafeFetch },
 ): JobHandler {
@@ -35,6 +36,11 @@ export function createExtractHandler(
       summary = await sendExtract(run, extractLines(file), {
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
         skipLines,
+        keep: (unsent) =>
+          deps.pending.add(
+            credentials,
+            unsent.map(({ update }) => ({ update, manual: true })),
+          ),
         onChunkDone: (lines, progress) =>
           control.checkpoint({
             checkpoint: { lines },

@@ -1,12 +1,15 @@
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
+import { RetryableError, type FlowControl } from "../errors";
+import type { Logger } from "../log";
 import { readSettings } from "../settings";
 import type { CustomAttributeCache } from "./custom-attributes";
-import { selectUsers } from "./filter/select-users";
+import { selectUsers, type Selection } from "./filter/select-users";
 import { intercomForSync } from "./intercom-for-sync";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
 import { recordSkips } from "./record-skips";
 import { renameSegmentTags, reportDeletedSegments } from "./segment-changes";
-import { syncUsers } from "./sync-users";
+import type { PendingUsers } from "./pending/pending-users";
+import { sendUsers } from "./sync-users";
 import { readUserUpdateMessage, type SegmentRef } from "./user-update";
 
 export interface Notification {
@@ -27,7 +30,54 @@ export interface NotificationOptions {
   maxWaitMs: number;
 }
 
-export type NotificationResult = { handled: boolean };
+/** Flow control `FlowControl` Hull is told instead of success (undefined = the usual answer). */
+export type NotificationResult = { handled: boolean; flowControl?: FlowControl };
+
+/** What the notification flow needs: the outgoing flow, and the users it took over from Hull. */
+export interface NotificationDeps extends OutgoingDeps {
+  pending: PendingUsers;
+  /** Wakes the drain of waiting users (after a notification handed some over). */
+  pendingDrain?: { kick(): void };
+}
+
+/**
+ * Waiting users above which Hull is slowed down hard: the store stays bounded while Intercom's
+ * budget is gone for long. Below it, Hull only sends smaller batches with a pause.
+ */
+const HIGH_WATER_USERS = 5000;
+
+/**
+ * Flow control while users wait for Intercom: `next` (the users are the connector's now, so
+ * nothing is resent), with smaller batches and a longer pause than success's `{size 100, in 1}`
+ * (hull-platform.md §2.4), much longer once many users wait.
+ */
+export function slowDown(waitingUsers: number): FlowControl {
+  return waitingUsers >= HIGH_WATER_USERS
+    ? { type: "next", size: 10, in: 30_000 }
+    : { type: "next", size: 50, in: 250 };
+}
+
+/**
+ * Keeps the users durably for the drain (ADR 012) and says how to slow Hull down; throws (so
+ * Hull resends the notification) when the store cannot keep them.
+ */
+async function takeOver(
+  deps: NotificationDeps,
+  credentials: HullCredentials,
+  send: Selection["send"],
+  manual: boolean,
+  logger: Logger,
+): Promise<NotificationResult> {
+  await deps.pending.add(
+    credentials,
+    send.map(({ update }) => ({ update, manual })),
+  );
+  const { users } = await deps.pending.summary(credentials.id);
+  logger.info({ users: send.length, waiting: users }, "outgoing.pending.kept");
+  deps.activity.count(credentials.id, "outgoing.users.kept", send.length);
+  deps.pendingDrain?.kick();
+  return { handled: true, flowControl: slowDown(users) };
+}
 
 function segmentMessages(messages: unknown[]): SegmentRef[] {
   return messages.flatMap((message) => {
@@ -37,12 +87,14 @@ function segmentMessages(messages: unknown[]): SegmentRef[] {
 }
 
 /**
- * One smart-notifier call. Resolves when everything is in Intercom (answer `next`); throws what
- * tells Hull to resend (RetryableError, ConfigurationError). Malformed messages are refused
- * before anything is sent.
+ * One smart-notifier call. Resolves when everything is in Intercom (answer `next`), or when the
+ * users Intercom could not take in time are kept for the drain (answer `next`, slower); throws
+ * what tells Hull to resend (ConfigurationError, a store that cannot keep users). Malformed
+ * messages are refused before anything is sent. While users wait, newer updates of anyone wait
+ * behind them, so no user is sent out of order.
  */
 export async function handleNotification(
-  deps: OutgoingDeps,
+  deps: NotificationDeps,
   notification: Notification,
   options: NotificationOptions,
 ): Promise<NotificationResult> {
@@ -61,9 +113,15 @@ export async function handleNotification(
       }
       await recordSkips(deps, credentials, selection.skipped);
       if (selection.send.length === 0) return { handled: true };
+      const manual = notification.isExport;
+      if ((await deps.pending.summary(credentials.id)).users > 0) {
+        return takeOver(deps, credentials, selection.send, manual, logger);
+      }
       const run = openOutgoingRun(deps, credentials, settings, options);
-      await syncUsers(run, selection);
-      return { handled: true };
+      const { unsent, stoppedBy } = await sendUsers(run, selection);
+      if (stoppedBy === undefined) return { handled: true };
+      if (!(stoppedBy instanceof RetryableError)) throw stoppedBy;
+      return takeOver(deps, credentials, unsent, manual, logger);
     }
     case "users_segment:update":
     case "segment:update": {

@@ -1,5 +1,5 @@
 import type { IntercomApi } from "../clients/intercom/api";
-import type { IntercomConnections } from "../clients/intercom/connections";
+import type { IntercomConnections, RetryPolicy } from "../clients/intercom/connections";
 import { intercomApiFor } from "../connection/intercom-api-for";
 import { RetryableError } from "../errors";
 import type { Logger } from "../log";
@@ -12,6 +12,8 @@ export interface SyncApiOptions {
    * told `retry` with the time until the budget returns. Undefined = wait as long as needed.
    */
   maxWaitMs?: number;
+  /** Retries of a run that may wait (no `maxWaitMs`): the drain of waiting users. */
+  retries?: RetryPolicy;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -23,9 +25,9 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function intercomForSync(
   deps: { intercom: IntercomConnections; logger: Logger },
   settings: ConnectorSettings,
-  { maxWaitMs }: SyncApiOptions = {},
+  { maxWaitMs, retries }: SyncApiOptions = {},
 ): IntercomApi | undefined {
-  if (maxWaitMs === undefined) return intercomApiFor(deps.intercom, settings);
+  if (maxWaitMs === undefined) return intercomApiFor(deps.intercom, settings, retries);
   return intercomApiFor(deps.intercom, settings, {
     maxRetries: 3,
     backoffMs: 200,

@@ -1,9 +1,9 @@
 import { RetryableError } from "../errors";
-import { selectUsers } from "./filter/select-users";
+import { selectUsers, type Selection } from "./filter/select-users";
 import { recordSkips } from "./record-skips";
 import type { OutgoingContext } from "./outgoing-context";
 import { inChunks } from "./read-extract";
-import { syncUsers } from "./sync-users";
+import { sendUsers } from "./sync-users";
 import { readUserReport, type UserUpdate } from "./user-update";
 
 export interface SendExtractOptions {
@@ -19,6 +19,11 @@ export interface SendExtractOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Lines already sent by an earlier run of the same extract (resuming after a restart). */
   skipLines?: number;
+  /**
+   * Keeps users Intercom still would not take after `maxAttempts` (a long outage) for the drain
+   * of waiting users (ADR 012), instead of counting them as failed.
+   */
+  keep?: (unsent: Selection["send"]) => Promise<void>;
   /** Told after each chunk how many lines are done, for the job's checkpoint. */
   onChunkDone?: (linesDone: number, summary: ExtractSummary) => Promise<void>;
 }
@@ -29,6 +34,8 @@ export interface ExtractSummary {
   failed: number;
   skipped: number;
   unreadable: number;
+  /** Users handed to the drain of waiting users after a long outage. */
+  kept: number;
 }
 
 async function* skipFirst<T>(items: AsyncIterable<T>, count: number): AsyncIterable<T> {
@@ -49,7 +56,9 @@ function parseLine(line: string, names: ReadonlyMap<string, string>): UserUpdate
 /**
  * Hull's manual "send to Intercom": every user in the extract, whatever the whitelist, with the
  * tags of all its segments and no events (hull-intercom-classic.md §2.15). Chunks are processed
- * one after the other, so the download is read only as fast as Intercom takes the users.
+ * one after the other, so the download is read only as fast as Intercom takes the users; a chunk
+ * Intercom cuts short is resumed with the users not finished, and after `maxAttempts` these are
+ * kept for the drain (`keep`) rather than lost.
  */
 export async function sendExtract(
   ctx: OutgoingContext,
@@ -65,10 +74,18 @@ export async function sendExtract(
     sleep = defaultSleep,
     skipLines = 0,
     onChunkDone,
+    keep,
   } = options;
   let linesDone = skipLines;
   const connector = ctx.credentials.id;
-  const summary: ExtractSummary = { users: 0, synced: 0, failed: 0, skipped: 0, unreadable: 0 };
+  const summary: ExtractSummary = {
+    users: 0,
+    synced: 0,
+    failed: 0,
+    skipped: 0,
+    unreadable: 0,
+    kept: 0,
+  };
   for await (const chunk of inChunks(skipFirst(lines, skipLines), chunkSize)) {
     const updates: UserUpdate[] = [];
     for (const line of chunk) {
@@ -80,26 +97,40 @@ export async function sendExtract(
     const selection = selectUsers(updates, ctx.settings, { manual: true });
     summary.skipped += selection.skipped.length;
     await recordSkips(ctx, ctx.credentials, selection.skipped);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await syncUsers(ctx, selection, { concurrency });
-        summary.synced += result.synced;
-        summary.failed += result.failed;
+    // Each attempt sends only the users the previous one did not finish: none is sent twice.
+    let left = selection.send;
+    for (let attempt = 1; left.length > 0; attempt++) {
+      const { outcomes, unsent, stoppedBy } = await sendUsers(
+        ctx,
+        { send: left, skipped: [] },
+        {
+          concurrency,
+        },
+      );
+      const failed = outcomes.filter((outcome) => outcome.problems.length > 0).length;
+      summary.synced += outcomes.length - failed;
+      summary.failed += failed;
+      left = unsent;
+      if (stoppedBy === undefined) break;
+      const transient = stoppedBy instanceof RetryableError;
+      if (transient && attempt >= maxAttempts && keep) {
+        await keep(left);
+        summary.kept += left.length;
+        ctx.logger.warn({ connector, users: left.length }, "outgoing.pending.kept: extract users");
         break;
-      } catch (error) {
-        if (!(error instanceof RetryableError) || attempt >= maxAttempts) {
-          summary.failed += selection.send.length;
-          ctx.logger.error(
-            { err: error, connector, users: selection.send.length },
-            "outgoing.batch.error: users of the extract not sent",
-          );
-          ctx.activity.error(connector, `Extract: ${selection.send.length} users not sent`);
-          break;
-        }
-        const waitMs = error.retryAfterMs ?? retryDelayMs;
-        ctx.logger.warn({ connector, waitMs, attempt }, "service.api.ratelimit: extract waits");
-        await sleep(waitMs);
       }
+      if (!transient || attempt >= maxAttempts) {
+        summary.failed += left.length;
+        ctx.logger.error(
+          { err: stoppedBy, connector, users: left.length },
+          "outgoing.batch.error: users of the extract not sent",
+        );
+        ctx.activity.error(connector, `Extract: ${left.length} users not sent`);
+        break;
+      }
+      const waitMs = stoppedBy.retryAfterMs ?? retryDelayMs;
+      ctx.logger.warn({ connector, waitMs, attempt }, "service.api.ratelimit: extract waits");
+      await sleep(waitMs);
     }
     ctx.activity.count(connector, "outgoing.extract.users", updates.length);
     linesDone += chunk.length;

@@ -1,3 +1,4 @@
+import { RetryableError } from "../errors";
 import type { Selection } from "./filter/select-users";
 import type { OutgoingContext } from "./outgoing-context";
 import { syncUser, type UserOutcome } from "./sync-user";
@@ -11,28 +12,52 @@ export interface SyncSummary {
 export interface SyncUsersOptions {
   /** Users in flight at once; the Intercom pacer bounds requests further. */
   concurrency?: number;
+  /**
+   * Users in a row that may fail with a RetryableError (5xx, 429 after retries) and be handed
+   * back unsent while the run carries on with the others; one more stops the run. 0 (default):
+   * the first stops it.
+   */
+  tolerateInARow?: number;
+}
+
+export interface SendOutcome {
+  outcomes: UserOutcome[];
+  /** Users not finished when a "try again" error stopped the run: never started, or cut short. */
+  unsent: Selection["send"];
+  /** The first error that stopped the run (RetryableError, ConfigurationError, ...). */
+  stoppedBy?: unknown;
 }
 
 /**
  * Sends the selected users with bounded concurrency and collects one outcome per user. A user
  * Intercom refuses is logged and counted and the rest carry on; an error that says "try again"
- * (rate limit, 5xx, Hull unreachable, token revoked) stops new users and is thrown once the
- * users in flight have finished, so Hull resends the whole batch (upserts are idempotent).
+ * (rate limit, 5xx, Hull unreachable, token revoked) stops new users (after `tolerateInARow`
+ * transient failures in a row), and once the users in flight have finished, the run resolves
+ * with the users it did not finish (`unsent`), so the caller can keep them without repeating the
+ * users already done.
  */
-export async function syncUsers(
+export async function sendUsers(
   ctx: OutgoingContext,
   selection: Selection,
-  { concurrency = 8 }: SyncUsersOptions = {},
-): Promise<SyncSummary> {
+  { concurrency = 8, tolerateInARow = 0 }: SyncUsersOptions = {},
+): Promise<SendOutcome> {
   const outcomes: UserOutcome[] = [];
   const queue = [...selection.send];
-  let fatal: { error: unknown } | undefined;
+  const unsent: Selection["send"] = [];
+  let stoppedBy: { error: unknown } | undefined;
+  let failedInARow = 0;
   const worker = async () => {
-    for (let next = queue.shift(); next && !fatal; next = queue.shift()) {
+    // Checked before taking a user: one taken after the run stopped would be neither sent nor kept.
+    while (!stoppedBy && queue.length > 0) {
+      const next = queue.shift()!;
       try {
         outcomes.push(await syncUser(ctx, next.update, next.decision));
+        failedInARow = 0;
       } catch (error) {
-        fatal ??= { error };
+        unsent.push(next);
+        failedInARow += 1;
+        if (!(error instanceof RetryableError) || failedInARow > tolerateInARow)
+          stoppedBy ??= { error };
       }
     }
   };
@@ -42,7 +67,21 @@ export async function syncUsers(
     await saveLearntTags(ctx);
   }
   report(ctx, outcomes);
-  if (fatal) throw fatal.error;
+  unsent.push(...queue);
+  return stoppedBy ? { outcomes, unsent, stoppedBy: stoppedBy.error } : { outcomes, unsent };
+}
+
+/**
+ * `sendUsers` for callers that retry a whole batch: throws the error that stopped the run, after
+ * the users in flight have finished (their outcomes are reported either way).
+ */
+export async function syncUsers(
+  ctx: OutgoingContext,
+  selection: Selection,
+  options: SyncUsersOptions = {},
+): Promise<SyncSummary> {
+  const { outcomes, stoppedBy } = await sendUsers(ctx, selection, options);
+  if (stoppedBy !== undefined) throw stoppedBy;
   const failed = outcomes.filter((outcome) => outcome.problems.length > 0).length;
   const skipped = outcomes.filter((outcome) => outcome.skipped).length;
   return { synced: outcomes.length - failed - skipped, failed, outcomes };

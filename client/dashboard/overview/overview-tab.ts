@@ -40,7 +40,7 @@ export function createOverviewTab(deps: OverviewTabDeps) {
       connection.update(overview.connection);
       status.update(overview.status);
       fetches.update(overview.jobs ?? [], overview.connection.connected);
-      activity.update(overview.activity);
+      activity.update(overview.activity, overview.outgoing);
     },
     /** A failed load before anything was shown replaces the spinner text. */
     showLoadError(message: string) {

@@ -28,21 +28,44 @@ export function createStatusCard() {
   };
 }
 
-/** Counters of recent activity and the latest errors. */
+const timedItem = (entry: { at: string; message: string }, className: string) =>
+  h(
+    "li",
+    { class: className },
+    h("time", { attrs: { datetime: entry.at } }, formatTime(entry.at)),
+    h("span", {}, entry.message),
+  );
+
+/** Counters of recent activity, users waiting for Intercom, what went out, the latest errors. */
 export function createActivityCard() {
+  const waiting = h("p", { class: "waiting", attrs: { hidden: true } });
   const counters = h("dl", { class: "counters" });
+  const notes = h("ul", { class: "notes" });
   const errors = h("ul", { class: "errors" });
   const element = h(
     "section",
     { class: "card" },
     h("h2", { class: "card-title" }, "Recent activity"),
+    waiting,
     counters,
+    notes,
     h("h3", { class: "subtitle" }, "Recent errors"),
     errors,
   );
   return {
     element,
-    update(activity: Overview["activity"]) {
+    update(activity: Overview["activity"], outgoing?: Overview["outgoing"]) {
+      const users = outgoing?.waiting_users ?? 0;
+      waiting.hidden = users === 0;
+      fill(
+        waiting,
+        users === 0
+          ? ""
+          : `${formatCount(users)} users wait for Intercom's rate budget` +
+              (outgoing?.waiting_since ? ` since ${formatTime(outgoing.waiting_since)}` : "") +
+              "; they go out as it returns.",
+      );
+      fill(notes, ...(activity.recent_activity ?? []).map((note) => timedItem(note, "note-item")));
       const entries = Object.entries(activity.counters);
       fill(
         counters,
@@ -60,14 +83,7 @@ export function createActivityCard() {
       fill(
         errors,
         ...(activity.recent_errors.length > 0
-          ? activity.recent_errors.map((error) =>
-              h(
-                "li",
-                { class: "error-item" },
-                h("time", { attrs: { datetime: error.at } }, formatTime(error.at)),
-                h("span", {}, error.message),
-              ),
-            )
+          ? activity.recent_errors.map((error) => timedItem(error, "error-item"))
           : [h("li", { class: "muted" }, "No errors.")]),
       );
     },

@@ -104,15 +104,32 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
     ctx.body = { per_minute: perMinute, per_window: Math.ceil((perMinute as number) / 6) };
   });
 
-  // Moves the workspace's clock (contacts' created_at/updated_at, search lag) to a given time, from
-  // which it keeps ticking; {"now": null} goes back to the real time. Rate windows and OAuth expiry
-  // keep the real clock.
+  // Two ways to move time, for tests:
+  // - {"now": <Unix seconds>} puts the workspace's time (contacts' created_at/updated_at, search lag)
+  //   there, from which it keeps ticking; {"now": null} goes back to the clock. Rate windows and
+  //   OAuth expiry keep the clock.
+  // - {"advance_ms": <ms>} moves the whole stand-in forward (rate windows, fault durations,
+  //   timestamps), so a test lets a long outage pass without waiting for it. It never goes back.
   router.post("/_sandbox/clock", (ctx) => {
-    const { now } = objectBody(ctx.state.body, ["now"]);
-    if (now !== null && (typeof now !== "number" || !Number.isInteger(now) || now < 0))
-      throw parameterInvalid("now must be Unix seconds (an integer) or null");
-    state.clockOffsetMs = now === null ? 0 : now * 1000 - (state.now() - state.clockOffsetMs);
-    ctx.body = { now: unixSeconds(state.now()) };
+    const body = objectBody(ctx.state.body, ["now", "advance_ms"]);
+    if ("now" in body === "advance_ms" in body)
+      throw parameterInvalid("give exactly one of now (Unix seconds or null) and advance_ms");
+    if ("now" in body) {
+      const now = body.now;
+      if (now !== null && (typeof now !== "number" || !Number.isInteger(now) || now < 0))
+        throw parameterInvalid("now must be Unix seconds (an integer) or null");
+      state.clockOffsetMs = now === null ? 0 : now * 1000 - state.clock();
+    } else {
+      const advance = body.advance_ms;
+      if (typeof advance !== "number" || !Number.isInteger(advance) || advance < 0)
+        throw parameterInvalid("advance_ms must be a non-negative integer");
+      state.advancedMs += advance;
+    }
+    ctx.body = {
+      now: unixSeconds(state.now()),
+      clock: new Date(state.clock()).toISOString(),
+      advanced_ms: state.advancedMs,
+    };
   });
 
   router.post("/_sandbox/settings", async (ctx) => {

@@ -35,6 +35,12 @@ export type IntercomHttp = <T>(
   request?: IntercomRequest,
 ) => Promise<T>;
 
+/** Whether a response's `X-RateLimit-Remaining` says the current window still has budget. */
+function budgetLeft(headers: { get(name: string): string | null }): boolean {
+  const remaining = Number(headers.get("x-ratelimit-remaining") ?? "0");
+  return Number.isFinite(remaining) && remaining > 0;
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One place that paces, authenticates, retries and classifies every request to Intercom. */
@@ -88,7 +94,13 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
       if (status < 300) return response.body;
       if (status === 401) throw new TokenRevokedError();
       if (status === 429) {
-        const waitMs = pacer.exhausted(response.headers);
+        // Intercom's own excess answer says `X-RateLimit-Remaining: 0`: the window is spent, and
+        // every request waits for its reset. A 429 that says budget is left came from another
+        // limit than this window's (e.g. the workspace's, shared with other apps): back off this
+        // request, randomised and exponential, the other handling intercom-api.md §2.5 names.
+        const waitMs = budgetLeft(response.headers)
+          ? Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random()))
+          : pacer.exhausted(response.headers);
         if (attempt >= maxRetries)
           throw new RetryableError("Intercom's rate limit is exhausted", waitMs);
         onRetry?.({ method, path, status, waitMs, attempt });

@@ -10,6 +10,12 @@ export interface RateWindow {
   resetAt: number;
 }
 
+/**
+ * Intercom's windows last 10 seconds (intercom-api.md §2.5), so a reset further away than that
+ * means our clock and Intercom's disagree: we never wait longer than one window for it.
+ */
+const WINDOW_MS = 10_000;
+
 export interface PacerOptions {
   now?: () => number;
   /** Requests allowed in flight before the first headers tell us the budget. */
@@ -65,7 +71,7 @@ export class Pacer {
       !Number.isFinite(reset)
     )
       return;
-    const resetAt = reset * 1000;
+    const resetAt = Math.min(reset * 1000, this.now() + WINDOW_MS);
     const current = this.window;
     if (!current || resetAt > current.resetAt) {
       this.window = { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
@@ -78,7 +84,10 @@ export class Pacer {
   /** After a 429: nothing is left until the reset the answer names (or 10 s, a window). */
   exhausted(headers: { get(name: string): string | null }): number {
     const reset = Number(headers.get("x-ratelimit-reset"));
-    const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : this.now() + 10_000;
+    const resetAt =
+      Number.isFinite(reset) && reset > 0
+        ? Math.min(reset * 1000, this.now() + WINDOW_MS)
+        : this.now() + WINDOW_MS;
     this.window = {
       limit: this.window?.limit ?? 0,
       remaining: 0,

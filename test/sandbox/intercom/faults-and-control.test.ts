@@ -49,6 +49,31 @@ describe("faults", () => {
     expect(await statusesOf(4)).toEqual([502, 502, 200, 200]);
   });
 
+  it("holds a rule for duration_ms on the stand-in's clock, which POST /_sandbox/clock moves", async () => {
+    // A ten-minute storm that a test lets pass without waiting ten minutes.
+    await api.call("POST", "/_sandbox/faults", { status: 429, share: 1, duration_ms: 600_000 });
+    const stormy = await api.call("GET", "/me");
+    expect(stormy.status).toBe(429);
+    expect(stormy.body.errors[0].code).toBe("rate_limit_exceeded");
+    // Injected, not the window's own excess: the window's headers still say budget is left.
+    expect(Number(stormy.headers.get("x-ratelimit-remaining"))).toBeGreaterThan(0);
+    const before = Date.parse(
+      (await api.call("POST", "/_sandbox/clock", { advance_ms: 0 })).body.clock,
+    );
+    await api.call("POST", "/_sandbox/clock", { advance_ms: 590_000 });
+    expect((await api.call("GET", "/me")).status).toBe(429);
+    const moved = await api.call("POST", "/_sandbox/clock", { advance_ms: 10_000 });
+    expect(Date.parse(moved.body.clock) - before).toBeGreaterThanOrEqual(600_000);
+    expect((await api.call("GET", "/me")).status).toBe(200);
+  });
+
+  it("refuses a clock that would go back or a duration that is not a positive integer", async () => {
+    expect((await api.call("POST", "/_sandbox/clock", { advance_ms: -1 })).status).toBe(400);
+    expect((await api.call("POST", "/_sandbox/clock", { back_ms: 1 })).status).toBe(400);
+    const zero = { status: 429, share: 1, duration_ms: 0 };
+    expect((await api.call("POST", "/_sandbox/faults", zero)).status).toBe(400);
+  });
+
   it("delays, then answers normally", async () => {
     await api.call("POST", "/_sandbox/faults", { delay_ms: 50, share: 1, count: 1 });
     const reply = await api.call("GET", "/me");

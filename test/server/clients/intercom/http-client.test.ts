@@ -61,6 +61,32 @@ describe("createIntercomHttp(options)", () => {
     expect(waits[0]).toBeGreaterThan(1000);
   });
 
+  it("backs off a 429 that says the window has budget left, without stalling the window", async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 9);
+    const budgetLeft = { "x-ratelimit-limit": "10", "x-ratelimit-remaining": "7" };
+    const { http, waits, requests } = await clientFor(
+      [
+        {
+          ...error(429, "rate_limit_exceeded"),
+          headers: { ...budgetLeft, "x-ratelimit-reset": reset },
+        },
+        {
+          ...error(429, "rate_limit_exceeded"),
+          headers: { ...budgetLeft, "x-ratelimit-reset": reset },
+        },
+        { body: { ok: true } },
+      ],
+      3,
+    );
+    expect(await http("GET", "/contacts")).toEqual({ ok: true });
+    expect(requests).toHaveLength(3);
+    // Randomised exponential backoff from 500 ms (×0.5 to ×1.5), far below the 9 s to the reset.
+    expect(waits[0]).toBeGreaterThanOrEqual(250);
+    expect(waits[0]).toBeLessThanOrEqual(750);
+    expect(waits[1]).toBeGreaterThanOrEqual(500);
+    expect(waits[1]).toBeLessThanOrEqual(1500);
+  });
+
   it("retries 5xx with growing backoff and gives up with a RetryableError", async () => {
     const { http, waits, requests } = await clientFor(
       [error(500, "server_error"), error(502, "x"), error(503, "x"), error(500, "x")],

@@ -80,6 +80,16 @@ describe("Pacer", () => {
     expect(pacer.delay()).toBe(0);
   });
 
+  it("waits at most one 10-second window when Intercom's clock runs ahead of ours", () => {
+    // A reset ten minutes away (a clock ten minutes ahead) is still the end of a 10 s window.
+    const { pacer } = pacerAt(1_000_000);
+    pacer.started();
+    pacer.finished(rate(100, 0, 1_600));
+    expect(pacer.delay()).toBeLessThanOrEqual(10_000);
+    const after429 = new Pacer({ now: () => 1_000_000, random: () => 0 });
+    expect(after429.exhausted(rate(100, 0, 1_600))).toBe(10_000);
+  });
+
   it("after a 429 without headers waits a whole window", () => {
     const pacer = new Pacer({ now: () => 0, random: () => 0 });
     expect(pacer.exhausted(new Headers())).toBe(10_000);
