@@ -6,6 +6,7 @@ import {
   toUnixSeconds,
   unixSecondsOf,
 } from "../../server/time";
+import { instantsAround, midnightTransitions } from "../helpers/midnight-transitions";
 
 describe("toUnixSeconds(value): every kind of time the code passes", () => {
   const seconds = 1_539_016_395; // 2018-10-08T16:33:15Z
@@ -53,4 +54,18 @@ describe("calendarDayIn(seconds, timezone)", () => {
     expect(dst.next - dst.start).toBe(23 * 3600);
     expect(calendarDayIn(0, "Mars/Olympus")).toBeUndefined();
   });
+});
+
+describe("calendarDayIn on days whose midnight a DST change skips or repeats", () => {
+  it.each(midnightTransitions)(
+    "cuts %s into days that follow each other (change at %i)",
+    (zone, change) => {
+      for (const t of instantsAround(change)) {
+        const day = calendarDayIn(t, zone)!;
+        expect(day.start <= t && t < day.next, `${t} in [${day.start}, ${day.next})`).toBe(true);
+        // The day before ends exactly where this one starts: no instant belongs to no day or to two.
+        expect(calendarDayIn(day.start - 1, zone)!.next, `day before ${t}`).toBe(day.start);
+      }
+    },
+  );
 });
