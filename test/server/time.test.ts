@@ -42,6 +42,23 @@ describe("toUnixSeconds(value): every kind of time the code passes", () => {
   });
 });
 
+describe("an ISO-8601 time without an offset", () => {
+  it("is read as UTC, whatever the host's timezone", () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "Asia/Kolkata"; // Node re-reads TZ when it changes
+    try {
+      expect(toUnixSeconds("2026-01-10T12:00:00")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10T12:00:00.5")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10 12:00:00")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10T17:30:00+05:30")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10")).toBe(1_768_003_200);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
 describe("calendarDayIn(seconds, timezone)", () => {
   it("finds local midnight, DST days included, and refuses unknown zones", () => {
     // 2026-01-10 12:00 UTC is 17:30 in Kolkata: the day began at 2026-01-09 18:30 UTC.
