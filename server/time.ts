@@ -6,7 +6,8 @@ import { DateTime, IANAZone } from "luxon";
  * - Unix seconds or Unix milliseconds, as numbers or numeric strings (Intercom REST sends seconds;
  *   Hull and browsers send milliseconds; any magnitude above 1e11 is milliseconds, since seconds stay
  *   below 1e11 until the year 5138),
- * - ISO-8601 strings (Intercom webhook items, reference/intercom-api.md §4.4; our stored cursors),
+ * - ISO-8601 strings (Intercom webhook items, reference/intercom-api.md §4.4; our stored cursors);
+ *   a date-time without an offset is UTC, never the host's timezone,
  * - Hull's notification form "2018-10-08 16:33:15 UTC" (reference/hull-platform.md).
  *
  * Values from outside (`unknown`) go through `parseTime`, which answers undefined for "not a time".
@@ -17,6 +18,7 @@ export type TimeInput = Date | number | string;
 
 const MS_THRESHOLD = 1e11;
 const HULL_FORM = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/;
+const NO_OFFSET = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 function fromEpoch(value: number): Date | undefined {
@@ -33,8 +35,10 @@ export function parseTime(value: unknown): Date | undefined {
   const trimmed = value.trim();
   if (trimmed === "") return undefined;
   if (NUMERIC.test(trimmed)) return fromEpoch(Number(trimmed));
-  const hull = HULL_FORM.exec(trimmed);
-  const iso = hull ? `${hull[1]}T${hull[2]}Z` : trimmed;
+  // Hull's form and an ISO date-time without an offset are UTC: Date.parse would read the latter in
+  // the host's timezone, so the same value would mean another instant on another machine.
+  const utc = HULL_FORM.exec(trimmed) ?? NO_OFFSET.exec(trimmed);
+  const iso = utc ? `${utc[1]}T${utc[2]}Z` : trimmed;
   // Only calendar dates: Date.parse also reads "next tuesday 2"-like text in some engines.
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return undefined;
   const ms = Date.parse(iso);
@@ -72,8 +76,29 @@ export function calendarDayIn(
   timezone: string,
 ): { start: number; next: number } | undefined {
   if (!IANAZone.isValidZone(timezone)) return undefined;
-  const day = DateTime.fromSeconds(seconds, { zone: timezone }).startOf("day");
-  return { start: day.toSeconds(), next: day.plus({ days: 1 }).toSeconds() };
+  let start = startOfDate(DateTime.fromSeconds(seconds, { zone: timezone }));
+  let next = startOfDate(start.plus({ days: 1 }));
+  // Where a DST change jumps back across midnight (America/Sao_Paulo until 2019), the repeated hour
+  // carries the previous date but lies after the next day's start: it belongs to that day.
+  while (next.toSeconds() <= seconds) [start, next] = [next, startOfDate(next.plus({ days: 1 }))];
+  return { start: start.toSeconds(), next: next.toSeconds() };
+}
+
+/**
+ * The first instant of the local date of `instant`. Luxon's startOf("day") keeps the instant's
+ * offset, so where a DST change repeats midnight (America/Havana, Atlantic/Azores) it answers the
+ * second 00:00 for instants after the change; and `plus({ days: 1 })` keeps the wall time, so after
+ * a skipped midnight (America/Santiago) it lands at 01:00. Both would leave instants in no day.
+ */
+function startOfDate(instant: DateTime): DateTime {
+  const midnight = instant.startOf("day");
+  // DST changes are 30, 60 or 120 minutes long: an earlier 00:00 of the same date is that far back.
+  for (const minutes of [30, 60, 120]) {
+    const earlier = midnight.minus({ minutes });
+    if (earlier.hasSame(midnight, "day") && earlier.toFormat("HH:mm:ss") === "00:00:00")
+      return earlier;
+  }
+  return midnight;
 }
 
 /** The longest calendar day anywhere (a 24-hour day plus a one-hour DST shift), in seconds. */

@@ -6,6 +6,7 @@ import {
   toUnixSeconds,
   unixSecondsOf,
 } from "../../server/time";
+import { instantsAround, midnightTransitions } from "../helpers/midnight-transitions";
 
 describe("toUnixSeconds(value): every kind of time the code passes", () => {
   const seconds = 1_539_016_395; // 2018-10-08T16:33:15Z
@@ -41,6 +42,23 @@ describe("toUnixSeconds(value): every kind of time the code passes", () => {
   });
 });
 
+describe("an ISO-8601 time without an offset", () => {
+  it("is read as UTC, whatever the host's timezone", () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "Asia/Kolkata"; // Node re-reads TZ when it changes
+    try {
+      expect(toUnixSeconds("2026-01-10T12:00:00")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10T12:00:00.5")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10 12:00:00")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10T17:30:00+05:30")).toBe(1_768_046_400);
+      expect(toUnixSeconds("2026-01-10")).toBe(1_768_003_200);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
 describe("calendarDayIn(seconds, timezone)", () => {
   it("finds local midnight, DST days included, and refuses unknown zones", () => {
     // 2026-01-10 12:00 UTC is 17:30 in Kolkata: the day began at 2026-01-09 18:30 UTC.
@@ -53,4 +71,18 @@ describe("calendarDayIn(seconds, timezone)", () => {
     expect(dst.next - dst.start).toBe(23 * 3600);
     expect(calendarDayIn(0, "Mars/Olympus")).toBeUndefined();
   });
+});
+
+describe("calendarDayIn on days whose midnight a DST change skips or repeats", () => {
+  it.each(midnightTransitions)(
+    "cuts %s into days that follow each other (change at %i)",
+    (zone, change) => {
+      for (const t of instantsAround(change)) {
+        const day = calendarDayIn(t, zone)!;
+        expect(day.start <= t && t < day.next, `${t} in [${day.start}, ${day.next})`).toBe(true);
+        // The day before ends exactly where this one starts: no instant belongs to no day or to two.
+        expect(calendarDayIn(day.start - 1, zone)!.next, `day before ${t}`).toBe(day.start);
+      }
+    },
+  );
 });

@@ -364,6 +364,23 @@ describe("GET /contacts pagination", () => {
     expect(reply.status).toBe(400);
   });
 
+  it("hides an archived contact from GET by id and by external_id until it is unarchived", async () => {
+    // intercom-api.md §1.1 / issue 14: an archived contact answers 404 "User Not Found".
+    const user = await api.call("POST", "/contacts", { external_id: "arch-1" }, as(api.token));
+    await api.call("POST", `/contacts/${user.body.id}/archive`, undefined, as(api.token));
+    for (const path of [`/contacts/${user.body.id}`, "/contacts/find_by_external_id/arch-1"]) {
+      const hidden = await api.call("GET", path, undefined, as(api.token));
+      expect(hidden.status, path).toBe(404);
+      expect(hidden.body.errors[0]).toEqual({ code: "not_found", message: "User Not Found" });
+    }
+    await api.call("POST", `/contacts/${user.body.id}/unarchive`, undefined, as(api.token));
+    for (const path of [`/contacts/${user.body.id}`, "/contacts/find_by_external_id/arch-1"]) {
+      const back = await api.call("GET", path, undefined, as(api.token));
+      expect(back.status, path).toBe(200);
+      expect(back.body.id).toBe(user.body.id);
+    }
+  });
+
   it("leaves deleted and archived contacts out of the list", async () => {
     const a = await api.call("POST", "/contacts", { email: "a1@example.org" }, as(api.token));
     const b = await api.call("POST", "/contacts", { email: "b1@example.org" }, as(api.token));

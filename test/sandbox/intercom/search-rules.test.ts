@@ -126,6 +126,36 @@ describe("date fields match by calendar day in the workspace's timezone", () => 
     expect(refused.body.errors[0].code).toBe("parameter_invalid");
   });
 
+  it("searches every data attribute type: datetime ones by day like date, options ones as strings", async () => {
+    await setTimezone("Asia/Kolkata");
+    for (const [name, data_type, extra] of [
+      ["renewed_at", "datetime", {}],
+      ["tier", "options", { options: [{ value: "gold" }, { value: "silver" }] }],
+    ] as const) {
+      const created = await api.call("POST", "/data_attributes", {
+        name,
+        model: "contact",
+        data_type,
+        ...extra,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+    }
+    const renewed = Date.UTC(2026, 1, 1, 20, 0, 0) / 1000; // Feb 2 01:30 IST
+    await api.call("POST", "/contacts", {
+      email: "renewed@x.io",
+      custom_attributes: { renewed_at: renewed, tier: "gold" },
+    });
+    const feb2 = Date.UTC(2026, 1, 2, 6, 0, 0) / 1000; // Feb 2 11:30 IST
+    const field = "custom_attributes.renewed_at";
+    expect(await emailsOf({ field, operator: "=", value: feb2 })).toEqual(["renewed@x.io"]);
+    expect(await emailsOf({ field, operator: ">", value: renewed })).toEqual([]);
+    const refused = await search({ query: { field, operator: ">=", value: feb2 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].code).toBe("parameter_invalid");
+    const tier = { field: "custom_attributes.tier", operator: "=", value: "gold" };
+    expect(await emailsOf(tier)).toEqual(["renewed@x.io"]);
+  });
+
   it("refuses !=, >=, <=, IN and NIN on dates with 400 parameter_invalid", async () => {
     await seedAcrossMidnight();
     const value = Math.floor(clock.now() / 1000);

@@ -1,5 +1,4 @@
 import fc from "fast-check";
-import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import type { IntercomContact, SearchQuery } from "../../../../server/clients/intercom/types";
 import {
@@ -7,6 +6,8 @@ import {
   incrementalWindow,
   selectContacts,
 } from "../../../../server/incoming/fetch/fetch-window";
+import { calendarDayOf } from "../../../../sandbox/intercom/calendar-day";
+import { instantsAround, midnightTransitions } from "../../../helpers/midnight-transitions";
 
 const zones = [
   "UTC",
@@ -17,12 +18,15 @@ const zones = [
   "Pacific/Pago_Pago",
 ];
 
-/** What Intercom's day-cut search matches for `updated_at op value` (official description). */
+/**
+ * What Intercom's day-cut search matches for `updated_at op value` (official description), with the
+ * stand-in's calendar days (which hold on days where a DST change skips or repeats midnight).
+ */
 function firstMatched(value: number, zone: string): number {
-  return DateTime.fromSeconds(value, { zone }).startOf("day").plus({ days: 1 }).toSeconds();
+  return calendarDayOf(value, zone).next;
 }
 function lastMatched(value: number, zone: string): number {
-  return DateTime.fromSeconds(value, { zone }).startOf("day").toSeconds() - 1;
+  return calendarDayOf(value, zone).start - 1;
 }
 const boundOf = (query: SearchQuery, operator: string) =>
   ("value" in query && Array.isArray(query.value) ? (query.value as SearchQuery[]) : [query])
@@ -38,11 +42,7 @@ describe("buildFetchQuery(role, window, timezone)", () => {
       fc.property(instants, fc.constantFrom(...zones), (after, zone) => {
         const { query, sort } = buildFetchQuery("user", { after }, zone);
         const first = firstMatched(boundOf(query, ">"), zone);
-        expect(first).toBe(
-          DateTime.fromSeconds(after + 1, { zone })
-            .startOf("day")
-            .toSeconds(),
-        );
+        expect(first).toBe(calendarDayOf(after + 1, zone).start);
         expect(sort).toEqual({ field: "updated_at", order: "ascending" });
       }),
     );
@@ -64,17 +64,30 @@ describe("buildFetchQuery(role, window, timezone)", () => {
         const { query, sort } = buildFetchQuery("user", { before }, known ? zone : undefined);
         const last = lastMatched(boundOf(query, "<"), zone);
         expect(last).toBeGreaterThanOrEqual(before - 1);
-        if (known)
-          expect(last).toBe(
-            DateTime.fromSeconds(before - 1, { zone })
-              .startOf("day")
-              .plus({ days: 1 })
-              .toSeconds() - 1,
-          );
+        if (known) expect(last).toBe(calendarDayOf(before - 1, zone).next - 1);
         expect(sort).toBeUndefined();
       }),
     );
   });
+
+  it.each(midnightTransitions)(
+    "misses nothing in %s on a day whose midnight a DST change skips or repeats (change at %i)",
+    (zone, change) => {
+      for (const t of instantsAround(change)) {
+        const first = firstMatched(
+          boundOf(buildFetchQuery("user", { after: t - 1 }, zone).query, ">"),
+          zone,
+        );
+        expect(first, `after ${t - 1}`).toBeLessThanOrEqual(t);
+        expect(first, `after ${t - 1}`).toBeGreaterThan(t - 25 * 3600);
+        const last = lastMatched(
+          boundOf(buildFetchQuery("user", { before: t + 1 }, zone).query, "<"),
+          zone,
+        );
+        expect(last, `before ${t + 1}`).toBeGreaterThanOrEqual(t);
+      }
+    },
+  );
 
   it("sends integers only, never null", () => {
     const { query } = buildFetchQuery(
