@@ -1,5 +1,5 @@
 import type { Router } from "@koa/router";
-import { IntercomError, notFound, parameterInvalid } from "../errors.js";
+import { IntercomError, parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
 import { parseQuery, resolveDates } from "../store/contact-query.js";
 import type { ContactRecord } from "../store/contact-record.js";
@@ -11,15 +11,6 @@ import { pagesObject, parsePerPage, parseStartingAfter } from "./paging.js";
 export function addContactRoutes(router: Router, state: SandboxState): void {
   const ws = () => state.workspace;
   const view = (record: ContactRecord) => toRestContact(record, ws().appId);
-  /**
-   * Reads of one contact do not find an archived one: 404 "User Not Found", as for a deleted one,
-   * until it is unarchived (intercom-api.md §1.1; issue 14). Archive, unarchive and the 409 of a
-   * create still see it.
-   */
-  const unlessArchived = (record: ContactRecord) => {
-    if (record.archived) throw notFound("User");
-    return record;
-  };
 
   router.post("/contacts", (ctx) => {
     ctx.body = view(ws().createContact(ctx.state.body));
@@ -86,11 +77,11 @@ export function addContactRoutes(router: Router, state: SandboxState): void {
   });
 
   router.get("/contacts/find_by_external_id/:external_id", (ctx) => {
-    ctx.body = view(unlessArchived(ws().findByExternalId(ctx.params.external_id)));
+    ctx.body = view(ws().findByExternalId(ctx.params.external_id));
   });
 
   router.get("/contacts/:id", (ctx) => {
-    ctx.body = view(unlessArchived(ws().getContact(ctx.params.id)));
+    ctx.body = view(ws().getContact(ctx.params.id));
   });
 
   router.put("/contacts/:id", (ctx) => {
