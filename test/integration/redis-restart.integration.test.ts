@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 import { startTestStack, type Stack } from "../helpers/stack";
+import { HEAVY_TEST_MS, waitUntil } from "../helpers/wait";
 
 // A Redis of our own (append-only, as a production Redis would be), restarted under the connector.
 let redis: ChildProcess;
@@ -46,10 +47,7 @@ async function startRedis(): Promise<void> {
   );
   const ping = () =>
     spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim();
-  for (let tries = 0; ping() !== "PONG"; tries++) {
-    if (tries > 200) throw new Error("redis-server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => ping() === "PONG", { what: "redis-server to answer PING" });
 }
 
 async function stopRedis(): Promise<void> {
@@ -70,7 +68,7 @@ beforeAll(async () => {
     env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: `restart-${randomUUID()}` },
   });
   await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
-}, 30_000);
+});
 
 afterAll(async () => {
   await stack?.close();
@@ -78,41 +76,51 @@ afterAll(async () => {
 });
 
 describe("Redis restarted under a running connector", () => {
-  it("keeps routing webhooks, recognises redeliveries and runs fetches once it is back", async () => {
-    const contact = (
-      (await (
-        await fetch(`${stack.urls.intercom}/_sandbox/contacts`, {
+  it(
+    "keeps routing webhooks, recognises redeliveries and runs fetches once it is back",
+    async () => {
+      const contact = (
+        (await (
+          await fetch(`${stack.urls.intercom}/_sandbox/contacts`, {
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ contacts: [{ role: "user", email: "redis@example.com" }] }),
+          })
+        ).json()) as { ids: string[] }
+      ).ids[0];
+      const envelope = conversationNotification(
+        stack.intercom.appId,
+        contact!,
+        "Before the restart",
+      );
+      expect(await deliver(envelope)).toEqual({ outcome: "written" });
+
+      await stopRedis();
+      await startRedis();
+
+      await expect
+        .poll(() => deliver(envelope), { interval: 250 })
+        .toEqual({ outcome: "duplicate" });
+      const fresh = { ...envelope, id: `notif_${randomUUID()}` };
+      expect(await deliver(fresh)).toEqual({ outcome: "written" });
+      const started = (await (
+        await fetch(`${stack.urls.connector}/fetch-all?${stack.credentialsQuery}`, {
           method: "POST",
-          headers: json,
-          body: JSON.stringify({ contacts: [{ role: "user", email: "redis@example.com" }] }),
         })
-      ).json()) as { ids: string[] }
-    ).ids[0];
-    const envelope = conversationNotification(stack.intercom.appId, contact!, "Before the restart");
-    expect(await deliver(envelope)).toEqual({ outcome: "written" });
-
-    await stopRedis();
-    await startRedis();
-
-    await expect
-      .poll(() => deliver(envelope), { timeout: 15_000, interval: 250 })
-      .toEqual({ outcome: "duplicate" });
-    const fresh = { ...envelope, id: `notif_${randomUUID()}` };
-    expect(await deliver(fresh)).toEqual({ outcome: "written" });
-    const started = (await (
-      await fetch(`${stack.urls.connector}/fetch-all?${stack.credentialsQuery}`, { method: "POST" })
-    ).json()) as { started: boolean };
-    expect(started.started).toBe(true);
-    await expect
-      .poll(
-        async () =>
-          (
-            (await (
-              await fetch(`${stack.urls.connector}/jobs?${stack.credentialsQuery}`)
-            ).json()) as { jobs: { state: string }[] }
-          ).jobs[0]?.state,
-        { timeout: 20_000, interval: 200 },
-      )
-      .toBe("done");
-  }, 60_000);
+      ).json()) as { started: boolean };
+      expect(started.started).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (
+                await fetch(`${stack.urls.connector}/jobs?${stack.credentialsQuery}`)
+              ).json()) as { jobs: { state: string }[] }
+            ).jobs[0]?.state,
+          { interval: 200 },
+        )
+        .toBe("done");
+    },
+    HEAVY_TEST_MS,
+  );
 });

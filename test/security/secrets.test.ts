@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { SANDBOX_SECRET } from "../../scripts/stack";
+import { HEAVY_TEST_MS } from "../helpers/wait";
 import { startLoggedStack, type LoggedStack } from "./helpers/logged-stack";
 import { waitFor } from "./helpers/wait-for";
 
@@ -138,7 +139,7 @@ beforeAll(async () => {
 
   // And starting over: the token is revoked at Intercom.
   await connectorCall("/admin/api/disconnect", { method: "POST", headers: bearer, body: "{}" });
-}, 60_000);
+}, HEAVY_TEST_MS);
 afterAll(() => stack?.close());
 
 describe("secrets in the connector's logs", () => {
