@@ -13,6 +13,8 @@ const loaded = {
 export default defineConfig({
   test: {
     reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
+    // The browser bundles are built once here, outside every test's time limit.
+    globalSetup: ["test/setup/build-bundles.ts"],
     projects: [
       {
         test: {

@@ -1,7 +1,5 @@
 // The real dashboard of the real connector, opened as Hull opens it, against both stand-ins:
 // connect Intercom through the popup, edit settings, and find them in Hull.
-import { existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hullConnector, startTestStack, type Stack } from "../test/helpers/stack";
@@ -13,8 +11,7 @@ let page: Page;
 let segmentId: string;
 
 beforeAll(async () => {
-  if (!existsSync("dist/dashboard.js"))
-    execFileSync("npx", ["rollup", "-c", "rollup.config.mjs"], { stdio: "ignore" });
+  // dist/dashboard.js is built once before the run (test/setup/build-bundles.ts).
   stack = await startTestStack();
   const response = await fetch(`${stack.urls.hull}/_sandbox/segments`, {
     method: "POST",
