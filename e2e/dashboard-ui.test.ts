@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listen, type RunningServer } from "../sandbox/shared/listen";
+import { WAIT_CEILING_MS } from "../test/helpers/wait";
 import { createDashboardApi, XSS_SEGMENT, type DashboardApiState } from "./fixtures/dashboard-api";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser";
 
@@ -31,7 +32,7 @@ beforeEach(async () => {
   state = fake.state;
   server = await listen(fake.app);
   page = await browser.newPage({ viewport: { width: 960, height: 900 } });
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(WAIT_CEILING_MS);
   dialogs = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());

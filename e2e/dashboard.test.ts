@@ -3,6 +3,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hullConnector, startTestStack, type Stack } from "../test/helpers/stack";
+import { WAIT_CEILING_MS } from "../test/helpers/wait";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser";
 
 let stack: Stack;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   segmentId = ((await response.json()) as { id: string }).id;
   chromium = await launchChromium();
   page = await chromium.browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(WAIT_CEILING_MS);
   page.on("dialog", (dialog) => void dialog.accept());
 });
 
@@ -75,11 +76,11 @@ describe("the connector's dashboard, end to end", () => {
     await page.getByRole("button", { name: "Fetch all users" }).click();
     const bar = page.getByRole("progressbar", { name: "Fetch all users progress" });
     const percent = async () => Number(await bar.getAttribute("aria-valuenow"));
-    await expect.poll(percent, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    await expect.poll(percent, { interval: 100 }).toBeGreaterThan(0);
     expect(await percent()).toBeLessThan(100);
     await page.screenshot({ path: "/tmp/e2e-dashboard-fetching.png", fullPage: true });
     await post(`${stack.urls.intercom}/_sandbox/faults`, {});
-    await page.getByText("1,500 of 1,500 contacts").waitFor({ timeout: 30_000 });
+    await page.getByText("1,500 of 1,500 contacts").waitFor();
     expect(await bar.getAttribute("aria-valuenow")).toBe("100");
   });
 });

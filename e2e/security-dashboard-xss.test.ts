@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth";
 import { startTestStack, type Stack } from "../test/helpers/stack";
+import { WAIT_CEILING_MS } from "../test/helpers/wait";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser";
 
 const PAYLOADS = {
@@ -65,7 +66,7 @@ beforeAll(async () => {
   );
   chromium = await launchChromium();
   page = await chromium.browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(WAIT_CEILING_MS);
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
