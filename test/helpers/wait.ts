@@ -41,3 +41,34 @@ export async function waitUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * For heavy work (thousands of records) whose total time depends on the machine's load: polls
+ * `read` until `done` accepts its value, and gives up only when the value has not changed for
+ * `stallMs` (ms), so slow progress passes and a stall fails. Resolves with the accepted value.
+ * Throws naming `what` and the last value.
+ */
+export async function waitWhileProgressing<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  {
+    what = "the work to finish",
+    stallMs = WAIT_CEILING_MS,
+    intervalMs = 250,
+  }: { what?: string; stallMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  let last = "";
+  let changedAt = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    const seen = JSON.stringify(value);
+    if (seen !== last) {
+      last = seen;
+      changedAt = Date.now();
+    } else if (Date.now() - changedAt > stallMs) {
+      throw new Error(`No progress for ${stallMs} ms waiting for ${what}; last: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
