@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth.js";
 import { hullConnector, startTestStack, type Stack } from "../test/helpers/stack.js";
+import { waitUntil, WAIT_CEILING_MS } from "../test/helpers/wait.js";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser.js";
 
 // ship.js (built into dist/ship.js) on the Hull stand-in's demo website, with the Intercom stand-in's
@@ -56,15 +57,21 @@ const intercomContacts = async (stack: Stack) =>
   (await json<{ contacts: IntercomContact[] }>(`${stack.urls.intercom}/_sandbox/contacts`))
     .contacts;
 
-/** Polls `read` until `check` accepts its value; fails with the last value after 10 s. */
+/**
+ * Polls `read` until `check` accepts its value, under the shared ceiling (test/helpers/wait.ts);
+ * fails with the last value.
+ */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
   let last: T | undefined;
-  for (let tries = 0; tries < 200; tries++) {
+  const accepted = await waitUntil(async () => {
     last = await read();
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`never reached the expected state; last: ${JSON.stringify(last).slice(0, 1500)}`);
+    return check(last);
+  }).catch(() => false);
+  if (!accepted)
+    throw new Error(
+      `never reached the expected state; last: ${JSON.stringify(last).slice(0, 1500)}`,
+    );
+  return last as T;
 }
 
 /** The Messenger's visitor id in the page, once the widget has booted. */
@@ -76,7 +83,7 @@ async function visitorIdIn(page: Page, other?: string): Promise<string> {
       return typeof id === "string" && id !== previous ? id : null;
     },
     other ?? null,
-    { timeout: 10_000 },
+    { timeout: WAIT_CEILING_MS },
   );
   return (await handle.jsonValue()) as string;
 }

@@ -1,28 +1,15 @@
 // The admin dashboard (dist/dashboard.js) in Chromium against a fake of the connector's API.
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listen, type RunningServer } from "../sandbox/shared/listen";
+import { WAIT_CEILING_MS } from "../test/helpers/wait";
 import { createDashboardApi, XSS_SEGMENT, type DashboardApiState } from "./fixtures/dashboard-api";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser";
 
 const TOKEN = "dashboard-token-123";
+// Built once before the run by test/setup/build-bundles.ts.
 const BUNDLE = resolve("dist/dashboard.js");
-
-/** Builds only the dashboard entry of rollup.config.mjs, so ship.js is left alone. */
-async function buildDashboard() {
-  const configUrl = pathToFileURL(resolve("rollup.config.mjs")).href;
-  const { default: configs } = (await import(configUrl)) as {
-    default: { input: string; output: { file: string } }[];
-  };
-  const config = configs.find((entry) => entry.output.file === "dist/dashboard.js");
-  if (!config) throw new Error("rollup.config.mjs has no dist/dashboard.js entry");
-  const { rollup } = await import("rollup");
-  const bundle = await rollup(config as never);
-  await bundle.write(config.output as never);
-  await bundle.close();
-}
 
 let chromium: LaunchedChromium;
 let browser: Browser;
@@ -32,7 +19,6 @@ let page: Page;
 let dialogs: string[];
 
 beforeAll(async () => {
-  await buildDashboard();
   chromium = await launchChromium();
   browser = chromium.browser;
 });
@@ -46,7 +32,7 @@ beforeEach(async () => {
   state = fake.state;
   server = await listen(fake.app);
   page = await browser.newPage({ viewport: { width: 960, height: 900 } });
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(WAIT_CEILING_MS);
   dialogs = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());

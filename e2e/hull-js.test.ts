@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startHullSandbox, type HullSandbox } from "../sandbox/hull/index.js";
 import { listen, type RunningServer } from "../sandbox/shared/listen.js";
+import { waitUntil } from "../test/helpers/wait.js";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser.js";
 
 /**
@@ -101,13 +102,14 @@ const events = () =>
     () => (window as unknown as { __events: { name: string; payload: unknown }[] }).__events,
   );
 
-async function waitForUsers(check: (all: UserView[]) => boolean): Promise<UserView[]> {
-  for (let tries = 0; tries < 200; tries++) {
-    const all = await users();
-    if (check(all)) return all;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("the user store never reached the expected state");
+function waitForUsers(check: (all: UserView[]) => boolean): Promise<UserView[]> {
+  return waitUntil(
+    async () => {
+      const all = await users();
+      return check(all) ? all : undefined;
+    },
+    { what: "the user store to reach the expected state", intervalMs: 25 },
+  );
 }
 
 describe("Hull.js in Chromium", () => {

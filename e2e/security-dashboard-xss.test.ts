@@ -1,11 +1,10 @@
 // The real dashboard in Chromium, fed with names chosen by whoever can write to Hull or Intercom:
 // segment names, attribute names, event names. They show as text, and nothing in them runs.
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth";
 import { startTestStack, type Stack } from "../test/helpers/stack";
+import { WAIT_CEILING_MS } from "../test/helpers/wait";
 import { launchChromium, type LaunchedChromium } from "./helpers/browser";
 
 const PAYLOADS = {
@@ -40,8 +39,7 @@ const injected = () =>
 const clean = { xss: undefined, images: 0, svgs: 0, iframes: 0, scripts: 0, links: 0 };
 
 beforeAll(async () => {
-  if (!existsSync("dist/dashboard.js"))
-    execFileSync("npx", ["rollup", "-c", "rollup.config.mjs"], { stdio: "ignore" });
+  // dist/dashboard.js is built once before the run (test/setup/build-bundles.ts).
   stack = await startTestStack();
   await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
   await post(`${stack.urls.hull}/_sandbox/segments`, { name: PAYLOADS.segment, query: {} });
@@ -68,7 +66,7 @@ beforeAll(async () => {
   );
   chromium = await launchChromium();
   page = await chromium.browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(WAIT_CEILING_MS);
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();

@@ -54,7 +54,7 @@ async function finished(kind: string): Promise<Job> {
         (await jobs()).find(
           (job) => job.kind === kind && job.state !== "running" && job.state !== "queued",
         ),
-      { timeout: 60_000, interval: 100 },
+      { interval: 100 },
     )
     .toBeDefined();
   return (await jobs()).find(
@@ -67,7 +67,7 @@ beforeAll(async () => {
   await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
   await post(`${stack.urls.intercom}/_sandbox/contacts`, { count: USERS, role: "user" });
   await post(`${stack.urls.intercom}/_sandbox/contacts`, { count: LEADS, role: "lead" });
-}, 60_000);
+});
 afterAll(() => stack.close());
 
 describe("fetching all users and leads", () => {
@@ -178,7 +178,7 @@ describe("a fetch interrupted by a restart", () => {
     await expect
       .poll(
         async () => (await jobs()).find((job) => job.state === "running")?.progress.fetched ?? 0,
-        { timeout: 20_000, interval: 50 },
+        { interval: 50 },
       )
       .toBeGreaterThanOrEqual(600);
     await stack.restartConnector();
@@ -187,7 +187,6 @@ describe("a fetch interrupted by a restart", () => {
       .poll(
         async () =>
           (await jobs()).filter((job) => job.kind === "fetch-users" && job.state === "done").length,
-        { timeout: 30_000 },
       )
       .toBe(2);
     const searches = (await intercomRequests()).filter(
@@ -241,7 +240,6 @@ describe("the incremental fetch", () => {
       .poll(
         async () =>
           (await jobs()).filter((job) => job.mode === "incremental" && job.state === "done").length,
-        { timeout: 20_000 },
       )
       .toBe(1);
     const users = await hullUsers();
@@ -261,7 +259,6 @@ describe("the incremental fetch", () => {
       .poll(
         async () =>
           (await jobs()).filter((job) => job.mode === "incremental" && job.state === "done").length,
-        { timeout: 20_000 },
       )
       .toBe(2);
     expect((await firehoseEntries()).length).toBe(before);

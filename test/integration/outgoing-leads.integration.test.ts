@@ -23,9 +23,23 @@ const contactById = async (id: string) =>
 const hullUserByEmail = async (email: string) =>
   (await hull.users()).find((user) => user.email === email);
 
+/**
+ * Seeds contacts in Intercom and waits until the stand-in's webhooks for them have reached Hull:
+ * one landing after the test's own Hull seeding would overwrite its `intercom/*` traits (a late
+ * contact.user.created names the user, not the lead), and on a loaded machine they can be late.
+ */
+async function seedContactsInHull(contacts: Record<string, unknown>[]) {
+  const seeded = await intercom.seedContacts(contacts);
+  await eventually(async () => {
+    const anonymousIds = new Set((await hull.users()).flatMap((user) => user.anonymous_ids));
+    return seeded.ids.every((id) => anonymousIds.has(`intercom:${id}`));
+  });
+  return seeded;
+}
+
 describe("outgoing sync of leads", () => {
   it("updates a lead as a lead", async () => {
-    const { ids } = await intercom.seedContacts([{ role: "lead", email: "visitor@example.com" }]);
+    const { ids } = await seedContactsInHull([{ role: "lead", email: "visitor@example.com" }]);
     await hull.seedUsers([
       {
         claims: { email: "visitor@example.com" },
@@ -48,7 +62,7 @@ describe("outgoing sync of leads", () => {
   });
 
   it("turns a lead whose Hull user gained an external_id into a user", async () => {
-    const { ids } = await intercom.seedContacts([{ role: "lead", email: "soon@example.com" }]);
+    const { ids } = await seedContactsInHull([{ role: "lead", email: "soon@example.com" }]);
     await hull.seedUsers([
       {
         claims: { email: "soon@example.com", external_id: "soon-1" },
@@ -72,7 +86,7 @@ describe("outgoing sync of leads", () => {
   });
 
   it("merges a lead into the user Intercom already has for that external_id", async () => {
-    const { ids } = await intercom.seedContacts([
+    const { ids } = await seedContactsInHull([
       { role: "lead", email: "twin@example.com" },
       { role: "user", email: "twin@example.com", external_id: "twin-1" },
     ]);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   second = await stack.startExtraConnector();
   await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
   await post(`${stack.urls.intercom}/_sandbox/contacts`, { count: 1500, role: "user" });
-}, 30_000);
+});
 afterAll(() => stack.close());
 
 describe("several connector processes on one Redis", () => {
@@ -84,7 +84,7 @@ describe("several connector processes on one Redis", () => {
         async () =>
           (await jobs(second.deps.publicUrl)).find((job) => job.state === "running")?.progress
             .fetched ?? 0,
-        { timeout: 20_000, interval: 50 },
+        { interval: 50 },
       )
       .toBeGreaterThanOrEqual(300);
     await stack.connector.close();
@@ -93,7 +93,7 @@ describe("several connector processes on one Redis", () => {
       .poll(
         async () =>
           (await jobs(second.deps.publicUrl)).find((job) => job.kind === "fetch-users")?.state,
-        { timeout: 30_000, interval: 100 },
+        { interval: 100 },
       )
       .toBe("done");
     const job = (await jobs(second.deps.publicUrl)).find(

@@ -317,7 +317,7 @@ describe("when Hull cannot take the data", () => {
       (await hullUsers()).flatMap((user) =>
         user.events.filter((event) => event.properties.message === "Written during the outage"),
       );
-    await expect.poll(outageEvents, { timeout: 15_000, interval: 250 }).toHaveLength(1);
+    await expect.poll(outageEvents, { interval: 250 }).toHaveLength(1);
     expect((await deliver(body)).status).toBe(200);
     expect(await outageEvents()).toHaveLength(1);
   });

@@ -3,6 +3,7 @@ import jwt from "jsonwebtoken";
 import { readJsonBody } from "../../../sandbox/shared/body.js";
 import { listen, type RunningServer } from "../../../sandbox/shared/listen.js";
 import type { HullSandbox } from "../../../sandbox/hull/index.js";
+import { waitUntil, WAIT_CEILING_MS } from "../../helpers/wait.js";
 
 export interface ReceivedRequest {
   path: string;
@@ -38,22 +39,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return fake;
 }
 
-/** Polls until `check` returns a value (or stops throwing), like Playwright's expect.poll. */
-export async function waitFor<T>(
+/**
+ * Polls until `check` returns a value (or stops throwing), like Playwright's expect.poll; the
+ * ceiling `timeoutMs` (ms) only bounds a hang (test/helpers/wait.ts).
+ */
+export function waitFor<T>(
   check: () => T | false | undefined | Promise<T | false | undefined>,
-  timeoutMs = 5000,
+  timeoutMs = WAIT_CEILING_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error("waitFor: condition never held");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return waitUntil(check, { timeoutMs, intervalMs: 10 });
 }
 
 export function hullHeaders(hull: HullSandbox, overrides: Record<string, string> = {}) {

@@ -1,12 +1,13 @@
-/** Polls `check` until it returns true (outside a test, where expect.poll is not available). */
+import { waitUntil } from "../../helpers/wait";
+
+/**
+ * Polls `check` until it returns true (outside a test, where expect.poll is not available), every
+ * `delayMs` (ms), under the shared ceiling of test/helpers/wait.ts; throws naming `what`.
+ */
 export async function waitFor(
   check: () => Promise<boolean>,
   what: string,
-  { attempts = 200, delayMs = 25 } = {},
+  { delayMs = 25 } = {},
 ): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  }
-  throw new Error(`Gave up waiting for ${what}`);
+  await waitUntil(check, { what, intervalMs: delayMs });
 }

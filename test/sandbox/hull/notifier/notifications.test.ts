@@ -150,9 +150,13 @@ describe("smart-notifier notifications", () => {
     );
     expect(second!.body.notification_id).toBe(first!.body.notification_id);
     expect(second!.body.messages).toEqual(first!.body.messages);
-    const log = await getJson<{ channel: string; attempt: number; outcome: string }[]>(
-      `${hull.url}/_sandbox/notifications`,
-    );
+    // The connector sees the resend before Hull has logged its answer: wait for the log entry.
+    const log = await waitFor(async () => {
+      const items = await getJson<{ channel: string; attempt: number; outcome: string }[]>(
+        `${hull.url}/_sandbox/notifications`,
+      );
+      return items.filter((item) => item.channel === "user:update").length === 2 && items;
+    });
     expect(
       log
         .filter((item) => item.channel === "user:update")

@@ -8,12 +8,18 @@ import { startFakeServer, type FakeReply } from "../../../helpers/fake-server";
 let server: Awaited<ReturnType<typeof startFakeServer>> | undefined;
 afterEach(() => server?.close());
 
+/**
+ * The instant the pacer's clock starts at. Fixed, so a reset computed from it stays in the future
+ * however long a loaded machine takes between building the replies and the client.
+ */
+const CLOCK_START = Date.UTC(2026, 0, 10, 12, 0, 0, 400);
+
 async function clientFor(replies: FakeReply[], maxRetries = 3) {
   const queue = [...replies];
   server = await startFakeServer(() => queue.shift() ?? { status: 500 });
   const waits: number[] = [];
   // The pacer's clock moves only when the client sleeps, so nothing here waits for real.
-  let now = Date.now();
+  let now = CLOCK_START;
   const http = createIntercomHttp({
     baseUrl: server.url,
     token: "tok_123",
@@ -44,7 +50,7 @@ describe("createIntercomHttp(options)", () => {
   });
 
   it("waits for the reset the 429 names, then retries", async () => {
-    const reset = Math.floor(Date.now() / 1000) + 3;
+    const reset = Math.floor(CLOCK_START / 1000) + 3;
     const { http, waits, requests } = await clientFor([
       {
         ...error(429, "rate_limit_exceeded"),

@@ -1,5 +1,6 @@
 import { connectThroughOAuth } from "../../../../sandbox/scenarios/connect-through-oauth";
 import { startTestStack, type Stack } from "../../../helpers/stack";
+import { waitUntil, WAIT_CEILING_MS } from "../../../helpers/wait";
 
 export interface SandboxContact {
   id: string;
@@ -85,25 +86,15 @@ export function intercomControl(stack: Stack) {
   };
 }
 
-/** Polls until `check` returns a value other than undefined/false (or stops throwing). */
-export async function eventually<T>(
+/**
+ * Polls until `check` returns a value other than undefined/false (or stops throwing); the ceiling
+ * `timeoutMs` (ms) only bounds a hang (test/helpers/wait.ts).
+ */
+export function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
+  timeoutMs = WAIT_CEILING_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw lastError instanceof Error ? lastError : new Error("condition never held");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return waitUntil(check, { timeoutMs, intervalMs: 25 });
 }
 
 /** The connector and both stand-ins, Intercom connected through OAuth, the request log cleared. */
