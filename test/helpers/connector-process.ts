@@ -8,10 +8,13 @@ export interface ConnectorProcess {
   kill(): Promise<void>;
 }
 
-/** The production entry point (`server/main.ts`) as a separate process, configured by `env`. */
+/**
+ * The production entry point (`server/main.ts`) as a separate process, configured by `env`. Its
+ * stand-ins listen on loopback, which the SSRF-safe fetch refuses unless told (ADR 011).
+ */
 export function startConnectorProcess(env: Record<string, string>): Promise<ConnectorProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", OUTBOUND_ALLOW_LOOPBACK: "true", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
