@@ -189,4 +189,26 @@ describe("the Redis store", () => {
     await store.release(credentials.id, "process-a");
     expect(await store.claim(credentials.id, "process-b", 30_000)).toBe(true);
   });
+
+  it("settles nothing for a process whose claim lapsed and was taken over, so a newer update is never dropped", async () => {
+    const prefix = `pending-test-${randomUUID()}`;
+    prefixes.push(prefix);
+    const store = createRedisPendingUsers(redis, prefix, SECRET);
+    await store.add(credentials, kept(update("u1", "free")));
+    expect(await store.claim(credentials.id, "process-a", 30_000)).toBe(true);
+    const readByA = await store.oldest(credentials.id, 10);
+    // Process A stalls (a partition from Redis) past its claim; process B takes the drain over.
+    await redis.del(`${prefix}:pending:${credentials.id}:lock`);
+    expect(await store.claim(credentials.id, "process-b", 30_000)).toBe(true);
+    const readByB = await store.oldest(credentials.id, 10);
+    const counts = (read: typeof readByA) =>
+      read.map((user) => ({ userId: user.userId, updates: user.updates.length }));
+    await store.settle(credentials.id, counts(readByA), "process-a");
+    await store.add(credentials, kept(update("u1", "enterprise")));
+    await store.settle(credentials.id, counts(readByB), "process-b");
+    const left = await store.oldest(credentials.id, 10);
+    expect(left.map((user) => user.updates.map((pending) => pending.update.user.plan))).toEqual([
+      ["enterprise"],
+    ]);
+  });
 });
