@@ -110,19 +110,37 @@ export interface StoreSources {
   deadLetters?: () => Promise<number>;
 }
 
-/** The gauges of one app's stores, read when `/metrics` is scraped (a failed read is skipped). */
-export function createStoreGauges(sources: StoreSources): Registry {
+/**
+ * The gauges of one app's stores, read when `/metrics` is scraped (a failed read is skipped).
+ * `/metrics` answers anyone, and reading a store can cost a pass over every record (the file
+ * outbox and dead letters are read, checksummed and parsed whole): each store is read at most once
+ * per `minIntervalMs` (ms), concurrent scrapes sharing one read, so scrapes cost us nothing more.
+ */
+export function createStoreGauges(
+  sources: StoreSources,
+  { minIntervalMs = 10_000, now = Date.now }: { minIntervalMs?: number; now?: () => number } = {},
+): Registry {
   const registry = new Registry();
-  const gauge = (name: string, help: string, read?: () => Promise<number>) =>
-    new Gauge({
+  const atMostEvery = (read: () => Promise<number>) => {
+    let last: { at: number; value: Promise<number | undefined> } | undefined;
+    return () => {
+      if (!last || now() - last.at >= minIntervalMs)
+        last = { at: now(), value: read().catch(() => undefined) };
+      return last.value;
+    };
+  };
+  const gauge = (name: string, help: string, source?: () => Promise<number>) => {
+    const read = source && atMostEvery(source);
+    return new Gauge({
       name,
       help,
       registers: [registry],
       async collect() {
-        const value = await read?.().catch(() => undefined);
+        const value = await read?.();
         if (value !== undefined) this.set(value);
       },
     });
+  };
   gauge("hull_intercom_outbox_records", "Outbox records waiting for Hull", sources.outboxRecords);
   gauge(
     "hull_intercom_dead_letters",

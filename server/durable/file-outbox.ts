@@ -1,4 +1,4 @@
-import { rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decrypt, deriveKey, encrypt } from "../crypto";
 import { createJournal, openJournalFile, readJournal, sealLine, type OpenJournal } from "./journal";
@@ -18,7 +18,8 @@ export interface FileOutboxOptions {
  * per record, synced before an append resolves, a failed append cut back so it never tears the
  * records after it). A drain renames the journal first, between appends, so appends never wait for
  * Hull; a crash during a drain leaves the renamed file, which the next drain picks up
- * (at-least-once; Hull de-duplicates events by event_id and attribute writes are idempotent).
+ * (at-least-once; Hull de-duplicates events by event_id and attribute writes are idempotent), and
+ * what Hull did not take stays in it, ahead of the journal, so records reach Hull in order.
  */
 export function createFileOutbox(
   dataDir: string,
@@ -62,6 +63,24 @@ export function createFileOutbox(
     return read;
   }
 
+  /** Replaces `file` with `text` all at once: a temporary file, synced, renamed over it. */
+  async function rewrite(file: string, text: string): Promise<void> {
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      const handle = await open(temporary, "w", 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error; // the draining file is as it was: its records are offered again
+    }
+  }
+
   async function drainOnce(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
     let records = await readRecords(draining);
     if (records.length === 0) {
@@ -86,8 +105,10 @@ export function createFileOutbox(
         kept.push(record);
       }
     }
-    if (kept.length > 0) await journal.append(kept.map(toLine).join(""));
-    await rm(draining, { force: true });
+    // What Hull did not take stays in the draining file, which the next drain takes first: ahead
+    // of what was appended meanwhile, so an older value of a trait never lands after a newer one.
+    if (kept.length > 0) await rewrite(draining, kept.map(toLine).join(""));
+    else await rm(draining, { force: true });
     return delivered;
   }
 

@@ -5,8 +5,12 @@ import type { PendingUpdate, PendingUsers } from "../outgoing/pending/pending-us
 
 type Stored = { at: number; m: boolean; up: PendingUpdate["update"] };
 
-/** Drops the first N updates of a user; the user leaves the waiting order when none is left. */
+/**
+ * Drops the first N updates of a user; the user leaves the waiting order when none is left.
+ * With a holder (ARGV[3]), only while it holds the drain lock (KEYS[3]).
+ */
 const SETTLE = `
+if ARGV[3] ~= "" and redis.call("GET", KEYS[3]) ~= ARGV[3] then return 0 end
 redis.call("LTRIM", KEYS[1], tonumber(ARGV[1]), -1)
 if redis.call("LLEN", KEYS[1]) == 0 then
   redis.call("DEL", KEYS[1])
@@ -81,17 +85,19 @@ export function createRedisPendingUsers(
         return [{ userId, updates }];
       });
     },
-    async settle(connectorId, settled) {
+    async settle(connectorId, settled, holder) {
       const pipeline = redis.pipeline();
       for (const { userId, updates } of settled) {
         if (updates <= 0) continue;
         pipeline.eval(
           SETTLE,
-          2,
+          3,
           userKey(connectorId, userId),
           orderKey(connectorId),
+          lockKey(connectorId),
           String(updates),
           userId,
+          holder ?? "",
         );
       }
       await pipeline.exec();

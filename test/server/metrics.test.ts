@@ -58,17 +58,39 @@ describe("recordIntercomRetry(retry)", () => {
 describe("createStoreGauges(sources)", () => {
   it("reads the stores at each scrape, and 0 dead letters until a store is plugged in", async () => {
     let waiting = 4;
-    const withStore = createStoreGauges({
-      outboxRecords: async () => waiting,
-      deadLetters: async () => 2,
-    });
+    let clock = 0;
+    const withStore = createStoreGauges(
+      { outboxRecords: async () => waiting, deadLetters: async () => 2 },
+      { minIntervalMs: 10_000, now: () => clock },
+    );
     expect(await withStore.metrics()).toMatch(/^hull_intercom_outbox_records 4$/m);
     waiting = 1;
+    clock += 10_000;
     const text = await withStore.metrics();
     expect(text).toMatch(/^hull_intercom_outbox_records 1$/m);
     expect(text).toMatch(/^hull_intercom_dead_letters 2$/m);
     const withoutStore = createStoreGauges({ outboxRecords: async () => 0 });
     expect(await withoutStore.metrics()).toMatch(/^hull_intercom_dead_letters 0$/m);
+  });
+  it("reads a store at most once per interval, however many scrape meanwhile (/metrics answers anyone)", async () => {
+    let reads = 0;
+    let clock = 0;
+    const gauges = createStoreGauges(
+      {
+        outboxRecords: async () => {
+          reads += 1;
+          return reads;
+        },
+      },
+      { minIntervalMs: 10_000, now: () => clock },
+    );
+    const pages = await Promise.all(Array.from({ length: 20 }, () => gauges.metrics()));
+    for (let scrape = 0; scrape < 20; scrape++) pages.push(await gauges.metrics());
+    expect(reads).toBe(1);
+    for (const page of pages) expect(page).toMatch(/^hull_intercom_outbox_records 1$/m);
+    clock += 10_000;
+    expect(await gauges.metrics()).toMatch(/^hull_intercom_outbox_records 2$/m);
+    expect(reads).toBe(2);
   });
 });
 

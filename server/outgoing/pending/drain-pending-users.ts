@@ -96,6 +96,7 @@ export function startPendingDrain(
     await deps.pending.settle(
       credentials.id,
       settled.map((user) => ({ userId: user.userId, updates: user.updates.length })),
+      holder,
     );
     return { sent: settled.length, unsent: unsent.length, stoppedBy };
   }

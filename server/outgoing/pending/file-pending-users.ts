@@ -1,7 +1,8 @@
-import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { HullCredentials } from "../../clients/hull/types";
 import { decrypt, deriveKey, encrypt } from "../../crypto";
+import { createJournal } from "../../durable/journal";
 import type { PendingUpdate, PendingUsers } from "./pending-users";
 
 /** One line of the journal: a connector's credentials, an update kept, or updates settled. */
@@ -24,6 +25,9 @@ interface ConnectorState {
  */
 export function createFilePendingUsers(dataDir: string, secret: string): PendingUsers {
   const file = join(dataDir, "pending-users.jsonl");
+  // All-or-nothing appends: a failed one is cut back, a tail torn by a crash is cut before the
+  // next, so an acknowledged line is never glued to a partial one (server/durable/journal.ts).
+  const journal = createJournal(file);
   const key = deriveKey(secret, "pending-users");
   const state = new Map<string, ConnectorState>();
   let loaded: Promise<void> | undefined;
@@ -90,7 +94,8 @@ export function createFilePendingUsers(dataDir: string, secret: string): Pending
   function snapshotLines(): Line[] {
     const out: Line[] = [];
     for (const [id, connector] of state) {
-      if (connector.users.size === 0) continue;
+      // Every connector in memory keeps its line, users waiting or not: `add` leaves the line out
+      // for a connector it knows, so dropping it here would orphan that connector's next users.
       out.push(connectorLine(connector.credentials));
       for (const [userId, updates] of connector.users)
         for (const { update, manual, at } of updates)
@@ -109,35 +114,32 @@ export function createFilePendingUsers(dataDir: string, secret: string): Pending
   async function compact(): Promise<void> {
     const snapshot = snapshotLines();
     const temporary = `${file}.${process.pid}.tmp`;
-    const out = await open(temporary, "w", 0o600);
     try {
-      await out.writeFile(snapshot.map((line) => `${JSON.stringify(line)}\n`).join(""));
-      await out.sync();
-    } finally {
-      await out.close();
+      const out = await open(temporary, "w", 0o600);
+      try {
+        await out.writeFile(snapshot.map((line) => `${JSON.stringify(line)}\n`).join(""));
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await rename(temporary, file);
+      lines = snapshot.length;
+    } catch {
+      // The journal as it is still holds everything; compaction is tried again on a later write.
+      await rm(temporary, { force: true });
     }
-    await rename(temporary, file);
-    lines = snapshot.length;
   }
 
-  /** Applies the lines in memory and appends them; resolves once they are on disk. */
+  /** Appends the lines (all or nothing), then applies them in memory; resolves once they are on disk. */
   function write(batch: Line[]): Promise<void> {
     const next = writing.then(async () => {
       await ready();
+      // On disk first, then in memory: memory never holds what a failed append did not keep
+      // (a connector known in memory always has its line in the journal).
+      await journal.append(batch.map((line) => `${JSON.stringify(line)}\n`).join(""));
       for (const line of batch) apply(line, line.t === "connector" ? unseal(line) : undefined);
-      await mkdir(dataDir, { recursive: true });
-      if (lines > 10_000 && lines > 4 * live()) {
-        await compact(); // the snapshot already holds this batch
-        return;
-      }
-      const handle = await open(file, "a", 0o600);
-      try {
-        await handle.appendFile(batch.map((line) => `${JSON.stringify(line)}\n`).join(""));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
       lines += batch.length;
+      if (lines > 10_000 && lines > 4 * live()) await journal.exclusive(compact);
     });
     writing = next.catch(() => undefined);
     return next;

@@ -39,8 +39,13 @@ export interface PendingUsers {
   add(credentials: HullCredentials, updates: Omit<PendingUpdate, "at">[]): Promise<void>;
   /** Up to `limit` users, those waiting longest first, each with all its updates. */
   oldest(connectorId: string, limit: number): Promise<PendingUser[]>;
-  /** Forgets the first `updates` updates of each user; later arrivals stay. */
-  settle(connectorId: string, settled: Settled[]): Promise<void>;
+  /**
+   * Forgets the first `updates` updates of each user; later arrivals stay. With `holder`, only
+   * while it still holds the connector's drain (`claim`): a process whose claim lapsed and was
+   * taken over settles nothing, since the new holder counts the same updates and settling them
+   * twice would drop a newer one; its users just go out again (Intercom takes a user twice as once).
+   */
+  settle(connectorId: string, settled: Settled[], holder?: string): Promise<void>;
   summary(connectorId: string): Promise<PendingSummary>;
   /** Connectors with users waiting, with the credentials to reach Hull. */
   connectors(): Promise<HullCredentials[]>;

@@ -80,6 +80,23 @@ describe("createFileOutbox(dataDir, secret)", () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it("keeps what Hull could not take ahead of what was appended during the drain, so an older value never lands last", async () => {
+    const outbox = createFileOutbox(dir, "a-long-enough-secret");
+    await outbox.append(credentials, [entry("old@x.io")]);
+    await outbox.drain(async () => {
+      // A newer webhook for the same person is kept while Hull refuses the older one.
+      await outbox.append(credentials, [entry("new@x.io")]);
+      throw new Error("Hull is down");
+    });
+    const seen: string[] = [];
+    for (let drains = 0; drains < 3 && (await outbox.size()) > 0; drains++)
+      await outbox.drain(async (_creds, entries) => {
+        seen.push(...entries.map((e) => e.claims.email!));
+      });
+    expect(seen).toEqual(["old@x.io", "new@x.io"]);
+    expect(await outbox.size()).toBe(0);
+  });
+
   it("picks up a drain a crash interrupted", async () => {
     const outbox = createFileOutbox(dir, "a-long-enough-secret");
     await outbox.append(credentials, [entry("a@x.io")]);

@@ -140,6 +140,43 @@ describe("the file journal", () => {
   });
 });
 
+describe("the file journal after a crash or a compaction (review of issue 21)", () => {
+  it("keeps an update added after a crash tore the journal's last line", async () => {
+    await createFilePendingUsers(dir, SECRET).add(credentials, kept(update("u1", "free")));
+    const { appendFile } = await import("node:fs/promises");
+    // The process died mid-append: a line without its end, never acknowledged.
+    await appendFile(join(dir, "pending-users.jsonl"), '{"t":"add","c":"5f0c');
+    // The next process acknowledges u2 to Hull once `add` resolves...
+    const next = createFilePendingUsers(dir, SECRET);
+    expect(await next.connectors()).toEqual([credentials]);
+    await next.add(credentials, kept(update("u2", "free")));
+    // ...so u2 must survive the next restart.
+    const restarted = createFilePendingUsers(dir, SECRET);
+    expect((await restarted.oldest(credentials.id, 10)).map((user) => user.userId)).toEqual([
+      "u1",
+      "u2",
+    ]);
+  });
+
+  it("keeps the connector's credentials when a compaction runs while none of its users waits", async () => {
+    const store = createFilePendingUsers(dir, SECRET);
+    const batch = Array.from({ length: 5001 }, (_, index) => update(`c${index}`, "x"));
+    await store.add(credentials, kept(...batch));
+    await store.settle(
+      credentials.id,
+      batch.slice(0, 5000).map((one) => ({ userId: one.user.id, updates: 1 })),
+    );
+    // Settling the last user leaves nothing waiting: the journal is compacted to nothing.
+    await store.settle(credentials.id, [{ userId: "c5000", updates: 1 }]);
+    await store.add(credentials, kept(update("after", "x")));
+    const restarted = createFilePendingUsers(dir, SECRET);
+    expect((await restarted.oldest(credentials.id, 10)).map((user) => user.userId)).toEqual([
+      "after",
+    ]);
+    expect(await restarted.connectors()).toEqual([credentials]);
+  });
+});
+
 describe("the Redis store", () => {
   it("holds another process's claim in Redis until it lapses or is released", async () => {
     const prefix = `pending-test-${randomUUID()}`;
@@ -151,5 +188,27 @@ describe("the Redis store", () => {
     expect(await store.claim(credentials.id, "process-b", 30_000)).toBe(false);
     await store.release(credentials.id, "process-a");
     expect(await store.claim(credentials.id, "process-b", 30_000)).toBe(true);
+  });
+
+  it("settles nothing for a process whose claim lapsed and was taken over, so a newer update is never dropped", async () => {
+    const prefix = `pending-test-${randomUUID()}`;
+    prefixes.push(prefix);
+    const store = createRedisPendingUsers(redis, prefix, SECRET);
+    await store.add(credentials, kept(update("u1", "free")));
+    expect(await store.claim(credentials.id, "process-a", 30_000)).toBe(true);
+    const readByA = await store.oldest(credentials.id, 10);
+    // Process A stalls (a partition from Redis) past its claim; process B takes the drain over.
+    await redis.del(`${prefix}:pending:${credentials.id}:lock`);
+    expect(await store.claim(credentials.id, "process-b", 30_000)).toBe(true);
+    const readByB = await store.oldest(credentials.id, 10);
+    const counts = (read: typeof readByA) =>
+      read.map((user) => ({ userId: user.userId, updates: user.updates.length }));
+    await store.settle(credentials.id, counts(readByA), "process-a");
+    await store.add(credentials, kept(update("u1", "enterprise")));
+    await store.settle(credentials.id, counts(readByB), "process-b");
+    const left = await store.oldest(credentials.id, 10);
+    expect(left.map((user) => user.updates.map((pending) => pending.update.user.plan))).toEqual([
+      ["enterprise"],
+    ]);
   });
 });
