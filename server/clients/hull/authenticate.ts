@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { sha256 } from "../../crypto";
-import { UnauthorizedError } from "../../errors";
+import { RetryableError, UnauthorizedError } from "../../errors";
 import { isAllowedHost, isValidOrganization } from "./hosts";
 import type { SafeFetch } from "../safe-fetch";
 import { createHullRestClient } from "./rest";
@@ -32,8 +32,10 @@ export function credentialsFromQuery(query: Record<string, unknown>): HullCreden
  * `ttlMs` (ms) in an LRU of at most `maxEntries`, keyed by a hash of the credentials. Only what
  * Hull confirmed is kept: a refusal is not stored, so forgeries cost no memory; concurrent checks
  * of the same credentials share one request to Hull instead. `transport`: the SSRF-safe fetch for
- * the organization's host (production). Throws UnauthorizedError (malformed,
- * off the allow-list, or refused by Hull) and RetryableError (Hull unreachable).
+ * the organization's host (production). While Hull is unreachable, credentials it confirmed
+ * before (even more than `ttlMs` ago, while the LRU still holds them) get its last answer. Throws
+ * UnauthorizedError (malformed, off the allow-list, or refused by Hull) and RetryableError (Hull
+ * unreachable, and these credentials never confirmed).
  */
 export function createHullAuthenticator(
   allowedHosts: readonly string[],
@@ -41,7 +43,13 @@ export function createHullAuthenticator(
   maxEntries = 1000,
   transport?: SafeFetch,
 ): HullAuthenticator {
-  const confirmed = new LRUCache<string, HullConnector>({ max: maxEntries, ttl: ttlMs });
+  // A lapsed entry is kept (until the LRU evicts it) as the last answer Hull gave for exactly these
+  // credentials: it stands in only while Hull is unreachable (below).
+  const confirmed = new LRUCache<string, HullConnector>({
+    max: maxEntries,
+    ttl: ttlMs,
+    noDeleteOnStaleGet: true,
+  });
   // Bounded by the requests in flight: each entry leaves when Hull has answered.
   const pending = new Map<string, Promise<HullConnector>>();
   const keyOf = (credentials: HullCredentials) =>
@@ -69,6 +77,17 @@ export function createHullAuthenticator(
           .then((connector) => {
             confirmed.set(key, connector);
             return connector;
+          })
+          .catch((error: unknown) => {
+            // Hull unreachable or failing: credentials Hull confirmed before keep its last answer,
+            // so a webhook still reaches the outbox rather than a 503 that Intercom retries only
+            // once (ADR 003). A refusal (401, 404) never falls back.
+            const last =
+              error instanceof RetryableError
+                ? confirmed.get(key, { allowStale: true })
+                : undefined;
+            if (last) return last;
+            throw error;
           })
           .finally(() => pending.delete(key));
         pending.set(key, asking);

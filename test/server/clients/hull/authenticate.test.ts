@@ -3,7 +3,7 @@ import {
   createHullAuthenticator,
   credentialsFromQuery,
 } from "../../../../server/clients/hull/authenticate";
-import { UnauthorizedError } from "../../../../server/errors";
+import { RetryableError, UnauthorizedError } from "../../../../server/errors";
 import { startFakeServer } from "../../../helpers/fake-server";
 
 const ID = "5f0c1a2b3c4d5e6f7a8b9c0d";
@@ -83,5 +83,51 @@ describe("createHullAuthenticator(allowedHosts).authenticate(credentials)", () =
     await expect(
       auth.authenticate({ id: "../app", organization: hull.host, secret: "right-secret" }),
     ).rejects.toThrow("24 hexadecimal");
+  });
+});
+
+describe("createHullAuthenticator while Hull is unreachable", () => {
+  let down = false;
+  let hull: Awaited<ReturnType<typeof startFakeServer>>;
+  beforeAll(async () => {
+    hull = await startFakeServer((request) => {
+      if (down) return { status: 503, body: { message: "Service unavailable" } };
+      if (request.headers["hull-access-token"] !== "right-secret")
+        return { status: 401, body: { message: "Invalid credentials" } };
+      return { body: { id: ID, settings: {}, private_settings: { synchronized_segments: [] } } };
+    });
+  });
+  afterAll(() => hull.close());
+
+  it("keeps Hull's last answer for credentials it confirmed, past the cache's ttl", async () => {
+    down = false;
+    const auth = createHullAuthenticator([hull.host], 1);
+    const credentials = { id: ID, organization: hull.host, secret: "right-secret" };
+    expect((await auth.authenticate(credentials)).id).toBe(ID);
+    // Past the 1 ms ttl, Hull is asked again; it is down, so its last answer stands.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    down = true;
+    const before = hull.requests.length;
+    expect((await auth.authenticate(credentials)).id).toBe(ID);
+    expect(hull.requests.length).toBeGreaterThan(before);
+  });
+
+  it("never stands in for credentials Hull did not confirm", async () => {
+    down = true;
+    const auth = createHullAuthenticator([hull.host], 1);
+    await expect(
+      auth.authenticate({ id: ID, organization: hull.host, secret: "never-confirmed" }),
+    ).rejects.toThrow(RetryableError);
+  });
+
+  it("does not stand in once Hull refuses the credentials", async () => {
+    down = false;
+    const auth = createHullAuthenticator([hull.host], 1);
+    const credentials = { id: ID, organization: hull.host, secret: "right-secret" };
+    await auth.authenticate(credentials);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(auth.authenticate({ ...credentials, secret: "forged" })).rejects.toThrow(
+      UnauthorizedError,
+    );
   });
 });
