@@ -18,6 +18,7 @@ export type TimeInput = Date | number | string;
 const MS_THRESHOLD = 1e11;
 const HULL_FORM = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/;
 const NUMERIC = /^-?\d+(\.\d+)?$/;
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 function fromEpoch(value: number): Date | undefined {
   if (!Number.isFinite(value)) return undefined;
@@ -34,7 +35,8 @@ export function parseTime(value: unknown): Date | undefined {
   if (trimmed === "") return undefined;
   if (NUMERIC.test(trimmed)) return fromEpoch(Number(trimmed));
   const hull = HULL_FORM.exec(trimmed);
-  const iso = hull ? `${hull[1]}T${hull[2]}Z` : trimmed;
+  // No offset named: UTC, like Hull's own form, not this machine's zone (common/intercom-typing.ts).
+  const iso = hull ? `${hull[1]}T${hull[2]}Z` : NO_OFFSET.test(trimmed) ? `${trimmed}Z` : trimmed;
   // Only calendar dates: Date.parse also reads "next tuesday 2"-like text in some engines.
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return undefined;
   const ms = Date.parse(iso);
