@@ -21,6 +21,15 @@ export type KeyKind = "attribute" | "metadata";
 /** Joins a nested key to its parent: `{plan: {name}}` becomes `plan_name`. */
 export const NESTED_KEY_SEPARATOR = "_";
 
+/**
+ * Intercom holds no lists, so an array goes as its items joined: "," for data attributes (the
+ * classic connector's rule, hull-intercom-classic.md), ", " in event metadata.
+ */
+export const LIST_SEPARATOR: Readonly<Record<KeyKind, string>> = {
+  attribute: ",",
+  metadata: ", ",
+};
+
 const DATE_KEYS: Record<KeyKind, RegExp> = {
   attribute: /(_at|_date)$/,
   metadata: /_date$/,

@@ -43,6 +43,16 @@ const TABLE: [string, KeyKind, unknown, string | number | boolean][] = [
   ["vip", "attribute", true, true],
 ];
 
+/**
+ * Intercom holds no lists: items are joined, with "," for attributes (the classic connector's
+ * rule, hull-intercom-classic.md "Arrays joined with ','"), ", " in event metadata. Checked on the
+ * browser plugin and the server like TABLE (not on dateSecondsFor, which reads no lists).
+ */
+const LISTS: [string, KeyKind, unknown, string][] = [
+  ["interests", "attribute", ["golf", "chess"], "golf,chess"],
+  ["topics", "metadata", ["golf", "chess"], "golf, chess"],
+];
+
 describe("one typing rule, three paths", () => {
   it.each(TABLE)("%s (%s) %j → %j: the rule", (key, kind, value, expected) => {
     const seconds = dateSecondsFor(key, value, kind);
@@ -60,11 +70,14 @@ describe("one typing rule, three paths", () => {
     expect(isDateKey(key, kind)).toBe(expected);
   });
 
-  it.each(TABLE)("%s (%s) %j → %j: the browser plugin", (key, kind, value, expected) => {
-    expect(toScalar(key, value, kind)).toEqual(expected);
-  });
+  it.each([...TABLE, ...LISTS])(
+    "%s (%s) %j → %j: the browser plugin",
+    (key, kind, value, expected) => {
+      expect(toScalar(key, value, kind)).toEqual(expected);
+    },
+  );
 
-  it.each(TABLE)("%s (%s) %j → %j: the server", (key, kind, value, expected) => {
+  it.each([...TABLE, ...LISTS])("%s (%s) %j → %j: the server", (key, kind, value, expected) => {
     if (kind === "metadata") {
       const mapped = mapEventToDataEvent(
         {
