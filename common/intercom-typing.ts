@@ -9,9 +9,10 @@
  *   §2.8). Event metadata: keys ending `_date` ("metadata keys ending in _date are dates, as Unix
  *   timestamps", intercom-api.md §1.3). Elsewhere a value keeps its type: `birthday:
  *   "1990-05-17T00:00:00Z"` stays that string.
- * - A date is read from a Date, an ISO-8601 string, Hull's "YYYY-MM-DD HH:MM:SS UTC", or epoch
- *   seconds or milliseconds (a number or a digit string); a count above 1e11 is milliseconds,
- *   since Unix seconds stay below it until the year 5138.
+ * - A date is read from a Date, an ISO-8601 string (UTC when it names no offset), Hull's
+ *   "YYYY-MM-DD HH:MM:SS UTC", or epoch seconds or milliseconds (a number or a digit string,
+ *   negative before 1970); a count above 1e11 is milliseconds, since Unix seconds stay below it
+ *   until the year 5138.
  * - Nested keys are joined with "_": Intercom allows no "." in attribute or metadata names.
  */
 
@@ -19,6 +20,15 @@ export type KeyKind = "attribute" | "metadata";
 
 /** Joins a nested key to its parent: `{plan: {name}}` becomes `plan_name`. */
 export const NESTED_KEY_SEPARATOR = "_";
+
+/**
+ * Intercom holds no lists, so an array goes as its items joined: "," for data attributes (the
+ * classic connector's rule, hull-intercom-classic.md), ", " in event metadata.
+ */
+export const LIST_SEPARATOR: Readonly<Record<KeyKind, string>> = {
+  attribute: ",",
+  metadata: ", ",
+};
 
 const DATE_KEYS: Record<KeyKind, RegExp> = {
   attribute: /(_at|_date)$/,
@@ -28,6 +38,8 @@ const DATE_KEYS: Record<KeyKind, RegExp> = {
 // Unix seconds stay below this until the year 5138; a larger epoch count is milliseconds.
 const MAX_SECONDS = 1e11;
 const HULL_FORM = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/;
+// ISO-8601 date-time with no zone designator ("2024-06-01T12:00:00"): ECMAScript reads it as local.
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 /** Whether Intercom reads a value under `key` as a date. */
 export function isDateKey(key: string, kind: KeyKind): boolean {
@@ -47,9 +59,16 @@ export function toUnixSeconds(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   if (text === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return toUnixSeconds(Number(text));
+  // A digit string reads as the number would: negative (before 1970) and ms included.
+  if (/^-?\d+(\.\d+)?$/.test(text)) return toUnixSeconds(Number(text));
   const hullForm = HULL_FORM.exec(text);
-  const iso = hullForm ? `${hullForm[1]}T${hullForm[2]}Z` : text;
+  // A date-time without an offset is UTC (Hull's own form is), not the reader's local zone,
+  // which would differ between a visitor's browser and the server.
+  const iso = hullForm
+    ? `${hullForm[1]}T${hullForm[2]}Z`
+    : NO_OFFSET.test(text)
+      ? `${text}Z`
+      : text;
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return undefined;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;

@@ -1,6 +1,6 @@
 // Shared value rules for what goes to the Messenger: Intercom stores only flat scalars (plus two
 // rich object shapes in event metadata), and dates as Unix seconds (intercom-api.md §1.3, peers.md §8).
-import { dateSecondsFor, type KeyKind } from "../../common/intercom-typing";
+import { dateSecondsFor, LIST_SEPARATOR, type KeyKind } from "../../common/intercom-typing";
 
 export type Scalar = string | number | boolean;
 
@@ -20,7 +20,7 @@ export function toScalar(key: string, value: unknown, kind: KeyKind): Scalar | u
     const items = value
       .map((item) => toScalar(key, item, kind))
       .filter((item) => item !== undefined);
-    return items.length > 0 ? items.join(", ") : undefined;
+    return items.length > 0 ? items.join(LIST_SEPARATOR[kind]) : undefined;
   }
   return undefined;
 }

@@ -63,7 +63,8 @@ export function parseContactInput(body: unknown, attributes: AttributeStore): Co
   }
   const input = body as Record<string, unknown>;
   for (const [key, value] of Object.entries(input)) {
-    const rule = fields[key];
+    // Own keys only: a body key such as "constructor" is an unknown field, not a 500.
+    const rule = Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (!rule) throw parameterInvalid(`'${key}' is not a contact field`);
     if (!rule[0](value))
       throw new IntercomError(400, "parameter_invalid", `${key} must be ${rule[1]}`);

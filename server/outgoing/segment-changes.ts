@@ -5,6 +5,11 @@ import type { ConnectorSettings } from "../settings";
 import { tagNameFor } from "./mapping/segments-to-tags";
 import type { SegmentRef } from "./user-update";
 
+/** The connector's tag for a segment; own keys only, since segment ids come from Hull's messages. */
+function tagIdOf(settings: Pick<ConnectorSettings, "tagMapping">, segmentId: string) {
+  return Object.hasOwn(settings.tagMapping, segmentId) ? settings.tagMapping[segmentId] : undefined;
+}
+
 /**
  * `users_segment:update`: a renamed segment renames its tag (`POST /tags {id, name}`), so members
  * keep it. A segment without a tag yet gets one when a user first enters it.
@@ -18,7 +23,7 @@ export async function renameSegmentTags(
   let renamed = 0;
   let failed = 0;
   for (const segment of segments) {
-    const tagId = settings.tagMapping[segment.id];
+    const tagId = tagIdOf(settings, segment.id);
     const name = tagNameFor(segment);
     if (!tagId || !name || !api) continue;
     try {
@@ -44,7 +49,7 @@ export function reportDeletedSegments(
   logger: Logger,
 ): void {
   for (const segment of segments) {
-    const tagId = settings.tagMapping[segment.id];
+    const tagId = tagIdOf(settings, segment.id);
     logger.info(
       { segment: segment.id, name: segment.name, tag: tagId ?? null },
       tagId

@@ -27,7 +27,9 @@ export async function checkStatus(
       const tagIds = new Set((await api.listTags()).map((tag) => tag.id));
       const segments = await hull.getSegments();
       for (const segmentId of settings.synchronizedSegments) {
-        const tagId = settings.tagMapping[segmentId];
+        const tagId = Object.hasOwn(settings.tagMapping, segmentId)
+          ? settings.tagMapping[segmentId]
+          : undefined;
         if (tagId && !tagIds.has(tagId)) {
           const segment =
             segments.find((candidate) => candidate.id === segmentId)?.name ?? segmentId;

@@ -19,6 +19,7 @@ describe("toUnixSeconds(value): every kind of time the code passes", () => {
     ["ISO-8601 with an offset (Intercom webhooks)", "2018-10-08T22:03:15.240+05:30", seconds],
     ["Hull's notification form", "2018-10-08 16:33:15 UTC", seconds],
     ["a date before 1973 as ISO", "1970-01-02T00:00:00Z", 86_400],
+    ["ISO-8601 without an offset, read as UTC", "2018-10-08T16:33:15", seconds],
     ["an invalid Date", new Date(Number.NaN), undefined],
     ["free text", "next tuesday", undefined],
     ["a boolean", true, undefined],
@@ -30,6 +31,18 @@ describe("toUnixSeconds(value): every kind of time the code passes", () => {
     expect(toIsoTime(input)).toBe(
       expected === undefined ? undefined : new Date(parseTime(input)!.getTime()).toISOString(),
     );
+  });
+
+  it("reads ISO-8601 without an offset as UTC, whatever this machine's zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      expect(toUnixSeconds("2018-10-08T16:33:15")).toBe(seconds);
+      expect(toIsoTime("2018-10-08T16:33")).toBe("2018-10-08T16:33:00.000Z");
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it("unixSecondsOf takes the typed forms and throws instead of answering undefined", () => {

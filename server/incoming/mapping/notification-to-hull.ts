@@ -175,10 +175,13 @@ function tagEvent(
   const tagName = stringAt(tag, "name");
   if (!tagId && !tagName) return ignore("tag notification without a tag");
   const contactItem = objectAt(item, "contact") ?? objectAt(item, "user");
+  // The topic names the role (1.x `contact.tag.*` were leads); the item's contact may not.
   const roleHint =
     notification.topic.includes(".lead.") || notification.topic.startsWith("contact.tag")
       ? "lead"
-      : undefined;
+      : notification.topic.includes(".user.") || notification.topic.startsWith("user.")
+        ? "user"
+        : undefined;
   if ((tagId && context.ownTagIds.has(tagId)) || (tagName && context.segmentNames.has(tagName))) {
     // Not an event (the connector made it), but Hull learns which tags the contact has.
     const names = tagNamesAfterOwnTag(

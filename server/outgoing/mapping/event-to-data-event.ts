@@ -3,6 +3,7 @@ import type { HullEvent } from "../user-update";
 import { cutText } from "./intercom-value";
 import {
   dateSecondsFor,
+  LIST_SEPARATOR,
   NESTED_KEY_SEPARATOR,
   toUnixSeconds,
 } from "../../../common/intercom-typing";
@@ -43,7 +44,7 @@ function flatten(
     const joined = value
       .filter((item) => item !== null && item !== undefined)
       .map((item) => (typeof item === "object" ? JSON.stringify(item) : String(item)))
-      .join(", ");
+      .join(LIST_SEPARATOR.metadata);
     flatten(key, joined, out, cut);
   } else if (typeof value === "object") {
     // Intercom takes no nesting and no "." in keys: {plan: {name}} becomes plan_name.

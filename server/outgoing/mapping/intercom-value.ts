@@ -1,4 +1,4 @@
-import { isDateKey, toUnixSeconds } from "../../../common/intercom-typing";
+import { isDateKey, LIST_SEPARATOR, toUnixSeconds } from "../../../common/intercom-typing";
 
 /** "String CDAs hold at most 255 characters" (intercom-api.md §1.2). */
 export const TEXT_LIMIT = 255;
@@ -21,7 +21,7 @@ function asText(value: unknown): string {
     return value
       .filter((item) => item !== null && item !== undefined)
       .map((item) => (typeof item === "object" ? JSON.stringify(item) : String(item)))
-      .join(",");
+      .join(LIST_SEPARATOR.attribute);
   }
   if (typeof value === "object" && value !== null) return JSON.stringify(value);
   return String(value);

@@ -65,7 +65,8 @@ const isEmpty = (value: unknown) => value === undefined || value === null || val
 function targetOf(name: string): { name: string; custom: boolean } {
   const trimmed = name.trim();
   if (trimmed.startsWith("custom_attributes.")) return { name: trimmed.slice(18), custom: true };
-  return { name: trimmed, custom: !(trimmed in STANDARD_FIELDS) };
+  // Own keys only: a row named "constructor" is a custom attribute, not an inherited member.
+  return { name: trimmed, custom: !Object.hasOwn(STANDARD_FIELDS, trimmed) };
 }
 
 /**
@@ -173,7 +174,11 @@ export function intercomValuesFromHull(
 /** Intercom's values read from the contact itself: everything is known. */
 export function intercomValuesFromContact(contact: IntercomContact): IntercomValueLookup {
   return (name, custom) => {
-    if (custom) return { known: true, value: contact.custom_attributes?.[name] };
+    if (custom) {
+      // Own keys only: Intercom's JSON is a plain object, "toString" must not find a function.
+      const attributes = contact.custom_attributes ?? {};
+      return { known: true, value: Object.hasOwn(attributes, name) ? attributes[name] : undefined };
+    }
     const value = contact[name];
     if (name === "avatar" && typeof value === "object" && value !== null) {
       return { known: true, value: (value as { image_url?: unknown }).image_url };

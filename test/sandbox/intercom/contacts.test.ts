@@ -135,6 +135,13 @@ describe("contacts", () => {
     expect(notJson.status).toBe(400);
     const wrongType = await api.call("POST", "/contacts", { email: 5 }, as(api.token));
     expect(wrongType.body.errors[0].message).toBe("email must be a string");
+    // A field named like a prototype member is an unknown field, as any other (issue 22.1 kind).
+    for (const field of ["constructor", "toString", "__proto__"]) {
+      const body = JSON.parse(`{"email": "ada@example.org", "${field}": "x"}`);
+      const reply = await api.call("POST", "/contacts", body, as(api.token));
+      expect(reply.status).toBe(400);
+      expect(reply.body.errors[0].message).toBe(`'${field}' is not a contact field`);
+    }
   });
 
   // Archived contacts are hidden from GET, find_by_external_id, list, search and every write;

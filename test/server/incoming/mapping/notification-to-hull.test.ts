@@ -341,6 +341,25 @@ describe("planNotification: tags", () => {
       "intercom/tags": ["VIP"],
     });
   });
+
+  it.each(["contact.user.tag.created", "contact.user.tag.deleted"])(
+    "%s about a contact that states no role claims a user, by every identifier",
+    (topic) => {
+      // The topic names the role; the item's contact may not (type "contact", no role).
+      const contact = {
+        type: "contact",
+        id: "c-1313",
+        external_id: "cust-1313",
+        email: "Rita@Example.com",
+      };
+      const entries = write(topic, modernTagItem(contact));
+      expect(trackOf(entries).claims).toEqual({
+        anonymous_id: "intercom:c-1313",
+        email: "rita@example.com",
+        external_id: "cust-1313",
+      });
+    },
+  );
 });
 
 describe("planNotification: conversations", () => {

@@ -112,6 +112,13 @@ describe("mapUserToContact(input): where each value goes and how it is made vali
     ],
     ["an avatar must be a URL", [row("pic", "avatar")], { pic: "not a url" }, {}],
     ["a value of the wrong type is left out", [row("seats", "seats")], { seats: "many" }, {}],
+    // Issue 22.1 kind: a prototype name is not one of Intercom's standard fields.
+    ...["constructor", "toString", "hasOwnProperty"].map((name): (typeof cases)[number] => [
+      `a custom attribute named "${name}" goes in custom_attributes`,
+      [row("v", name)],
+      { v: "x" },
+      { custom_attributes: { [name]: "x" } },
+    ]),
   ];
   it.each(cases)("%s", (_title, rows, attributes, expected) => {
     expect(map(rows, attributes).contact).toEqual(expected);
@@ -214,6 +221,18 @@ describe("mapUserToContact(input): Hull overwrites Intercom, or not", () => {
   it("reads Intercom's value from the intercom/ group Hull keeps", () => {
     const known = intercomValuesFromHull(user({ "intercom/name": "Countess" }), []);
     expect(map([row("n", "name", false)], { n: "Ada" }, known).contact).toEqual({});
+  });
+
+  it("a contact without a custom attribute named like a prototype member holds no value for it", () => {
+    const contact = { type: "contact", id: "c1", custom_attributes: {} } as IntercomContact;
+    const lookup = intercomValuesFromContact(contact);
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      expect(lookup(name, true)).toEqual({ known: true, value: undefined });
+    }
+    // Overwrite off writes where Intercom's value is empty: an inherited member is not a value.
+    expect(map([row("v", "constructor", false)], { v: "x" }, lookup).contact).toEqual({
+      custom_attributes: { constructor: "x" },
+    });
   });
 
   it("reads a custom attribute's Intercom value from the incoming mapping's Hull attribute", () => {
