@@ -87,6 +87,13 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
         throw new UnauthorizedError("The signature is for another notification");
       confirmed = await deps.hullAuth.authenticate(envelope.configuration);
     } catch (error) {
+      if (error instanceof RetryableError || error instanceof ConfigurationError) {
+        // Hull could not confirm the credentials yet: answered as a failure of the work below is,
+        // with the flow control Hull reads to resend it (never a bare {error}).
+        deps.logger.warn({ err: error }, "notification not confirmed; Hull will resend it");
+        ctx.body = { flow_control: toFlowControl(error) };
+        return;
+      }
       if (!(error instanceof BadRequestError)) throw error;
       ctx.status = error.status;
       ctx.body = refusal(error);

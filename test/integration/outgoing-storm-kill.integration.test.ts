@@ -69,6 +69,8 @@ async function killedMidStorm(extraEnv: Record<string, string>): Promise<void> {
     INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
     HULL_FIREHOSE_URL: `${hull.url}/firehose`,
     HULL_ALLOWED_HOSTS: hull.organization,
+    // The Hull stand-in listens on loopback, which the SSRF-safe fetch refuses unless told (ADR 011).
+    OUTBOUND_ALLOW_LOOPBACK: "true",
     DATA_DIR: mkdtempSync(join(tmpdir(), "storm-kill-")),
     ...extraEnv,
   };

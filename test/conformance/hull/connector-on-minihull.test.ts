@@ -287,3 +287,26 @@ describe("finding 6: a refused notification is answered as hull's framework answ
     expect(ours).toEqual(JSON.parse(JSON.stringify(theirs.toJSON())));
   });
 });
+
+describe("finding 6: a notification Hull cannot confirm yet still gets Hull's flow control", () => {
+  it("answers retry flow control when Hull fails while the credentials are checked", async () => {
+    // A connector id this connector has never confirmed, whose GET fails on minihull as a busy
+    // Hull would: the credential check is what fails, not the work.
+    const unconfirmed = randomBytes(12).toString("hex");
+    stack.minihull.stubApp("get", `/api/v1/${unconfirmed}`).respond(503);
+    const notificationId = randomBytes(12).toString("hex");
+    const response = await fetch(`${connectorUrl()}/smart-notifier`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...stack.signedHeaders(notificationId) },
+      body: JSON.stringify({
+        notification_id: notificationId,
+        configuration: { ...stack.credentials, id: unconfirmed },
+        channel: "user:update",
+        messages: [],
+      }),
+    });
+    const body = (await response.json()) as { flow_control?: { type: string; in: number } };
+    // hull-platform.md §2.4: Hull reads `flow_control` from every answer to decide when to resend.
+    expect(body.flow_control).toMatchObject({ type: "retry", in: expect.any(Number) });
+  });
+});
