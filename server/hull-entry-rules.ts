@@ -1,6 +1,7 @@
-import type { FirehoseEntry, UserClaims } from "./clients/hull/types";
+import type { AccountClaims, FirehoseEntry, UserClaims } from "./clients/hull/types";
 
 const CLAIM_KEYS = ["id", "email", "external_id", "anonymous_id"] as const;
+const ACCOUNT_CLAIM_KEYS = ["id", "external_id", "domain", "anonymous_id"] as const;
 
 /**
  * Whether a value can identify someone in Hull: a string with something other than whitespace.
@@ -23,6 +24,16 @@ export function usableClaims(claims: UserClaims): UserClaims {
   return clean;
 }
 
+/** Keeps the claims Hull resolves accounts by (id, external_id, domain, anonymous_id). */
+export function usableAccountClaims(claims: AccountClaims): AccountClaims {
+  const clean: AccountClaims = {};
+  for (const key of ACCOUNT_CLAIM_KEYS) {
+    const value = claims[key];
+    if (isIdentifier(value)) clean[key] = value;
+  }
+  return clean;
+}
+
 export type CheckedEntry = { ok: true; entry: FirehoseEntry } | { ok: false; reason: string };
 
 /**
@@ -33,6 +44,16 @@ export type CheckedEntry = { ok: true; entry: FirehoseEntry } | { ok: false; rea
  */
 export function checkEntry(entry: FirehoseEntry): CheckedEntry {
   const claims = usableClaims(entry.claims);
+  if (entry.type === "traits" && entry.account !== undefined) {
+    // An account write: the account needs a claim; a user, when named, is linked to it.
+    const account = usableAccountClaims(entry.account);
+    if (Object.keys(account).length === 0)
+      return {
+        ok: false,
+        reason: "no usable account identifier (id, external_id, domain or anonymous_id)",
+      };
+    return { ok: true, entry: { ...entry, claims, account } };
+  }
   if (Object.keys(claims).length === 0)
     return { ok: false, reason: "no usable identifier (id, email, external_id or anonymous_id)" };
   if (entry.type === "alias" && !isIdentifier(entry.body.anonymous_id))

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountSettingsUpdate } from "./accounts/account-settings";
 import type { HullConnector } from "./clients/hull/types";
 import { messengerRegion, normaliseRegion, type Region } from "./clients/intercom/regions";
 
@@ -31,6 +32,8 @@ export const settingsUpdateSchema = z
         // The Website options (docs/adr/007).
         show_messenger: z.boolean(),
         alignment: z.enum(["left", "right"]),
+        // Accounts ↔ companies (server/accounts/, docs/adr/020).
+        ...accountSettingsUpdate,
       })
       .strict()
       .partial(),

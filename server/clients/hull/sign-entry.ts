@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { usableClaims } from "../../hull-entry-rules";
+import { usableAccountClaims, usableClaims } from "../../hull-entry-rules";
 import type { FirehoseEntry, HullCredentials } from "./types";
 
 // jsonwebtoken tries to read a string secret as a PEM key first, which costs ~300 µs per token;
@@ -24,13 +24,24 @@ function keyFor(secret: string): KeyObject {
  */
 export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, now = new Date()) {
   const claims = usableClaims(entry.claims);
+  const account =
+    entry.type === "traits" && entry.account ? usableAccountClaims(entry.account) : undefined;
+  // An account write carries asAccount (and asUser only to link that user): hull-client's
+  // `asAccount(a)` and `asUser(u).account(a)` (hull-platform.md §2.2).
+  const subject = account
+    ? {
+        ...(Object.keys(claims).length > 0 ? { "io.hull.asUser": claims } : {}),
+        "io.hull.asAccount": account,
+        "io.hull.subjectType": "account",
+      }
+    : { "io.hull.asUser": claims, "io.hull.subjectType": "user" };
   const token = jwt.sign(
     {
       iss: credentials.id,
       iat: Math.floor(now.getTime() / 1000),
-      ...(claims.id ? { sub: claims.id } : {}),
-      "io.hull.asUser": claims,
-      "io.hull.subjectType": "user",
+      ...(!account && claims.id ? { sub: claims.id } : {}),
+      ...(account?.id && Object.keys(claims).length === 0 ? { sub: account.id } : {}),
+      ...subject,
       ...("create" in entry && entry.create === false ? { "io.hull.create": false } : {}),
     },
     keyFor(credentials.secret),

@@ -45,15 +45,34 @@ export interface UserClaims {
   anonymous_id?: string;
 }
 
+/**
+ * Claims that resolve a Hull account: id, external_id, domain, anonymous_id
+ * (hull-client lib/filter-claims.js, reference/hull-platform.md §2.2).
+ */
+export interface AccountClaims {
+  id?: string;
+  external_id?: string;
+  domain?: string;
+  anonymous_id?: string;
+}
+
 export type AttributeOperation = "set" | "setIfNull" | "inc" | "dec";
 export type AttributeValue = unknown | { operation: AttributeOperation; value: unknown };
 
 /**
  * One write to Hull's firehose, before it is signed. `create: false` writes only to a user that
- * already matches the claims (`io.hull.create`, hull-platform.md §2.2).
+ * already matches the claims (`io.hull.create`, hull-platform.md §2.2). A `traits` entry naming
+ * an `account` writes the account's attributes (subject type `account`); with user `claims` too it
+ * is hull-client's `asUser(u).account(a)`, which also links the user to that account (§2.2).
  */
 export type FirehoseEntry =
-  | { type: "traits"; claims: UserClaims; body: Record<string, AttributeValue>; create?: false }
+  | {
+      type: "traits";
+      claims: UserClaims;
+      account?: AccountClaims;
+      body: Record<string, AttributeValue>;
+      create?: false;
+    }
   | { type: "track"; claims: UserClaims; body: TrackBody; create?: false }
   | { type: "alias"; claims: UserClaims; body: { anonymous_id: string } };
 

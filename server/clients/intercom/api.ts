@@ -1,3 +1,4 @@
+import { createCompaniesApi } from "./companies";
 import type { IntercomHttp } from "./http-client";
 import type {
   ContactList,
@@ -71,6 +72,8 @@ export function createIntercomApi(http: IntercomHttp) {
       ).data,
     createDataAttribute: (attribute: { name: string; data_type: string; description?: string }) =>
       http<DataAttribute>("POST", "/data_attributes", { body: { ...attribute, model: "contact" } }),
+    /** Companies, their contacts, tags and attributes (server/accounts/). */
+    ...createCompaniesApi(http),
   };
 }
 

@@ -14,6 +14,7 @@ import type { StoredJob } from "../../jobs/types";
 import type { Logger } from "../../log";
 import { readSettings, type ConnectorSettings } from "../../settings";
 import { toUnixSeconds, unixSecondsOf } from "../../time";
+import { accountLinkEntries } from "../../accounts/mapping/company-notification";
 import { customAttributeNames, mapContactToHullUser } from "../mapping/contact-to-hull-user";
 import {
   buildFetchQuery,
@@ -93,6 +94,8 @@ export async function writeContactsToHull(
     entries.push({ type: "traits", claims: user.claims, body: user.attributes });
     for (const anonymous_id of user.aliases)
       entries.push({ type: "alias", claims: user.claims, body: { anonymous_id } });
+    // The contact's company is the user's account (docs/adr/020).
+    entries.push(...accountLinkEntries(contact, user.claims));
     if (options.role === "user")
       for (const name of customAttributeNames(contact)) customAttributes.add(name);
   }

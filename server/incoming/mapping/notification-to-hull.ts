@@ -1,6 +1,13 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
 import { conversationLink, type Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
+import {
+  accountLinkEntries,
+  planCompany,
+  planCompanyContact,
+  planCompanyDeleted,
+} from "../../accounts/mapping/company-notification";
+import type { IncomingAccountRow } from "../../accounts/mapping/company-to-hull-account";
 import { topicAction } from "../webhook/topics";
 import { contactClaims } from "./contact-claims";
 import { tagNamesAfterOwnTag } from "./own-tags";
@@ -31,6 +38,8 @@ export interface NotificationContext {
   ownTagNames?: ReadonlyMap<string, string>;
   /** When the notification reached us, for items that carry no time. */
   receivedAt: Date;
+  /** The incoming account mapping (company custom attribute → account attribute). */
+  incomingAccountAttributes?: readonly IncomingAccountRow[];
 }
 
 export type NotificationPlan =
@@ -43,7 +52,7 @@ function isSetIfNull(value: unknown): value is { operation: "setIfNull"; value: 
 
 const ignore = (reason: string): NotificationPlan => ({ kind: "ignore", reason });
 
-function userEntries(user: HullUserWrite): FirehoseEntry[] {
+function userEntries(user: HullUserWrite, item?: Json): FirehoseEntry[] {
   return [
     { type: "traits", claims: user.claims, body: user.attributes },
     ...user.aliases.map((anonymous_id): FirehoseEntry => ({
@@ -51,6 +60,8 @@ function userEntries(user: HullUserWrite): FirehoseEntry[] {
       claims: user.claims,
       body: { anonymous_id },
     })),
+    // The contact's company, when it names one, is the user's account (docs/adr/020).
+    ...accountLinkEntries(item, user.claims),
   ];
 }
 
@@ -250,7 +261,7 @@ export function planNotification(
       if (!user) return ignore("contact without an id");
       return {
         kind: "write",
-        entries: userEntries(user),
+        entries: userEntries(user, item),
         customAttributes: user.role === "user" ? customAttributeNames(item) : [],
       };
     }
@@ -275,7 +286,7 @@ export function planNotification(
           : [...user.aliases, contactAlias];
       return {
         kind: "write",
-        entries: userEntries({ ...user, attributes, aliases }),
+        entries: userEntries({ ...user, attributes, aliases }, item),
         customAttributes: customAttributeNames(item),
       };
     }
@@ -300,6 +311,17 @@ export function planNotification(
           },
         ],
       };
+    }
+    case "company":
+    case "company-deleted":
+    case "company-contact": {
+      const plan =
+        action.kind === "company"
+          ? planCompany(item, context.incomingAccountAttributes ?? [])
+          : action.kind === "company-deleted"
+            ? planCompanyDeleted(item, eventCreatedAt(notification, context))
+            : planCompanyContact(item, action.attached);
+      return plan.kind === "write" ? { ...plan, customAttributes: [] } : plan;
     }
     case "unarchived": {
       const claims = contactClaims(item);

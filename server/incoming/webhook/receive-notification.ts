@@ -11,6 +11,7 @@ import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
 import { readSettings } from "../../settings";
+import { readAccountSettings } from "../../accounts/account-settings";
 import { planNotification, type Notification } from "../mapping/notification-to-hull";
 import { topicAction } from "./topics";
 import type { Deduplicator } from "./deduplicator";
@@ -107,6 +108,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       segmentNames: new Set(segments.map(({ name }) => name)),
       ownTagNames,
       receivedAt: deps.now?.() ?? new Date(),
+      incomingAccountAttributes: readAccountSettings(connector).incomingAccountAttributes,
     });
     deps.activity.count(credentials.id, "webhooks received");
     if (plan.kind === "ignore") return "ignored";

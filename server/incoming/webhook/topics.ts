@@ -8,7 +8,11 @@ export type TopicAction =
   | { kind: "signed-up" }
   | { kind: "deleted" }
   | { kind: "unarchived" }
-  | { kind: "tag"; event: "Added Tag" | "Removed Tag" };
+  | { kind: "tag"; event: "Added Tag" | "Removed Tag" }
+  // Companies → Hull accounts (server/accounts/, docs/adr/020).
+  | { kind: "company" }
+  | { kind: "company-deleted" }
+  | { kind: "company-contact"; attached: boolean };
 
 export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "conversation.user.created": {
@@ -66,6 +70,12 @@ export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "contact.user.tag.deleted": { kind: "tag", event: "Removed Tag" },
   "contact.lead.tag.deleted": { kind: "tag", event: "Removed Tag" },
   "contact.tag.deleted": { kind: "tag", event: "Removed Tag" },
+  // 1.x has company.created only; 2.x adds the others (intercom-api.md §4.2).
+  "company.created": { kind: "company" },
+  "company.updated": { kind: "company" },
+  "company.deleted": { kind: "company-deleted" },
+  "company.contact.attached": { kind: "company-contact", attached: true },
+  "company.contact.detached": { kind: "company-contact", attached: false },
 };
 
 export function topicAction(topic: string): TopicAction | undefined {

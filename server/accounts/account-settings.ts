@@ -1,0 +1,59 @@
+import { z } from "zod";
+import type { HullConnector } from "../clients/hull/types";
+import type { IncomingAccountRow } from "./mapping/company-to-hull-account";
+import type { OutgoingAccountRow } from "./mapping/account-to-company";
+
+const HEX24 = /^[0-9a-f]{24}$/i;
+const attributeName = z
+  .string()
+  .trim()
+  .min(1, "cannot be empty")
+  .max(255, "is longer than 255 characters");
+
+const outgoingAccountRow = z
+  .object({ hull: attributeName, name: attributeName, overwrite: z.boolean().default(false) })
+  .strict();
+const incomingAccountRow = z.object({ name: attributeName, hull: attributeName }).strict();
+
+/**
+ * The account settings a person may change from the dashboard (merged into the settings schema of
+ * `server/settings.ts`): the account segments whose accounts become Intercom companies (empty =
+ * none), and the account attribute mappings each way.
+ */
+export const accountSettingsUpdate = {
+  synchronized_account_segments: z
+    .array(z.string().regex(HEX24, "is not a Hull account segment id"))
+    .max(1000),
+  sync_account_fields_to_intercom: z.array(outgoingAccountRow).max(250),
+  sync_account_fields_to_hull: z.array(incomingAccountRow).max(250),
+};
+
+export interface AccountSettings {
+  synchronizedAccountSegments: string[];
+  outgoingAccountAttributes: OutgoingAccountRow[];
+  incomingAccountAttributes: IncomingAccountRow[];
+  /** Account segment id → the Intercom tag id the connector made for it. */
+  accountTagMapping: Record<string, string>;
+}
+
+function rows<T>(schema: z.ZodType<T>, value: unknown): T[] {
+  return (Array.isArray(value) ? value : []).flatMap((row) => {
+    const parsed = schema.safeParse(row);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/** Reads the account settings leniently: a value of the wrong shape counts as unset. */
+export function readAccountSettings(
+  connector: Pick<HullConnector, "private_settings">,
+): AccountSettings {
+  const stored = connector.private_settings ?? {};
+  const segments = z.array(z.string()).safeParse(stored.synchronized_account_segments);
+  const mapping = z.record(z.string(), z.string()).safeParse(stored.account_tag_mapping);
+  return {
+    synchronizedAccountSegments: segments.success ? segments.data : [],
+    outgoingAccountAttributes: rows(outgoingAccountRow, stored.sync_account_fields_to_intercom),
+    incomingAccountAttributes: rows(incomingAccountRow, stored.sync_account_fields_to_hull),
+    accountTagMapping: mapping.success ? mapping.data : {},
+  };
+}
