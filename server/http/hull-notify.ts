@@ -32,6 +32,10 @@ const envelopeSchema = z.looseObject({
   channel: z.string().min(1),
   connector: z.looseObject({ id: z.string() }).optional(),
   segments: z.array(z.looseObject({ id: z.string(), name: z.string() })).optional(),
+  accounts_segments: z
+    .array(z.looseObject({ id: z.string(), name: z.string() }))
+    .optional()
+    .catch(undefined),
   messages: z.array(z.unknown()).default([]),
   is_export: z.boolean().optional(),
 });
@@ -116,6 +120,7 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
           connector: { ...connector, private_settings: connector.private_settings ?? {} },
           channel: envelope.channel,
           segments: envelope.segments ?? [],
+          accountSegments: envelope.accounts_segments ?? [],
           messages: envelope.messages,
           isExport: envelope.is_export === true,
         },

@@ -1,3 +1,7 @@
+import {
+  attachSentUsers,
+  handleAccountNotification,
+} from "../accounts/outgoing/handle-account-notification";
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import { RetryableError, type FlowControl } from "../errors";
 import type { Logger } from "../log";
@@ -19,6 +23,8 @@ export interface Notification {
   channel: string;
   /** All user segments of the organization, with names. */
   segments: SegmentRef[];
+  /** All account segments of the organization, with names (`accounts_segments`). */
+  accountSegments?: SegmentRef[];
   messages: unknown[];
   /** `is_export: true`: a "send to" export arriving as a notification (hull-platform.md §2.6). */
   isExport: boolean;
@@ -118,8 +124,12 @@ export async function handleNotification(
         return takeOver(deps, credentials, selection.send, manual, logger);
       }
       const run = openOutgoingRun(deps, credentials, settings, options);
-      const { unsent, stoppedBy } = await sendUsers(run, selection);
-      if (stoppedBy === undefined) return { handled: true };
+      const { outcomes, unsent, stoppedBy } = await sendUsers(run, selection);
+      if (stoppedBy === undefined) {
+        // Contacts ↔ companies of the synchronized accounts (server/accounts/, docs/adr/020).
+        await attachSentUsers(deps, notification, outcomes, options);
+        return { handled: true };
+      }
       if (!(stoppedBy instanceof RetryableError)) throw stoppedBy;
       return takeOver(deps, credentials, unsent, manual, logger);
     }
@@ -136,6 +146,15 @@ export async function handleNotification(
     case "ship:update":
       // Settings are read from every notification, so there is nothing to refresh; answering
       // without writing anything also keeps our own settings writes from looping (§2.5).
+      return { handled: true };
+    case "account:update":
+    case "accounts_segment:update":
+    case "accounts_segment:delete":
+      await handleAccountNotification(
+        deps,
+        { ...notification, accountSegments: notification.accountSegments ?? [] },
+        options,
+      );
       return { handled: true };
     default:
       logger.info("unsupported notification channel");

@@ -1,0 +1,285 @@
+import type { ActivityLog } from "../../activity";
+import type { FirehoseWriter } from "../../clients/hull/firehose";
+import type { HullRestClient } from "../../clients/hull/rest";
+import type { HullCredentials } from "../../clients/hull/types";
+import type { IntercomApi } from "../../clients/intercom/api";
+import type { IntercomCompany } from "../../clients/intercom/companies";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import type { Logger } from "../../log";
+import type { CustomAttributes } from "../../outgoing/custom-attributes";
+import type { AccountSettings } from "../account-settings";
+import {
+  companyTagChanges,
+  companyTagName,
+  companyValuesFromAccount,
+  companyValuesFromCompany,
+  intercomCompanyIdOf,
+  mapAccountToCompany,
+  type OutgoingAccount,
+  type SegmentRef,
+} from "../mapping/account-to-company";
+import type { AccountUpdate } from "./account-update";
+
+/** What one outgoing account run works with: one connector, its Intercom workspace. */
+export interface AccountRun {
+  credentials: HullCredentials;
+  settings: AccountSettings;
+  api: IntercomApi;
+  firehose: FirehoseWriter;
+  hull: HullRestClient;
+  logger: Logger;
+  activity: ActivityLog;
+  /** Company data attributes (the contacts' cache and creation rule, model `company`). */
+  customAttributes: CustomAttributes;
+}
+
+export interface AccountOutcome {
+  accountId: string;
+  companyId?: string;
+  skipped?: string;
+  problems: string[];
+  warnings: string[];
+  upserted: boolean;
+  tagged: number;
+  untagged: number;
+}
+
+/** Whether an account is in one of the synchronized account segments (empty list = none). */
+export function isSynchronized(segmentIds: readonly string[], settings: AccountSettings): boolean {
+  const synced = new Set(settings.synchronizedAccountSegments);
+  return segmentIds.some((id) => synced.has(id));
+}
+
+function tagNamesOf(value: unknown): string[] | undefined {
+  return Array.isArray(value)
+    ? value.filter((name): name is string => typeof name === "string")
+    : undefined;
+}
+
+function companyTags(company: IntercomCompany): string[] | undefined {
+  const tags = company.tags?.tags;
+  return Array.isArray(tags) ? tags.flatMap((tag) => (tag.name ? [tag.name] : [])) : undefined;
+}
+
+/**
+ * Upserts an account's company when something must be written (`POST /companies` by
+ * `company_id`, intercom-api.md §1.5): a company Hull has not seen in Intercom, or mapped values
+ * that differ from Intercom's. Returns the company's Intercom id and its tags when Intercom
+ * answered. Missing custom company attributes are created typed first (or left out, with a
+ * warning, when creation is off or refused).
+ */
+async function upsertCompany(
+  run: AccountRun,
+  account: OutgoingAccount,
+  outcome: AccountOutcome,
+): Promise<{ id?: string; tags?: string[] } | undefined> {
+  const known = intercomCompanyIdOf(account);
+  const types = run.settings.outgoingAccountAttributes.length
+    ? await run.customAttributes.types()
+    : new Map();
+  let mapping = mapAccountToCompany({
+    account,
+    rows: run.settings.outgoingAccountAttributes,
+    customTypes: types,
+    intercom: known
+      ? companyValuesFromAccount(account, run.settings.incomingAccountAttributes)
+      : "new",
+  });
+  if (!mapping) return undefined;
+  if (known && mapping.unknown.length > 0) {
+    // Rows that write only where Intercom is empty need Intercom's value: read the company once.
+    const current = await run.api.getCompany(known);
+    mapping = mapAccountToCompany({
+      account,
+      rows: run.settings.outgoingAccountAttributes,
+      customTypes: types,
+      intercom: companyValuesFromCompany(current),
+    });
+    if (!mapping) return undefined;
+  }
+  outcome.warnings.push(...mapping.warnings);
+  const { company } = mapping;
+  if (mapping.missing.length > 0 && company.custom_attributes) {
+    const { usable, refused } = await run.customAttributes.ensure(mapping.missing);
+    for (const { name, reason } of refused) {
+      outcome.warnings.push(`company attribute ${name} not written: ${reason}`);
+      if (!usable.has(name)) delete company.custom_attributes[name];
+    }
+    if (Object.keys(company.custom_attributes).length === 0) delete company.custom_attributes;
+  }
+  const changes = Object.keys(company).filter((key) => key !== "company_id");
+  if (known && changes.length === 0) return { id: known };
+  const saved = await run.api.upsertCompany(company);
+  outcome.upserted = true;
+  return { id: saved.id, tags: companyTags(saved) };
+}
+
+/**
+ * Sends one account (DESIGN.md §5 as for users, docs/adr/020): a synchronized account becomes
+ * (or updates) its Intercom company and carries its account segments as company tags; an account
+ * that left a segment loses that tag. Hull learns the company's `intercom/id` (and the account
+ * the `intercom:<id>` claim the incoming flow links contacts by) and `intercom/tags`. A refusal
+ * by Intercom (4xx) is the account's problem, reported; rate limits and outages throw.
+ */
+export async function syncAccount(
+  run: AccountRun,
+  update: AccountUpdate,
+  learntTags: Record<string, string>,
+): Promise<AccountOutcome> {
+  const { account } = update;
+  const outcome: AccountOutcome = {
+    accountId: account.id,
+    problems: [],
+    warnings: [],
+    upserted: false,
+    tagged: 0,
+    untagged: 0,
+  };
+  const synced = isSynchronized(
+    update.segments.map(({ id }) => id),
+    run.settings,
+  );
+  const leftSynced = isSynchronized(
+    update.left.map(({ id }) => id),
+    run.settings,
+  );
+  if (!synced && !leftSynced) {
+    outcome.skipped = "not in a synchronized account segment";
+    return outcome;
+  }
+  try {
+    const saved = synced
+      ? await upsertCompany(run, account, outcome)
+      : { id: intercomCompanyIdOf(account) };
+    if (!saved?.id) {
+      outcome.skipped = synced
+        ? "the account has no external_id nor domain to be an Intercom company by"
+        : "the account was never sent to Intercom";
+      return outcome;
+    }
+    outcome.companyId = saved.id;
+    const held = tagNamesOf(account["intercom/tags"]);
+    const { apply, remove } = companyTagChanges({
+      current: synced ? update.segments : [],
+      left: update.left,
+      companyTags: saved.tags ?? held,
+    });
+    for (const segment of apply) {
+      const tag = await run.api.tagCompanies(companyTagName(segment), [saved.id]);
+      if (!Object.hasOwn(run.settings.accountTagMapping, segment.id))
+        learntTags[segment.id] = tag.id;
+      outcome.tagged += 1;
+    }
+    for (const segment of remove) {
+      await untag(run, segment, saved.id);
+      outcome.untagged += 1;
+    }
+    const names = tagsAfter(saved.tags ?? held, apply, remove);
+    const traits: Record<string, unknown> = {};
+    if (intercomCompanyIdOf(account) !== saved.id) traits["intercom/id"] = saved.id;
+    if (names) traits["intercom/tags"] = names;
+    if (Object.keys(traits).length > 0) {
+      await run.firehose.write(run.credentials, [
+        {
+          type: "traits",
+          claims: {},
+          account: { id: account.id, anonymous_id: `intercom:${saved.id}` },
+          body: traits,
+        },
+      ]);
+    }
+  } catch (error) {
+    if (!(error instanceof IntercomApiError)) throw error;
+    outcome.problems.push(error.message);
+  }
+  return outcome;
+}
+
+/** Untags a company; a tag Intercom no longer has is already off. */
+async function untag(run: AccountRun, segment: SegmentRef, companyId: string): Promise<void> {
+  try {
+    await run.api.untagCompanies(companyTagName(segment), [companyId]);
+  } catch (error) {
+    if (error instanceof IntercomApiError && error.status === 404) return;
+    throw error;
+  }
+}
+
+/** The company's tag names after the changes, or undefined when nothing changed. */
+function tagsAfter(
+  held: readonly string[] | undefined,
+  applied: readonly SegmentRef[],
+  removed: readonly SegmentRef[],
+): string[] | undefined {
+  if (applied.length === 0 && removed.length === 0 && held !== undefined) return undefined;
+  const gone = new Set(removed.map((segment) => companyTagName(segment).toLowerCase()));
+  const names = (held ?? []).filter((name) => !gone.has(name.toLowerCase()));
+  for (const segment of applied) {
+    const name = companyTagName(segment);
+    if (!names.some((existing) => existing.toLowerCase() === name.toLowerCase())) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * Sends accounts one after the other (they share the workspace's rate budget with contacts),
+ * reports each outcome (log and dashboard counters), and stores the tag ids learnt in
+ * `private_settings.account_tag_mapping`. Throws what must make Hull resend (rate limit, outage).
+ */
+export async function syncAccounts(
+  run: AccountRun,
+  updates: readonly AccountUpdate[],
+): Promise<AccountOutcome[]> {
+  const learnt: Record<string, string> = Object.create(null);
+  const outcomes: AccountOutcome[] = [];
+  try {
+    for (const update of updates) outcomes.push(await syncAccount(run, update, learnt));
+  } finally {
+    await saveLearntTags(run, learnt);
+    report(run, outcomes);
+  }
+  return outcomes;
+}
+
+async function saveLearntTags(run: AccountRun, learnt: Record<string, string>): Promise<void> {
+  if (Object.keys(learnt).length === 0) return;
+  try {
+    const stored = (await run.hull.getConnector()).private_settings?.account_tag_mapping;
+    const mapping = typeof stored === "object" && stored !== null ? stored : {};
+    await run.hull.updateSettings({
+      private_settings: { account_tag_mapping: { ...mapping, ...learnt } },
+    });
+  } catch (error) {
+    // Not fatal: POST /tags finds the same tags by name next time; only renames need the ids.
+    run.logger.warn({ err: error }, "account tag mapping not saved");
+  }
+}
+
+function report(run: AccountRun, outcomes: readonly AccountOutcome[]): void {
+  const connector = run.credentials.id;
+  for (const outcome of outcomes) {
+    const details = {
+      account: outcome.accountId,
+      company: outcome.companyId,
+      upserted: outcome.upserted,
+      tagged: outcome.tagged,
+      untagged: outcome.untagged,
+      ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+    };
+    if (outcome.skipped) {
+      run.logger.debug({ ...details, reason: outcome.skipped }, "outgoing.account.skip");
+      run.activity.count(connector, "outgoing.accounts.skipped");
+    } else if (outcome.problems.length > 0) {
+      run.logger.warn({ ...details, problems: outcome.problems }, "outgoing.account.error");
+      run.activity.count(connector, "outgoing.accounts.failed");
+      run.activity.error(connector, `Account ${outcome.accountId}: ${outcome.problems.join("; ")}`);
+    } else {
+      run.logger.info(details, "outgoing.account.success");
+      run.activity.count(connector, "outgoing.accounts.synced");
+    }
+    if (outcome.tagged > 0)
+      run.activity.count(connector, "outgoing.company_tags.applied", outcome.tagged);
+    if (outcome.untagged > 0)
+      run.activity.count(connector, "outgoing.company_tags.removed", outcome.untagged);
+  }
+}
