@@ -5,6 +5,7 @@ import { notFound } from "./errors.js";
 import type { SandboxState } from "./sandbox-state.js";
 import { authenticate } from "./http/authenticate.js";
 import { checkVersion } from "./http/check-version.js";
+import { addCompanyRoutes } from "./http/company-routes.js";
 import { addContactRoutes } from "./http/contact-routes.js";
 import { addControlRoutes } from "./http/control-routes.js";
 import { handleErrors } from "./http/handle-errors.js";
@@ -39,6 +40,7 @@ export function createIntercomApp(state: SandboxState): Koa {
   addMiscRoutes(rest, state);
   addContactRoutes(rest, state);
   addTagRoutes(rest, state);
+  addCompanyRoutes(rest, state);
   addUninstallRoute(rest, state);
 
   const log = recordRequests(state);

@@ -45,7 +45,8 @@ const fields: Record<string, [Check, string]> = {
   ],
 };
 
-const customChecks: Record<string, [Check, string]> = {
+/** How a custom attribute value of each data type is checked (contacts and companies alike). */
+export const customChecks: Record<string, [Check, string]> = {
   string: [
     (value) => isString(value) && (value as string).length <= 255,
     "a string of at most 255 characters",

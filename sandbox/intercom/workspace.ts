@@ -3,11 +3,15 @@ import { randomUUID } from "node:crypto";
 import { unixSeconds, type Clock } from "./clock.js";
 import { parseContactInput, type ContactInput } from "./contact-input.js";
 import { IntercomError, notFound, parameterInvalid } from "./errors.js";
+import { CompanyBook } from "./company-book.js";
+import { CompanyScroll } from "./company-scroll.js";
 import { createIdCodec } from "./ids.js";
 import { AttributeStore } from "./store/attribute-store.js";
 import type { ContactRecord, Role } from "./store/contact-record.js";
 import { ContactStore } from "./store/contact-store.js";
-import { contactReference, toWebhookContact } from "./store/contact-view.js";
+import type { CompanyRecord } from "./store/company-record.js";
+import { contactCompanies, toLegacyCompany, toRestCompany } from "./store/company-view.js";
+import { contactReference, toRestContact, toWebhookContact } from "./store/contact-view.js";
 import { EventStore } from "./store/event-store.js";
 import { TagStore, type Tag } from "./store/tag-store.js";
 
@@ -23,6 +27,8 @@ export class Workspace {
   readonly tags = new TagStore();
   readonly attributes: AttributeStore;
   readonly events = new EventStore();
+  readonly companies: CompanyBook;
+  readonly companyScroll: CompanyScroll;
 
   constructor(
     readonly appId: string,
@@ -33,6 +39,45 @@ export class Workspace {
     this.contacts = new ContactStore(createIdCodec(seed), seed);
     this.attributes = new AttributeStore(clock);
     this.attributes.seedDefaults();
+    // Company ids come from another seed, so they never equal a contact id.
+    this.companies = new CompanyBook({
+      ids: createIdCodec(seed + 0x5c0),
+      clock,
+      notify,
+      attributes: this.attributes,
+      tags: this.tags,
+      contact: (id) => this.getContact(id),
+      companyItem: (record) => this.restCompany(record),
+      contactItem: (record) => this.webhookContact(record),
+    });
+    this.companyScroll = new CompanyScroll(clock);
+  }
+
+  /** The REST company object (schema `company`). */
+  restCompany(record: CompanyRecord): Record<string, unknown> {
+    return toRestCompany(record, this.companyViewContext(record));
+  }
+
+  /** The 1.x `company` item of a legacy company.created notification. */
+  legacyCompany(record: CompanyRecord): Record<string, unknown> {
+    return toLegacyCompany(record, this.companyViewContext(record));
+  }
+
+  private companyViewContext(record: CompanyRecord) {
+    return {
+      appId: this.appId,
+      userCount: this.companies.userCount(record.id),
+      plan: this.companies.planView(record),
+      tagName: (id: string) => this.tags.get(id)?.name ?? "",
+    };
+  }
+
+  /** The REST contact object, with the companies it is attached to. */
+  restContact(record: ContactRecord): Record<string, unknown> {
+    return {
+      ...toRestContact(record, this.appId),
+      companies: contactCompanies(record.id, this.companies.idsOf(record.id)),
+    };
   }
 
   private now(): number {
@@ -40,7 +85,10 @@ export class Workspace {
   }
 
   webhookContact(record: ContactRecord): Record<string, unknown> {
-    return toWebhookContact(record, this.appId);
+    return {
+      ...toWebhookContact(record, this.appId),
+      companies: contactCompanies(record.id, this.companies.idsOf(record.id)),
+    };
   }
 
   /**
@@ -145,6 +193,7 @@ export class Workspace {
   deleteContact(id: string): ContactRecord {
     const record = this.getContactIncludingArchived(id);
     this.contacts.remove(record.seq);
+    this.companies.forgetContact(record.id);
     this.notify("contact.deleted", { ...contactReference(record), deleted: true });
     return record;
   }
@@ -196,6 +245,7 @@ export class Workspace {
     this.contacts.remove(lead.seq);
     this.contacts.write(merged, this.clock());
     this.events.moveAll(lead.seq, merged.seq);
+    this.companies.moveContact(lead.id, merged.id);
     this.notify("contact.lead.signed_up", this.webhookContact(merged));
     return merged;
   }

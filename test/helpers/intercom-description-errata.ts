@@ -90,6 +90,63 @@ export const errata: Erratum[] = [
       metadata.additionalProperties = metadataValue;
     },
   },
+  {
+    id: "company-custom-attributes-only-strings",
+    where:
+      "components.schemas.{company, create_or_update_company_request, update_company_request}.properties.custom_attributes.additionalProperties",
+    schemaSays: "`type: string` — every company custom attribute value is a string",
+    proseSays:
+      "the same schemas' own examples hold booleans and numbers (`paid_subscriber: true`, `monthly_spend: 155.5`, `team_mates: 9`), and company data attributes are typed string, integer, float, boolean or date",
+    evidence: [
+      "yaml ~16228-16236, schema company.custom_attributes: additionalProperties `type: string`, example `paid_subscriber: true`, `monthly_spend: 155.5`, `team_mates: 9`",
+      "yaml ~18610-18620, create_or_update_company_request.custom_attributes: the same schema and example",
+      "yaml ~9228-9360, GET /data_attributes example: company attributes with data_type float, integer, date",
+    ],
+    resolution:
+      "company custom attribute values are validated as string, number, boolean or null; objects and arrays are still refused",
+    patch(spec) {
+      const scalar: Json = {
+        anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }],
+      };
+      for (const name of [
+        "company",
+        "create_or_update_company_request",
+        "update_company_request",
+      ]) {
+        objectAt(
+          spec.components.schemas[name],
+          "properties",
+          "custom_attributes",
+        ).additionalProperties = scalar;
+      }
+    },
+  },
+  {
+    id: "tags-request-oneof-overlaps",
+    where: 'paths["/tags"].post.requestBody (schema oneOf)',
+    schemaSays:
+      "`oneOf` create_or_update_tag_request, tag_company_request, untag_company_request, tag_multiple_users_request — a body must match exactly one",
+    proseSays:
+      "the same operation's examples send `{name, companies: [{company_id}]}` and `{name, users: [{id}]}`, which match several alternatives at once (untag is optional and no alternative forbids extra keys), so no company or user body could ever be valid",
+    evidence: [
+      'yaml ~11725-11750, POST /tags requestBody: `oneOf` of the four, examples "company_not_found" `{name: test, companies: [{company_id: "123"}]}` and "user_not_found" `{name: test, users: [{id: "123"}]}`',
+      "yaml tag_company_request and untag_company_request: identical but for an optional `untag`",
+    ],
+    resolution: "the body must match at least one alternative (`anyOf`)",
+    patch(spec) {
+      const paths = spec.paths as Record<string, Json>;
+      const schema = objectAt(
+        paths["/tags"],
+        "post",
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+      );
+      schema.anyOf = schema.oneOf;
+      delete schema.oneOf;
+    },
+  },
 ];
 
 /** Applies every erratum's patch to a parsed description (in place) and returns it. */

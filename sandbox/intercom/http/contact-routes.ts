@@ -3,14 +3,14 @@ import { IntercomError, parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
 import { parseQuery, resolveDates } from "../store/contact-query.js";
 import type { ContactRecord } from "../store/contact-record.js";
-import { contactReference, toRestContact } from "../store/contact-view.js";
+import { contactReference } from "../store/contact-view.js";
 import { parseSort, searchContacts } from "../store/search-contacts.js";
 import { pagesObject, parsePerPage, parseStartingAfter } from "./paging.js";
 
 /** Contacts endpoints of API 2.14 (intercom-api.md §1.1). */
 export function addContactRoutes(router: Router, state: SandboxState): void {
   const ws = () => state.workspace;
-  const view = (record: ContactRecord) => toRestContact(record, ws().appId);
+  const view = (record: ContactRecord) => ws().restContact(record);
 
   router.post("/contacts", (ctx) => {
     ctx.body = view(ws().createContact(ctx.state.body));

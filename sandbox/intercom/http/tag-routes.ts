@@ -36,6 +36,15 @@ export function addTagRoutes(router: Router, state: SandboxState): void {
     ) {
       throw parameterInvalid("invalid tag parameters");
     }
+    // {name, companies: [{id | company_id, untag?}]} tags or untags companies (§1.4).
+    if (body.companies !== undefined) {
+      const extraKeys = Object.keys(body).filter((key) => key !== "name" && key !== "companies");
+      if (extraKeys.length > 0)
+        throw parameterInvalid(`invalid tag parameters: ${extraKeys.join(", ")} with companies`);
+      const tag = ws().companies.tagCompanies(body.name.trim(), body.companies);
+      ctx.body = { type: "tag", id: tag.id, name: tag.name };
+      return;
+    }
     const extra = Object.keys(body).filter((key) => key !== "name" && key !== "id");
     if (extra.length > 0)
       throw parameterInvalid(

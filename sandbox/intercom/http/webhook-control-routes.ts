@@ -2,6 +2,7 @@ import type { Router } from "@koa/router";
 import { unixSeconds } from "../clock.js";
 import { parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
+import { companyItemForTopic } from "../webhooks/company-items.js";
 import { itemForTopic } from "../webhooks/topic-items.js";
 
 /** /_sandbox/webhooks*: send chosen notifications now, and list what was delivered. */
@@ -12,6 +13,18 @@ export function addWebhookControlRoutes(router: Router, state: SandboxState): vo
       throw parameterInvalid("body must be a JSON object");
     const { topic, contact_id: contactId, tag_id: tagId, message, legacy } = body;
     if (typeof topic !== "string") throw parameterInvalid("topic is required");
+    if (body.company_id !== undefined) {
+      if (typeof body.company_id !== "string")
+        throw parameterInvalid("company_id must be a string");
+      if (legacy !== undefined && typeof legacy !== "boolean")
+        throw parameterInvalid("legacy must be a boolean");
+      const contact = typeof contactId === "string" ? contactId : undefined;
+      ctx.body = await state.notify(
+        topic,
+        companyItemForTopic(state.workspace, topic, body.company_id, contact, legacy === true),
+      );
+      return;
+    }
     if (typeof contactId !== "string") throw parameterInvalid("contact_id is required");
     if (tagId !== undefined && typeof tagId !== "string")
       throw parameterInvalid("tag_id must be a string");

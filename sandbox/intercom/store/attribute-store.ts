@@ -30,6 +30,27 @@ const standard: Array<[string, string, CustomAttribute["data_type"]]> = [
   ["location.city", "City", "string"],
 ];
 
+/**
+ * Company standard attributes, as the description's GET /data_attributes?model=company example
+ * lists them (name, label, data type, whether the API may write it).
+ */
+const companyStandard: Array<[string, string, string, CustomAttribute["data_type"], boolean]> = [
+  ["name", "name", "Company name", "string", true],
+  ["company_id", "company_id", "Company ID", "string", false],
+  ["last_request_at", "last_request_at", "Company last seen", "date", false],
+  ["remote_created_at", "remote_created_at", "Company created at", "date", true],
+  ["user_count", "user_count", "People", "integer", false],
+  ["session_count", "session_count", "Company web sessions", "integer", false],
+  ["name", "plan.name", "Plan", "string", false],
+  ["monthly_spend", "monthly_spend", "Monthly Spend", "float", true],
+  ["size", "size", "Company size", "integer", true],
+  ["industry", "industry", "Company industry", "string", true],
+  ["website", "website", "Company website", "string", true],
+  ["id", "id", "ID", "string", false],
+  ["created_at", "created_at", "Created at", "date", false],
+  ["updated_at", "updated_at", "Updated at", "date", false],
+];
+
 const dataTypes = ["string", "integer", "float", "boolean", "datetime", "date", "options"];
 // "alphanumeric characters, currency symbols, and hyphens" (spaces are accepted in practice).
 const validName = /^[\p{L}\p{N}\p{Sc}\- _]+$/u;
@@ -48,7 +69,12 @@ export class AttributeStore {
 
   /** Active (unarchived) custom attribute by exact name. */
   active(name: string): CustomAttribute | undefined {
-    const found = this.custom.get(`contact:${name}`);
+    return this.activeOf("contact", name);
+  }
+
+  /** Active (unarchived) custom attribute of a model (contact or company) by exact name. */
+  activeOf(model: "contact" | "company", name: string): CustomAttribute | undefined {
+    const found = this.custom.get(`${model}:${name}`);
     return found && !found.archived ? found : undefined;
   }
 
@@ -60,7 +86,24 @@ export class AttributeStore {
     model: "contact" | "company",
     includeArchived: boolean,
   ): Array<Record<string, unknown>> {
-    const standardViews = (model === "contact" ? standard : []).map(([name, label, data_type]) => ({
+    if (model === "company") {
+      const companyViews = companyStandard.map(([name, fullName, label, dataType, writable]) => ({
+        type: "data_attribute",
+        model: "company",
+        name,
+        full_name: fullName,
+        label,
+        description: label,
+        data_type: dataType,
+        api_writable: writable,
+        messenger_writable: false,
+        ui_writable: writable,
+        custom: false,
+        archived: false,
+      }));
+      return [...companyViews, ...this.customViews(model, includeArchived)];
+    }
+    const standardViews = standard.map(([name, label, data_type]) => ({
       type: "data_attribute",
       model: "contact",
       name,
@@ -74,10 +117,13 @@ export class AttributeStore {
       custom: false,
       archived: false,
     }));
-    const customViews = [...this.custom.values()]
+    return [...standardViews, ...this.customViews(model, includeArchived)];
+  }
+
+  private customViews(model: "contact" | "company", includeArchived: boolean) {
+    return [...this.custom.values()]
       .filter((attribute) => attribute.model === model && (includeArchived || !attribute.archived))
       .map((attribute) => this.view(attribute));
-    return [...standardViews, ...customViews];
   }
 
   view(attribute: CustomAttribute): Record<string, unknown> {
@@ -124,8 +170,10 @@ export class AttributeStore {
     const clash = [...this.custom.values()].find(
       (attribute) => attribute.name.toLowerCase() === lower,
     );
-    if (clash || standard.some(([n]) => n === lower)) {
-      const where = clash?.model === "company" ? "company" : "contact";
+    const standardNames =
+      model === "company" ? companyStandard.map(([n]) => n) : standard.map(([n]) => n);
+    if (clash || standardNames.includes(lower)) {
+      const where = clash?.model ?? model;
       throw parameterInvalid(
         `You already have '${name}' in your ${where} data. To save this as new people data, use a different name.`,
       );

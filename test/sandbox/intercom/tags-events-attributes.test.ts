@@ -194,7 +194,12 @@ describe("company data attributes", () => {
     });
     expect(created.body).toMatchObject({ model: "company", full_name: "custom_attributes.tier" });
     const companies = await api.call("GET", "/data_attributes?model=company");
-    expect(companies.body.data.map((a: { name: string }) => a.name)).toEqual(["tier"]);
+    // The company standard attributes first (description's example), then the custom ones.
+    const custom = companies.body.data.filter((a: { custom: boolean }) => a.custom);
+    expect(custom.map((a: { name: string }) => a.name)).toEqual(["tier"]);
+    expect(
+      companies.body.data.some((a: { full_name: string }) => a.full_name === "plan.name"),
+    ).toBe(true);
     const contacts = await api.call("GET", "/data_attributes?model=contact");
     expect(contacts.body.data.some((a: { name: string }) => a.name === "tier")).toBe(false);
     const clash = await api.call("POST", "/data_attributes", {
