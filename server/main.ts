@@ -16,6 +16,7 @@ import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
+import { createFetchCompaniesHandler } from "./accounts/incoming/fetch-companies";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
 import { createExtractFiles } from "./outgoing/extract-files";
 import { createExtractHandler } from "./outgoing/extract-job";
@@ -147,6 +148,8 @@ export async function startConnector(
       { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
       "lead",
     ),
+    // Companies → accounts (server/accounts/, docs/adr/020).
+    "fetch-companies": createFetchCompaniesHandler(base),
     "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
       files: extractFiles,
       fetch: createSafeFetch({

@@ -34,7 +34,12 @@ export async function startFetch(
       409,
     );
   const { started, job } = await jobs.start(credentials, request);
-  const what = request.kind === "fetch-users" ? "users" : "leads";
+  const what =
+    request.kind === "fetch-users"
+      ? "users"
+      : request.kind === "fetch-companies"
+        ? "companies"
+        : "leads";
   return {
     started,
     job: describeJob(job),
@@ -76,17 +81,24 @@ export function fetchRoutes(deps: AppDeps, jobs: JobRunner): Router {
         : { kind: "fetch-leads", mode: "incremental" },
     ),
   );
+  router.post(
+    "/fetch-companies",
+    auth,
+    trigger(() => ({ kind: "fetch-companies", mode: "full" })),
+  );
   router.get("/jobs", auth, async (ctx) => {
     ctx.set("cache-control", "no-store");
     ctx.body = { jobs: (await jobs.list(hullState(ctx).credentials.id)).map(describeJob) };
   });
   router.post("/admin/api/fetch", auth, async (ctx) => {
     const body = (await readJsonBody(ctx, "4kb")) as { kind?: unknown } | undefined;
-    if (body?.kind !== "users" && body?.kind !== "leads")
-      throw new BadRequestError('Expected {"kind": "users"} or {"kind": "leads"}');
+    if (body?.kind !== "users" && body?.kind !== "leads" && body?.kind !== "companies")
+      throw new BadRequestError(
+        'Expected {"kind": "users"}, {"kind": "leads"} or {"kind": "companies"}',
+      );
     ctx.status = 202;
     ctx.body = await startFetch(deps, jobs, hullState(ctx).credentials, {
-      kind: body.kind === "users" ? "fetch-users" : "fetch-leads",
+      kind: `fetch-${body.kind}`,
       mode: "full",
     });
   });

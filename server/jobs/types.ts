@@ -1,9 +1,13 @@
 import type { HullCredentials } from "../clients/hull/types";
 
-export type JobKind = "fetch-users" | "fetch-leads" | "send-extract";
+export type JobKind = "fetch-users" | "fetch-leads" | "fetch-companies" | "send-extract";
 
 /** Kinds of which a connector runs one at a time (a second click says one is running). */
-export const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set(["fetch-users", "fetch-leads"]);
+export const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set([
+  "fetch-users",
+  "fetch-leads",
+  "fetch-companies",
+]);
 export type JobState = "queued" | "running" | "done" | "failed";
 
 export interface JobProgress {

@@ -1,0 +1,191 @@
+import type { IntercomApi } from "../../clients/intercom/api";
+import type { CompanyScroll, IntercomCompany } from "../../clients/intercom/companies";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import type { FirehoseEntry, HullCredentials } from "../../clients/hull/types";
+import { intercomApiFor } from "../../connection/intercom-api-for";
+import { writeToHull } from "../../durable/write-to-hull";
+import { ConfigurationError, RetryableError } from "../../errors";
+import type { FetchDeps } from "../../incoming/fetch/fetch-contacts";
+import { contactClaims } from "../../incoming/mapping/contact-claims";
+import { JobAborted, type JobControl, type JobHandler } from "../../jobs/job-runner";
+import type { StoredJob } from "../../jobs/types";
+import { readSettings } from "../../settings";
+import { readAccountSettings } from "../account-settings";
+import {
+  companyAccountClaims,
+  mapCompanyToHullAccount,
+  type IncomingAccountRow,
+} from "../mapping/company-to-hull-account";
+
+/** Contacts per `GET /companies/{id}/contacts` page (the description's example shows 50). */
+const CONTACTS_PAGE = 50;
+
+interface Checkpoint {
+  /** Companies read before the last restart: a scroll cannot resume, so a restart reads again. */
+  restarts?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Workspaces with a scroll open in this process: Intercom allows one scroll per app at a time
+ * (official description, scrollOverAllCompanies), so a second connector of the same workspace
+ * waits here instead of meeting `scroll_exists`.
+ */
+const openScrolls = new Map<string, Promise<void>>();
+
+async function oneScrollAtATime<T>(appId: string, work: () => Promise<T>): Promise<T> {
+  while (openScrolls.has(appId)) await openScrolls.get(appId)!.catch(() => undefined);
+  let release!: () => void;
+  openScrolls.set(
+    appId,
+    new Promise<void>((resolve) => {
+      release = resolve;
+    }),
+  );
+  try {
+    return await work();
+  } finally {
+    openScrolls.delete(appId);
+    release();
+  }
+}
+
+/**
+ * What one page of companies becomes in Hull: each company's account (claims and `intercom/`
+ * attributes) and, for each contact attached to it, the link of that user to the account
+ * (`asUser(u).account(a)`; the contact's first company wins when it has several, docs/adr/020).
+ */
+export async function companyPageEntries(
+  api: Pick<IntercomApi, "listCompanyContacts">,
+  companies: readonly IntercomCompany[],
+  incomingAttributes: readonly IncomingAccountRow[],
+): Promise<{ entries: FirehoseEntry[]; accounts: number; links: number }> {
+  const entries: FirehoseEntry[] = [];
+  let accounts = 0;
+  let links = 0;
+  for (const company of companies) {
+    const account = mapCompanyToHullAccount(company, { incomingAttributes });
+    if (!account) continue;
+    accounts += 1;
+    entries.push({ type: "traits", claims: {}, account: account.claims, body: account.attributes });
+    if (company.user_count === 0) continue;
+    const claims = companyAccountClaims(company)!;
+    for (let page = 1; ; page++) {
+      const list = await api.listCompanyContacts(company.id, page, CONTACTS_PAGE);
+      for (const contact of list.data ?? []) {
+        const user = contactClaims(contact);
+        if (!user) continue;
+        entries.push({ type: "traits", claims: user, account: claims, body: {} });
+        links += 1;
+      }
+      const pages = list.pages?.total_pages ?? 1;
+      if (page >= pages || (list.data ?? []).length === 0) break;
+    }
+  }
+  return { entries, accounts, links };
+}
+
+/**
+ * "Fetch all companies" (dashboard): scrolls every Intercom company (`GET /companies/scroll`, one
+ * scroll per workspace at a time) and writes each as a Hull account linked to its contacts, one
+ * page after the other, each acknowledged by Hull before the next checkpoint. Rate limits and
+ * outages slow it down; a scroll Intercom expired (404, after a minute unused) or another scroll
+ * of the workspace (400 `scroll_exists`) makes it wait and start the scroll again (writes are
+ * idempotent; Intercom's scroll cannot resume from a point, so neither can a restarted job).
+ */
+export function createFetchCompaniesHandler(
+  deps: FetchDeps & { sleep?: (ms: number) => Promise<void> },
+): JobHandler {
+  const sleep = deps.sleep ?? defaultSleep;
+  const attempts = deps.pageAttempts ?? 30;
+
+  async function patiently<T>(call: () => Promise<T>, control: JobControl): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof RetryableError) || attempt >= attempts) throw error;
+        if (control.signal.aborted) throw new JobAborted();
+        await sleep(Math.min(60_000, error.retryAfterMs ?? 1000 * attempt));
+      }
+    }
+  }
+
+  return async (job: StoredJob, control: JobControl) => {
+    const credentials: HullCredentials = job.credentials;
+    const connector = await deps.hullClient(credentials).getConnector();
+    const settings = readSettings(connector);
+    const { incomingAccountAttributes } = readAccountSettings(connector);
+    const api = intercomApiFor(deps.intercom, settings);
+    if (!api || !settings.workspace)
+      throw new ConfigurationError(
+        "Intercom is not connected: connect it from the dashboard, then fetch again.",
+      );
+    const logger = deps.logger.child({ connector: credentials.id, job: job.id, kind: job.kind });
+    const saved = job.checkpoint as Checkpoint;
+    let restarts = saved.restarts ?? 0;
+    if (job.progress.fetched > 0)
+      logger.info("a company scroll cannot resume: reading from the start");
+    let fetched = 0;
+    let written = 0;
+    const started = Date.now();
+
+    await oneScrollAtATime(settings.workspace.app_id, async () => {
+      let param: string | undefined;
+      for (;;) {
+        let page: CompanyScroll;
+        try {
+          page = await patiently(() => api.scrollCompanies(param), control);
+        } catch (error) {
+          const expired = error instanceof IntercomApiError && error.status === 404 && param;
+          const busy = error instanceof IntercomApiError && error.code === "scroll_exists";
+          if ((!expired && !busy) || restarts >= attempts) throw error;
+          // Another scroll of the workspace is open (it expires within a minute), or ours expired.
+          restarts += 1;
+          logger.warn({ reason: error.message, restarts }, "company scroll restarts");
+          if (busy) await sleep(15_000);
+          if (control.signal.aborted) throw new JobAborted();
+          param = undefined;
+          fetched = 0;
+          written = 0;
+          continue;
+        }
+        const companies = page.data ?? [];
+        if (companies.length > 0) {
+          const { entries, accounts, links } = await patiently(
+            () => companyPageEntries(api, companies, incomingAccountAttributes),
+            control,
+          );
+          await writeToHull(deps, credentials, entries, "fetch");
+          fetched += companies.length;
+          written += accounts;
+          deps.activity.count(credentials.id, "companies fetched", companies.length);
+          deps.activity.count(credentials.id, "accounts written to Hull", accounts);
+          deps.activity.count(credentials.id, "contacts linked to accounts", links);
+        }
+        const elapsed = (Date.now() - started) / 1000;
+        const rate = elapsed > 0 ? fetched / elapsed : undefined;
+        const total = page.total_count ?? undefined;
+        await control.checkpoint({
+          checkpoint: { restarts },
+          progress: {
+            fetched,
+            written,
+            total,
+            rate_per_s: rate === undefined ? undefined : Math.round(rate),
+            eta_s:
+              rate && total !== undefined
+                ? Math.max(0, Math.round((total - fetched) / rate))
+                : undefined,
+          },
+        });
+        logger.info({ read: fetched, written, total }, "company fetch progress");
+        // The last page is empty and carries no scroll_param (the description; the SDK's pager).
+        if (companies.length === 0 || !page.scroll_param) break;
+        param = page.scroll_param;
+        if (control.signal.aborted) throw new JobAborted();
+      }
+    });
+  };
+}
