@@ -1,5 +1,6 @@
 import Koa from "koa";
 import type { AppDeps } from "./http/deps";
+import { accountRoutes } from "./http/accounts";
 import { adminRoutes } from "./http/admin";
 import { assetRoutes } from "./http/assets";
 import { handleErrors } from "./http/errors-middleware";
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Koa {
     shipSettingsRoutes(deps),
     oauthRoutes(deps),
     adminRoutes(deps),
+    accountRoutes(deps),
     statusRoutes(deps),
     intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
     fetchRoutes(deps, deps.jobs),

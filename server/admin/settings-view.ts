@@ -1,4 +1,5 @@
 import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/hull/types";
+import { readAccountSettings } from "../accounts/account-settings";
 import { messengerOptions, readSettings } from "../settings";
 
 /** Hull's own events a person can always pick. */
@@ -7,6 +8,7 @@ const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
 /** What the dashboard may edit, read from the connector with defaults applied. */
 export function editableSettings(connector: Pick<HullConnector, "private_settings" | "settings">) {
   const settings = readSettings(connector);
+  const accounts = readAccountSettings(connector);
   return {
     private_settings: {
       synchronized_segments: settings.synchronizedSegments,
@@ -18,6 +20,10 @@ export function editableSettings(connector: Pick<HullConnector, "private_setting
       unarchive_contacts: settings.unarchiveContacts,
       // The Website options (docs/adr/007).
       ...messengerOptions(connector),
+      // Accounts ↔ companies (docs/adr/020).
+      synchronized_account_segments: accounts.synchronizedAccountSegments,
+      sync_account_fields_to_intercom: accounts.outgoingAccountAttributes,
+      sync_account_fields_to_hull: accounts.incomingAccountAttributes,
     },
   };
 }

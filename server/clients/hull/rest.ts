@@ -23,6 +23,10 @@ export interface HullRestClient {
   /** Hull's attribute tree as Hull sends it (leaves `{id, text, type}`); read it leniently. */
   getAttributeTree(): Promise<HullAttributeNode[]>;
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
+  /** Account segments (`GET accounts_segments`, hull-platform.md §2.2); optional for fakes. */
+  getAccountSegments?(): Promise<HullSegment[]>;
+  /** The account attribute tree (`GET search/account_reports/bootstrap`); optional for fakes. */
+  getAccountAttributeTree?(): Promise<HullAttributeNode[]>;
 }
 
 /**
@@ -83,6 +87,18 @@ export function createHullRestClient(
     async putStatus(status) {
       await call("PUT", `${credentials.id}/status`, status);
     },
+    async getAccountSegments() {
+      return namedSegments(
+        await call<unknown>("GET", `accounts_segments?shipId=${credentials.id}`),
+      );
+    },
+    async getAccountAttributeTree() {
+      const response = await call<{ tree?: HullAttributeNode[] }>(
+        "GET",
+        "search/account_reports/bootstrap",
+      );
+      return Array.isArray(response?.tree) ? response.tree : [];
+    },
     async getSegments() {
       const segments = await call<unknown>("GET", `users_segments?shipId=${credentials.id}`);
       // Only segments with an id and a name: anything else in Hull's answer is not one we can use.
@@ -105,6 +121,17 @@ export function createHullRestClient(
       await call("POST", "extract/user_reports", { url, query, format: "json", fields });
     },
   };
+}
+
+/** Only segments with an id and a name: anything else in Hull's answer is not one we can use. */
+function namedSegments(segments: unknown): HullSegment[] {
+  return (Array.isArray(segments) ? segments : []).filter(
+    (segment): segment is HullSegment =>
+      typeof segment === "object" &&
+      segment !== null &&
+      typeof (segment as HullSegment).id === "string" &&
+      typeof (segment as HullSegment).name === "string",
+  );
 }
 
 /**
