@@ -1,4 +1,5 @@
 import type {
+  AccountSources,
   AttributesResponse,
   DeadLetters,
   RetryResult,
@@ -29,6 +30,8 @@ export interface DashboardApi {
   overview(): Promise<Overview>;
   settings(): Promise<SettingsResponse>;
   attributes(): Promise<AttributesResponse>;
+  /** The account fields' pickers; optional so older fakes still type. */
+  accountSources?(): Promise<AccountSources>;
   saveSettings(update: SettingsUpdate): Promise<{ private_settings: PrivateSettings }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
@@ -73,6 +76,7 @@ export function createApi({ base, token, fetch: fetchImpl = fetch.bind(globalThi
     overview: () => call("GET", "/admin/api/overview"),
     settings: () => call("GET", "/admin/api/settings"),
     attributes: () => call("GET", "/admin/api/attributes"),
+    accountSources: () => call("GET", "/admin/api/account-sources"),
     saveSettings: (update) => call("PUT", "/admin/api/settings", update),
     disconnect: () => call("POST", "/admin/api/disconnect"),
     startFetch: (kind) => call("POST", "/admin/api/fetch", { kind }),

@@ -70,6 +70,17 @@ export interface PrivateSettings {
   /** The Website options, kept in private_settings (docs/adr/007). */
   show_messenger: boolean;
   alignment: "left" | "right";
+  /** Accounts ↔ companies (docs/adr/020); the form state always has them (toFormState). */
+  synchronized_account_segments?: string[];
+  sync_account_fields_to_intercom?: OutgoingRow[];
+  sync_account_fields_to_hull?: IncomingRow[];
+}
+
+/** The account fields' pickers (GET /admin/api/account-sources). */
+export interface AccountSources {
+  account_segments: { id: string; name: string }[];
+  hull_account_attributes: { value: string; label: string }[];
+  company_attributes: AttributesResponse;
 }
 
 export interface SettingsOptions {
@@ -100,7 +111,7 @@ export interface AttributesResponse {
   options: IntercomAttribute[];
 }
 
-export type FetchKind = "users" | "leads";
+export type FetchKind = "users" | "leads" | "companies";
 
 export interface FetchResponse {
   started: boolean;

@@ -20,22 +20,27 @@ export function accountRoutes(deps: AppDeps): Router {
     return api ? buildCompanyCatalogue(await api.listCompanyDataAttributes()) : undefined;
   };
 
-  router.get("/admin/api/company-attributes", auth, async (ctx) => {
-    const options = await companyCatalogue(hullState(ctx).credentials);
-    ctx.set("cache-control", "no-store");
-    ctx.body = { known: options !== undefined && options.length > 0, options: options ?? [] };
-  });
-
-  router.get("/admin/api/account-options", auth, async (ctx) => {
-    const hull = deps.hullClient(hullState(ctx).credentials);
-    const [segments, tree] = await Promise.all([
+  // The account fields of the Settings tab: Hull's account segments and account attributes, and
+  // Intercom's company attributes (known: false until Intercom is connected and answers).
+  router.get("/admin/api/account-sources", auth, async (ctx) => {
+    const credentials = hullState(ctx).credentials;
+    const hull = deps.hullClient(credentials);
+    const [segments, tree, companies] = await Promise.all([
       hull.getAccountSegments?.() ?? [],
       hull.getAccountAttributeTree?.() ?? [],
+      companyCatalogue(credentials).catch((error: unknown) => {
+        deps.logger.warn({ err: error }, "company attributes not read from Intercom");
+        return undefined;
+      }),
     ]);
     ctx.set("cache-control", "no-store");
     ctx.body = {
       account_segments: segments.map(({ id, name }) => ({ id, name })),
       hull_account_attributes: hullAttributeOptions(tree),
+      company_attributes: {
+        known: companies !== undefined && companies.length > 0,
+        options: companies ?? [],
+      },
     };
   });
 

@@ -15,6 +15,12 @@ const KINDS: { kind: FetchKind; jobKind: string; label: string; hint: string }[]
     label: "Fetch all leads",
     hint: "Imports every Intercom lead into Hull.",
   },
+  {
+    kind: "companies",
+    jobKind: "fetch-companies",
+    label: "Fetch all companies",
+    hint: "Imports every Intercom company into Hull as an account, linked to its contacts.",
+  },
 ];
 
 /** Buttons for full fetches, each with the progress of its latest job. */

@@ -3,7 +3,14 @@ import { createChipPicker } from "../components/chip-picker";
 import type { FieldMessages } from "../components/field-messages";
 import type { FieldLayout } from "../view/settings-layout";
 import type { FormState } from "../view/settings-form";
-import type { IncomingRow, IntercomAttribute, OutgoingRow, SettingsOptions } from "../types";
+import type {
+  AccountSources,
+  IncomingRow,
+  IntercomAttribute,
+  OutgoingRow,
+  SettingsOptions,
+} from "../types";
+import { NO_ACCOUNT_SOURCES, renderAccountField } from "./account-fields";
 import { incomingEditor, outgoingEditor } from "./attribute-tables";
 
 export interface FieldContext {
@@ -18,6 +25,8 @@ export interface FieldContext {
   set(path: string, value: unknown): void;
   /** A notice offering "Fetch all users" while Intercom's attributes are unknown. */
   attributesNotice(): HTMLElement | null;
+  /** Hull's account segments and attributes, Intercom's company attributes. */
+  accountSources?: AccountSources;
 }
 
 /** Renders one setting from the layout table: label, description, control, message slot. */
@@ -114,6 +123,10 @@ export function renderField(field: FieldLayout, context: FieldContext): HTMLElem
         context,
         incomingEditor(field.path, value as IncomingRow[], context, set),
       );
+    case "account-segments":
+    case "outgoing-account-rows":
+    case "incoming-account-rows":
+      return renderAccountField(field, context, context.accountSources ?? NO_ACCOUNT_SOURCES);
   }
 }
 

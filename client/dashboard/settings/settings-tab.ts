@@ -2,12 +2,19 @@ import { ApiError, type DashboardApi } from "../api";
 import { createDatalist, intercomOptionLabel } from "../components/attribute-controls";
 import { createFieldMessages } from "../components/field-messages";
 import { h, fill, uid } from "../dom";
-import type { FieldError, FetchKind, IntercomAttribute, SettingsOptions } from "../types";
+import type {
+  AccountSources,
+  FieldError,
+  FetchKind,
+  IntercomAttribute,
+  SettingsOptions,
+} from "../types";
 import { assignErrors } from "../view/field-paths";
 import { diffSettings, toFormState, type FormState } from "../view/settings-form";
 import { SETTINGS_LAYOUT } from "../view/settings-layout";
 import { validateSettings, visibleProblems } from "../view/validate-settings";
 import { createAttributesNotice } from "./attributes-notice";
+import { NO_ACCOUNT_SOURCES } from "./account-fields";
 import { renderField } from "./settings-fields";
 
 export interface SettingsTabDeps {
@@ -22,6 +29,7 @@ interface Loaded {
   options: SettingsOptions;
   attributes: IntercomAttribute[];
   attributesKnown: boolean;
+  accountSources: AccountSources;
 }
 
 /** The Settings tab: loads settings and Intercom's attributes, edits them, saves the difference. */
@@ -43,7 +51,12 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
   async function load() {
     fill(element, h("p", { class: "loading" }, "Loading settings…"));
     try {
-      const [settings, attributes] = await Promise.all([api.settings(), api.attributes()]);
+      const [settings, attributes, accountSources] = await Promise.all([
+        api.settings(),
+        api.attributes(),
+        // The account fields still work (free text) when their sources cannot be read.
+        api.accountSources?.().catch(() => NO_ACCOUNT_SOURCES) ?? NO_ACCOUNT_SOURCES,
+      ]);
       const saved = toFormState(settings);
       loaded = {
         saved,
@@ -51,6 +64,7 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
         options: settings.options,
         attributes: attributes.options,
         attributesKnown: attributes.known,
+        accountSources,
       };
       render();
     } catch (error) {
@@ -89,6 +103,7 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
         fill(saveStatus);
         refresh();
       },
+      accountSources: state.accountSources,
       attributesNotice: () =>
         state.attributesKnown ? null : createAttributesNotice(() => startFetch("users")),
     };

@@ -65,10 +65,11 @@ export function describeJob(job: Job): JobView {
       : job.state === "done"
         ? 100
         : undefined;
+  const noun = job.kind === "fetch-companies" ? "companies" : "contacts";
   const parts = [
     total !== undefined
-      ? `${formatCount(fetched)} of ${formatCount(total)} contacts`
-      : `${formatCount(fetched)} contacts`,
+      ? `${formatCount(fetched)} of ${formatCount(total)} ${noun}`
+      : `${formatCount(fetched)} ${noun}`,
   ];
   if (written !== undefined && written !== fetched) {
     parts[0] += " read";

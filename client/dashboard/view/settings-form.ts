@@ -15,6 +15,9 @@ const PRIVATE_DEFAULTS: PrivateSettings = {
   unarchive_contacts: false,
   show_messenger: true,
   alignment: "right",
+  synchronized_account_segments: [],
+  sync_account_fields_to_intercom: [],
+  sync_account_fields_to_hull: [],
 };
 
 /** Copies the server's values into a form state, filling gaps with manifest defaults. */
@@ -32,6 +35,16 @@ export function toFormState(response: Pick<SettingsResponse, "private_settings">
         overwrite: row.overwrite === true,
       })),
       sync_fields_to_hull: (saved.sync_fields_to_hull ?? []).map((row) => ({
+        name: row.name ?? "",
+        hull: row.hull ?? "",
+      })),
+      synchronized_account_segments: [...(saved.synchronized_account_segments ?? [])],
+      sync_account_fields_to_intercom: (saved.sync_account_fields_to_intercom ?? []).map((row) => ({
+        hull: row.hull ?? "",
+        name: row.name ?? "",
+        overwrite: row.overwrite === true,
+      })),
+      sync_account_fields_to_hull: (saved.sync_account_fields_to_hull ?? []).map((row) => ({
         name: row.name ?? "",
         hull: row.hull ?? "",
       })),

@@ -3,7 +3,15 @@
 // two in step).
 
 export type FieldKind =
-  "segments" | "events" | "outgoing-rows" | "incoming-rows" | "boolean" | "alignment";
+  | "segments"
+  | "events"
+  | "outgoing-rows"
+  | "incoming-rows"
+  | "boolean"
+  | "alignment"
+  | "account-segments"
+  | "outgoing-account-rows"
+  | "incoming-account-rows";
 
 export interface FieldLayout {
   /** "private_settings.synchronized_segments", as in settings_sections. */
@@ -73,6 +81,33 @@ export const SETTINGS_LAYOUT: SectionLayout[] = [
         title: "Incoming attributes (Intercom to Hull)",
         description:
           "Custom attributes to copy from Intercom. Standard attributes always arrive in the intercom/ group.",
+      },
+    ],
+  },
+  {
+    title: "Accounts and companies",
+    fields: [
+      {
+        path: "private_settings.synchronized_account_segments",
+        kind: "account-segments",
+        title:
+          "Send accounts to Intercom as companies when they belong to one of these account segments",
+        description:
+          "No account is sent while this list is empty. Users of these accounts who are sent to Intercom are attached to the account's company; each account segment becomes a company tag.",
+      },
+      {
+        path: "private_settings.sync_account_fields_to_intercom",
+        kind: "outgoing-account-rows",
+        title: "Outgoing account attributes (Hull to Intercom companies)",
+        description:
+          'Each row writes a Hull account attribute into an Intercom company attribute. The account\'s external_id (else its domain) is the company_id. Unless "Hull overwrites Intercom" is ticked, a value is only written where Intercom has none.',
+      },
+      {
+        path: "private_settings.sync_account_fields_to_hull",
+        kind: "incoming-account-rows",
+        title: "Incoming account attributes (Intercom companies to Hull)",
+        description:
+          "Company custom attributes to copy to the Hull account. Standard company attributes always arrive in the account's intercom/ group.",
       },
     ],
   },
