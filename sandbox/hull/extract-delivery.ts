@@ -12,10 +12,11 @@ export async function deliverExtract(
   userIds: string[],
   log: NotificationRecord[],
   timeoutMs: number,
+  subject: "user" | "account" = "user",
 ): Promise<void> {
   const record: NotificationRecord = {
-    notification_id: `user:extract:${randomUUID()}`,
-    channel: "user:extract",
+    notification_id: `${subject}:extract:${randomUUID()}`,
+    channel: `${subject}:extract`,
     message_count: userIds.length,
     user_ids: userIds,
     attempt: 1,
@@ -27,7 +28,7 @@ export async function deliverExtract(
     const response = await fetch(target, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: fileUrl, format: "json", object_type: "user_report" }),
+      body: JSON.stringify({ url: fileUrl, format: "json", object_type: `${subject}_report` }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     record.status = response.status;

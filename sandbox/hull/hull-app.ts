@@ -3,6 +3,7 @@ import type { HullPlatform } from "./hull-platform.js";
 import { hullErrors } from "./http-errors.js";
 import { orgApiRoutes } from "./org-api/org-api-routes.js";
 import { firehoseRoutes } from "./firehose/firehose-route.js";
+import { accountControlRoutes } from "./control/account-control-routes.js";
 import { controlRoutes } from "./control/control-routes.js";
 import { browserApiRoutes } from "./browser/browser-api-routes.js";
 import { staticRoutes } from "./browser/static-routes.js";
@@ -15,6 +16,7 @@ export function createHullApp(platform: HullPlatform, extractTimeoutMs: number):
   for (const router of [
     firehoseRoutes(platform),
     controlRoutes(platform, extractTimeoutMs),
+    accountControlRoutes(platform),
     staticRoutes(platform),
     browserApiRoutes(platform),
     orgApiRoutes(platform, extractTimeoutMs),

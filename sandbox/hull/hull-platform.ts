@@ -3,7 +3,10 @@ import { isRecord } from "./errors.js";
 import { toConnectorObject, type ConnectorObject, type ConnectorState } from "./connector.js";
 import { createSigningKeys, signNotification, type SigningKeys } from "./notifier/signing-keys.js";
 import { NotificationSender } from "./notifier/notification-sender.js";
+import { takeAccountUpdateMessage } from "./notifier/account-update-message.js";
 import { takeUserUpdateMessage } from "./notifier/user-update-message.js";
+import { toAccountReport, type AccountRecord } from "./store/account-record.js";
+import { AccountStore, accountMatches, toAccountSegmentSnapshot } from "./store/account-store.js";
 import { SegmentStore, toSegmentSnapshot, type Segment } from "./store/segment-store.js";
 import { toSearchQuery } from "./store/segment-query.js";
 import { UserStore } from "./store/user-store.js";
@@ -37,6 +40,9 @@ export class HullPlatform {
   readonly connector: ConnectorState;
   readonly segments = new SegmentStore();
   readonly users: UserStore;
+  /** Account segments: the same store kind as users segments, shown as `accounts_segment`s. */
+  readonly accountSegments = new SegmentStore();
+  readonly accounts: AccountStore;
   readonly keys: SigningKeys = createSigningKeys();
   readonly sender: NotificationSender;
   readonly firehoseLog: FirehoseLogEntry[] = [];
@@ -50,6 +56,8 @@ export class HullPlatform {
   baseUrl = "";
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly dirtyAccounts = new Set<string>();
+  private accountFlushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PlatformOptions) {
     this.manifest = options.manifest;
@@ -57,6 +65,7 @@ export class HullPlatform {
     this.platformId = randomObjectId();
     this.deploymentId = randomObjectId();
     this.users = new UserStore(this.segments, (id) => this.userChanged(id));
+    this.accounts = new AccountStore(this.accountSegments, (id) => this.accountChanged(id));
     this.sender = new NotificationSender({
       target: () => (this.connector.connectorUrl ? this.subscriptionUrl() : undefined),
       envelope: (channel, notificationId, messages) => ({
@@ -69,7 +78,7 @@ export class HullPlatform {
         channel,
         connector: this.connectorObject(),
         segments: this.segmentObjects(),
-        accounts_segments: [],
+        accounts_segments: this.accountSegmentObjects(),
         messages,
       }),
       headers: (notificationId) => ({
@@ -100,6 +109,29 @@ export class HullPlatform {
       stats: { users: users.filter((user) => user.segment_ids.includes(segment.id)).length },
       query: toSearchQuery(segment.query),
     }));
+  }
+
+  /** Account segments as `GET /api/v1/accounts_segments` and notifications show them. */
+  accountSegmentObjects() {
+    const accounts = this.accounts.list();
+    return this.accountSegments.list().map((segment) => ({
+      ...toAccountSegmentSnapshot(segment),
+      stats: {
+        accounts: accounts.filter((account) => account.segment_ids.includes(segment.id)).length,
+      },
+      query: toSearchQuery(segment.query),
+    }));
+  }
+
+  /** The account a user belongs to, as user reports carry it (`account`), or `{}`. */
+  accountReportOf(userId: string): Record<string, unknown> {
+    const account = this.accounts.accountOf(userId);
+    return account ? toAccountReport(account) : {};
+  }
+
+  /** A user was linked to an account: its next `user:update` carries the account. */
+  userLinked(userId: string): void {
+    this.userChanged(userId);
   }
 
   setConnectorUrl(url: string): void {
@@ -180,10 +212,122 @@ export class HullPlatform {
     this.sender.enqueue(
       "user:update",
       users.map((user) => ({
-        message: takeUserUpdateMessage(user, segments, this.connector.id),
+        message: this.withAccount(takeUserUpdateMessage(user, segments, this.connector.id), user),
         userId: user.id,
       })),
     );
+  }
+
+  /** A user message's `account`, `account_segments` and `account_segment_ids` from its account. */
+  private withAccount(message: Record<string, unknown>, user: UserRecord) {
+    const account = this.accounts.accountOf(user.id);
+    if (!account) return message;
+    return {
+      ...message,
+      account: toAccountReport(account),
+      account_segments: this.accountSegments
+        .list()
+        .filter((segment) => account.segment_ids.includes(segment.id))
+        .map(toAccountSegmentSnapshot),
+      account_segment_ids: [...account.segment_ids],
+    };
+  }
+
+  private accountChanged(id: string): void {
+    this.dirtyAccounts.add(id);
+    this.accountFlushTimer ??= setTimeout(
+      () => this.flushAccountUpdates(),
+      this.options.notifyDelayMs,
+    );
+  }
+
+  /**
+   * `conditions.segments["account:update"]` resolved against the settings, like the user one: the
+   * account segment ids an account must be in (or just have left); undefined = every account.
+   */
+  private accountUpdateSegmentFilter(): Set<string> | undefined {
+    const conditions = this.subscription()?.conditions;
+    const paths =
+      isRecord(conditions) && isRecord(conditions.segments)
+        ? conditions.segments["account:update"]
+        : undefined;
+    if (!Array.isArray(paths)) return undefined;
+    const connector = this.connectorObject() as unknown as Record<string, unknown>;
+    const ids = new Set<string>();
+    for (const path of paths) {
+      const [scope, name] = String(path).split(".");
+      const settings = connector[scope!];
+      const value = isRecord(settings) ? settings[name!] : undefined;
+      if (Array.isArray(value)) for (const id of value) ids.add(String(id));
+    }
+    return ids;
+  }
+
+  /** Sends the gathered automatic `account:update`s to accounts the subscription's condition selects. */
+  flushAccountUpdates(): void {
+    clearTimeout(this.accountFlushTimer);
+    this.accountFlushTimer = undefined;
+    const filter = this.accountUpdateSegmentFilter();
+    const selected: AccountRecord[] = [];
+    for (const id of this.dirtyAccounts) {
+      const account = this.accounts.get(id);
+      if (!account) continue;
+      const relevant = [...account.segment_ids, ...account.pending.left.keys()];
+      if (!filter || relevant.some((segmentId) => filter.has(segmentId))) selected.push(account);
+      else takeAccountUpdateMessage(account, []);
+    }
+    this.dirtyAccounts.clear();
+    this.sendAccountUpdates(selected);
+  }
+
+  /** Sends `account:update` for these accounts now (a manual send skips the segment condition). */
+  sendAccountUpdates(accounts: AccountRecord[]): void {
+    if (!this.channelSubscribed("account:update") || accounts.length === 0) return;
+    const segments = this.accountSegments.list();
+    this.sender.enqueue(
+      "account:update",
+      accounts.map((account) => ({ message: takeAccountUpdateMessage(account, segments) })),
+    );
+  }
+
+  /** `accounts_segment:update` (created or renamed) and `accounts_segment:delete` (§2.5). */
+  sendAccountSegmentChange(
+    channel: "accounts_segment:update" | "accounts_segment:delete",
+    segment: Segment,
+  ): void {
+    if (this.channelSubscribed(channel)) {
+      this.sender.enqueue(channel, [
+        { message: { ...toAccountSegmentSnapshot(segment), message_id: randomObjectId() } },
+      ]);
+    }
+  }
+
+  /** Writes a JSON-lines file of account reports and returns its URL (`account_report` extracts). */
+  createAccountExtract(accounts: AccountRecord[], fields: string[] = []): string {
+    const id = randomObjectId();
+    const keep = new Set([
+      "id",
+      "external_id",
+      "domain",
+      "anonymous_ids",
+      "segment_ids",
+      ...fields,
+    ]);
+    const lines = accounts.map((account) => {
+      const report = toAccountReport(account);
+      const picked =
+        fields.length === 0
+          ? report
+          : Object.fromEntries(Object.entries(report).filter(([key]) => keep.has(key)));
+      return JSON.stringify(picked);
+    });
+    this.extracts.set(id, lines.join("\n"));
+    return `${this.baseUrl}/_sandbox/extracts/${id}.json`;
+  }
+
+  /** Accounts an extract query selects: `{}` or a segment's query (equalities), as for users. */
+  accountsMatching(conditions: Record<string, unknown>): AccountRecord[] {
+    return this.accounts.list().filter((account) => accountMatches(account, conditions));
   }
 
   sendShipUpdate(): void {
@@ -210,7 +354,7 @@ export class HullPlatform {
     const id = randomObjectId();
     const keep = new Set(["id", "email", "external_id", "anonymous_ids", "segment_ids", ...fields]);
     const lines = users.map((user) => {
-      const report = { ...toUserReport(user), account: {} };
+      const report = { ...toUserReport(user), account: this.accountReportOf(user.id) };
       const picked =
         fields.length === 0
           ? report
@@ -235,8 +379,13 @@ export class HullPlatform {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.dirty.clear();
+    clearTimeout(this.accountFlushTimer);
+    this.accountFlushTimer = undefined;
+    this.dirtyAccounts.clear();
     this.users.clear();
     this.segments.clear();
+    this.accounts.clear();
+    this.accountSegments.clear();
     this.sender.clear();
     this.firehoseLog.length = 0;
     this.firehoseFault = undefined;
@@ -246,6 +395,7 @@ export class HullPlatform {
 
   close(): void {
     clearTimeout(this.flushTimer);
+    clearTimeout(this.accountFlushTimer);
     this.sender.close();
   }
 }

@@ -16,6 +16,7 @@ import { addOAuthRoutes, addUninstallRoute } from "./http/oauth-routes.js";
 import { parseBody } from "./http/parse-body.js";
 import { recordRequests } from "./http/record-requests.js";
 import { addTagRoutes } from "./http/tag-routes.js";
+import { workspacePage } from "./http/workspace-page.js";
 import { addWebhookControlRoutes } from "./http/webhook-control-routes.js";
 import { addMessengerControlRoutes, addMessengerRoutes } from "./messenger/messenger-routes.js";
 
@@ -36,6 +37,14 @@ export function createIntercomApp(state: SandboxState): Koa {
   addOAuthRoutes(oauth, state);
   // The Messenger widget and its endpoint are public, like the OAuth pages.
   addMessengerRoutes(oauth, state);
+  // The root page: the workspace as a person sees it in Intercom (no auth, like /_sandbox).
+  oauth.get("/", (ctx) => {
+    ctx.type = "text/html; charset=utf-8";
+    ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = workspacePage(state.workspace);
+  });
   const rest = new Router();
   addMiscRoutes(rest, state);
   addContactRoutes(rest, state);

@@ -67,7 +67,14 @@ export function firehoseRoutes(platform: HullPlatform): Router {
     }
     for (const [index, result] of parsed.entries()) {
       if (!result.ok) continue;
-      log(batch[index], result, true, applyFirehoseCommand(platform.users, result.command));
+      log(
+        batch[index],
+        result,
+        true,
+        applyFirehoseCommand(platform.users, result.command, platform.accounts, (userId) =>
+          platform.userLinked(userId),
+        ),
+      );
     }
     ctx.body = { ok: true, accepted: batch.length };
   });

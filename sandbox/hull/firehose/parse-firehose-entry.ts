@@ -2,11 +2,22 @@ import { createSecretKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { isRecord } from "../errors.js";
 import { parseAttributeWrite, type AttributeWrite } from "../store/attribute-operation.js";
+import { ACCOUNT_CLAIM_KEYS, type AccountClaims } from "../store/account-record.js";
 import { CLAIM_KEYS, type Claims } from "../store/user-record.js";
 import type { TrackInput } from "../store/user-store.js";
 
 export type FirehoseCommand =
   | { type: "traits"; claims: Claims; create: boolean; writes: Record<string, AttributeWrite> }
+  | {
+      /** Account traits (subjectType "account"); `linkUser` when the token also names a user. */
+      type: "account_traits";
+      /** The linked user's claims, `{}` without one. */
+      claims: Claims;
+      accountClaims: AccountClaims;
+      linkUser: boolean;
+      create: boolean;
+      writes: Record<string, AttributeWrite>;
+    }
   | { type: "track"; claims: Claims; create: boolean; track: TrackInput }
   | { type: "alias" | "unalias"; claims: Claims; create: boolean; anonymousId: string };
 
@@ -58,9 +69,10 @@ export function parseFirehoseEntry(
   if (token.iss !== connector.id)
     return fail(`token iss ${JSON.stringify(token.iss)} is not this connector's id`);
   const subjectType = token["io.hull.subjectType"] ?? "user";
-  if (subjectType !== "user")
-    return fail(`io.hull.subjectType ${JSON.stringify(subjectType)} is not supported (users only)`);
+  if (subjectType !== "user" && subjectType !== "account")
+    return fail(`io.hull.subjectType ${JSON.stringify(subjectType)} is not "user" or "account"`);
   if (typeof token.iat !== "number") return fail("token has no iat (issued-at, in seconds)");
+  if (subjectType === "account") return parseAccountEntry(entry, token, fail);
   const claims = parseClaims(token["io.hull.asUser"]);
   if (typeof claims === "string") return fail(claims);
   if (claims.id !== undefined && token.sub !== claims.id)
@@ -68,6 +80,59 @@ export function parseFirehoseEntry(
   const create = token["io.hull.create"] !== false;
   const command = parseBody(entry.type, entry.body, entry.timestamp, claims, create);
   return typeof command === "string" ? fail(command) : { ok: true, command, token };
+}
+
+/**
+ * An account entry, as hull-client signs `asAccount(a)` and `asUser(u).account(a)` (lib/lib/crypto.js
+ * `lookupToken`): subjectType "account", `io.hull.asAccount` the account claims, `sub` the account's
+ * Hull id when named, and with `.account()` also `io.hull.asUser`, which links that user to the
+ * account. The traits are the account's: the token's subject decides (hull-platform.md §2.2), though
+ * hull-client's doc comment on `account()` speaks of the user (ADR 019). Only `traits` is taken, the
+ * one call hull-client's AccountScopedHullClient offers.
+ */
+function parseAccountEntry(
+  entry: Record<string, unknown>,
+  token: Record<string, unknown>,
+  fail: (reason: string) => ParsedEntry,
+): ParsedEntry {
+  const accountClaims = parseAccountClaims(token["io.hull.asAccount"]);
+  if (typeof accountClaims === "string") return fail(accountClaims);
+  if (accountClaims.id !== undefined && token.sub !== accountClaims.id)
+    return fail("token names the account by Hull id but its sub is not that id");
+  const rawUser = token["io.hull.asUser"];
+  const claims = rawUser === undefined ? {} : parseClaims(rawUser);
+  if (typeof claims === "string") return fail(claims);
+  if (entry.type !== "traits")
+    return fail(`account entries take traits only, not ${JSON.stringify(entry.type)}`);
+  const command = parseBody("traits", entry.body, entry.timestamp, claims, true);
+  if (typeof command === "string") return fail(command);
+  if (command.type !== "traits") return fail("account entries take traits only");
+  return {
+    ok: true,
+    token,
+    command: {
+      type: "account_traits",
+      claims,
+      accountClaims,
+      linkUser: rawUser !== undefined,
+      create: token["io.hull.create"] !== false,
+      writes: command.writes,
+    },
+  };
+}
+
+function parseAccountClaims(raw: unknown): AccountClaims | string {
+  const usage = "io.hull.asAccount needs an id, external_id, domain or anonymous_id";
+  if (!isRecord(raw)) return usage;
+  const claims: AccountClaims = {};
+  for (const key of ACCOUNT_CLAIM_KEYS) {
+    const value = raw[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string" || value.trim() === "")
+      return `io.hull.asAccount.${key} must be a non-empty string`;
+    claims[key] = value;
+  }
+  return Object.keys(claims).length > 0 ? claims : usage;
 }
 
 function parseClaims(raw: unknown): Claims | string {

@@ -25,7 +25,7 @@ const BUILT_IN: TreeLeaf[] = [
 ];
 
 /** Hull types an attribute by its first value; `_at`/`_date` names are dates (hull-platform.md §2.8). */
-function attributeType(name: string, value: unknown): string {
+export function attributeType(name: string, value: unknown): string {
   if (/(_at|_date)$/.test(name)) return "date";
   if (Array.isArray(value)) return "array";
   if (value === null) return "string";

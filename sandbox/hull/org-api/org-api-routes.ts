@@ -6,6 +6,7 @@ import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
 import type { HullPlatform } from "../hull-platform.js";
 import { deliverExtract } from "../extract-delivery.js";
+import { buildAccountAttributeTree } from "./account-attribute-tree.js";
 import { fromSearchQuery } from "../store/segment-query.js";
 import { segmentMatches } from "../store/segment-matches.js";
 import { buildAttributeTree } from "./attribute-tree.js";
@@ -36,7 +37,32 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
 
   router.get("/accounts_segments", (ctx) => {
     auth(ctx);
-    ctx.body = [];
+    ctx.body = platform.accountSegmentObjects();
+  });
+
+  router.get("/search/account_reports/bootstrap", (ctx) => {
+    auth(ctx);
+    ctx.body = { tree: buildAccountAttributeTree(platform.accounts.list()) };
+  });
+
+  // The account counterpart of user_reports (hull-platform.md §2.6 names object_type
+  // "account_report"): JSON lines of account reports, then POST url {url, format, object_type}.
+  router.post("/extract/account_reports", async (ctx) => {
+    auth(ctx);
+    const request = parseExtractRequest(await readObjectBody(ctx));
+    const accounts = platform.accountsMatching(request.conditions);
+    const fileUrl = platform.createAccountExtract(accounts, request.fields);
+    const ids = accounts.map((account) => account.id);
+    void deliverExtract(
+      request.url,
+      fileUrl,
+      ids,
+      platform.sender.log,
+      extractTimeoutMs,
+      "account",
+    );
+    ctx.status = 202;
+    ctx.body = { status: "queued", accounts: accounts.length };
   });
 
   router.get("/search/user_reports/bootstrap", (ctx) => {
@@ -46,23 +72,11 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
 
   router.post("/extract/user_reports", async (ctx) => {
     auth(ctx);
-    const body = await readObjectBody(ctx);
-    const format = body.format ?? "json";
-    if (format !== "json")
-      throw new HullApiError(400, `format ${JSON.stringify(format)} is not supported: use "json"`);
-    if (typeof body.url !== "string" || !/^https?:\/\//.test(body.url)) {
-      throw new HullApiError(400, "url must be the absolute http(s) URL to notify");
-    }
-    const fields = body.fields ?? [];
-    if (!Array.isArray(fields) || fields.some((field) => typeof field !== "string")) {
-      throw new HullApiError(400, "fields must be an array of attribute names");
-    }
-    const conditions = fromSearchQuery(body.query);
-    if (typeof conditions === "string") throw new HullApiError(400, conditions);
-    const users = platform.users.list().filter((user) => segmentMatches(user, conditions));
-    const fileUrl = platform.createExtract(users, fields as string[]);
+    const request = parseExtractRequest(await readObjectBody(ctx));
+    const users = platform.users.list().filter((user) => segmentMatches(user, request.conditions));
+    const fileUrl = platform.createExtract(users, request.fields);
     const ids = users.map((user) => user.id);
-    void deliverExtract(body.url, fileUrl, ids, platform.sender.log, extractTimeoutMs);
+    void deliverExtract(request.url, fileUrl, ids, platform.sender.log, extractTimeoutMs);
     ctx.status = 202;
     ctx.body = { status: "queued", users: users.length };
   });
@@ -126,4 +140,28 @@ export function replacePrivateSettings(
 ) {
   platform.connector.privateSettings = structuredClone(privateSettings);
   platform.connector.updatedAt = new Date().toISOString();
+}
+
+/**
+ * Checks an extract request `{query, format: "json", url, fields}` (hull-platform.md §2.6).
+ * @throws HullApiError 400 naming what is wrong
+ */
+function parseExtractRequest(body: Record<string, unknown>): {
+  url: string;
+  fields: string[];
+  conditions: Record<string, unknown>;
+} {
+  const format = body.format ?? "json";
+  if (format !== "json")
+    throw new HullApiError(400, `format ${JSON.stringify(format)} is not supported: use "json"`);
+  if (typeof body.url !== "string" || !/^https?:\/\//.test(body.url)) {
+    throw new HullApiError(400, "url must be the absolute http(s) URL to notify");
+  }
+  const fields = body.fields ?? [];
+  if (!Array.isArray(fields) || fields.some((field) => typeof field !== "string")) {
+    throw new HullApiError(400, "fields must be an array of attribute names");
+  }
+  const conditions = fromSearchQuery(body.query);
+  if (typeof conditions === "string") throw new HullApiError(400, conditions);
+  return { url: body.url, fields: fields as string[], conditions };
 }
