@@ -219,7 +219,7 @@ export function companyTagName(segment: SegmentRef): string {
  * `left`: segments the account just left (`changes.account_segments.left`); `companyTags`: the
  * tag names the company has (from Intercom's answer to the upsert), when known. A tag goes on for
  * every current segment the company lacks it for (all of them when its tags are unknown: tagging
- * is idempotent), and comes off for every segment left that the company has it for.
+ * is idempotent), and comes off for every segment left.
  */
 export function companyTagChanges(input: {
   current: readonly SegmentRef[];
@@ -233,9 +233,8 @@ export function companyTagChanges(input: {
     apply: input.current
       .filter(named)
       .filter((segment) => !has || !has.has(companyTagName(segment).toLowerCase())),
-    remove: input.left
-      .filter(named)
-      .filter((segment) => !currentIds.has(segment.id))
-      .filter((segment) => !has || has.has(companyTagName(segment).toLowerCase())),
+    // Always untagged on leave: a tag Hull thinks absent may be there after all (a segment
+    // renamed since Hull last saw the company's tags), and untagging is idempotent.
+    remove: input.left.filter(named).filter((segment) => !currentIds.has(segment.id)),
   };
 }

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { intercomRequestProblems } from "../helpers/intercom-contract";
+import { hullConnector, type Stack } from "../helpers/stack";
+import type { hullControl, intercomControl } from "../server/outgoing/helpers/sandbox-control";
+import {
+  eventually,
+  startConnectedStack,
+  type LoggedRequest,
+} from "../server/outgoing/helpers/sandbox-control";
+
+type HullAccount = {
+  id: string;
+  external_id: string | null;
+  domain: string | null;
+  anonymous_ids: string[];
+  segment_ids: string[];
+  users: { id: string; email: string | null }[];
+  [attribute: string]: unknown;
+};
+type Company = {
+  id: string;
+  company_id: string;
+  name?: string;
+  tags: { tags: { id: string; name: string }[] };
+};
+
+let stack: Stack;
+let hull: ReturnType<typeof hullControl>;
+let intercom: ReturnType<typeof intercomControl>;
+let token: string;
+const allRequests: LoggedRequest[] = [];
+
+async function call<T>(url: string, method = "GET", body?: unknown, headers = {}): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Intercom's REST API as a person's other tools use it (the stand-in's, with a token). */
+const intercomApi = <T>(method: string, path: string, body?: unknown) =>
+  call<T>(`${stack.urls.intercom}${path}`, method, body, {
+    authorization: `Bearer ${token}`,
+    "intercom-version": "2.14",
+    accept: "application/json",
+  });
+const hullAccounts = () => call<HullAccount[]>(`${stack.urls.hull}/_sandbox/accounts`);
+
+async function findCompany(companyId: string): Promise<Company | undefined> {
+  // GET /companies?company_id= answers the company itself in 2.14.
+  const found = await intercomApi<Company | { data?: Company[] }>(
+    "GET",
+    `/companies?company_id=${encodeURIComponent(companyId)}`,
+  ).catch(() => undefined);
+  if (!found) return undefined;
+  return "company_id" in found ? found : found.data?.[0];
+}
+const tagNames = (company: Company | undefined) =>
+  (company?.tags?.tags ?? []).map((tag) => tag.name).sort();
+
+async function takeRequests(): Promise<LoggedRequest[]> {
+  const requests = await intercom.requests();
+  await intercom.clearRequests();
+  allRequests.push(...requests);
+  return requests;
+}
+
+beforeAll(async () => {
+  ({ stack, hull, intercom } = await startConnectedStack());
+  token = (await call<{ access_token: string }>(`${stack.urls.intercom}/_sandbox/token`, "POST"))
+    .access_token;
+});
+afterAll(() => stack?.close());
+
+describe("Intercom companies → Hull accounts", () => {
+  it("a fetched company becomes a Hull account claimed by company_id and domain, linked to its contacts", async () => {
+    const { ids } = await intercom.seedContacts([
+      { role: "user", email: "wile@acme.example", external_id: "wile-1" },
+      { role: "user", email: "road@acme.example" },
+    ]);
+    const company = await intercomApi<Company>("POST", "/companies", {
+      company_id: "acme-1",
+      name: "Acme",
+      website: "https://www.acme.example",
+      industry: "Anvils",
+    });
+    for (const contactId of ids) {
+      await intercomApi("POST", `/contacts/${contactId}/companies`, { id: company.id });
+    }
+    const started = await call<{ started: boolean }>(
+      `${stack.urls.connector}/fetch-companies?${stack.credentialsQuery}`,
+      "POST",
+    );
+    expect(started.started).toBe(true);
+    const account = await eventually(async () => {
+      const found = (await hullAccounts()).find((candidate) => candidate.external_id === "acme-1");
+      return found && found.users.length === 2 ? found : undefined;
+    });
+    expect(account).toMatchObject({
+      domain: "acme.example",
+      "intercom/id": company.id,
+      "intercom/name": "Acme",
+      "intercom/industry": "Anvils",
+    });
+    expect(account.anonymous_ids).toContain(`intercom:${company.id}`);
+    expect(account.users.map((user) => user.email).sort()).toEqual([
+      "road@acme.example",
+      "wile@acme.example",
+    ]);
+    await takeRequests();
+  });
+});
+
+describe("Hull accounts → Intercom companies", () => {
+  let enterprise: { id: string; name: string };
+
+  it("an account entering a synchronized account segment becomes a company with its users attached and the segment's tag", async () => {
+    const customers = await hull.createSegment("Customers", { customer: true });
+    enterprise = await call<{ id: string; name: string }>(
+      `${stack.urls.hull}/_sandbox/accounts_segments`,
+      "POST",
+      { name: "Enterprise", query: { tier: "enterprise" } },
+    );
+    await hull.settings({
+      synchronized_segments: [customers.id],
+      synchronized_account_segments: [enterprise.id],
+      sync_account_fields_to_intercom: [{ hull: "plan", name: "plan", overwrite: true }],
+    });
+    await call(`${stack.urls.hull}/_sandbox/accounts`, "POST", [
+      {
+        claims: { external_id: "globex-1", domain: "globex.example" },
+        attributes: { name: "Globex", tier: "enterprise", plan: "Gold" },
+        users: [
+          { claims: { email: "hank@globex.example" }, attributes: { customer: true } },
+          { claims: { email: "frank@globex.example" }, attributes: { customer: true } },
+        ],
+      },
+    ]);
+    const company = await eventually(async () => {
+      const found = await findCompany("globex-1");
+      return found && tagNames(found).includes("Enterprise") ? found : undefined;
+    });
+    expect(company.name).toBe("Globex");
+    const contacts = await eventually(async () => {
+      const list = await intercomApi<{ data: { id: string; email?: string }[] }>(
+        "GET",
+        `/companies/${company.id}/contacts`,
+      );
+      return list.data.length === 2 ? list.data : undefined;
+    });
+    const emails = (await intercom.contacts())
+      .filter((contact) => contacts.some((attached) => attached.id === contact.id))
+      .map((contact) => contact.email)
+      .sort();
+    expect(emails).toEqual(["frank@globex.example", "hank@globex.example"]);
+    const account = await eventually(async () => {
+      const found = (await hullAccounts()).find(
+        (candidate) => candidate.external_id === "globex-1",
+      );
+      return found?.["intercom/id"] ? found : undefined;
+    });
+    expect(account["intercom/id"]).toBe(company.id);
+    const mapping = await eventually(
+      async () =>
+        (await hullConnector(stack)).private_settings.account_tag_mapping as
+          Record<string, string> | undefined,
+    );
+    expect(Object.keys(mapping)).toEqual([enterprise.id]);
+  });
+
+  it("renaming the account segment renames the company tag", async () => {
+    await call(`${stack.urls.hull}/_sandbox/accounts_segments/${enterprise.id}`, "PUT", {
+      name: "Enterprise accounts",
+    });
+    const company = await eventually(async () => {
+      const found = await findCompany("globex-1");
+      return found && tagNames(found).includes("Enterprise accounts") ? found : undefined;
+    });
+    expect(tagNames(company)).not.toContain("Enterprise");
+  });
+
+  it("an account leaving the segment loses the tag", async () => {
+    await call(`${stack.urls.hull}/_sandbox/accounts`, "POST", [
+      { claims: { external_id: "globex-1" }, attributes: { tier: "smb" } },
+    ]);
+    await eventually(async () => {
+      const found = await findCompany("globex-1");
+      return found && tagNames(found).length === 0 ? found : undefined;
+    });
+  });
+
+  it("sent only requests that Intercom's description documents", async () => {
+    const problems = [...allRequests, ...(await takeRequests())].flatMap((request) =>
+      intercomRequestProblems(request.method, request.path, request.body),
+    );
+    expect(problems).toEqual([]);
+  });
+});
