@@ -115,6 +115,69 @@ describe("Intercom companies → Hull accounts", () => {
   });
 });
 
+describe("Intercom webhooks about companies, in both shapes", () => {
+  const webhook = (body: Record<string, unknown>) =>
+    call<{ status?: number }>(`${stack.urls.intercom}/_sandbox/webhooks`, "POST", body);
+  const accountBy = async (anonymousId: string) =>
+    (await hullAccounts()).find((account) => account.anonymous_ids.includes(anonymousId));
+
+  it("company.updated (2.x) and company.created (1.x items, ISO dates) write the account", async () => {
+    const initech = await intercomApi<Company>("POST", "/companies", {
+      company_id: "initech-1",
+      name: "Initech",
+      website: "initech.example",
+    });
+    await webhook({ topic: "company.created", company_id: initech.id, legacy: true });
+    const created = await eventually(() => accountBy(`intercom:${initech.id}`));
+    expect(created).toMatchObject({
+      external_id: "initech-1",
+      domain: "initech.example",
+      "intercom/name": "Initech",
+    });
+    expect(String(created["intercom/created_at"])).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await intercomApi("PUT", `/companies/${initech.id}`, { name: "Initech Corp" });
+    await webhook({ topic: "company.updated", company_id: initech.id });
+    await eventually(async () =>
+      (await accountBy(`intercom:${initech.id}`))?.["intercom/name"] === "Initech Corp"
+        ? true
+        : undefined,
+    );
+  });
+
+  it("company.contact.attached links the contact's user; a contact notification links by its company reference", async () => {
+    const initech = (await findCompany("initech-1"))!;
+    const { ids } = await intercom.seedContacts([
+      { role: "user", email: "peter@initech.example" },
+      { role: "user", email: "milton@initech.example" },
+    ]);
+    await intercomApi("POST", `/contacts/${ids[0]}/companies`, { id: initech.id });
+    await webhook({
+      topic: "company.contact.attached",
+      company_id: initech.id,
+      contact_id: ids[0],
+    });
+    await intercomApi("POST", `/contacts/${ids[1]}/companies`, { id: initech.id });
+    await webhook({ topic: "contact.user.created", contact_id: ids[1] });
+    const account = await eventually(async () => {
+      const found = await accountBy(`intercom:${initech.id}`);
+      return found && found.users.length === 2 ? found : undefined;
+    });
+    expect(account.users.map((user) => user.email).sort()).toEqual([
+      "milton@initech.example",
+      "peter@initech.example",
+    ]);
+  });
+
+  it("company.deleted marks the account (a write that never creates one: io.hull.create false)", async () => {
+    const initech = (await findCompany("initech-1"))!;
+    await webhook({ topic: "company.deleted", company_id: initech.id });
+    await eventually(async () =>
+      (await accountBy(`intercom:${initech.id}`))?.["intercom/deleted_at"] ? true : undefined,
+    );
+    await takeRequests();
+  });
+});
+
 describe("Hull accounts → Intercom companies", () => {
   let enterprise: { id: string; name: string };
 
