@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import type { AccountSettings } from "../../../server/accounts/account-settings";
+import { attachContactsToCompanies } from "../../../server/accounts/outgoing/company-contacts";
+import { syncAccounts, type AccountRun } from "../../../server/accounts/outgoing/sync-accounts";
+import { createActivityLog } from "../../../server/activity";
+import type { FirehoseEntry } from "../../../server/clients/hull/types";
+import type { IntercomApi } from "../../../server/clients/intercom/api";
+import { IntercomApiError } from "../../../server/clients/intercom/errors";
+import { createLogger } from "../../../server/log";
+
+const SEGMENT = { id: "5f0000000000000000000001", name: "Enterprise" };
+
+/** A run over a recording fake of Intercom's company calls and of Hull's firehose. */
+function fakeRun(settings: Partial<AccountSettings> = {}) {
+  const calls: string[] = [];
+  const written: FirehoseEntry[] = [];
+  const savedSettings: Record<string, unknown>[] = [];
+  const api = {
+    upsertCompany: async (body: { company_id: string }) => {
+      calls.push(`POST /companies ${JSON.stringify(body)}`);
+      return { type: "company", id: `ic-${body.company_id}`, tags: { tags: [] } };
+    },
+    getCompany: async (id: string) => {
+      calls.push(`GET /companies/${id}`);
+      return { type: "company", id, name: "Intercom name" };
+    },
+    tagCompanies: async (name: string, ids: string[]) => {
+      calls.push(`tag ${name} ${ids.join(",")}`);
+      return { type: "tag", id: "tag-1", name };
+    },
+    untagCompanies: async (name: string, ids: string[]) => {
+      calls.push(`untag ${name} ${ids.join(",")}`);
+      return { type: "tag", id: "tag-1", name };
+    },
+    attachContact: async (contact: string, company: string) => {
+      calls.push(`attach ${contact} ${company}`);
+      if (contact === "refused")
+        throw new IntercomApiError(400, "contact_company_limit_exceeded", "limit", "POST", "/x");
+      return { type: "company", id: company };
+    },
+    detachContact: async (contact: string, company: string) => {
+      calls.push(`detach ${contact} ${company}`);
+      throw new IntercomApiError(404, "company_not_found", "Company Not Found", "DELETE", "/x");
+    },
+  };
+  const run: AccountRun = {
+    credentials: { id: "c1", organization: "org.example", secret: "s" },
+    settings: {
+      synchronizedAccountSegments: [SEGMENT.id],
+      outgoingAccountAttributes: [],
+      incomingAccountAttributes: [],
+      accountTagMapping: {},
+      ...settings,
+    },
+    api: api as unknown as IntercomApi,
+    firehose: {
+      write: async (_credentials, entries) => {
+        written.push(...entries);
+      },
+      flush: async () => undefined,
+    },
+    hull: {
+      getConnector: async () => ({ id: "c1", settings: {}, private_settings: {} }),
+      updateSettings: async (update: { private_settings: Record<string, unknown> }) => {
+        savedSettings.push(update.private_settings);
+        return { id: "c1", settings: {}, private_settings: update.private_settings };
+      },
+    } as unknown as AccountRun["hull"],
+    logger: createLogger("silent"),
+    activity: createActivityLog(),
+    customAttributes: {
+      types: async () => new Map(),
+      ensure: async (missing) => ({
+        usable: new Set(missing.map(({ name }) => name)),
+        refused: [],
+      }),
+    },
+  };
+  return { run, calls, written, savedSettings };
+}
+
+describe("outgoing accounts", () => {
+  it("upserts a synchronized account, tags it, and tells Hull its id and tags", async () => {
+    const { run, calls, written, savedSettings } = fakeRun();
+    const [outcome] = await syncAccounts(run, [
+      {
+        account: { id: "h1", external_id: "globex-1", name: "Globex" },
+        segments: [SEGMENT],
+        left: [],
+      },
+    ]);
+    expect(outcome).toMatchObject({ companyId: "ic-globex-1", upserted: true, tagged: 1 });
+    expect(calls).toEqual([
+      'POST /companies {"company_id":"globex-1","name":"Globex"}',
+      "tag Enterprise ic-globex-1",
+    ]);
+    expect(written).toEqual([
+      {
+        type: "traits",
+        claims: {},
+        account: { id: "h1", anonymous_id: "intercom:ic-globex-1" },
+        body: { "intercom/id": "ic-globex-1", "intercom/tags": ["Enterprise"] },
+      },
+    ]);
+    expect(savedSettings).toEqual([{ account_tag_mapping: { [SEGMENT.id]: "tag-1" } }]);
+  });
+
+  it("costs no request for a steady account Hull already knows in Intercom", async () => {
+    const { run, calls, written } = fakeRun();
+    await syncAccounts(run, [
+      {
+        account: {
+          id: "h1",
+          external_id: "globex-1",
+          name: "Globex",
+          "intercom/id": "ic-globex-1",
+          "intercom/name": "Globex",
+          "intercom/tags": ["enterprise"],
+        },
+        segments: [SEGMENT],
+        left: [],
+      },
+    ]);
+    expect(calls).toEqual([]);
+    expect(written).toEqual([]);
+  });
+
+  it("untags an account that left the synchronized segment, without upserting it", async () => {
+    const { run, calls } = fakeRun();
+    await syncAccounts(run, [
+      {
+        account: { id: "h1", external_id: "globex-1", "intercom/id": "ic-globex-1" },
+        segments: [],
+        left: [SEGMENT],
+      },
+    ]);
+    expect(calls).toEqual(["untag Enterprise ic-globex-1"]);
+  });
+
+  it("skips accounts outside the whitelist (empty = none) and accounts without a company_id", async () => {
+    const none = fakeRun({ synchronizedAccountSegments: [] });
+    const [outside] = await syncAccounts(none.run, [
+      { account: { id: "h1", external_id: "x" }, segments: [SEGMENT], left: [] },
+    ]);
+    expect(outside?.skipped).toMatch(/not in a synchronized account segment/);
+    const keyless = fakeRun();
+    const [noKey] = await syncAccounts(keyless.run, [
+      { account: { id: "h2" }, segments: [SEGMENT], left: [] },
+    ]);
+    expect(noKey?.skipped).toMatch(/no external_id nor domain/);
+    expect([...none.calls, ...keyless.calls]).toEqual([]);
+  });
+});
+
+describe("contacts ↔ companies", () => {
+  const account = { id: "h1", external_id: "globex-1", "intercom/id": "ic-globex-1" };
+
+  it("attaches a contact to its synchronized account's company once, then costs nothing", async () => {
+    const { run, calls, written } = fakeRun();
+    await attachContactsToCompanies(run, [
+      { userId: "u1", contactId: "k1", user: {}, account, accountSegmentIds: [SEGMENT.id] },
+    ]);
+    expect(calls).toEqual(["attach k1 ic-globex-1"]);
+    expect(written).toEqual([
+      {
+        type: "traits",
+        claims: { id: "u1" },
+        body: { "intercom/attached_company_id": "ic-globex-1" },
+      },
+    ]);
+    calls.length = 0;
+    await attachContactsToCompanies(run, [
+      {
+        userId: "u1",
+        contactId: "k1",
+        user: { "intercom/attached_company_id": "ic-globex-1" },
+        account,
+        accountSegmentIds: [SEGMENT.id],
+      },
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("detaches a contact whose user left the account (a company already gone is fine)", async () => {
+    const { run, calls, written } = fakeRun();
+    await attachContactsToCompanies(run, [
+      {
+        userId: "u1",
+        contactId: "k1",
+        user: { "intercom/attached_company_id": "ic-old" },
+        accountSegmentIds: [],
+      },
+    ]);
+    expect(calls).toEqual(["detach k1 ic-old"]);
+    expect(written[0]?.body).toEqual({ "intercom/attached_company_id": null });
+  });
+
+  it("reports a refused attachment and goes on with the next contact", async () => {
+    const { run, calls } = fakeRun();
+    await attachContactsToCompanies(run, [
+      { userId: "u0", contactId: "refused", user: {}, account, accountSegmentIds: [SEGMENT.id] },
+      { userId: "u1", contactId: "k1", user: {}, account, accountSegmentIds: [SEGMENT.id] },
+    ]);
+    expect(calls).toEqual(["attach refused ic-globex-1", "attach k1 ic-globex-1"]);
+    expect(run.activity.snapshot("c1").counters["outgoing.contacts.attach_failed"]).toBe(1);
+  });
+});
