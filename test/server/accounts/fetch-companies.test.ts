@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { createFetchCompaniesHandler } from "../../../server/accounts/incoming/fetch-companies";
+import { createActivityLog } from "../../../server/activity";
+import type { FirehoseEntry } from "../../../server/clients/hull/types";
+import { IntercomApiError } from "../../../server/clients/intercom/errors";
+import type { FetchDeps } from "../../../server/incoming/fetch/fetch-contacts";
+import type { JobControl } from "../../../server/jobs/job-runner";
+import type { StoredJob } from "../../../server/jobs/types";
+import { createLogger } from "../../../server/log";
+
+const company = (n: number) => ({
+  type: "company" as const,
+  id: `ic-${n}`,
+  company_id: `co-${n}`,
+  name: `Company ${n}`,
+  user_count: n === 1 ? 1 : 0,
+});
+
+/** Handler over a fake scroll: pages of companies, one expiry (404) on `expireAt` call. */
+function setup(pages: ReturnType<typeof company>[][], expireAt?: number) {
+  const scrollCalls: (string | undefined)[] = [];
+  const written: FirehoseEntry[] = [];
+  const api = {
+    scrollCompanies: async (param?: string) => {
+      scrollCalls.push(param);
+      if (scrollCalls.length === expireAt)
+        throw new IntercomApiError(404, "not_found", "scroll expired", "GET", "/companies/scroll");
+      const index = param === undefined ? 0 : Number(param);
+      const data = pages[index] ?? [];
+      return {
+        type: "list" as const,
+        data,
+        total_count: pages.flat().length,
+        ...(data.length > 0 ? { scroll_param: String(index + 1) } : {}),
+      };
+    },
+    listCompanyContacts: async (id: string) => ({
+      type: "list" as const,
+      data: id === "ic-1" ? [{ type: "contact" as const, id: "k1", email: "a@b.example" }] : [],
+      pages: { total_pages: 1 },
+    }),
+  };
+  const deps = {
+    intercom: { forWorkspace: () => api },
+    hullClient: () => ({
+      getConnector: async () => ({
+        id: "c1",
+        settings: {},
+        private_settings: { access_token: "t", intercom_workspace: { app_id: "app1" } },
+      }),
+    }),
+    firehose: {
+      write: async (_credentials: unknown, entries: FirehoseEntry[]) => {
+        written.push(...entries);
+      },
+      flush: async () => undefined,
+    },
+    deadLetters: {},
+    activity: createActivityLog(),
+    logger: createLogger("silent"),
+    sleep: async () => undefined,
+  } as unknown as FetchDeps;
+  const progress: Record<string, unknown>[] = [];
+  const control: JobControl = {
+    signal: new AbortController().signal,
+    checkpoint: async (update) => {
+      if (update.progress) progress.push(update.progress);
+    },
+  };
+  const job = {
+    id: "j1",
+    kind: "fetch-companies",
+    mode: "full",
+    connectorId: "c1",
+    credentials: { id: "c1", organization: "org.example", secret: "s" },
+    state: "running",
+    params: {},
+    checkpoint: {},
+    progress: { fetched: 0, errors: 0 },
+  } as StoredJob;
+  return {
+    run: () => createFetchCompaniesHandler(deps)(job, control),
+    scrollCalls,
+    written,
+    progress,
+  };
+}
+
+describe("Fetch all companies", () => {
+  it("scrolls every page, writes each account and links the contacts of companies that have some", async () => {
+    const { run, scrollCalls, written, progress } = setup([[company(1), company(2)], [company(3)]]);
+    await run();
+    expect(scrollCalls).toEqual([undefined, "1", "2"]);
+    expect(written.filter((entry) => Object.keys(entry.claims).length === 0)).toHaveLength(3);
+    expect(written.find((entry) => entry.claims.email === "a@b.example")).toMatchObject({
+      account: { anonymous_id: "intercom:ic-1", external_id: "co-1" },
+      body: {},
+    });
+    expect(progress.at(-1)).toMatchObject({ fetched: 3, written: 3, total: 3 });
+  });
+
+  it("starts the scroll again when Intercom expired it, and counts each company once", async () => {
+    const { run, scrollCalls, progress } = setup([[company(1)], [company(2)]], 2);
+    await run();
+    expect(scrollCalls).toEqual([undefined, "1", undefined, "1", "2"]);
+    expect(progress.at(-1)).toMatchObject({ fetched: 2, written: 2 });
+  });
+});
