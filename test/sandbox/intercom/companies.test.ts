@@ -218,6 +218,12 @@ describe("lists and scroll", () => {
     const asc = await api.call("POST", "/companies/list?order=asc");
     expect(asc.body.data.map((c: { id: string }) => c.id)).toEqual(ids);
     expect((await api.call("GET", "/companies")).body.total_count).toBe(4);
+    // The sandbox's own view shows every company, the one without contacts too.
+    const all = (await api.call("GET", "/_sandbox/companies")).body;
+    expect(all.total_count).toBe(5);
+    expect(
+      all.companies.find((c: { company_id: string }) => c.company_id === "lonely").contact_ids,
+    ).toEqual([]);
     expect((await api.call("POST", "/companies/list?page=1000&per_page=15")).status).toBe(400);
   });
 
