@@ -88,7 +88,8 @@ export class AccountStore {
         external_id: null,
         domain: null,
         anonymous_ids: [],
-        attributes: {},
+        // Keyed by attribute names (input): no prototype, so "__proto__" is an attribute like any other.
+        attributes: Object.create(null) as Record<string, unknown>,
         segment_ids: [],
         created_at: new Date().toISOString(),
         pending: emptyAccountPending(true),

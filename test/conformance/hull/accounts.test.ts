@@ -134,6 +134,16 @@ describe("accounts written with hull-client", () => {
     expect(String(refused.body.message)).toContain("io.hull.asAccount");
     expect(await accounts()).toEqual([]);
   });
+
+  it("keeps an attribute named like a prototype member as an attribute", async () => {
+    const token = accountToken(hull.connector, "account", { account: { domain: "proto.test" } });
+    const body = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x"}');
+    expect((await postFirehose(hull, [entry("traits", body, token)])).status).toBe(200);
+    const [account] = await accounts();
+    expect(account.constructor).toBe("x");
+    expect(account.__proto__).toEqual({ polluted: true });
+    expect(({} as Loose).polluted).toBeUndefined();
+  });
 });
 
 describe("account segments, extracts and the attribute tree", () => {
