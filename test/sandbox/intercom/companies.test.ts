@@ -194,6 +194,19 @@ describe("contacts and companies", () => {
   });
 });
 
+describe("merges", () => {
+  it("a lead merged into a user brings its companies along", async () => {
+    const acme = await company({ company_id: "acme" });
+    const lead = (await api.call("POST", "/contacts", { role: "lead", email: "l@acme.test" })).body;
+    const user = await contact("u@acme.test");
+    await api.call("POST", `/contacts/${lead.id}/companies`, { id: acme.id });
+    await api.call("POST", "/contacts/merge", { from: lead.id, into: user.id });
+    const companies = (await api.call("GET", `/contacts/${user.id}/companies`)).body.companies;
+    expect(companies.map((c: { id: string }) => c.id)).toEqual([acme.id]);
+    expect(companies[0].user_count).toBe(1);
+  });
+});
+
 describe("lists and scroll", () => {
   async function companiesWithContacts(count: number) {
     const person = await contact("member@example.org");
