@@ -66,6 +66,10 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sendJson(`${hull.url}/_sandbox/reset`, "POST", {});
+  await sendJson(`${hull.url}/_sandbox/connector/settings`, "PUT", {
+    private_settings: { synchronized_segments: [] },
+  });
+  await waitFor(() => received("ship:update").length > 0);
   connector.received.length = 0;
 });
 afterAll(async () => {
@@ -213,6 +217,35 @@ describe("account segments, extracts and the attribute tree", () => {
     );
     expect(message.account).toMatchObject({ id: globex.id, external_id: "globex", name: "Globex" });
     expect(message.account_segment_ids).toEqual([segment.id]);
+  });
+
+  it("a change of an account reaches its users' user:update as changes.account", async () => {
+    const { body: all } = await sendJson(`${hull.url}/_sandbox/segments`, "POST", {
+      name: "Everyone",
+      query: {},
+    });
+    await sendJson(`${hull.url}/_sandbox/connector/settings`, "PUT", {
+      private_settings: { synchronized_segments: [all.id] },
+    });
+    await seed();
+    await sendJson(`${hull.url}/_sandbox/accounts`, "POST", [
+      { claims: { domain: "acme.test" }, users: [{ claims: { email: "ann@acme.test" } }] },
+    ]);
+    await waitFor(() =>
+      received("user:update").some((request) =>
+        (request.body as Loose).messages.some((m: Loose) => m.user.email === "ann@acme.test"),
+      ),
+    );
+    connector.received.length = 0;
+    await client.asAccount({ domain: "acme.test" }).traits({ tier: "platinum" });
+    const message = await waitFor(() =>
+      received("user:update")
+        .flatMap((request) => (request.body as Loose).messages)
+        .find((m: Loose) => m.user.email === "ann@acme.test"),
+    );
+    expect(message.account).toMatchObject({ domain: "acme.test", tier: "platinum" });
+    expect(message.changes.account).toEqual({ tier: ["gold", "platinum"] });
+    expect(message.changes.user).toEqual({});
   });
 
   it("extracts account reports and serves the account attribute tree", async () => {
