@@ -286,4 +286,37 @@ describe("the demo website and the inspector", () => {
       await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
     ).toBeUndefined();
   });
+
+  it("shows accounts and account segments in the inspector, escaped", async () => {
+    const hostile = `<img src=x onerror=window.__xss=2>`;
+    await fetch(`${hull.url}/_sandbox/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          claims: { domain: "acme.test" },
+          attributes: { name: hostile, tier: "gold" },
+          users: [{ claims: { email: "ann@acme.test" } }],
+        },
+      ]),
+    });
+    await fetch(`${hull.url}/_sandbox/accounts_segments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Gold accounts", query: { tier: "gold" } }),
+    });
+    await page.goto(`${hull.url}/inspector/`);
+    await page.waitForFunction(() =>
+      document.getElementById("accounts")!.textContent!.includes("Gold accounts"),
+    );
+    const accounts = await page.textContent("#accounts");
+    expect(accounts).toContain("acme.test");
+    expect(accounts).toContain("ann@acme.test");
+    expect(accounts).toContain(hostile);
+    expect(await page.textContent("#account-segments")).toContain("Gold accounts");
+    expect(await page.$$("#accounts img")).toHaveLength(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
+  });
 });

@@ -199,7 +199,10 @@ export class HullPlatform {
       // A user who just left a synchronized segment is still told, so that the connector can react.
       const relevant = [...user.segment_ids, ...user.pending.left.keys()];
       if (!filter || relevant.some((segmentId) => filter.has(segmentId))) selected.push(user);
-      else takeUserUpdateMessage(user, [], this.connector.id);
+      else {
+        takeUserUpdateMessage(user, [], this.connector.id);
+        this.accounts.takeUserPending(user.id);
+      }
     }
     this.dirty.clear();
     this.sendUserUpdates(selected);
@@ -218,12 +221,30 @@ export class HullPlatform {
     );
   }
 
-  /** A user message's `account`, `account_segments` and `account_segment_ids` from its account. */
+  /**
+   * A user message's `account`, `account_segments` and `account_segment_ids` from its account, and
+   * in `changes.account` / `changes.account_segments` what changed on that account since the user's
+   * last message (hull-platform.md §2.3).
+   */
   private withAccount(message: Record<string, unknown>, user: UserRecord) {
     const account = this.accounts.accountOf(user.id);
     if (!account) return message;
+    const pending = this.accounts.takeUserPending(user.id);
+    const changes = { ...(message.changes as Record<string, unknown>) };
+    if (pending) {
+      const accountChanges: Record<string, [unknown, unknown]> = {};
+      for (const [name, [before, after]] of pending.attributes)
+        if (JSON.stringify(before) !== JSON.stringify(after))
+          accountChanges[name] = [before, after];
+      const segmentChanges: Record<string, unknown[]> = {};
+      if (pending.entered.size > 0) segmentChanges.entered = [...pending.entered.values()];
+      if (pending.left.size > 0) segmentChanges.left = [...pending.left.values()];
+      changes.account = accountChanges;
+      changes.account_segments = segmentChanges;
+    }
     return {
       ...message,
+      changes,
       account: toAccountReport(account),
       account_segments: this.accountSegments
         .list()
@@ -233,7 +254,9 @@ export class HullPlatform {
     };
   }
 
+  /** An account changed: its `account:update`, and a `user:update` for each of its users. */
   private accountChanged(id: string): void {
+    for (const userId of this.accounts.userIdsOf(id)) this.userChanged(userId);
     this.dirtyAccounts.add(id);
     this.accountFlushTimer ??= setTimeout(
       () => this.flushAccountUpdates(),

@@ -5,7 +5,7 @@ import { notFound } from "./errors.js";
 import type { SandboxState } from "./sandbox-state.js";
 import { authenticate } from "./http/authenticate.js";
 import { checkVersion } from "./http/check-version.js";
-import { addCompanyRoutes } from "./http/company-routes.js";
+import { addCompanyControlRoutes, addCompanyRoutes } from "./http/company-routes.js";
 import { addContactRoutes } from "./http/contact-routes.js";
 import { addControlRoutes } from "./http/control-routes.js";
 import { handleErrors } from "./http/handle-errors.js";
@@ -32,6 +32,7 @@ export function createIntercomApp(state: SandboxState): Koa {
   const control = new Router();
   addControlRoutes(control, state);
   addWebhookControlRoutes(control, state);
+  addCompanyControlRoutes(control, state);
   addMessengerControlRoutes(control, state);
   const oauth = new Router();
   addOAuthRoutes(oauth, state);

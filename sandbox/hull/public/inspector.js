@@ -123,6 +123,62 @@
       "No segments: POST /_sandbox/segments {name, query}.",
       3,
     );
+    var accountSegmentNames = {};
+    data.accountSegments.forEach(function (segment) {
+      accountSegmentNames[segment.id] = segment.name;
+    });
+    document.getElementById("account-count").textContent = "(" + data.accounts.length + ")";
+    fill(
+      "accounts",
+      data.accounts
+        .slice(-200)
+        .reverse()
+        .map(function (account) {
+          var ids = document.createElement("div");
+          ids.appendChild(el("code", account.id));
+          [
+            ["domain", account.domain],
+            ["external_id", account.external_id],
+            ["anonymous_ids", (account.anonymous_ids || []).join(", ")],
+          ].forEach(function (pair) {
+            if (pair[1]) ids.appendChild(el("div", pair[0] + ": " + pair[1], "muted"));
+          });
+          var attributes = {};
+          Object.keys(account).forEach(function (key) {
+            var reserved = ["id", "domain", "external_id", "anonymous_ids", "segment_ids", "users"];
+            if (reserved.indexOf(key) < 0 && key !== "indexed_at") attributes[key] = account[key];
+          });
+          return row([
+            ids,
+            json(attributes),
+            pills(
+              account.segment_ids.map(function (id) {
+                return accountSegmentNames[id] || id;
+              }),
+            ),
+            pills(
+              account.users.map(function (user) {
+                return user.email || user.id;
+              }),
+            ),
+          ]);
+        }),
+      "No accounts yet: the connector writes them, or POST /_sandbox/accounts.",
+      4,
+    );
+    fill(
+      "account-segments",
+      data.accountSegments.map(function (segment) {
+        return row([
+          segment.name,
+          el("code", segment.id),
+          segment.stats.accounts,
+          json(segment.query),
+        ]);
+      }),
+      "No account segments: POST /_sandbox/accounts_segments {name, query}.",
+      4,
+    );
     fill(
       "notifications",
       data.notifications
@@ -155,6 +211,8 @@
         .reverse()
         .map(function (item) {
           var asUser = item.claims && item.claims["io.hull.asUser"];
+          var asAccount = item.claims && item.claims["io.hull.asAccount"];
+          if (asAccount) asUser = { account: asAccount, user: asUser || null };
           var result = item.accepted
             ? el("span", item.note || "applied", "good")
             : el("span", item.error || "refused with its batch", "bad");
@@ -171,6 +229,8 @@
       get("/_sandbox/segments"),
       get("/_sandbox/notifications"),
       get("/_sandbox/firehose"),
+      get("/_sandbox/accounts"),
+      get("/_sandbox/accounts_segments"),
     ])
       .then(function (results) {
         render({
@@ -178,6 +238,8 @@
           segments: results[1],
           notifications: results[2],
           firehose: results[3],
+          accounts: results[4],
+          accountSegments: results[5],
         });
         document.getElementById("status").textContent =
           "updated " + new Date().toLocaleTimeString();

@@ -3,6 +3,7 @@ import { applyAttributeWrite, type AttributeWrite } from "./attribute-operation.
 import {
   emptyAccountPending,
   type AccountClaims,
+  type AccountPending,
   type AccountRecord,
   type AccountSegmentSnapshot,
 } from "./account-record.js";
@@ -49,6 +50,11 @@ export class AccountStore {
   private readonly accountOfUser = new Map<string, string>();
   /** segment id → account ids put in by the sandbox control, whatever the query says. */
   private readonly members = new Map<string, Set<string>>();
+  /**
+   * user id → what changed on the user's account since the user's last `user:update`, whose
+   * `changes.account` and `changes.account_segments` carry it (hull-platform.md §2.3).
+   */
+  private readonly userPending = new Map<string, AccountPending>();
 
   constructor(
     readonly segments: SegmentStore,
@@ -68,6 +74,27 @@ export class AccountStore {
       map.clear();
     this.accountOfUser.clear();
     this.members.clear();
+    this.userPending.clear();
+  }
+
+  /** The account changes a user's next `user:update` reports, then forgotten. */
+  takeUserPending(userId: string): AccountPending | undefined {
+    const pending = this.userPending.get(userId);
+    this.userPending.delete(userId);
+    return pending;
+  }
+
+  /** Records a change of an account for its account:update and for each of its users. */
+  private record(account: AccountRecord, change: (pending: AccountPending) => void): void {
+    change(account.pending);
+    for (const userId of this.userIdsOf(account.id)) {
+      let pending = this.userPending.get(userId);
+      if (!pending) {
+        pending = emptyAccountPending(false);
+        this.userPending.set(userId, pending);
+      }
+      change(pending);
+    }
   }
 
   /** Finds the account for these claims and adds the claims it lacks; creates one when allowed. */
@@ -88,7 +115,8 @@ export class AccountStore {
         external_id: null,
         domain: null,
         anonymous_ids: [],
-        attributes: {},
+        // Keyed by attribute names (input): no prototype, so "__proto__" is an attribute like any other.
+        attributes: Object.create(null) as Record<string, unknown>,
         segment_ids: [],
         created_at: new Date().toISOString(),
         pending: emptyAccountPending(true),
@@ -125,8 +153,10 @@ export class AccountStore {
       const before = account.attributes[name];
       const after = applyAttributeWrite(before, write);
       if (JSON.stringify(before) === JSON.stringify(after)) continue;
-      const pending = account.pending.attributes.get(name);
-      account.pending.attributes.set(name, [pending ? pending[0] : (before ?? null), after]);
+      this.record(account, (pending) => {
+        const earlier = pending.attributes.get(name);
+        pending.attributes.set(name, [earlier ? earlier[0] : (before ?? null), after]);
+      });
       if (after === null || after === undefined) delete account.attributes[name];
       else account.attributes[name] = after;
       changed = true;
@@ -194,13 +224,17 @@ export class AccountStore {
         (Object.keys(segment.query).length > 0 && accountMatches(account, segment.query));
       if (matches && !member) {
         account.segment_ids.push(segment.id);
-        if (account.pending.left.has(segment.id)) account.pending.left.delete(segment.id);
-        else account.pending.entered.set(segment.id, toAccountSegmentSnapshot(segment));
+        this.record(account, (pending) => {
+          if (pending.left.has(segment.id)) pending.left.delete(segment.id);
+          else pending.entered.set(segment.id, toAccountSegmentSnapshot(segment));
+        });
       }
       if (!matches && member) {
         account.segment_ids = account.segment_ids.filter((id) => id !== segment.id);
-        if (account.pending.entered.has(segment.id)) account.pending.entered.delete(segment.id);
-        else account.pending.left.set(segment.id, toAccountSegmentSnapshot(segment));
+        this.record(account, (pending) => {
+          if (pending.entered.has(segment.id)) pending.entered.delete(segment.id);
+          else pending.left.set(segment.id, toAccountSegmentSnapshot(segment));
+        });
       }
     }
   }

@@ -184,6 +184,23 @@ export function addCompanyRoutes(router: Router, state: SandboxState): void {
   });
 }
 
+/**
+ * `GET /_sandbox/companies`: every company, with or without contacts (REST lists hide the latter),
+ * each with the ids of its contacts; for tests and people, no auth.
+ */
+export function addCompanyControlRoutes(router: Router, state: SandboxState): void {
+  router.get("/_sandbox/companies", (ctx) => {
+    const ws = state.workspace;
+    ctx.body = {
+      companies: ws.companies.all().map((record) => ({
+        ...ws.restCompany(record),
+        contact_ids: ws.companies.contactIdsOf(record.id),
+      })),
+      total_count: ws.companies.count(),
+    };
+  });
+}
+
 function assertUnderPageLimit(page: number, perPage: number): void {
   if ((page - 1) * perPage >= PAGE_LIMIT) {
     throw parameterInvalid("page limit reached, please use scroll API");

@@ -4,7 +4,6 @@ import { isTimezone } from "../calendar-day.js";
 import { unixSeconds } from "../clock.js";
 import { parameterInvalid } from "../errors.js";
 import type { SandboxState } from "../sandbox-state.js";
-import { toRestContact } from "../store/contact-view.js";
 
 const MAX_GENERATED = 10_000_000;
 
@@ -74,7 +73,7 @@ export function addControlRoutes(router: Router, state: SandboxState): void {
     for (const record of ws().contacts.materialised()) {
       if (out.length >= limit) break;
       out.push({
-        ...toRestContact(record, ws().appId),
+        ...ws().restContact(record),
         archived: record.archived,
         tags: record.tags.map((tag) => ws().tags.get(tag.id)?.name ?? tag.id),
         events: ws().events.of(record.seq),

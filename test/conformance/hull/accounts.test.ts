@@ -66,6 +66,10 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await sendJson(`${hull.url}/_sandbox/reset`, "POST", {});
+  await sendJson(`${hull.url}/_sandbox/connector/settings`, "PUT", {
+    private_settings: { synchronized_segments: [] },
+  });
+  await waitFor(() => received("ship:update").length > 0);
   connector.received.length = 0;
 });
 afterAll(async () => {
@@ -133,6 +137,16 @@ describe("accounts written with hull-client", () => {
     expect(refused.status).toBe(400);
     expect(String(refused.body.message)).toContain("io.hull.asAccount");
     expect(await accounts()).toEqual([]);
+  });
+
+  it("keeps an attribute named like a prototype member as an attribute", async () => {
+    const token = accountToken(hull.connector, "account", { account: { domain: "proto.test" } });
+    const body = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x"}');
+    expect((await postFirehose(hull, [entry("traits", body, token)])).status).toBe(200);
+    const [account] = await accounts();
+    expect(account.constructor).toBe("x");
+    expect(account.__proto__).toEqual({ polluted: true });
+    expect(({} as Loose).polluted).toBeUndefined();
   });
 });
 
@@ -203,6 +217,35 @@ describe("account segments, extracts and the attribute tree", () => {
     );
     expect(message.account).toMatchObject({ id: globex.id, external_id: "globex", name: "Globex" });
     expect(message.account_segment_ids).toEqual([segment.id]);
+  });
+
+  it("a change of an account reaches its users' user:update as changes.account", async () => {
+    const { body: all } = await sendJson(`${hull.url}/_sandbox/segments`, "POST", {
+      name: "Everyone",
+      query: {},
+    });
+    await sendJson(`${hull.url}/_sandbox/connector/settings`, "PUT", {
+      private_settings: { synchronized_segments: [all.id] },
+    });
+    await seed();
+    await sendJson(`${hull.url}/_sandbox/accounts`, "POST", [
+      { claims: { domain: "acme.test" }, users: [{ claims: { email: "ann@acme.test" } }] },
+    ]);
+    await waitFor(() =>
+      received("user:update").some((request) =>
+        (request.body as Loose).messages.some((m: Loose) => m.user.email === "ann@acme.test"),
+      ),
+    );
+    connector.received.length = 0;
+    await client.asAccount({ domain: "acme.test" }).traits({ tier: "platinum" });
+    const message = await waitFor(() =>
+      received("user:update")
+        .flatMap((request) => (request.body as Loose).messages)
+        .find((m: Loose) => m.user.email === "ann@acme.test"),
+    );
+    expect(message.account).toMatchObject({ domain: "acme.test", tier: "platinum" });
+    expect(message.changes.account).toEqual({ tier: ["gold", "platinum"] });
+    expect(message.changes.user).toEqual({});
   });
 
   it("extracts account reports and serves the account attribute tree", async () => {

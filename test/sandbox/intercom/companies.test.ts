@@ -194,6 +194,19 @@ describe("contacts and companies", () => {
   });
 });
 
+describe("merges", () => {
+  it("a lead merged into a user brings its companies along", async () => {
+    const acme = await company({ company_id: "acme" });
+    const lead = (await api.call("POST", "/contacts", { role: "lead", email: "l@acme.test" })).body;
+    const user = await contact("u@acme.test");
+    await api.call("POST", `/contacts/${lead.id}/companies`, { id: acme.id });
+    await api.call("POST", "/contacts/merge", { from: lead.id, into: user.id });
+    const companies = (await api.call("GET", `/contacts/${user.id}/companies`)).body.companies;
+    expect(companies.map((c: { id: string }) => c.id)).toEqual([acme.id]);
+    expect(companies[0].user_count).toBe(1);
+  });
+});
+
 describe("lists and scroll", () => {
   async function companiesWithContacts(count: number) {
     const person = await contact("member@example.org");
@@ -218,6 +231,12 @@ describe("lists and scroll", () => {
     const asc = await api.call("POST", "/companies/list?order=asc");
     expect(asc.body.data.map((c: { id: string }) => c.id)).toEqual(ids);
     expect((await api.call("GET", "/companies")).body.total_count).toBe(4);
+    // The sandbox's own view shows every company, the one without contacts too.
+    const all = (await api.call("GET", "/_sandbox/companies")).body;
+    expect(all.total_count).toBe(5);
+    expect(
+      all.companies.find((c: { company_id: string }) => c.company_id === "lonely").contact_ids,
+    ).toEqual([]);
     expect((await api.call("POST", "/companies/list?page=1000&per_page=15")).status).toBe(400);
   });
 
