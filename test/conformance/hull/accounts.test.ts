@@ -51,6 +51,9 @@ manifest.subscriptions[0].conditions.channels.only = [
   "accounts_segment:update",
   "accounts_segment:delete",
 ];
+// Every account is notified here: the connector's own condition (synchronized_account_segments,
+// empty = none) is the flows' business, not the stand-in's (the connector's tests cover it).
+delete manifest.subscriptions[0].conditions.segments?.["account:update"];
 
 let hull: HullSandbox;
 let connector: FakeConnector;
