@@ -69,8 +69,14 @@ export function renderAccountField(
   };
   const editor =
     field.kind === "outgoing-account-rows"
-      ? outgoingEditor(field.path, value as OutgoingRow[], accountContext, set)
-      : incomingEditor(field.path, value as IncomingRow[], accountContext, set);
+      ? outgoingEditor(field.path, value as OutgoingRow[], accountContext, set, {
+          add: "Add outgoing account attribute",
+          empty: "Only the account's name goes to the company.",
+        })
+      : incomingEditor(field.path, value as IncomingRow[], accountContext, set, {
+          add: "Add incoming account attribute",
+          empty: "Only Intercom's standard company attributes are copied.",
+        });
   return h(
     "div",
     { class: "field" },

@@ -13,13 +13,14 @@ export function outgoingEditor(
   rows: OutgoingRow[],
   context: FieldContext,
   set: (rows: OutgoingRow[]) => void,
+  texts = { add: "Add outgoing attribute", empty: "No attributes are sent yet." },
 ) {
   return createRowsEditor<OutgoingRow>({
     path,
     rows,
     messages: context.messages,
-    addLabel: "Add outgoing attribute",
-    emptyText: "No attributes are sent yet.",
+    addLabel: texts.add,
+    emptyText: texts.empty,
     newRow: () => ({ hull: "", name: "", overwrite: false }),
     onChange: set,
     columns: [
@@ -69,13 +70,17 @@ export function incomingEditor(
   rows: IncomingRow[],
   context: FieldContext,
   set: (rows: IncomingRow[]) => void,
+  texts = {
+    add: "Add incoming attribute",
+    empty: "Only Intercom's standard attributes are copied.",
+  },
 ) {
   return createRowsEditor<IncomingRow>({
     path,
     rows,
     messages: context.messages,
-    addLabel: "Add incoming attribute",
-    emptyText: "Only Intercom's standard attributes are copied.",
+    addLabel: texts.add,
+    emptyText: texts.empty,
     newRow: () => ({ name: "", hull: "" }),
     onChange: set,
     columns: [
