@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describeMachine } from "./machine";
 import { formatTable, writeResults, type Measurement, type Mode, type ResultRow } from "./results";
 import { benchBrowser } from "./scenarios/browser";
+import { benchCompanies } from "./scenarios/companies";
 import { benchFetch } from "./scenarios/fetch";
 import { benchOutgoing } from "./scenarios/outgoing";
 import { benchWebhooks } from "./scenarios/webhooks";
@@ -14,6 +15,7 @@ const scenarios: Record<string, (mode: Mode, args: string[]) => Promise<Measurem
   fetch: benchFetch,
   webhooks: benchWebhooks,
   browser: benchBrowser,
+  companies: benchCompanies,
 };
 
 function option(args: string[], name: string): string | undefined {
