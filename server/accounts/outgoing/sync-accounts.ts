@@ -125,6 +125,7 @@ export async function syncAccount(
   run: AccountRun,
   update: AccountUpdate,
   learntTags: Record<string, string>,
+  retried = false,
 ): Promise<AccountOutcome> {
   const { account } = update;
   const outcome: AccountOutcome = {
@@ -190,9 +191,22 @@ export async function syncAccount(
     }
   } catch (error) {
     if (!(error instanceof IntercomApiError)) throw error;
+    if (synced && !retried && error.status === 404 && intercomCompanyIdOf(account)) {
+      // The company Hull knew is gone from Intercom (deleted there): what Hull holds of it is
+      // stale, so the account is sent once more as new, and Hull learns the new company's id.
+      run.logger.info({ account: account.id, reason: error.message }, "company made again");
+      return syncAccount(run, { ...update, account: withoutIntercom(account) }, learntTags, true);
+    }
     outcome.problems.push(error.message);
   }
   return outcome;
+}
+
+/** The account without what Hull last knew of its Intercom company (`intercom/…`). */
+function withoutIntercom(account: AccountUpdate["account"]): AccountUpdate["account"] {
+  return Object.fromEntries(
+    Object.entries(account).filter(([key]) => !key.startsWith("intercom/")),
+  ) as AccountUpdate["account"];
 }
 
 /** Untags a company; a tag Intercom no longer has is already off. */

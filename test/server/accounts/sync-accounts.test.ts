@@ -26,6 +26,8 @@ function fakeRun(settings: Partial<AccountSettings> = {}) {
     },
     tagCompanies: async (name: string, ids: string[]) => {
       calls.push(`tag ${name} ${ids.join(",")}`);
+      if (ids[0] === "ic-gone")
+        throw new IntercomApiError(404, "company_not_found", "Company Not Found", "POST", "/tags");
       return { type: "tag", id: "tag-1", name };
     },
     untagCompanies: async (name: string, ids: string[]) => {
@@ -123,6 +125,30 @@ describe("outgoing accounts", () => {
     ]);
     expect(calls).toEqual([]);
     expect(written).toEqual([]);
+  });
+
+  it("makes a company deleted in Intercom again, once, and tells Hull its new id", async () => {
+    const { run, calls, written } = fakeRun();
+    const [outcome] = await syncAccounts(run, [
+      {
+        account: {
+          id: "h1",
+          external_id: "globex-1",
+          name: "Globex",
+          "intercom/id": "ic-gone",
+          "intercom/name": "Globex",
+        },
+        segments: [SEGMENT],
+        left: [],
+      },
+    ]);
+    expect(calls).toEqual([
+      "tag Enterprise ic-gone",
+      'POST /companies {"company_id":"globex-1","name":"Globex"}',
+      "tag Enterprise ic-globex-1",
+    ]);
+    expect(outcome).toMatchObject({ companyId: "ic-globex-1", problems: [] });
+    expect(written[0]?.body).toMatchObject({ "intercom/id": "ic-globex-1" });
   });
 
   it("untags an account that left the synchronized segment, without upserting it", async () => {
