@@ -266,6 +266,30 @@ describe("lists and scroll", () => {
     expect(expired.status).toBe(404);
     expect((await api.call("GET", "/companies/scroll")).status).toBe(200);
   });
+
+  it("a scroll's network failure is the description's 500; the restart waits for the open scroll to expire", async () => {
+    await companiesWithContacts(2);
+    const first = await api.call("GET", "/companies/scroll");
+    expect(first.status).toBe(200);
+    await api.call("POST", "/_sandbox/faults", {
+      status: 500,
+      share: 1,
+      path: "/companies/scroll",
+      count: 1,
+    });
+    const failed = await api.call(
+      "GET",
+      `/companies/scroll?scroll_param=${first.body.scroll_param}`,
+    );
+    expect(failed.status).toBe(500);
+    expect(failed.body.errors[0].message).toBe(
+      "Request failed due to an internal network error. Please restart the scroll operation.",
+    );
+    expect((await api.call("GET", "/companies/scroll")).body.errors[0].code).toBe("scroll_exists");
+    clock.advance(60_000);
+    const restarted = await api.call("GET", "/companies/scroll");
+    expect(restarted.body.data).toHaveLength(2);
+  });
 });
 
 describe("company tags", () => {
