@@ -16,7 +16,7 @@ export function createHullApp(platform: HullPlatform, extractTimeoutMs: number):
   for (const router of [
     firehoseRoutes(platform),
     controlRoutes(platform, extractTimeoutMs),
-    accountControlRoutes(platform),
+    accountControlRoutes(platform, extractTimeoutMs),
     staticRoutes(platform),
     browserApiRoutes(platform),
     orgApiRoutes(platform, extractTimeoutMs),

@@ -2,6 +2,7 @@ import Router from "@koa/router";
 import { readJsonBody } from "../../shared/body.js";
 import { HullApiError, isRecord } from "../errors.js";
 import { readObjectBody } from "../http-errors.js";
+import { batchUrl, deliverExtract } from "../extract-delivery.js";
 import type { HullPlatform } from "../hull-platform.js";
 import { ACCOUNT_CLAIM_KEYS, type AccountClaims } from "../store/account-record.js";
 import { toAccountReport, type AccountRecord } from "../store/account-record.js";
@@ -47,6 +48,23 @@ function parseAccountSeeds(body: unknown): AccountSeed[] | string {
   return seeds;
 }
 
+/**
+ * Where Hull posts an accounts batch: the manifest's `batches` entry with an `account:update`
+ * channel, else the first entry, else `/batch` (hull-platform.md §2.6: one `/batch` URL, the
+ * `object_type` telling users from accounts).
+ */
+function accountBatchPath(platform: HullPlatform): string {
+  const batches = Array.isArray(platform.manifest.batches) ? platform.manifest.batches : [];
+  const entries = batches.filter(isRecord);
+  const forAccounts = entries.find(
+    (entry) =>
+      Array.isArray(entry.channels) &&
+      entry.channels.some((channel) => isRecord(channel) && channel.channel === "account:update"),
+  );
+  const chosen = forAccounts ?? entries[0];
+  return typeof chosen?.url === "string" ? chosen.url : "/batch";
+}
+
 /** An account as the sandbox shows it: its report, its users' ids and emails. */
 function accountView(platform: HullPlatform, account: AccountRecord) {
   return {
@@ -62,7 +80,7 @@ function accountView(platform: HullPlatform, account: AccountRecord) {
  * `/_sandbox` controls for accounts: seed accounts (with linked users), list them, and create,
  * fill, rename and delete account segments, sending `accounts_segment:update` / `:delete` as Hull.
  */
-export function accountControlRoutes(platform: HullPlatform): Router {
+export function accountControlRoutes(platform: HullPlatform, extractTimeoutMs: number): Router {
   const router = new Router({ prefix: "/_sandbox" });
 
   router.get("/accounts", (ctx) => {
@@ -147,20 +165,49 @@ export function accountControlRoutes(platform: HullPlatform): Router {
     ctx.body = segment;
   });
 
-  // Sends `account:update` for these accounts now: `{account_ids}` or `{all: true}`.
+  // A manual "send to connector" of accounts: `{segment_id}` (an account segment), `{account_ids}`
+  // or `{all: true}`, as `account:update` notifications or, with `extract: true`, as a `/batch`
+  // extract of account reports (`object_type: "account_report"`, hull-platform.md §2.6).
   router.post("/notify_accounts", async (ctx) => {
     const body = await readObjectBody(ctx);
     let accounts: AccountRecord[];
-    if (body.all === true) accounts = platform.accounts.list();
+    let segmentId: string | undefined;
+    if (typeof body.segment_id === "string") {
+      if (!platform.accountSegments.get(body.segment_id))
+        throw new HullApiError(404, "Account segment not found");
+      segmentId = body.segment_id;
+      accounts = platform.accounts
+        .list()
+        .filter((account) => account.segment_ids.includes(segmentId!));
+    } else if (body.all === true) accounts = platform.accounts.list();
     else if (Array.isArray(body.account_ids))
-      accounts = body.account_ids.map((id) => {
-        const account = typeof id === "string" ? platform.accounts.get(id) : undefined;
-        if (!account) throw new HullApiError(404, `No account ${String(id)}`);
-        return account;
-      });
-    else throw new HullApiError(400, "give account_ids: [...] or all: true");
+      accounts = [
+        ...new Set(
+          body.account_ids.map((id) => {
+            const account = typeof id === "string" ? platform.accounts.get(id) : undefined;
+            if (!account) throw new HullApiError(404, `No account ${String(id)}`);
+            return account;
+          }),
+        ),
+      ];
+    else throw new HullApiError(400, "Give {segment_id}, {account_ids: [...]} or {all: true}");
+    if (body.extract === true) {
+      const { connectorUrl } = platform.connector;
+      if (!connectorUrl) throw new HullApiError(409, "No connector URL is set");
+      const fileUrl = platform.createAccountExtract(accounts);
+      const target = batchUrl(
+        connectorUrl,
+        platform.connector,
+        accountBatchPath(platform),
+        segmentId,
+      );
+      const ids = accounts.map((account) => account.id);
+      void deliverExtract(target, fileUrl, ids, platform.sender.log, extractTimeoutMs, "account");
+      ctx.body = { queued: accounts.length, via: "batch", url: fileUrl };
+      return;
+    }
     platform.sendAccountUpdates(accounts);
-    ctx.body = { queued: accounts.length };
+    ctx.body = { queued: accounts.length, via: "smart-notifier" };
   });
 
   return router;

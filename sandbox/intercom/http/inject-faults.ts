@@ -10,6 +10,15 @@ const codes: Record<number, [string, string]> = {
   504: ["request_timeout", "Gateway timeout"],
 };
 
+/**
+ * A scroll's network failure, as the description words it (GET /companies/scroll, "Scroll network
+ * timeouts"); the scroll itself stays open until it expires, so a restart meets scroll_exists first.
+ */
+const scrollFailure: [string, string] = [
+  "server_error",
+  "Request failed due to an internal network error. Please restart the scroll operation.",
+];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Applies the /_sandbox/faults rule: fail with a status, wait first, or drop the connection. */
@@ -24,10 +33,10 @@ export function injectFaults(state: SandboxState) {
       return;
     }
     if (action.kind === "status") {
-      const [code, message] = codes[action.status] ?? [
-        "client_error",
-        `Injected failure ${action.status}`,
-      ];
+      const [code, message] =
+        action.status === 500 && ctx.path === "/companies/scroll"
+          ? scrollFailure
+          : (codes[action.status] ?? ["client_error", `Injected failure ${action.status}`]);
       throw new IntercomError(action.status, code, message);
     }
     await next();

@@ -271,6 +271,19 @@ describe("account segments, extracts and the attribute tree", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.name).sort()).toEqual(["Acme", "Globex"]);
+    // The manual "send to connector" of an account segment goes through /batch the same way.
+    const { body: gold } = await sendJson(`${hull.url}/_sandbox/accounts_segments`, "POST", {
+      name: "Gold",
+      query: { tier: "gold" },
+    });
+    const sent = await sendJson(`${hull.url}/_sandbox/notify_accounts`, "POST", {
+      segment_id: gold.id,
+      extract: true,
+    });
+    expect(sent.body).toMatchObject({ queued: 1, via: "batch" });
+    const batch = await waitFor(() => connector.received.find((r) => r.path === "/batch"));
+    expect(batch.query).toMatchObject({ ship: hull.connector.id, segment_id: gold.id });
+    expect(batch.body).toMatchObject({ object_type: "account_report" });
     const bad = await api("extract/account_reports", {
       method: "POST",
       body: JSON.stringify({ url: "nope" }),

@@ -136,6 +136,27 @@ describe("create or update by company_id", () => {
   });
 });
 
+describe("names that live on Object.prototype (issue 22.1 kind)", () => {
+  it("are ordinary ids and names: 2xx or 4xx, never 5xx", async () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect((await api.call("GET", `/companies?company_id=${name}`)).status).toBe(404);
+      expect((await api.call("GET", `/companies?name=${name}`)).status).toBe(404);
+      expect((await api.call("GET", `/companies/${name}`)).status).toBe(404);
+      const tag = await api.call("POST", "/tags", { name: "T", companies: [{ company_id: name }] });
+      expect(tag.status).toBe(404);
+      const custom = await api.call("POST", "/companies", {
+        company_id: "c",
+        custom_attributes: { [name]: 1 },
+      });
+      expect(custom.status, name).toBe(400);
+      const created = await company({ company_id: name, name });
+      expect((await api.call("GET", `/companies?company_id=${name}`)).body.data[0].id).toBe(
+        created.id,
+      );
+    }
+  });
+});
+
 describe("contacts and companies", () => {
   it("attaches, lists both ways, counts users, detaches; the contact carries its companies", async () => {
     const acme = await company({ company_id: "acme", name: "Acme" });
@@ -265,6 +286,30 @@ describe("lists and scroll", () => {
     );
     expect(expired.status).toBe(404);
     expect((await api.call("GET", "/companies/scroll")).status).toBe(200);
+  });
+
+  it("a scroll's network failure is the description's 500; the restart waits for the open scroll to expire", async () => {
+    await companiesWithContacts(2);
+    const first = await api.call("GET", "/companies/scroll");
+    expect(first.status).toBe(200);
+    await api.call("POST", "/_sandbox/faults", {
+      status: 500,
+      share: 1,
+      path: "/companies/scroll",
+      count: 1,
+    });
+    const failed = await api.call(
+      "GET",
+      `/companies/scroll?scroll_param=${first.body.scroll_param}`,
+    );
+    expect(failed.status).toBe(500);
+    expect(failed.body.errors[0].message).toBe(
+      "Request failed due to an internal network error. Please restart the scroll operation.",
+    );
+    expect((await api.call("GET", "/companies/scroll")).body.errors[0].code).toBe("scroll_exists");
+    clock.advance(60_000);
+    const restarted = await api.call("GET", "/companies/scroll");
+    expect(restarted.body.data).toHaveLength(2);
   });
 });
 
