@@ -227,11 +227,12 @@ describe("Hull accounts → Intercom companies", () => {
       return found?.["intercom/id"] ? found : undefined;
     });
     expect(account["intercom/id"]).toBe(company.id);
-    const mapping = await eventually(
-      async () =>
-        (await hullConnector(stack)).private_settings.account_tag_mapping as
-          Record<string, string> | undefined,
-    );
+    // Saved once the run's accounts are done (the manifest's default is {}).
+    const mapping = await eventually(async () => {
+      const saved = (await hullConnector(stack)).private_settings.account_tag_mapping as
+        Record<string, string> | undefined;
+      return saved && Object.keys(saved).length > 0 ? saved : undefined;
+    });
     expect(Object.keys(mapping)).toEqual([enterprise.id]);
   });
 
