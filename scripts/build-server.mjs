@@ -3,7 +3,8 @@
 // Packages stay external: node_modules (`npm ci --omit=dev`) provides them, so the bundle holds
 // our code only. dist/server.meta.json lists what the bundle imports (the tests check that every
 // package it needs is a production dependency). Plain JavaScript, so that it runs before any build.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { build } from "esbuild";
 
 const outfile = "dist/server.mjs";
@@ -18,8 +19,17 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
+  write: false,
 });
-writeFileSync("dist/server.meta.json", JSON.stringify(result.metafile, null, 2));
+// Each file replaced whole (written aside, then renamed): a process starting from dist/ while a
+// build runs reads the old bundle or the new one, never half of one.
+const replace = (path, contents) => {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.${process.pid}.tmp`, contents);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+};
+for (const file of result.outputFiles) replace(file.path, file.contents);
+replace("dist/server.meta.json", JSON.stringify(result.metafile, null, 2));
 const output = result.metafile.outputs[outfile];
 console.log(
   `${outfile}: ${(output.bytes / 1024).toFixed(2)} KB from ${Object.keys(result.metafile.inputs).length} modules`,

@@ -47,10 +47,7 @@ export async function startConnector(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningConnector> {
-  const manifest = JSON.parse(readFileSync(PATHS.manifest, "utf8")) as Record<
-    string,
-    unknown
-  >;
+  const manifest = JSON.parse(readFileSync(PATHS.manifest, "utf8")) as Record<string, unknown>;
   // Listen first so that port 0 (tests) still yields a known public URL for OAuth callbacks.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
