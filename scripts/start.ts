@@ -49,7 +49,10 @@ async function startProduction(): Promise<void> {
     stdio: "inherit",
     env: process.env,
   });
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
+  // SIGTERM is passed on. Ctrl+C is not: the terminal sends SIGINT to the whole process group, the
+  // child included, and a second SIGINT would end it before it flushed.
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  process.on("SIGINT", () => undefined);
   child.once("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

@@ -128,6 +128,40 @@ describe("npm start refuses a bad environment before building", () => {
   });
 });
 
+describe("npm start with a production configuration", () => {
+  /** The URL in the connector's "connector listening" log line, once it is printed. */
+  const listeningUrl = (output: string) =>
+    output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string; publicUrl?: string })
+      .find((entry) => entry.msg === "connector listening")?.publicUrl;
+
+  it(
+    "runs the compiled connector with plain node, and stops it on SIGTERM",
+    async () => {
+      const started = start([], {
+        ...PRODUCTION,
+        PORT: "0",
+        LOG_LEVEL: "info",
+        DATA_DIR: mkdtempSync(join(tmpdir(), "start-production-")),
+      });
+      try {
+        const url = await waitUntil(() => listeningUrl(started.output()), {
+          what: "the compiled connector to listen",
+        });
+        expect(started.output()).toContain("Starting the connector: node dist/server.mjs");
+        expect(started.output()).not.toContain("Sandbox state");
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+      } finally {
+        started.stop();
+      }
+      expect(await started.exit).toBe(0);
+    },
+    HEAVY_TEST_MS,
+  );
+});
+
 describe("npm start's sandbox: fresh by default, kept with --keep", () => {
   /** Starts the sandbox on free ports until it prints its URLs; returns them and the process. */
   async function startSandbox(args: string[], dataDir: string) {
