@@ -105,13 +105,13 @@ async function startSandbox(flags: Set<string>, sandbox: SandboxConfig): Promise
   console.log(`
   Hull ⇄ Intercom connector — sandbox
 
-  Connector dashboard   ${stack.urls.dashboard}
-  Demo website          ${stack.urls.demo}
-  Hull inspector        ${stack.urls.inspector}
-  Intercom contacts     ${stack.urls.intercom}/_sandbox/contacts
-  Hull stand-in API     ${stack.urls.hull}  (organization ${stack.hull.organization})
-  Intercom stand-in API ${stack.urls.intercom}  (REST API 2.14; control API under /_sandbox/)
-  Connector health      ${stack.urls.connector}/health
+  Connector dashboard    ${stack.urls.dashboard}
+  Demo website           ${stack.urls.demo}
+  Hull inspector         ${stack.urls.inspector}
+  Intercom contacts      ${stack.urls.intercom}/_sandbox/contacts
+  Hull stand-in API      ${stack.urls.hull}  (organization ${stack.hull.organization})
+  Intercom stand-in API  ${stack.urls.intercom}  (REST API 2.14; control API under /_sandbox/)
+  Connector health       ${stack.urls.connector}/health
 
   ${connected ? "Intercom is connected." : 'Open the dashboard and click "Continue with Intercom" to connect.'}
   Stop with Ctrl+C.

@@ -199,10 +199,3 @@ export function loadSandboxConfig(
     connected: values.SANDBOX_CONNECTED === "1",
   };
 }
-
-/** True when the environment names a real Intercom app: then no sandbox is started. */
-export function hasProductionCredentials(
-  env: Record<string, string | undefined> = process.env,
-): boolean {
-  return Boolean(env.INTERCOM_CLIENT_ID && env.INTERCOM_CLIENT_SECRET && env.SECRET);
-}

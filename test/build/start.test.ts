@@ -69,6 +69,13 @@ describe("npm start refuses a bad environment before building", () => {
     expectNothingStarted(output);
   });
 
+  it("production: PORT=abc is named too", async () => {
+    const { code, output } = await refused([], { ...PRODUCTION, PORT: "abc" });
+    expect(code).toBe(2);
+    expect(output).toContain('PORT: must be a port number (0 to 65535), not "abc"');
+    expectNothingStarted(output);
+  });
+
   it("an unknown option is refused with the list of options", async () => {
     const { code, output } = await refused(["--fersh"], FREE);
     expect(code).toBe(2);
@@ -196,9 +203,10 @@ describe("npm start's sandbox: fresh by default, kept with --keep", () => {
       try {
         expect(started.output()).toContain(`Sandbox state: FRESH — ${dir} was emptied`);
         expect(existsSync(join(dir, "jobs.json"))).toBe(false);
-        const urls = started.output().match(/^ {2}[A-Z][\w ]+ {2,}(http:\/\/\S+)/gm) ?? [];
-        expect(urls.length).toBeGreaterThanOrEqual(5);
-        for (const line of urls) {
+        const urls = started.output().match(/^ {2}[A-Z][\w -]+ {2,}(http:\/\/\S+)/gm) ?? [];
+        expect(urls.length).toBe(7);
+        // The API roots answer as the APIs do (401 without a token); every other line is a page.
+        for (const line of urls.filter((text) => !/ API +http/.test(text))) {
           const url = line
             .trim()
             .split(/\s+/)
