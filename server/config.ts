@@ -1,9 +1,22 @@
 import { z } from "zod";
 
+/**
+ * A TCP port from a variable: a whole number from 0 (any free port) to 65535. The message names
+ * what was given, so "PORT=abc" is answered with what to change rather than zod's "NaN".
+ */
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
+      error: (issue) => `must be a port number (0 to 65535), not "${String(issue.input)}"`,
+    })
+    .transform(Number);
+
 /** Every environment variable the connector reads, with its meaning. Nothing else reads process.env. */
 const environment = z.object({
   /** Port the connector listens on. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: port(8080),
   /** Interface to listen on; loopback unless told otherwise. */
   HOST: z.string().default("127.0.0.1"),
   /** The URL Hull and Intercom use to reach this connector (OAuth callback, ship.js, webhooks). */
@@ -71,18 +84,19 @@ const hostList = (value: string) =>
     .map((host) => host.trim())
     .filter(Boolean);
 
+/** One ConfigError listing every bad variable: "PORT: must be a port number …". */
+function invalid(error: z.ZodError): ConfigError {
+  const problems = error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  return new ConfigError(`Invalid environment:\n  ${problems.join("\n  ")}`);
+}
+
 /**
  * Reads and validates the environment. Missing production credentials are an error naming the
  * variable; the sandbox launcher passes its own values in `env`.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".")}: ${issue.message}`,
-    );
-    throw new ConfigError(`Invalid environment:\n  ${problems.join("\n  ")}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error);
   const values = parsed.data;
   const missing = (["SECRET", "INTERCOM_CLIENT_ID", "INTERCOM_CLIENT_SECRET"] as const).filter(
     (name) => !values[name],
@@ -122,9 +136,66 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** True when the environment names a real Intercom app: then no sandbox is started. */
-export function hasProductionCredentials(
+/** The variables that together name a real Intercom app: `npm start` wants all of them or none. */
+export const PRODUCTION_VARIABLES = [
+  "INTERCOM_CLIENT_ID",
+  "INTERCOM_CLIENT_SECRET",
+  "SECRET",
+] as const;
+
+/**
+ * What `npm start` runs: "production" (the compiled connector alone) when every one of
+ * PRODUCTION_VARIABLES is set, "sandbox" when none is. Throws ConfigError naming the missing ones
+ * when only some are set, so that a half-configured production start never becomes a sandbox.
+ */
+export function startMode(
   env: Record<string, string | undefined> = process.env,
-): boolean {
-  return Boolean(env.INTERCOM_CLIENT_ID && env.INTERCOM_CLIENT_SECRET && env.SECRET);
+): "production" | "sandbox" {
+  const set = PRODUCTION_VARIABLES.filter((name) => env[name]);
+  if (set.length === PRODUCTION_VARIABLES.length) return "production";
+  if (set.length === 0) return "sandbox";
+  const missing = PRODUCTION_VARIABLES.filter((name) => !env[name]);
+  throw new ConfigError(
+    `${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set, but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} missing.\n` +
+      `  To run against Intercom, set all of ${PRODUCTION_VARIABLES.join(", ")}.\n` +
+      `  To start the sandbox, unset ${set.join(" and ")}.`,
+  );
+}
+
+const sandboxEnvironment = z.object({
+  /** The connector's port in the sandbox. */
+  PORT: port(8080),
+  /** The Hull stand-in's port. */
+  HULL_SANDBOX_PORT: port(8081),
+  /** The Intercom stand-in's port. */
+  INTERCOM_SANDBOX_PORT: port(8082),
+  /** Where the sandbox's connector keeps its files; `npm start` clears it unless --keep. */
+  SANDBOX_DATA_DIR: z.string().min(1).default(".data/sandbox"),
+  /** "1" connects the sandbox workspace through OAuth at start (as --connected). */
+  SANDBOX_CONNECTED: z.enum(["0", "1"]).optional(),
+});
+
+export interface SandboxConfig {
+  /** Ports by the variable that sets them (0: any free port). */
+  ports: { PORT: number; HULL_SANDBOX_PORT: number; INTERCOM_SANDBOX_PORT: number };
+  dataDir: string;
+  connected: boolean;
+}
+
+/** Reads the sandbox's own variables (ports, folder); throws ConfigError naming a bad one. */
+export function loadSandboxConfig(
+  env: Record<string, string | undefined> = process.env,
+): SandboxConfig {
+  const parsed = sandboxEnvironment.safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  const values = parsed.data;
+  return {
+    ports: {
+      PORT: values.PORT,
+      HULL_SANDBOX_PORT: values.HULL_SANDBOX_PORT,
+      INTERCOM_SANDBOX_PORT: values.INTERCOM_SANDBOX_PORT,
+    },
+    dataDir: values.SANDBOX_DATA_DIR,
+    connected: values.SANDBOX_CONNECTED === "1",
+  };
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import { createActivityLog } from "./activity";
 import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
@@ -35,9 +34,8 @@ import { createRedisLock } from "./redis/redis-lock";
 import { createRedisOutbox } from "./redis/redis-outbox";
 import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
+import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
-
-const ROOT = join(import.meta.dirname, "..");
 
 export interface RunningConnector {
   url: string;
@@ -50,10 +48,7 @@ export async function startConnector(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningConnector> {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as Record<
-    string,
-    unknown
-  >;
+  const manifest = JSON.parse(readFileSync(PATHS.manifest, "utf8")) as Record<string, unknown>;
   // Listen first so that port 0 (tests) still yields a known public URL for OAuth callbacks.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -84,7 +79,7 @@ export async function startConnector(
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
-    assetsDir: join(ROOT, "dist"),
+    assetsDir: PATHS.dist,
     tokens: createTokenIssuer(config.secret),
     hullAuth,
     hullClient: (credentials) =>
@@ -206,7 +201,10 @@ export async function startConnector(
   };
 }
 
-/** Entry point for a production connector: `tsx server/main.ts`. */
+/**
+ * Entry point for a production connector: `node dist/server.mjs` (this file compiled by
+ * `npm run build`, ADR 016), or `tsx server/main.ts` from source.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import Router from "@koa/router";
+import { PATHS } from "../paths";
 import type { AppDeps } from "./deps";
 import { escapeHtml } from "./pages";
 
@@ -12,7 +13,7 @@ const MANIFEST_FILES: Record<string, string> = {
   "picture.png": "image/png",
   "readme.md": "text/markdown; charset=utf-8",
 };
-const MANIFEST_FILES_DIR = join(import.meta.dirname, "..", "..", "assets");
+const MANIFEST_FILES_DIR = PATHS.assets;
 
 /** The manifest Hull reads, and the browser bundles, revalidated by ETag so a deploy shows at once. */
 export function assetRoutes(deps: Pick<AppDeps, "assetsDir" | "manifest">): Router {

@@ -19,7 +19,7 @@ export default async function buildBundles(): Promise<void> {
   const configUrl = pathToFileURL(resolve("rollup.config.mjs")).href;
   const configs = ((await import(configUrl)) as { default: RollupOptions[] }).default;
   const sourcesChanged = Math.max(
-    ...["client", "rollup.config.mjs", "tsconfig.json"].map((path) => newestChange(path)),
+    ...["client", "common", "rollup.config.mjs", "tsconfig.json"].map((path) => newestChange(path)),
   );
   for (const config of configs) {
     const output = config.output as OutputOptions & { file: string };
