@@ -37,7 +37,16 @@ async function main(args: string[]): Promise<void> {
     console.error(`bench: ${scenario} (${mode})…`);
     const measurements = await scenarios[scenario]!(mode, args);
     const at = new Date().toISOString();
-    rows.push(...measurements.map((row) => ({ scenario, ...row, mode, machine, at })));
+    rows.push(
+      ...measurements.map((row) => ({
+        scenario,
+        ...row,
+        range: row.range ?? null,
+        mode,
+        machine,
+        at,
+      })),
+    );
     console.error(`bench: ${scenario} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   writeResults(out, rows);
