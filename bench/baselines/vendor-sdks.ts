@@ -1,5 +1,6 @@
 // Hull's packages as they ship (CommonJS), typed for what the baselines use: hull-client@2.0.4 (the
 // API client and its firehose batcher) and hull@0.14.2 (the connector framework, on express 4).
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -44,7 +45,7 @@ export const hull = require("hull") as {
     clientConfig?: Partial<HullClientConfig>;
   }) => {
     setupApp(app: unknown): unknown;
-    startApp(app: unknown): import("node:http").Server;
+    startApp(app: unknown): Server;
   };
 };
 
