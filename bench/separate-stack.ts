@@ -94,8 +94,12 @@ export async function startConnectorProcess(
   const dataDir = mkdtempSync(join(tmpdir(), "bench-connector-"));
   let connector: RunningChild<{ url: string }> | undefined;
   try {
+    // BENCH_CPU_PROF=<dir>: each connector process writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF
+      ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
     connector = await startChild<{ url: string }>(join(here, "processes/connector.ts"), {
-      nodeArgs: options.nodeArgs,
+      nodeArgs: [...(options.nodeArgs ?? []), ...profile],
       env: {
         PORT: "0",
         SECRET: "bench-secret-not-for-production",

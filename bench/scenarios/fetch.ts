@@ -242,7 +242,8 @@ function comparisonRows(connector: ConnectorRun[], sdk: Run[], contacts: number,
 }
 
 export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measurement[]> {
-  const size = sizes[mode];
+  const contacts = Number(args.find((arg) => arg.startsWith("--fetch-contacts="))?.split("=")[1]);
+  const size = { ...sizes[mode], ...(contacts > 0 ? { unlimited: contacts } : {}) };
   const policy = loadPolicy(args, mode === "quick");
   const rows: Measurement[] = [];
   const standIns = await startStandIns();
