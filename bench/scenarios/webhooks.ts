@@ -184,7 +184,8 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
 }
 
 export async function benchWebhooks(mode: Mode, args: string[] = []): Promise<Measurement[]> {
-  const size = sizes[mode];
+  const count = Number(args.find((arg) => arg.startsWith("--webhook-count="))?.split("=")[1]);
+  const size = { ...sizes[mode], ...(count > 0 ? { count } : {}) };
   const policy = loadPolicy(args, mode === "quick");
   const standIns = await startStandIns();
   const sender = await startChild<object>(
