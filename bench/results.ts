@@ -12,9 +12,12 @@ export interface Measurement {
   budget: string | null;
   /** null when there is no budget. */
   meets: boolean | null;
+  /** Lowest and highest of the rounds when `value` is their median (ADR 015); absent otherwise. */
+  range?: [number, number] | null;
 }
 
 export interface ResultRow extends Measurement {
+  range: [number, number] | null;
   scenario: string;
   mode: Mode;
   machine: string;
@@ -48,6 +51,26 @@ export function atMost(
   };
 }
 
+/**
+ * A median over rounds with its range; held to `min` (at least) when given. For ratios and figures
+ * measured side by side with a baseline (bench/compare.ts).
+ */
+export function median(
+  metric: string,
+  values: { median: number; min: number; max: number },
+  unit: string,
+  budget?: { min: number } | { under: number },
+): Measurement {
+  const value = tidy(values.median);
+  const held =
+    budget === undefined
+      ? { budget: null, meets: null }
+      : "min" in budget
+        ? { budget: `≥ ${budget.min}`, meets: value >= budget.min }
+        : { budget: `< ${budget.under}`, meets: value < budget.under };
+  return { metric, value, unit, ...held, range: [tidy(values.min), tidy(values.max)] };
+}
+
 /** Rounds to a few significant digits so that the table and the JSON stay readable. */
 export function tidy(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
@@ -62,7 +85,7 @@ export function formatTable(rows: ResultRow[]): string {
   const cells = rows.map((row) => [
     row.scenario,
     row.metric,
-    String(row.value),
+    row.range ? `${row.value} (${row.range[0]}–${row.range[1]})` : String(row.value),
     row.unit,
     row.budget ?? "–",
     row.meets === null ? "–" : row.meets ? "yes" : "NO",

@@ -1,5 +1,7 @@
-// `npm run bench [-- --quick] [--only=fetch,webhooks] [--out=path.json] [--outgoing-users=N]`: runs the
-// scenarios against the stand-ins, prints one table and writes the rows as JSON (DESIGN.md §8).
+// `npm run bench [-- --quick] [--only=fetch,webhooks] [--out=path.json] [--outgoing-users=N]
+// [--fetch-contacts=N] [--webhook-count=N] [--max-load=0.5] [--ignore-load]`: runs the scenarios against the stand-ins,
+// beside the vendors' SDKs where there is one (ADR 015), prints one table and writes the rows as
+// JSON (DESIGN.md §8).
 import { join } from "node:path";
 import { describeMachine } from "./machine";
 import { formatTable, writeResults, type Measurement, type Mode, type ResultRow } from "./results";
@@ -39,11 +41,22 @@ async function main(args: string[]): Promise<void> {
     console.error(`bench: ${scenario} (${mode})…`);
     const measurements = await scenarios[scenario]!(mode, args);
     const at = new Date().toISOString();
-    rows.push(...measurements.map((row) => ({ scenario, ...row, mode, machine, at })));
+    rows.push(
+      ...measurements.map((row) => ({
+        scenario,
+        ...row,
+        range: row.range ?? null,
+        mode,
+        machine,
+        at,
+      })),
+    );
     console.error(`bench: ${scenario} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   writeResults(out, rows);
-  console.log(`\n${machine}, ${mode} mode\n\n${formatTable(rows)}\n\nwritten to ${out}`);
+  console.log(
+    `\n${machine}, ${mode} mode; "value (a–b)" is the median of the rounds (lowest–highest), ADR 015\n\n${formatTable(rows)}\n\nwritten to ${out}`,
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -16,6 +16,31 @@ interface HullReady {
   connector: { id: string; secret: string; organization: string };
 }
 
+/** The two stand-ins, each in a process of its own; connectors and baselines come and go. */
+export interface StandIns {
+  urls: { hull: string; intercom: string };
+  intercom: IntercomReady;
+  hull: HullReady;
+  /** Hull's query credentials for the installed connector (`ship`, `organization`, `secret`). */
+  credentialsQuery: string;
+  /** CPU (ms) and memory each stand-in process has used so far. */
+  usage(): Promise<ProcessUsage[]>;
+  /** Points Intercom's webhooks and Hull's notifications at a connector. */
+  wire(connectorUrl: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The connector in a process of its own, connected to the stand-ins through the real OAuth flow. */
+export interface ConnectorProcess {
+  url: string;
+  pid: number;
+  /** The connector process: its peak memory and CPU so far. */
+  usage(): Promise<ProcessUsage>;
+  /** Calls a connector route with Hull's query credentials. */
+  call(path: string, method?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
 /** The connector and each stand-in in a process of its own, connected through OAuth. */
 export interface SeparateStack {
   urls: { connector: string; hull: string; intercom: string };
@@ -30,65 +55,113 @@ export interface SeparateStack {
 
 const here = import.meta.dirname;
 
-export async function startSeparateStack(
-  options: { connectorNodeArgs?: string[] } = {},
-): Promise<SeparateStack> {
+/** Starts the Intercom and the Hull stand-in, each in its own process. */
+export async function startStandIns(): Promise<StandIns> {
+  // The Hull stand-in holds every user in memory: a 1,000,000-contact fetch needs room.
+  const [intercom, hull] = await Promise.all([
+    startChild<IntercomReady>(join(here, "processes/stand-in.ts"), { args: ["intercom"] }),
+    startChild<HullReady>(join(here, "processes/stand-in.ts"), {
+      args: ["hull"],
+      nodeArgs: ["--max-old-space-size=8192"],
+    }),
+  ]);
+  const { id, organization, secret } = hull.ready.connector;
+  return {
+    urls: { hull: hull.ready.url, intercom: intercom.ready.url },
+    intercom: intercom.ready,
+    hull: hull.ready,
+    credentialsQuery: new URLSearchParams({ ship: id, organization, secret }).toString(),
+    usage: () =>
+      Promise.all([intercom, hull].map((child) => child.ask<ProcessUsage>({ type: "usage" }))),
+    async wire(connectorUrl) {
+      await Promise.all([
+        intercom.ask({ type: "wire", connectorUrl }),
+        hull.ask({ type: "wire", connectorUrl }),
+      ]);
+    },
+    close: async () => void (await Promise.all([intercom.stop(), hull.stop()])),
+  };
+}
+
+/**
+ * Starts a fresh connector (`server/main.ts` from its environment, its own DATA_DIR) against the
+ * stand-ins, points their webhooks and notifications at it and connects Intercom through OAuth.
+ */
+export async function startConnectorProcess(
+  standIns: StandIns,
+  options: { nodeArgs?: string[] } = {},
+): Promise<ConnectorProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-connector-"));
-  const children: RunningChild<unknown>[] = [];
+  let connector: RunningChild<{ url: string }> | undefined;
   try {
-    // The Hull stand-in holds every user in memory: a 1,000,000-contact fetch needs room.
-    const [intercom, hull] = await Promise.all([
-      startChild<IntercomReady>(join(here, "processes/stand-in.ts"), { args: ["intercom"] }),
-      startChild<HullReady>(join(here, "processes/stand-in.ts"), {
-        args: ["hull"],
-        nodeArgs: ["--max-old-space-size=8192"],
-      }),
-    ]);
-    children.push(intercom, hull);
-    const connector = await startChild<{ url: string }>(join(here, "processes/connector.ts"), {
-      nodeArgs: options.connectorNodeArgs,
+    // BENCH_CPU_PROF=<dir>: each connector process writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF
+      ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    connector = await startChild<{ url: string }>(join(here, "processes/connector.ts"), {
+      nodeArgs: [...(options.nodeArgs ?? []), ...profile],
       env: {
         PORT: "0",
         SECRET: "bench-secret-not-for-production",
-        INTERCOM_CLIENT_ID: intercom.ready.clientId,
-        INTERCOM_CLIENT_SECRET: intercom.ready.clientSecret,
-        INTERCOM_API_URL: intercom.ready.url,
-        INTERCOM_OAUTH_URL: `${intercom.ready.url}/oauth`,
-        HULL_FIREHOSE_URL: `${hull.ready.url}/firehose`,
-        HULL_ALLOWED_HOSTS: hull.ready.organization,
+        INTERCOM_CLIENT_ID: standIns.intercom.clientId,
+        INTERCOM_CLIENT_SECRET: standIns.intercom.clientSecret,
+        INTERCOM_API_URL: standIns.intercom.url,
+        INTERCOM_OAUTH_URL: `${standIns.intercom.url}/oauth`,
+        HULL_FIREHOSE_URL: `${standIns.hull.url}/firehose`,
+        HULL_ALLOWED_HOSTS: standIns.hull.organization,
         OUTBOUND_ALLOW_LOOPBACK: "true",
         DATA_DIR: dataDir,
         // Paced outgoing runs log a warning per deferred notification; keep the table readable.
         LOG_LEVEL: "error",
       },
     });
-    children.push(connector);
-    const connectorUrl = connector.ready.url;
-    await Promise.all([
-      intercom.ask({ type: "wire", connectorUrl }),
-      hull.ask({ type: "wire", connectorUrl }),
-    ]);
-    const { id, organization, secret } = hull.ready.connector;
-    const credentialsQuery = new URLSearchParams({ ship: id, organization, secret }).toString();
-    const outcome = await connectThroughOAuth(`${connectorUrl}/auth?${credentialsQuery}`);
+    const url = connector.ready.url;
+    await standIns.wire(url);
+    const outcome = await connectThroughOAuth(`${url}/auth?${standIns.credentialsQuery}`);
     if (outcome.status !== 200) throw new Error(`OAuth callback answered ${outcome.status}`);
+    const running = connector;
     return {
-      urls: { connector: connectorUrl, hull: hull.ready.url, intercom: intercom.ready.url },
-      intercom: intercom.ready,
-      credentialsQuery,
-      connectorUsage: () => connector.ask<ProcessUsage>({ type: "usage" }),
-      connectorCall: (path, method = "POST") =>
-        fetch(`${connectorUrl}${path}${path.includes("?") ? "&" : "?"}${credentialsQuery}`, {
+      url,
+      pid: running.pid,
+      usage: () => running.ask<ProcessUsage>({ type: "usage" }),
+      call: (path, method = "POST") =>
+        fetch(`${url}${path}${path.includes("?") ? "&" : "?"}${standIns.credentialsQuery}`, {
           method,
         }),
       async close() {
-        await Promise.all(children.map((child) => child.stop()));
+        await running.stop();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await Promise.all(children.map((child) => child.stop()));
+    await connector?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Stand-ins and one connector, for scenarios that measure the connector alone. */
+export async function startSeparateStack(
+  options: { connectorNodeArgs?: string[] } = {},
+): Promise<SeparateStack> {
+  const standIns = await startStandIns();
+  try {
+    const connector = await startConnectorProcess(standIns, {
+      nodeArgs: options.connectorNodeArgs,
+    });
+    return {
+      urls: { connector: connector.url, ...standIns.urls },
+      intercom: standIns.intercom,
+      credentialsQuery: standIns.credentialsQuery,
+      connectorUsage: connector.usage,
+      connectorCall: connector.call,
+      async close() {
+        await connector.close();
+        await standIns.close();
+      },
+    };
+  } catch (error) {
+    await standIns.close();
     throw error;
   }
 }

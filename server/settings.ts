@@ -81,26 +81,30 @@ function read<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
   return parsed.success ? parsed.data : fallback;
 }
 
+// Built once: zod compiles a schema on its first parse, so schemas made per call cost that
+// compilation on every read, which is every notification (bench/README.md, webhooks profile).
+const workspaceSchema = z.object({
+  app_id: z.string().min(1),
+  name: z.string().optional(),
+  region: z.string().optional(),
+  admin: z.any().optional(),
+  connected_at: z.string().optional(),
+});
+const optionalString = z.string().min(1).optional();
+const stringList = z.array(z.string());
+const flag = z.boolean();
+const stringMap = z.record(z.string(), z.string());
+const numberMap = z.record(z.string(), z.number());
+
 export function readSettings(
   connector: Pick<HullConnector, "private_settings">,
 ): ConnectorSettings {
   const stored = connector.private_settings ?? {};
-  const workspace = read(
-    z.object({
-      app_id: z.string().min(1),
-      name: z.string().optional(),
-      region: z.string().optional(),
-      admin: z.any().optional(),
-      connected_at: z.string().optional(),
-    }),
-    stored.intercom_workspace,
-    undefined,
-  );
-  const optionalString = z.string().min(1).optional();
+  const workspace = read(workspaceSchema, stored.intercom_workspace, undefined);
   return {
     accessToken: read(optionalString, stored.access_token, undefined),
     workspace: workspace && { ...workspace, region: normaliseRegion(workspace.region) },
-    synchronizedSegments: read(z.array(z.string()), stored.synchronized_segments, []),
+    synchronizedSegments: read(stringList, stored.synchronized_segments, []),
     outgoingAttributes: (Array.isArray(stored.sync_fields_to_intercom)
       ? stored.sync_fields_to_intercom
       : []
@@ -115,22 +119,22 @@ export function readSettings(
       const parsed = incomingRow.safeParse(row);
       return parsed.success ? [parsed.data] : [];
     }),
-    sendEvents: read(z.array(z.string()), stored.send_events, []),
-    createMissingAttributes: read(z.boolean(), stored.create_missing_attributes, true),
-    ignoreDeletedUsers: read(z.boolean(), stored.ignore_deleted_users, true),
-    unarchiveContacts: read(z.boolean(), stored.unarchive_contacts, false),
-    tagMapping: read(z.record(z.string(), z.string()), stored.tag_mapping, {}),
-    customAttributes: read(z.array(z.string()), stored.custom_attributes, []),
+    sendEvents: read(stringList, stored.send_events, []),
+    createMissingAttributes: read(flag, stored.create_missing_attributes, true),
+    ignoreDeletedUsers: read(flag, stored.ignore_deleted_users, true),
+    unarchiveContacts: read(flag, stored.unarchive_contacts, false),
+    tagMapping: read(stringMap, stored.tag_mapping, {}),
+    customAttributes: read(stringList, stored.custom_attributes, []),
     lastUpdatedAt: read(optionalString, stored.last_updated_at, undefined),
     leadsLastFetchedAt: read(optionalString, stored.leads_last_fetched_at, undefined),
     fetchEdges: {
       users: read(
-        z.record(z.string(), z.number()),
+        numberMap,
         (stored.fetch_edges as Record<string, unknown> | undefined)?.users,
         {},
       ),
       leads: read(
-        z.record(z.string(), z.number()),
+        numberMap,
         (stored.fetch_edges as Record<string, unknown> | undefined)?.leads,
         {},
       ),

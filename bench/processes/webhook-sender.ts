@@ -2,7 +2,7 @@
 // connector acknowledges them, over keep-alive connections on loopback.
 import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
-import { serveParent } from "../child-process";
+import { processUsage, serveParent } from "../child-process";
 import { percentile } from "../stats";
 
 export interface BurstRequest {
@@ -130,7 +130,9 @@ export async function sendBurst(burst: BurstRequest): Promise<BurstResult> {
 }
 
 if (process.send) {
-  serveParent({}, async (message) => ({
-    ...(await sendBurst(message as unknown as BurstRequest)),
-  }));
+  serveParent({}, async (message) =>
+    message.type === "burst"
+      ? { ...(await sendBurst(message as unknown as BurstRequest)) }
+      : processUsage(),
+  );
 }

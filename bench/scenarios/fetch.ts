@@ -1,35 +1,59 @@
 // Fetch (DESIGN.md §8): contacts streamed by the Intercom stand-in, mapped and written to Hull's
-// firehose by the connector in a process of its own.
-import { atLeast, atMost, figure, tidy, type Measurement, type Mode } from "../results";
-import { control, startSeparateStack, type SeparateStack } from "../separate-stack";
+// firehose by the connector in a process of its own, alternately with the same work done by a
+// script on the vendors' SDKs (bench/baselines/sdk-fetch.ts; ADR 015).
+import { join } from "node:path";
+import type { SdkFetchRequest, SdkFetchResult } from "../baselines/sdk-fetch";
+import { startChild, type ProcessUsage } from "../child-process";
+import {
+  alternate,
+  loadPerCore,
+  loadPolicy,
+  loadRows,
+  spread,
+  waitForQuiet,
+  watchOtherLoad,
+} from "../compare";
+import { atLeast, atMost, figure, median, tidy, type Measurement, type Mode } from "../results";
+import {
+  control,
+  startConnectorProcess,
+  startStandIns,
+  type ConnectorProcess,
+  type StandIns,
+} from "../separate-stack";
 import { waitFor } from "../stats";
 
 const PAGE = 150;
-// Each fetch stops at `capS` so that the whole bench stays within ~10 minutes; a fetch cut short
-// is reported as such (its rates still hold, its count misses the target).
+// Each unlimited run stops at `capS`: rates hold for a run cut short, and six runs (three rounds
+// of connector and SDK script) plus the limited fetch keep the bench near ten minutes.
 const sizes = {
-  quick: { unlimited: 1_500, limited: 750, perMinute: 600, capS: 60 },
+  quick: { unlimited: 1_500, rounds: 1, limited: 750, perMinute: 600, capS: 60 },
   // 1,000/min is the limit Intercom's older pages document and some workspaces still have
   // (intercom-api.md §2.5); 150,000 contacts then need 1,000 requests, a minute at best.
-  full: { unlimited: 1_000_000, limited: 150_000, perMinute: 1_000, capS: 120 },
+  full: { unlimited: 1_000_000, rounds: 3, limited: 150_000, perMinute: 1_000, capS: 60 },
 };
 
 interface Job {
   kind: string;
   state: string;
   progress: { fetched: number };
-  started_at?: string;
-  finished_at?: string;
 }
 
+/** One run of the connector or of the baseline. */
 interface Run {
   seconds: number;
   fetched: number;
+  cpuMs: number;
+  peakBytes: number;
+  /** RSS before the fetch started (after start-up). */
+  baselineBytes: number;
+  /** The process's whole CPU (ms) by the end of the run, start-up included (for the load check). */
+  lifetimeCpuMs: number;
+}
+
+interface ConnectorRun extends Run {
   searches: number;
   served: number;
-  connectorCpuMs: number;
-  connectorPeakBytes: number;
-  connectorBaselineBytes: number;
   /** Peak RSS in the first and in the second half of the run: flat memory keeps them close. */
   firstHalfPeakBytes: number;
   secondHalfPeakBytes: number;
@@ -41,29 +65,36 @@ interface LoggedRequest {
   body?: { pagination?: { per_page?: number } };
 }
 
-async function fetchAll(
-  stack: SeparateStack,
+async function prepare(standIns: StandIns, contacts: number, perMinute: number): Promise<void> {
+  await control(`${standIns.urls.intercom}/_sandbox/rate-limit`, { per_minute: perMinute });
+  await control(`${standIns.urls.intercom}/_sandbox/contacts`, { count: contacts, role: "user" });
+}
+
+/** Each run writes into an empty Hull, so that the stand-in does the same work for everyone. */
+async function freshRun(standIns: StandIns): Promise<void> {
+  await control(`${standIns.urls.hull}/_sandbox/reset`);
+  await control(`${standIns.urls.intercom}/_sandbox/requests`, {}, "DELETE");
+}
+
+async function connectorFetch(
+  standIns: StandIns,
+  connector: ConnectorProcess,
   contacts: number,
-  perMinute: number,
   capS: number,
-): Promise<Run> {
-  await control(`${stack.urls.intercom}/_sandbox/rate-limit`, { per_minute: perMinute });
-  await control(`${stack.urls.intercom}/_sandbox/contacts`, { count: contacts, role: "user" });
-  await control(`${stack.urls.intercom}/_sandbox/requests`, {}, "DELETE");
-  const before = await stack.connectorUsage();
+): Promise<ConnectorRun> {
+  await freshRun(standIns);
+  const before = await connector.usage();
   const started = Date.now();
-  const answer = await stack.connectorCall("/fetch-all");
+  const answer = await connector.call("/fetch-all");
   if (answer.status !== 202) throw new Error(`/fetch-all answered ${answer.status}`);
   const deadline = started + capS * 1000;
   const samples: { at: number; rss: number }[] = [];
   const job = await waitFor(
     "the fetch to finish",
     async () => {
-      const { jobs } = (await (await stack.connectorCall("/jobs", "GET")).json()) as {
-        jobs: Job[];
-      };
+      const { jobs } = (await (await connector.call("/jobs", "GET")).json()) as { jobs: Job[] };
       const job = jobs.find((one) => one.kind === "fetch-users");
-      samples.push({ at: Date.now(), rss: (await stack.connectorUsage()).rss_bytes });
+      samples.push({ at: Date.now(), rss: (await connector.usage()).rss_bytes });
       if (job && !["queued", "running", "done"].includes(job.state))
         throw new Error(`the fetch ended ${job.state}`);
       return job?.state === "done" || Date.now() > deadline ? job : undefined;
@@ -73,10 +104,12 @@ async function fetchAll(
   );
   if (!job) throw new Error("the fetch never started");
   const seconds = (Date.now() - started) / 1000;
-  const after = await stack.connectorUsage();
-  const { requests } = (await control(`${stack.urls.intercom}/_sandbox/requests`, {}, "GET")) as {
-    requests: LoggedRequest[];
-  };
+  const after = await connector.usage();
+  const { requests } = (await control(
+    `${standIns.urls.intercom}/_sandbox/requests`,
+    {},
+    "GET",
+  )) as { requests: LoggedRequest[] };
   // Contacts the listing requests were asked for (the page size sent), at most those that exist:
   // exact for a whole fetch, and fair for one stopped at the cap with a page still in flight.
   const listings = requests.filter((request) => request.path.startsWith("/contacts"));
@@ -92,70 +125,207 @@ async function fetchAll(
     served: Math.min(asked, contacts),
     firstHalfPeakBytes: peak(samples.filter((sample) => sample.at < middle)),
     secondHalfPeakBytes: peak(samples.filter((sample) => sample.at >= middle)),
-    connectorCpuMs: after.cpu_ms - before.cpu_ms,
-    connectorPeakBytes: after.max_rss_bytes,
-    connectorBaselineBytes: before.rss_bytes,
+    cpuMs: after.cpu_ms - before.cpu_ms,
+    peakBytes: after.max_rss_bytes,
+    baselineBytes: before.rss_bytes,
+    lifetimeCpuMs: after.cpu_ms,
   };
 }
 
-export async function benchFetch(mode: Mode): Promise<Measurement[]> {
-  const size = sizes[mode];
-  const rows: Measurement[] = [];
-  const free = await startSeparateStack();
+/** A fresh connector process per run, so that its peak memory is this run's. */
+async function connectorRound(standIns: StandIns, contacts: number, capS: number) {
+  const connector = await startConnectorProcess(standIns);
   try {
-    const run = await fetchAll(free, size.unlimited, 100_000_000, size.capS);
-    const mb = (bytes: number) => tidy(bytes / 1e6);
-    rows.push(
-      atLeast(
-        `contacts fetched (no rate limit, stopped at ${size.capS} s)`,
-        run.fetched,
-        "contacts",
-        size.unlimited,
-      ),
-      atLeast(
-        "contacts per second, wall clock",
-        tidy(run.fetched / run.seconds),
-        "contacts/s",
-        20_000,
-      ),
-      atLeast(
-        "contacts per connector CPU-second (one core)",
-        tidy(run.fetched / (run.connectorCpuMs / 1000)),
-        "contacts/s",
-        20_000,
-      ),
-      atMost("requests per contact", tidy(run.searches / run.served), "requests", tidy(1 / PAGE)),
-      atMost("connector peak memory (RSS)", mb(run.connectorPeakBytes), "MB", 200, true),
-      figure("connector memory before the fetch (RSS)", mb(run.connectorBaselineBytes), "MB"),
-      figure(
-        "connector RSS growth, 2nd half of the fetch over 1st",
-        mb(run.secondHalfPeakBytes - run.firstHalfPeakBytes),
-        "MB",
-      ),
-    );
+    return await connectorFetch(standIns, connector, contacts, capS);
   } finally {
-    await free.close();
+    await connector.close();
   }
-  const limited = await startSeparateStack();
+}
+
+/** A fresh process running the SDK script (bench/baselines/sdk-fetch.ts). */
+async function sdkRound(standIns: StandIns, token: string, capS: number): Promise<Run> {
+  await freshRun(standIns);
+  const child = await startChild<object>(join(import.meta.dirname, "../baselines/sdk-fetch.ts"));
   try {
-    const run = await fetchAll(limited, size.limited, size.perMinute, size.capS);
-    // The fastest the limit allows: `perMinute` pages of 150 a minute. A fetch stopped at the cap
-    // is judged on the part it did.
-    const minimum = (Math.ceil(run.fetched / PAGE) / size.perMinute) * 60;
-    rows.push(
-      atLeast(
-        `contacts fetched at ${size.perMinute} requests/min (stopped at ${size.capS} s)`,
-        run.fetched,
-        "contacts",
-        size.limited,
-      ),
-      figure("time, limited fetch", tidy(run.seconds), "s"),
-      figure("minimum time the limit allows for them", tidy(minimum), "s"),
-      // Using ≥ 95 % of the budget (the outgoing budget) means at most 1/0.95 of the minimum.
-      atMost("time against the minimum", tidy(run.seconds / minimum), "×", 1.05),
-    );
+    const request: SdkFetchRequest = {
+      intercomUrl: standIns.urls.intercom,
+      token,
+      capS,
+      hull: {
+        ...standIns.hull.connector,
+        protocol: "http",
+        firehoseUrl: `${standIns.urls.hull}/firehose`,
+      },
+    };
+    const result = await child.ask<SdkFetchResult & { type: string; message?: string }>({
+      type: "fetch",
+      ...request,
+    });
+    if (result.type === "error") throw new Error(`the SDK fetch failed: ${result.message}`);
+    return {
+      seconds: result.seconds,
+      fetched: result.contacts,
+      cpuMs: result.after.cpu_ms - result.before.cpu_ms,
+      peakBytes: result.after.max_rss_bytes,
+      baselineBytes: result.before.rss_bytes,
+      lifetimeCpuMs: result.after.cpu_ms,
+    };
   } finally {
-    await limited.close();
+    await child.stop();
+  }
+}
+
+const perCpuSecond = (run: Run) => run.fetched / (run.cpuMs / 1000);
+const perSecond = (run: Run) => run.fetched / run.seconds;
+const mb = (bytes: number) => tidy(bytes / 1e6);
+const cpuS = (usages: ProcessUsage[]) =>
+  usages.reduce((sum, usage) => sum + usage.cpu_ms, 0) / 1000;
+
+/** Rows comparing the connector with the SDK script, round by round (ADR 015). */
+function comparisonRows(connector: ConnectorRun[], sdk: Run[], contacts: number, capS: number) {
+  const each = <T>(runs: T[], figureOf: (run: T) => number) => spread(runs.map(figureOf));
+  const ratio = (figureOf: (run: Run) => number) =>
+    spread(connector.map((run, round) => figureOf(run) / figureOf(sdk[round]!)));
+  return [
+    median(
+      `contacts fetched (no rate limit, stopped at ${capS} s)`,
+      each(connector, (run) => run.fetched),
+      "contacts",
+      { min: contacts },
+    ),
+    median("contacts per second, wall clock", each(connector, perSecond), "contacts/s", {
+      min: 20_000,
+    }),
+    median(
+      "contacts per connector CPU-second (one core)",
+      each(connector, perCpuSecond),
+      "contacts/s",
+      { min: 20_000 },
+    ),
+    median("SDK script: contacts per second, wall clock", each(sdk, perSecond), "contacts/s"),
+    median("SDK script: contacts per CPU-second", each(sdk, perCpuSecond), "contacts/s"),
+    median("contacts per second, connector ÷ SDK script", ratio(perSecond), "×"),
+    median("contacts per CPU-second, connector ÷ SDK script", ratio(perCpuSecond), "×", { min: 3 }),
+    atMost(
+      "requests per contact",
+      tidy(Math.max(...connector.map((run) => run.searches / run.served))),
+      "requests",
+      tidy(1 / PAGE),
+    ),
+    median(
+      "connector peak memory (RSS)",
+      each(connector, (run) => mb(run.peakBytes)),
+      "MB",
+      { under: 150 },
+    ),
+    median(
+      "SDK script: peak memory (RSS)",
+      each(sdk, (run) => mb(run.peakBytes)),
+      "MB",
+    ),
+    median(
+      "peak RSS, connector ÷ SDK script",
+      ratio((run) => run.peakBytes),
+      "×",
+    ),
+    median(
+      "connector memory before the fetch (RSS)",
+      each(connector, (run) => mb(run.baselineBytes)),
+      "MB",
+    ),
+    median(
+      "connector RSS growth, 2nd half of the fetch over 1st",
+      each(connector, (run) => mb(run.secondHalfPeakBytes - run.firstHalfPeakBytes)),
+      "MB",
+    ),
+  ];
+}
+
+export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measurement[]> {
+  const contacts = Number(args.find((arg) => arg.startsWith("--fetch-contacts="))?.split("=")[1]);
+  const size = { ...sizes[mode], ...(contacts > 0 ? { unlimited: contacts } : {}) };
+  const policy = loadPolicy(args, mode === "quick");
+  const rows: Measurement[] = [];
+  const standIns = await startStandIns();
+  try {
+    await prepare(standIns, size.unlimited, 100_000_000);
+    const { access_token: token } = (await control(`${standIns.urls.intercom}/_sandbox/token`)) as {
+      access_token: string;
+    };
+    const refused = await waitForQuiet(policy);
+    if (refused) {
+      console.error(`bench: fetch comparison refused: ${refused}`);
+      rows.push(
+        atMost(
+          `comparison refused: ${refused}`,
+          tidy(loadPerCore()),
+          "load/core",
+          policy.maxLoadPerCore,
+        ),
+      );
+    } else {
+      const loadBefore = loadPerCore();
+      const standInsBefore = cpuS(await standIns.usage());
+      const parentBefore = process.cpuUsage();
+      const watch = watchOtherLoad();
+      const runs = await alternate(size.rounds, {
+        connector: () => connectorRound(standIns, size.unlimited, size.capS),
+        "SDK script": () => sdkRound(standIns, token, size.capS),
+      });
+      const connector = runs.connector as ConnectorRun[];
+      const sdk = runs["SDK script"]!;
+      const parent = process.cpuUsage(parentBefore);
+      const ours =
+        cpuS(await standIns.usage()) -
+        standInsBefore +
+        [...connector, ...sdk].reduce((sum, run) => sum + run.lifetimeCpuMs / 1000, 0) +
+        (parent.user + parent.system) / 1e6;
+      const load = loadRows(loadBefore, watch.stop(ours), policy);
+      rows.push(...load.rows);
+      if (load.refused) {
+        console.error(`bench: fetch comparison refused: ${load.refused}`);
+        rows.push(
+          atMost(
+            `comparison refused: ${load.refused}`,
+            tidy(loadPerCore()),
+            "load/core",
+            policy.maxLoadPerCore,
+          ),
+        );
+      } else rows.push(...comparisonRows(connector, sdk, size.unlimited, size.capS));
+    }
+  } finally {
+    await standIns.close();
+  }
+
+  // The limited fetch: the connector alone against the rate limit (its pacing, not its CPU), on
+  // stand-ins of its own.
+  const limited = await startStandIns();
+  try {
+    await prepare(limited, size.limited, size.perMinute);
+    const connector = await startConnectorProcess(limited);
+    try {
+      const run = await connectorFetch(limited, connector, size.limited, size.capS * 2);
+      // The fastest the limit allows: `perMinute` pages of 150 a minute. A fetch stopped at the cap
+      // is judged on the part it did.
+      const minimum = (Math.ceil(run.fetched / PAGE) / size.perMinute) * 60;
+      rows.push(
+        atLeast(
+          `contacts fetched at ${size.perMinute} requests/min (stopped at ${size.capS * 2} s)`,
+          run.fetched,
+          "contacts",
+          size.limited,
+        ),
+        figure("time, limited fetch", tidy(run.seconds), "s"),
+        figure("minimum time the limit allows for them", tidy(minimum), "s"),
+        // Using ≥ 95 % of the budget (the outgoing budget) means at most 1/0.95 of the minimum.
+        atMost("time against the minimum", tidy(run.seconds / minimum), "×", 1.05),
+      );
+    } finally {
+      await connector.close();
+    }
+  } finally {
+    await standIns.close();
   }
   return rows;
 }

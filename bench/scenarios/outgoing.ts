@@ -47,6 +47,15 @@ function seeds(users: number, plan: (index: number) => string, withEvents: boole
   }));
 }
 
+/**
+ * The fewest calls per user the API allows for the first sync's work: one create (it takes the
+ * attributes), one event, and a share of one bulk tag call (`POST /tags {name, users: [...]}`,
+ * intercom-api.md §1.4, which documents no maximum list length) for the one segment tag.
+ */
+function firstSyncFloor(users: number): number {
+  return 1 + 1 + 1 / users;
+}
+
 /** Share of each 10-second window's allowance used, over the windows the sync filled. */
 function budgetUsed(requests: LoggedRequest[], perWindow: number): number {
   const perIndex = new Map<number, number>();
@@ -195,6 +204,11 @@ export async function benchOutgoing(mode: Mode, users?: number): Promise<Measure
         "API calls per synced user, first sync",
         tidy(accepted.length / size.users),
         "calls/user",
+      ),
+      figure(
+        "API calls per synced user, first sync ÷ the API's floor",
+        tidy(accepted.length / size.users / firstSyncFloor(size.users)),
+        "×",
       ),
       atMost(
         "API calls per synced user, steady state",

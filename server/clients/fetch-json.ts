@@ -8,6 +8,8 @@ export interface JsonRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A body already serialised as JSON (sent as it is, instead of `body`). */
+  jsonText?: string;
   timeoutMs?: number;
   /** The transport; `createSafeFetch(...)` for a URL a caller chose. Default: the global fetch. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
@@ -35,6 +37,7 @@ export async function fetchJson<T = unknown>(
     method = "GET",
     headers = {},
     body,
+    jsonText = body === undefined ? undefined : JSON.stringify(body),
     timeoutMs = 10_000,
     fetch = globalThis.fetch,
   } = request;
@@ -45,10 +48,10 @@ export async function fetchJson<T = unknown>(
       method,
       headers: {
         accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(jsonText === undefined ? {} : { "content-type": "application/json" }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: jsonText,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

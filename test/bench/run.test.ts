@@ -36,8 +36,26 @@ describe("npm run bench -- --quick", () => {
   it("gives every row a figure, a unit, its budget and whether it meets it, the mode, the machine and the time", () => {
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(
-        ["at", "budget", "machine", "meets", "metric", "mode", "scenario", "unit", "value"].sort(),
+        [
+          "at",
+          "budget",
+          "machine",
+          "meets",
+          "metric",
+          "mode",
+          "range",
+          "scenario",
+          "unit",
+          "value",
+        ].sort(),
       );
+      // A median over rounds carries its lowest and highest round (ADR 015).
+      if (row.range !== null) {
+        expect(row.range).toEqual([expect.any(Number), expect.any(Number)]);
+        const [low, high] = row.range as [number, number];
+        expect(low).toBeLessThanOrEqual(row.value as number);
+        expect(high).toBeGreaterThanOrEqual(row.value as number);
+      }
       expect(row).toMatchObject({
         metric: expect.any(String),
         unit: expect.any(String),
@@ -68,12 +86,40 @@ describe("npm run bench -- --quick", () => {
       ]),
     );
     expect(budgeted("fetch")).toEqual(
-      expect.arrayContaining(["requests per contact", "connector peak memory (RSS)"]),
+      expect.arrayContaining([
+        "requests per contact",
+        "connector peak memory (RSS)",
+        "contacts per connector CPU-second (one core)",
+        "contacts per CPU-second, connector ÷ SDK script",
+      ]),
     );
     expect(budgeted("webhooks")).toEqual(
-      expect.arrayContaining(["verified notifications per second", "acknowledgement time p99"]),
+      expect.arrayContaining([
+        "verified notifications per second",
+        "acknowledgement time p99",
+        "notifications/s, connector ÷ Hull-framework receiver",
+        "notifications/s, connector ÷ bare limit",
+      ]),
     );
     expect(budgeted("browser")).toEqual(expect.arrayContaining(["ship.js size gzipped"]));
+  });
+
+  it("measures the baselines beside the connector and says how busy the machine was", () => {
+    const metrics = rows.map((row) => `${row.scenario}: ${row.metric}`);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        "fetch: SDK script: contacts per CPU-second",
+        "fetch: peak RSS, connector ÷ SDK script",
+        "fetch: CPU used by other processes during the runs",
+        "webhooks: Hull-framework receiver: notifications per second",
+        "webhooks: bare node:http limit: p99",
+        "webhooks: load average per core before the runs (1 min)",
+        "outgoing: API calls per synced user, first sync ÷ the API's floor",
+      ]),
+    );
+    // Every side-by-side figure is a median with its range.
+    for (const row of rows.filter((each) => String(each.metric).includes("÷ SDK script")))
+      expect(row.range).not.toBeNull();
   });
 
   it("prints one table with a line per row", () => {

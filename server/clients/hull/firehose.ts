@@ -52,7 +52,8 @@ interface Ticket {
   reject(error: unknown): void;
 }
 
-type Item = { entry: FirehoseEntry; ticket: Ticket };
+/** `json`: the signed entry as sent, serialised on its first post and reused by retries and halves. */
+type Item = { entry: FirehoseEntry; ticket: Ticket; json?: string };
 
 interface Queue {
   credentials: HullCredentials;
@@ -92,9 +93,13 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const queues = new Map<string, Queue>();
   const inFlight = new Set<Promise<void>>();
 
-  async function post(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void> {
-    const batch = entries.map((entry) => signEntry(credentials, entry));
-    const body = { batch, timestamp: new Date().toISOString(), sentAt: new Date().toISOString() };
+  async function post(credentials: HullCredentials, items: Item[]): Promise<void> {
+    // Each entry is signed and serialised once (tokens are cached per user, sign-entry.ts); the
+    // batch is the entries' JSON joined, not the whole batch serialised again per attempt.
+    const now = new Date();
+    for (const item of items) item.json ??= JSON.stringify(signEntry(credentials, item.entry, now));
+    const sentAt = JSON.stringify(now.toISOString());
+    const jsonText = `{"batch":[${items.map((item) => item.json).join(",")}],"timestamp":${sentAt},"sentAt":${sentAt}}`;
     const headers = {
       "Hull-App-Id": credentials.id,
       "Hull-Access-Token": credentials.secret,
@@ -106,7 +111,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         const response = await fetchJson<{ message?: string }>(url, {
           method: "POST",
           headers,
-          body,
+          jsonText,
           timeoutMs,
         });
         if (response.status < 300) return;
@@ -130,10 +135,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   /** Posts items; a refused batch is halved until each refused entry stands alone. */
   async function deliver(credentials: HullCredentials, items: Item[]): Promise<void> {
     try {
-      await post(
-        credentials,
-        items.map((item) => item.entry),
-      );
+      await post(credentials, items);
     } catch (error) {
       if (!(error instanceof BatchRefused)) {
         for (const item of items) settle(item.ticket, { failure: error });
