@@ -1,8 +1,9 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
-import { conversationLink, type Region } from "../../clients/intercom/regions";
+import type { Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
 import { contactClaims } from "./contact-claims";
+import { conversationLink } from "./conversation-link";
 import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
