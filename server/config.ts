@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigurationError } from "./errors";
 
 /** Every environment variable the connector reads, with its meaning. Nothing else reads process.env. */
 const environment = z.object({
@@ -63,8 +64,6 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
-
 const hostList = (value: string) =>
   value
     .split(",")
@@ -81,14 +80,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join(".")}: ${issue.message}`,
     );
-    throw new ConfigError(`Invalid environment:\n  ${problems.join("\n  ")}`);
+    throw new ConfigurationError(`Invalid environment:\n  ${problems.join("\n  ")}`);
   }
   const values = parsed.data;
   const missing = (["SECRET", "INTERCOM_CLIENT_ID", "INTERCOM_CLIENT_SECRET"] as const).filter(
     (name) => !values[name],
   );
   if (missing.length > 0) {
-    throw new ConfigError(
+    throw new ConfigurationError(
       `Missing ${missing.join(", ")}. Set them for a production connector, or run "npm start" to use the sandbox.`,
     );
   }

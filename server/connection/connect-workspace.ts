@@ -1,7 +1,7 @@
 import type { HullCredentials } from "../clients/hull/types";
 import { exchangeCode } from "../clients/intercom/oauth";
 import { normaliseRegion } from "../clients/intercom/regions";
-import { BadRequestError } from "../errors";
+import { UpstreamRefusedError } from "../errors";
 import { connectionSettings, readSettings, type ConnectedWorkspace } from "../settings";
 import type { ConnectionDeps } from "./deps";
 
@@ -17,9 +17,10 @@ export async function connectWorkspace(
   const token = await exchangeCode(deps.oauthApp, code);
   const me = await deps.intercom.forToken(token).me();
   if (!me.app?.id_code)
-    throw new BadRequestError(
+    throw new UpstreamRefusedError(
+      "intercom",
+      200,
       "Intercom did not say which workspace was connected; try again.",
-      502,
     );
   const workspace: ConnectedWorkspace = {
     app_id: me.app.id_code,

@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import { BadRequestError, UnauthorizedError } from "../errors";
 import type { NotificationReceiver } from "../incoming/webhook/receive-notification";
 import { parseNotification } from "../incoming/webhook/parse-notification";
 import { verifySignature } from "../incoming/webhook/verify-signature";
@@ -24,16 +25,12 @@ export function intercomWebhookRoutes(deps: {
     const raw = await readRawBody(ctx, "1mb");
     if (!verifySignature(raw, ctx.get("x-hub-signature") || undefined, deps.intercomClientSecret)) {
       metrics.webhooks.inc({ outcome: "bad_signature" });
-      ctx.status = 401;
-      ctx.body = { error: "Missing or invalid X-Hub-Signature" };
-      return;
+      throw new UnauthorizedError("Missing or invalid X-Hub-Signature");
     }
     const parsed = parseNotification(await parseJsonBody(raw));
     if ("problem" in parsed) {
       metrics.webhooks.inc({ outcome: "malformed" });
-      ctx.status = 400;
-      ctx.body = { error: parsed.problem };
-      return;
+      throw new BadRequestError(parsed.problem);
     }
     const { notification } = parsed;
     const { outcome, detail } = await deps.receiver.receive(notification);

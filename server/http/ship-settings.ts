@@ -21,11 +21,8 @@ export function shipSettingsRoutes(deps: Pick<AppDeps, "registry" | "hullAuth">)
     const credentials = await deps.registry.findConnector(id);
     // The connector object is cached by the authenticator and dropped on ship:update.
     const settings = credentials && websiteSettings(await deps.hullAuth.authenticate(credentials));
-    if (!settings) {
-      ctx.status = 404;
-      ctx.body = { error: "This connector is not connected to an Intercom workspace" };
-      return;
-    }
+    if (!settings)
+      throw new BadRequestError("This connector is not connected to an Intercom workspace", 404);
     ctx.set("cache-control", "public, max-age=60");
     ctx.body = settings;
   });

@@ -1,4 +1,4 @@
-import { BadRequestError, RetryableError } from "../../errors";
+import { RetryableError, UpstreamRefusedError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
 import { checkEntry } from "../../hull-entry-rules";
 import { signEntry } from "./sign-entry";
@@ -8,8 +8,8 @@ export interface FirehoseWriter {
   /**
    * Resolves once Hull's firehose has accepted every entry. Rejects with `EntriesRefused` when Hull
    * refused some entries for good (the others are in Hull by then), with a `RetryableError` when Hull
-   * is down or slow (some entries may be in Hull: writes are idempotent), or with a
-   * `BadRequestError` when Hull refused the connector itself (401, 403, 404…).
+   * is down or slow (some entries may be in Hull: writes are idempotent), or with an
+   * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
   write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
   /** Sends whatever is queued now. */
@@ -22,12 +22,14 @@ export interface RefusedEntry {
   reason: string;
 }
 
-/** Hull refused these entries for good; every other entry of the write is in Hull. */
-export class EntriesRefused extends BadRequestError {
+/** Hull refused these entries for good (400/422 per entry); every other entry is in Hull. */
+export class EntriesRefused extends UpstreamRefusedError {
+  override readonly code = "entries-refused";
   constructor(readonly refused: RefusedEntry[]) {
     super(
+      "hull",
+      400,
       `Hull refused ${refused.length} ${refused.length === 1 ? "entry" : "entries"}: ${refused[0]?.reason ?? ""}`,
-      502,
     );
   }
 }
@@ -115,7 +117,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         const message = `Hull's firehose refused a batch (${response.status}): ${detail ?? ""}`;
         if (response.status === 400 || response.status === 422) throw new BatchRefused(message);
         if (response.status < 500 && response.status !== 429)
-          throw new BadRequestError(message, 502);
+          throw new UpstreamRefusedError("hull", response.status, message);
         failure = `Hull's firehose answered ${response.status}`;
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;

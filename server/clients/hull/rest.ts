@@ -1,8 +1,8 @@
 import {
-  BadRequestError,
   ConfigurationError,
   RetryableError,
   UnauthorizedError,
+  UpstreamRefusedError,
 } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
 import type { SafeFetch } from "../safe-fetch";
@@ -66,7 +66,7 @@ export function createHullRestClient(
     if (status === 402) throw new ConfigurationError("The Hull organization is disabled");
     if (status >= 500 || status === 429)
       throw new RetryableError(`Hull answered ${status} to ${method} ${path}`);
-    throw new BadRequestError(`Hull answered ${status} to ${method} ${path}`, 502);
+    throw new UpstreamRefusedError("hull", status, `Hull answered ${status} to ${method} ${path}`);
   }
 
   return {

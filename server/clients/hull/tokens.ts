@@ -46,9 +46,12 @@ export function createTokenIssuer(secret: string): TokenIssuer {
         }) as jwt.JwtPayload;
       } catch (error) {
         const expired = error instanceof jwt.TokenExpiredError;
-        throw new UnauthorizedError(
-          expired ? "This link has expired: open the connector again from Hull" : "Invalid token",
-        );
+        if (expired)
+          throw new UnauthorizedError(
+            "This link has expired: open the connector again from Hull",
+            "token-expired",
+          );
+        throw new UnauthorizedError("Invalid token");
       }
       // Checked here: jsonwebtoken skips its own jwtid check for an empty expected value.
       if (nonce !== undefined && (!nonce || payload.jti !== nonce)) {
