@@ -188,3 +188,42 @@ export function websiteSettings(connector: Pick<HullConnector, "private_settings
     ...messengerOptions(connector),
   };
 }
+
+/**
+ * The private_settings the connector writes itself, never a person: the one place their keys are
+ * spelled for writing (readSettings above reads them). Each function answers the partial
+ * `private_settings` to give `HullRestClient.updateSettings`.
+ */
+export const ownSettings = {
+  /** Custom attribute names seen on Intercom users (the attribute catalogue), merged and sorted. */
+  customAttributes(known: Iterable<string>, seen: Iterable<string>) {
+    return { custom_attributes: [...new Set([...known, ...seen])].sort() };
+  },
+  /**
+   * Where the next incremental fetch of `role` starts: the newest updated_at read (Unix seconds,
+   * stored as ISO-8601) and the contacts at that edge (contact id → updated_at seconds).
+   */
+  fetchCursor(
+    role: "user" | "lead",
+    cursorSeconds: number | undefined,
+    edges: ConnectorSettings["fetchEdges"],
+    edge: Record<string, number>,
+  ) {
+    const key = role === "user" ? "last_updated_at" : "leads_last_fetched_at";
+    return {
+      ...(cursorSeconds === undefined
+        ? {}
+        : { [key]: new Date(cursorSeconds * 1000).toISOString() }),
+      fetch_edges: { ...edges, [role === "user" ? "users" : "leads"]: edge },
+    };
+  },
+  /** Segment id → Intercom tag id of the connector's segment tags, merged over `stored`. */
+  tagMapping(stored: Record<string, string>, learnt: Record<string, string>) {
+    return { tag_mapping: { ...stored, ...learnt } };
+  },
+};
+
+/** The stored cursor (ISO-8601 or Unix time, as stored) of the incremental fetch of `role`. */
+export function fetchCursorOf(settings: ConnectorSettings, role: "user" | "lead") {
+  return role === "user" ? settings.lastUpdatedAt : settings.leadsLastFetchedAt;
+}

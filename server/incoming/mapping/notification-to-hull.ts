@@ -3,16 +3,17 @@ import type { Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import { topicAction } from "../webhook/topics";
 import { contactClaims } from "./contact-claims";
+import { contactToHullEntries, hullUserEntries } from "./contact-entries";
 import { conversationLink } from "./conversation-link";
 import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
   mapContactToHullUser,
-  type HullUserWrite,
   type IncomingRow,
 } from "./contact-to-hull-user";
 import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
 import { toIsoDate } from "./timestamps";
+import { intercomAnonymousId } from "../../../common/identity";
 
 export interface Notification {
   id: string | null;
@@ -43,17 +44,6 @@ function isSetIfNull(value: unknown): value is { operation: "setIfNull"; value: 
 }
 
 const ignore = (reason: string): NotificationPlan => ({ kind: "ignore", reason });
-
-function userEntries(user: HullUserWrite): FirehoseEntry[] {
-  return [
-    { type: "traits", claims: user.claims, body: user.attributes },
-    ...user.aliases.map((anonymous_id): FirehoseEntry => ({
-      type: "alias",
-      claims: user.claims,
-      body: { anonymous_id },
-    })),
-  ];
-}
 
 function eventCreatedAt(
   notification: Notification,
@@ -244,16 +234,12 @@ export function planNotification(
     case "tag":
       return tagEvent(notification, context, action.event);
     case "contact": {
-      const user = mapContactToHullUser(item, {
+      const write = contactToHullEntries(item, {
         roleHint: action.role,
         incomingAttributes: context.incomingAttributes,
       });
-      if (!user) return ignore("contact without an id");
-      return {
-        kind: "write",
-        entries: userEntries(user),
-        customAttributes: user.role === "user" ? customAttributeNames(item) : [],
-      };
+      if (!write) return ignore("contact without an id");
+      return { kind: "write", ...write };
     }
     case "signed-up": {
       const user = mapContactToHullUser(item, {
@@ -269,14 +255,14 @@ export function planNotification(
         ]),
       );
       attributes["intercom/is_lead"] = false;
-      const contactAlias = `intercom:${stringAt(item, "id")}`;
+      const contactAlias = intercomAnonymousId(stringAt(item, "id") ?? "");
       const aliases =
         user.claims.anonymous_id === contactAlias || user.aliases.includes(contactAlias)
           ? user.aliases
           : [...user.aliases, contactAlias];
       return {
         kind: "write",
-        entries: userEntries({ ...user, attributes, aliases }),
+        entries: hullUserEntries({ ...user, attributes, aliases }),
         customAttributes: customAttributeNames(item),
       };
     }
