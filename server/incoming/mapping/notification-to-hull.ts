@@ -15,7 +15,11 @@ import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
 import { toIsoDate } from "./timestamps";
 import { intercomAnonymousId } from "../../../common/identity";
 
-export interface Notification {
+/**
+ * An Intercom webhook notification (reference/intercom-api.md §4), as parse-notification.ts
+ * accepts it. Hull's smart-notifier notifications are another thing (server/outgoing).
+ */
+export interface IntercomNotification {
   id: string | null;
   topic: string;
   app_id: string;
@@ -46,7 +50,7 @@ function isSetIfNull(value: unknown): value is { operation: "setIfNull"; value: 
 const ignore = (reason: string): NotificationPlan => ({ kind: "ignore", reason });
 
 function eventCreatedAt(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   ...candidates: unknown[]
 ): string {
@@ -97,7 +101,7 @@ export function conversationTexts(
 }
 
 function conversationEvent(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   event: string,
   initiated: "user" | "admin",
@@ -156,7 +160,7 @@ function conversationEvent(
 }
 
 function tagEvent(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   event: string,
 ): NotificationPlan {
@@ -222,7 +226,7 @@ function tagEvent(
  * are unit-tested on plain data and used by the webhook flow.
  */
 export function planNotification(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
 ): NotificationPlan {
   const action = topicAction(notification.topic);
