@@ -15,13 +15,12 @@ import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
-import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
 import { createExtractFiles } from "./outgoing/extract-files";
-import { createExtractHandler } from "./outgoing/extract-job";
 import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
 import { startPendingDrain } from "./outgoing/pending/drain-pending-users";
 import { createFileJobStore } from "./jobs/file-job-store";
+import { createJobHandlers } from "./jobs/handlers";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
@@ -138,23 +137,16 @@ export async function startConnector(
   // Extract files a killed process left (personal data) go before any job resumes.
   const extractFiles = createExtractFiles(config.dataDir);
   await extractFiles.sweep();
-  const handlers = {
-    "fetch-users": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "user",
-    ),
-    "fetch-leads": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "lead",
-    ),
-    "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
+  const handlers = createJobHandlers(base, {
+    fetchFirstLookbackSeconds: config.fetchFirstLookbackSeconds,
+    extracts: {
       files: extractFiles,
       fetch: createSafeFetch({
         allowedHosts: config.hull.extractHosts,
         allowLoopback: config.allowLoopbackDestinations,
       }),
-    }),
-  };
+    },
+  });
   const jobs = redis
     ? createBullJobRunner({
         redis,
