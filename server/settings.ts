@@ -227,3 +227,17 @@ export const ownSettings = {
 export function fetchCursorOf(settings: ConnectorSettings, role: "user" | "lead") {
   return role === "user" ? settings.lastUpdatedAt : settings.leadsLastFetchedAt;
 }
+
+/** Settings of a connector connected to an Intercom workspace: a token and the workspace it opens. */
+export type ConnectedSettings = ConnectorSettings & {
+  accessToken: string;
+  workspace: ConnectedWorkspace;
+};
+
+/**
+ * Whether the connector is connected to Intercom: it holds a token AND knows the workspace. The
+ * one test of "connected" for the dashboard, the status, fetches and the flows.
+ */
+export function isConnected(settings: ConnectorSettings): settings is ConnectedSettings {
+  return Boolean(settings.accessToken && settings.workspace);
+}

@@ -5,7 +5,7 @@ import { toUnixSeconds } from "../time";
 import type { JobRequest, JobRunner } from "../jobs/job-runner";
 import { describeJob } from "../jobs/types";
 import { BadRequestError } from "../errors";
-import { readSettings } from "../settings";
+import { isConnected, readSettings } from "../settings";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -28,7 +28,7 @@ export async function startFetch(
 ) {
   const connector = await deps.hullAuth.authenticate(credentials);
   const settings = readSettings(connector);
-  if (!settings.accessToken)
+  if (!isConnected(settings))
     throw new BadRequestError(
       "Intercom is not connected: connect it from the dashboard first.",
       409,
