@@ -73,6 +73,7 @@ const hostList = (value: string) =>
 /**
  * Reads and validates the environment. Missing production credentials are an error naming the
  * variable; the sandbox launcher passes its own values in `env`.
+ * Throws ConfigurationError naming each invalid or missing variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);

@@ -7,7 +7,10 @@ import type { ConnectionDeps } from "./deps";
 
 /**
  * Finishes OAuth: trades the code for a token, learns the workspace from /me, stores both in the
- * connector's private_settings through Hull, and records the workspace → connector route for webhooks.
+ * connector's private_settings through Hull, and records the workspace → connector route for
+ * webhooks.
+ * Throws UpstreamRefusedError when Intercom refuses the code or does not name the workspace,
+ * RetryableError when Intercom or Hull is unreachable, and what Hull's settings write throws.
  */
 export async function connectWorkspace(
   deps: ConnectionDeps,

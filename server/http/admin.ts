@@ -30,7 +30,10 @@ async function waitingUsers(deps: AppDeps, connectorId: string) {
   };
 }
 
-/** The dashboard Hull shows in the connector's page, and the JSON API behind it. */
+/**
+ * The dashboard Hull shows in the connector's page, and the JSON API behind it.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
+ */
 export function adminRoutes(deps: AppDeps): Router {
   const router = new Router();
   const auth = requireHull(deps.hullAuth, deps.tokens);

@@ -19,7 +19,10 @@ function bound(ctx: Context, name: string): number | undefined {
   return seconds;
 }
 
-/** Starts a job for the connector and says at once whether it started or one is already running. */
+/**
+ * Starts a job for the connector and says at once whether it started or one is already running.
+ * Throws BadRequestError (409) when Intercom is not connected, and what the authenticator throws.
+ */
 export async function startFetch(
   deps: Pick<AppDeps, "hullAuth">,
   jobs: JobRunner,
@@ -44,7 +47,10 @@ export async function startFetch(
   };
 }
 
-/** The surfaces that start fetches: Hull's schedules and the dashboard buttons (DESIGN.md §5). */
+/**
+ * The surfaces that start fetches: Hull's schedules and the dashboard buttons (DESIGN.md §5).
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
+ */
 export function fetchRoutes(deps: AppDeps, jobs: JobRunner): Router {
   const router = new Router();
   const auth = requireHull(deps.hullAuth, deps.tokens);

@@ -9,8 +9,10 @@ import { parseJsonBody, readRawBody } from "./body";
 
 /**
  * Intercom sends every workspace's notifications to this one URL. Verify the raw bytes, then parse,
- * then route; answer 2xx to anything well-signed we do not handle (a 4xx makes Intercom throttle the
+ * then route; answer 2xx to anything well-signed we do not handle (a 4xx makes Intercom throttle
+ * the
  * whole app, a 410 disables the subscription), and 503 when Hull has not accepted the data yet.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function intercomWebhookRoutes(deps: {
   intercomClientSecret: string;

@@ -29,6 +29,11 @@ function outcomePage(
 
 const NONCE_COOKIE = "hull_intercom_oauth";
 
+/**
+ * The OAuth routes. `/auth/callback` ends in a page for the person in the popup, with the status
+ * the error's kind implies; other errors are thrown to `http/errors-middleware.ts`
+ * (docs/error-handling.md).
+ */
 export function oauthRoutes(deps: AppDeps): Router {
   const router = new Router();
   const callbackUrl = `${deps.publicUrl}/auth/callback`;

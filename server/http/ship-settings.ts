@@ -11,6 +11,7 @@ const HULL_ID = /^[0-9a-f]{24}$/i;
  * private_settings (docs/adr/007). Public and cross-origin, since the website calls it; it answers
  * only for connectors connected through this service (found in the registry, so a made-up id
  * costs no call to Hull), and never carries a token.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function shipSettingsRoutes(deps: Pick<AppDeps, "registry" | "hullAuth">): Router {
   const router = new Router();

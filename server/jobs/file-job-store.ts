@@ -17,6 +17,7 @@ type OnDisk = Omit<StoredJob, "credentials"> & {
 /**
  * The embedded default: jobs and their checkpoints in one file under DATA_DIR, written atomically
  * after every page, connector secrets encrypted. Keeps the last finished jobs for the dashboard.
+ * Its calls throw the file system's errors as they are.
  */
 export function createFileJobStore(dataDir: string, secret: string, keepFinished = 10): JobStore {
   const file = join(dataDir, "jobs.json");

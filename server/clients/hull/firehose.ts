@@ -7,7 +7,8 @@ import type { FirehoseEntry, HullCredentials } from "./types";
 export interface FirehoseWriter {
   /**
    * Resolves once Hull's firehose has accepted every entry. Rejects with `EntriesRefused` when Hull
-   * refused some entries for good (the others are in Hull by then), with a `RetryableError` when Hull
+   * refused some entries for good (the others are in Hull by then), with a `RetryableError` when
+   * Hull
    * is down or slow (some entries may be in Hull: writes are idempotent), or with an
    * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
@@ -77,10 +78,13 @@ function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unk
 
 /**
  * Batches entries per connector, signs each, and tells every writer when its entries are in Hull.
- * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull refuses as invalid
+ * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull
+ * refuses as invalid
  * (400/422: Hull's firehose refuses a whole batch for one bad entry, sandbox/hull/README.md) is
  * split in halves until the refused entries are found, so one bad entry costs only its own writer
  * that entry, and every other entry (of any writer sharing the batch) is written.
+ * `write` rejects as FirehoseWriter.write says: EntriesRefused, RetryableError,
+ * UpstreamRefusedError.
  */
 export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const {

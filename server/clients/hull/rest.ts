@@ -28,6 +28,9 @@ export interface HullRestClient {
 /**
  * Hull's REST API of the credentials' organization. The organization is the caller's word (checked
  * against the allow-list by the authenticator): `transport` is the SSRF-safe fetch in production.
+ * Calls throw UnauthorizedError (Hull refused the credentials: 401/403/404), ConfigurationError
+ * (402: organization disabled), RetryableError (5xx, 429, unreachable) and UpstreamRefusedError
+ * (any other 4xx).
  */
 export function createHullRestClient(
   credentials: HullCredentials,

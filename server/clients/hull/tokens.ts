@@ -18,6 +18,7 @@ export interface TokenIssuer {
 /**
  * Tokens signed with SECRET that stand for a connector's credentials. The connector secret inside
  * is encrypted, because these tokens travel through browsers (dashboard links, OAuth state).
+ * `read` throws UnauthorizedError (code "token-expired" for an expired token).
  */
 export function createTokenIssuer(secret: string): TokenIssuer {
   const sealKey = deriveKey(secret, "token-seal");
