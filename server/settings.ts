@@ -217,9 +217,7 @@ export const ownSettings = {
       fetch_edges: { ...edges, [role === "user" ? "users" : "leads"]: edge },
     };
   },
-  /** Segment id → Intercom tag id of the connector's segment tags, merged over `stored`. */
-  tagMapping(stored: Record<string, string>, learnt: Record<string, string>) {
-    return { tag_mapping: { ...stored, ...learnt } };
+};
   },
 };
 

@@ -12,6 +12,8 @@ import type {
 import type { DeadLetterStore, NewDeadLetter } from "../../server/durable/dead-letters";
 import type { Outbox } from "../../server/durable/outbox";
 import type { Deduplicator } from "../../server/incoming/webhook/deduplicator";
+import { newJob, type JobRunner } from "../../server/jobs/job-runner";
+import type { StoredJob } from "../../server/jobs/types";
 import type { WorkspaceRegistry } from "../../server/registry";
 
 export const CREDENTIALS: HullCredentials = {
@@ -170,6 +172,27 @@ export function fakeHull(privateSettings: Record<string, unknown>, segments: Hul
     getSegments: async () => segments,
     getAttributeTree: async () => [],
     requestExtract: async () => undefined,
+  };
+  return fake;
+}
+
+/** A job runner that records the jobs asked for; a second of the same kind is "already running". */
+export function fakeJobRunner() {
+  const fake = {
+    started: [] as StoredJob[],
+    runner: undefined as unknown as JobRunner,
+  };
+  fake.runner = {
+    async start(credentials, request) {
+      const running = fake.started.find((job) => job.kind === request.kind);
+      if (running) return { started: false, job: running };
+      const job = newJob(credentials, request);
+      fake.started.push(job);
+      return { started: true, job };
+    },
+    list: async () => fake.started,
+    resumeUnfinished: async () => 0,
+    stop: async () => undefined,
   };
   return fake;
 }
