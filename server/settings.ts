@@ -218,8 +218,6 @@ export const ownSettings = {
     };
   },
 };
-  },
-};
 
 /** The stored cursor (ISO-8601 or Unix time, as stored) of the incremental fetch of `role`. */
 export function fetchCursorOf(settings: ConnectorSettings, role: "user" | "lead") {
