@@ -35,8 +35,27 @@ export default tseslint.config(
       "client/mapping/**/*.ts",
       "common/**/*.ts",
     ],
+    // Patterns are gitignore-style (ESLint uses the `ignore` package): a later "!" pattern
+    // re-allows, so `clients/**/types` modules stay importable; type-only imports always are.
+    // test/lint/purity-rule.test.ts lints probe files so this rule cannot silently match nothing.
     rules: importBan(
-      ["**/clients/**/!(types)", "**/http/**", "koa", "pino", "node:*", "**/log*"],
+      [
+        "**/clients/**",
+        "!**/clients/**/types",
+        "**/http/**",
+        "koa",
+        "koa/*",
+        "pino",
+        "node:*",
+        "http",
+        "https",
+        "fs",
+        "fs/*",
+        "net",
+        "child_process",
+        "**/log",
+        "**/log.*",
+      ],
       "Mapping is pure: take data in, return data. Move I/O to the flow that calls it.",
     ),
   },

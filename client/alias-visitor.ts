@@ -1,4 +1,5 @@
 import type { AliasMemory } from "./edges/alias-memory";
+import { intercomAnonymousId } from "../common/identity";
 
 /** Runs `task` after `ms`; returns a function that cancels it. setTimeout in the page, fakes in tests. */
 export type Schedule = (task: () => void, ms: number) => () => void;
@@ -38,7 +39,7 @@ export function aliasVisitor(options: AliasVisitorOptions): () => void {
     }
     if (options.memory.has(visitorId)) return;
     Promise.resolve()
-      .then(() => options.alias(`intercom:${visitorId}`))
+      .then(() => options.alias(intercomAnonymousId(visitorId)))
       // Remembered only once Hull accepted it: a failed alias is tried again on the next page.
       .then(() => options.memory.add(visitorId))
       .catch(() => undefined);

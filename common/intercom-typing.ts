@@ -15,6 +15,7 @@
  *   until the year 5138.
  * - Nested keys are joined with "_": Intercom allows no "." in attribute or metadata names.
  */
+import { toUnixSeconds } from "./time";
 
 export type KeyKind = "attribute" | "metadata";
 
@@ -35,44 +36,13 @@ const DATE_KEYS: Record<KeyKind, RegExp> = {
   metadata: /_date$/,
 };
 
-// Unix seconds stay below this until the year 5138; a larger epoch count is milliseconds.
-const MAX_SECONDS = 1e11;
-const HULL_FORM = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/;
-// ISO-8601 date-time with no zone designator ("2024-06-01T12:00:00"): ECMAScript reads it as local.
-const NO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-
 /** Whether Intercom reads a value under `key` as a date. */
 export function isDateKey(key: string, kind: KeyKind): boolean {
   return DATE_KEYS[kind].test(key.trim());
 }
 
-/** Unix seconds (integer) for anything that reads as a date, else undefined. */
-export function toUnixSeconds(value: unknown): number | undefined {
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-  }
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return undefined;
-    return Math.floor(Math.abs(value) > MAX_SECONDS ? value / 1000 : value);
-  }
-  if (typeof value !== "string") return undefined;
-  const text = value.trim();
-  if (text === "") return undefined;
-  // A digit string reads as the number would: negative (before 1970) and ms included.
-  if (/^-?\d+(\.\d+)?$/.test(text)) return toUnixSeconds(Number(text));
-  const hullForm = HULL_FORM.exec(text);
-  // A date-time without an offset is UTC (Hull's own form is), not the reader's local zone,
-  // which would differ between a visitor's browser and the server.
-  const iso = hullForm
-    ? `${hullForm[1]}T${hullForm[2]}Z`
-    : NO_OFFSET.test(text)
-      ? `${text}Z`
-      : text;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
-}
+/** Unix seconds for anything that reads as a date (the one rule, common/time.ts), else undefined. */
+export { toUnixSeconds };
 
 /**
  * The Unix seconds Intercom must get for `value` under `key`, or undefined when the value is not

@@ -4,13 +4,8 @@
 // variable to change; only then does it build and start. Flags: --connected completes OAuth at
 // start; --empty skips the demo data; --keep keeps the sandbox connector's files of the last run.
 import { spawn } from "node:child_process";
-import {
-  ConfigError,
-  loadConfig,
-  loadSandboxConfig,
-  startMode,
-  type SandboxConfig,
-} from "../server/config";
+import { loadConfig, loadSandboxConfig, startMode, type SandboxConfig } from "../server/config";
+import { ConfigurationError } from "../server/errors";
 import { BROWSER_BUNDLES, SERVER_BUNDLE, buildIfStale } from "./build-if-stale";
 import { StartRefused, portProblems, prepareSandboxData } from "./preflight";
 
@@ -156,7 +151,7 @@ async function main(): Promise<number | undefined> {
     await startSandbox(flags, sandbox);
     return undefined;
   } catch (error) {
-    if (error instanceof StartRefused || error instanceof ConfigError) {
+    if (error instanceof StartRefused || error instanceof ConfigurationError) {
       console.error(`npm start: nothing was started.\n${error.message}`);
       return 2;
     }

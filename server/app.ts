@@ -3,6 +3,7 @@ import type { AppDeps } from "./http/deps";
 import { accountRoutes } from "./http/accounts";
 import { adminRoutes } from "./http/admin";
 import { assetRoutes } from "./http/assets";
+import { BadRequestError } from "./errors";
 import { handleErrors } from "./http/errors-middleware";
 import { healthRoutes } from "./http/health";
 import { countRequests, metricsRoutes } from "./http/metrics";
@@ -50,8 +51,7 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.allowedMethods());
   }
   app.use((ctx) => {
-    ctx.status = 404;
-    ctx.body = { error: `Nothing at ${ctx.method} ${ctx.path}` };
+    throw new BadRequestError(`Nothing at ${ctx.method} ${ctx.path}`, 404);
   });
   return app;
 }

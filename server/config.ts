@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigurationError } from "./errors";
 
 /**
  * A TCP port from a variable: a whole number from 0 (any free port) to 65535. The message names
@@ -76,23 +77,22 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
-
 const hostList = (value: string) =>
   value
     .split(",")
     .map((host) => host.trim())
     .filter(Boolean);
 
-/** One ConfigError listing every bad variable: "PORT: must be a port number …". */
-function invalid(error: z.ZodError): ConfigError {
+/** One ConfigurationError listing every bad variable: "PORT: must be a port number …". */
+function invalid(error: z.ZodError): ConfigurationError {
   const problems = error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-  return new ConfigError(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  return new ConfigurationError(`Invalid environment:\n  ${problems.join("\n  ")}`);
 }
 
 /**
  * Reads and validates the environment. Missing production credentials are an error naming the
  * variable; the sandbox launcher passes its own values in `env`.
+ * Throws ConfigurationError naming each invalid or missing variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);
@@ -102,7 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     (name) => !values[name],
   );
   if (missing.length > 0) {
-    throw new ConfigError(
+    throw new ConfigurationError(
       `Missing ${missing.join(", ")}. Set them for a production connector, or run "npm start" to use the sandbox.`,
     );
   }
@@ -145,7 +145,7 @@ export const PRODUCTION_VARIABLES = [
 
 /**
  * What `npm start` runs: "production" (the compiled connector alone) when every one of
- * PRODUCTION_VARIABLES is set, "sandbox" when none is. Throws ConfigError naming the missing ones
+ * PRODUCTION_VARIABLES is set, "sandbox" when none is. Throws ConfigurationError naming the missing ones
  * when only some are set, so that a half-configured production start never becomes a sandbox.
  */
 export function startMode(
@@ -155,7 +155,7 @@ export function startMode(
   if (set.length === PRODUCTION_VARIABLES.length) return "production";
   if (set.length === 0) return "sandbox";
   const missing = PRODUCTION_VARIABLES.filter((name) => !env[name]);
-  throw new ConfigError(
+  throw new ConfigurationError(
     `${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set, but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} missing.\n` +
       `  To run against Intercom, set all of ${PRODUCTION_VARIABLES.join(", ")}.\n` +
       `  To start the sandbox, unset ${set.join(" and ")}.`,
@@ -182,7 +182,7 @@ export interface SandboxConfig {
   connected: boolean;
 }
 
-/** Reads the sandbox's own variables (ports, folder); throws ConfigError naming a bad one. */
+/** Reads the sandbox's own variables (ports, folder); throws ConfigurationError naming a bad one. */
 export function loadSandboxConfig(
   env: Record<string, string | undefined> = process.env,
 ): SandboxConfig {

@@ -14,14 +14,12 @@ import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
-import { createFetchHandler } from "./incoming/fetch/fetch-contacts";
-import { createFetchCompaniesHandler } from "./accounts/incoming/fetch-companies";
 import { createCustomAttributeCache } from "./outgoing/custom-attributes";
 import { createExtractFiles } from "./outgoing/extract-files";
-import { createExtractHandler } from "./outgoing/extract-job";
 import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
 import { startPendingDrain } from "./outgoing/pending/drain-pending-users";
 import { createFileJobStore } from "./jobs/file-job-store";
+import { createJobHandlers } from "./jobs/handlers";
 import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
@@ -134,25 +132,16 @@ export async function startConnector(
   // Extract files a killed process left (personal data) go before any job resumes.
   const extractFiles = createExtractFiles(config.dataDir);
   await extractFiles.sweep();
-  const handlers = {
-    "fetch-users": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "user",
-    ),
-    "fetch-leads": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "lead",
-    ),
-    // Companies → accounts (server/accounts/, docs/adr/020).
-    "fetch-companies": createFetchCompaniesHandler(base),
-    "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
+  const handlers = createJobHandlers(base, {
+    fetchFirstLookbackSeconds: config.fetchFirstLookbackSeconds,
+    extracts: {
       files: extractFiles,
       fetch: createSafeFetch({
         allowedHosts: config.hull.extractHosts,
         allowLoopback: config.allowLoopbackDestinations,
       }),
-    }),
-  };
+    },
+  });
   const jobs = redis
     ? createBullJobRunner({
         redis,

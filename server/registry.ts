@@ -22,7 +22,11 @@ type Entry = { id: string; organization: string; sealedSecret: string };
 /** Keyed by Intercom's app_id, which callers choose (`__proto__` too): a Map, never a plain object. */
 type Stored = Map<string, Entry[]>;
 
-/** The embedded default: one JSON file under DATA_DIR, connector secrets encrypted with a key from SECRET. */
+/**
+ * The embedded default: one JSON file under DATA_DIR, connector secrets encrypted with a key from
+ * SECRET.
+ * Its calls throw the file system's errors (other than a missing file) as they are.
+ */
 export function createFileRegistry(dataDir: string, secret: string): WorkspaceRegistry {
   const file = join(dataDir, "workspaces.json");
   const key = deriveKey(secret, "registry");

@@ -195,3 +195,52 @@ export function websiteSettings(connector: Pick<HullConnector, "private_settings
     ...messengerOptions(connector),
   };
 }
+
+/**
+ * The private_settings the connector writes itself, never a person: the one place their keys are
+ * spelled for writing (readSettings above reads them). Each function answers the partial
+ * `private_settings` to give `HullRestClient.updateSettings`.
+ */
+export const ownSettings = {
+  /** Custom attribute names seen on Intercom users (the attribute catalogue), merged and sorted. */
+  customAttributes(known: Iterable<string>, seen: Iterable<string>) {
+    return { custom_attributes: [...new Set([...known, ...seen])].sort() };
+  },
+  /**
+   * Where the next incremental fetch of `role` starts: the newest updated_at read (Unix seconds,
+   * stored as ISO-8601) and the contacts at that edge (contact id → updated_at seconds).
+   */
+  fetchCursor(
+    role: "user" | "lead",
+    cursorSeconds: number | undefined,
+    edges: ConnectorSettings["fetchEdges"],
+    edge: Record<string, number>,
+  ) {
+    const key = role === "user" ? "last_updated_at" : "leads_last_fetched_at";
+    return {
+      ...(cursorSeconds === undefined
+        ? {}
+        : { [key]: new Date(cursorSeconds * 1000).toISOString() }),
+      fetch_edges: { ...edges, [role === "user" ? "users" : "leads"]: edge },
+    };
+  },
+};
+
+/** The stored cursor (ISO-8601 or Unix time, as stored) of the incremental fetch of `role`. */
+export function fetchCursorOf(settings: ConnectorSettings, role: "user" | "lead") {
+  return role === "user" ? settings.lastUpdatedAt : settings.leadsLastFetchedAt;
+}
+
+/** Settings of a connector connected to an Intercom workspace: a token and the workspace it opens. */
+export type ConnectedSettings = ConnectorSettings & {
+  accessToken: string;
+  workspace: ConnectedWorkspace;
+};
+
+/**
+ * Whether the connector is connected to Intercom: it holds a token AND knows the workspace. The
+ * one test of "connected" for the dashboard, the status, fetches and the flows.
+ */
+export function isConnected(settings: ConnectorSettings): settings is ConnectedSettings {
+  return Boolean(settings.accessToken && settings.workspace);
+}

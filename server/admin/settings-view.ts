@@ -1,6 +1,7 @@
 import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/hull/types";
 import { readAccountSettings } from "../accounts/account-settings";
 import { messengerOptions, readSettings } from "../settings";
+import { withoutTraitsPrefix } from "../../common/identity";
 
 /** Hull's own events a person can always pick. */
 const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
@@ -42,7 +43,7 @@ export function hullAttributeOptions(nodes: unknown): { value: string; label: st
     if (typeof node !== "object" || node === null) return [];
     const name = nonEmpty(node.id) ?? nonEmpty(node.key);
     if (!name) return hullAttributeOptions(node.children);
-    const value = name.replace(/^traits_/, "");
+    const value = withoutTraitsPrefix(name);
     return [{ value, label: nonEmpty(node.text) ?? nonEmpty(node.name) ?? value }];
   });
 }

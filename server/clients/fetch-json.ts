@@ -28,6 +28,7 @@ export class NetworkError extends Error {
  * fetch with a timeout, a JSON body in and out, and network failures as NetworkError. Redirects
  * are never followed: a 3xx is returned as it is, so a credential header (Hull-Access-Token) is
  * never replayed to wherever a Location points.
+ * Throws NetworkError (unreachable, timeout); an HTTP error status is returned, not thrown.
  */
 export async function fetchJson<T = unknown>(
   url: string,

@@ -1,13 +1,16 @@
 import type { HullCredentials } from "../clients/hull/types";
 import { exchangeCode } from "../clients/intercom/oauth";
 import { normaliseRegion } from "../clients/intercom/regions";
-import { BadRequestError } from "../errors";
+import { UpstreamRefusedError } from "../errors";
 import { connectionSettings, readSettings, type ConnectedWorkspace } from "../settings";
 import type { ConnectionDeps } from "./deps";
 
 /**
  * Finishes OAuth: trades the code for a token, learns the workspace from /me, stores both in the
- * connector's private_settings through Hull, and records the workspace → connector route for webhooks.
+ * connector's private_settings through Hull, and records the workspace → connector route for
+ * webhooks.
+ * Throws UpstreamRefusedError when Intercom refuses the code or does not name the workspace,
+ * RetryableError when Intercom or Hull is unreachable, and what Hull's settings write throws.
  */
 export async function connectWorkspace(
   deps: ConnectionDeps,
@@ -17,9 +20,10 @@ export async function connectWorkspace(
   const token = await exchangeCode(deps.oauthApp, code);
   const me = await deps.intercom.forToken(token).me();
   if (!me.app?.id_code)
-    throw new BadRequestError(
+    throw new UpstreamRefusedError(
+      "intercom",
+      200,
       "Intercom did not say which workspace was connected; try again.",
-      502,
     );
   const workspace: ConnectedWorkspace = {
     app_id: me.app.id_code,

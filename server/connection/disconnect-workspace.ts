@@ -1,7 +1,7 @@
 import type { HullCredentials } from "../clients/hull/types";
 import { TokenRevokedError } from "../clients/intercom/errors";
 import { revokeToken } from "../clients/intercom/oauth";
-import { disconnectionSettings, readSettings } from "../settings";
+import { disconnectionSettings, isConnected, readSettings } from "../settings";
 import type { ConnectionDeps } from "./deps";
 
 /** "Start over": revoke the token at Intercom (unless it is already gone) and forget the workspace. */
@@ -37,7 +37,7 @@ export async function handleUninstall(deps: ConnectionDeps, appId: string): Prom
   for (const credentials of await deps.registry.connectorsFor(appId)) {
     try {
       const settings = readSettings(await deps.hullClient(credentials).getConnector());
-      if (!settings.accessToken || !settings.workspace) {
+      if (!isConnected(settings)) {
         await deps.registry.unregister(appId, credentials.id);
         continue;
       }

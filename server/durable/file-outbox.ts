@@ -20,6 +20,7 @@ export interface FileOutboxOptions {
  * Hull; a crash during a drain leaves the renamed file, which the next drain picks up
  * (at-least-once; Hull de-duplicates events by event_id and attribute writes are idempotent), and
  * what Hull did not take stays in it, ahead of the journal, so records reach Hull in order.
+ * `append` rejects with the file system's error (a full disk) having kept nothing.
  */
 export function createFileOutbox(
   dataDir: string,

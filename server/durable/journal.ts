@@ -58,7 +58,10 @@ export function readLines(text: string): { records: unknown[]; damaged: number }
   return { records, damaged };
 }
 
-/** Reads a journal file; a missing file is empty. */
+/**
+ * Reads a journal file; a missing file is empty.
+ * Throws the file system's error for anything but a missing file.
+ */
 export async function readJournal(path: string): Promise<{ records: unknown[]; damaged: number }> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return "";

@@ -4,7 +4,12 @@ import { loadAttributeCatalogue } from "../incoming/load-attribute-catalogue";
 import { disconnectWorkspace } from "../connection/disconnect-workspace";
 import { intercomApiFor } from "../connection/intercom-api-for";
 import { BadRequestError } from "../errors";
-import { privateSettingsUpdate, readSettings, settingsUpdateSchema } from "../settings";
+import {
+  isConnected,
+  privateSettingsUpdate,
+  readSettings,
+  settingsUpdateSchema,
+} from "../settings";
 import { refreshStatus } from "../status/check-status";
 import { computeStatus } from "../status/compute-status";
 import { describeJob } from "../jobs/types";
@@ -25,7 +30,10 @@ async function waitingUsers(deps: AppDeps, connectorId: string) {
   };
 }
 
-/** The dashboard Hull shows in the connector's page, and the JSON API behind it. */
+/**
+ * The dashboard Hull shows in the connector's page, and the JSON API behind it.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
+ */
 export function adminRoutes(deps: AppDeps): Router {
   const router = new Router();
   const auth = requireHull(deps.hullAuth, deps.tokens);
@@ -56,7 +64,7 @@ export function adminRoutes(deps: AppDeps): Router {
     ctx.body = {
       connector: { id: connector.id, name: connector.name ?? "Intercom" },
       connection: {
-        connected: Boolean(settings.accessToken && settings.workspace),
+        connected: isConnected(settings),
         workspace: settings.workspace,
       },
       // Until Hull's first /status call (or after it said nothing), say what we know without I/O.
@@ -66,7 +74,7 @@ export function adminRoutes(deps: AppDeps): Router {
             messages: connector.status.messages,
           }
         : computeStatus({
-            connected: Boolean(settings.accessToken && settings.workspace),
+            connected: isConnected(settings),
             synchronizedSegments: settings.synchronizedSegments.length,
             sendEvents: settings.sendEvents.length,
             missingTags: [],

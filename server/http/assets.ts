@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import Router from "@koa/router";
+import { BadRequestError } from "../errors";
 import { PATHS } from "../paths";
 import type { AppDeps } from "./deps";
 import { escapeHtml } from "./pages";
@@ -45,11 +46,7 @@ export function assetRoutes(deps: Pick<AppDeps, "assetsDir" | "manifest">): Rout
     router.get(`/${name}`, async (ctx) => {
       const file = join(deps.assetsDir, name);
       const info = await stat(file).catch(() => undefined);
-      if (!info) {
-        ctx.status = 404;
-        ctx.body = { error: `${name} is not built: run "npm run build"` };
-        return;
-      }
+      if (!info) throw new BadRequestError(`${name} is not built: run "npm run build"`, 404);
       ctx.set("cache-control", "public, max-age=300, must-revalidate");
       ctx.set("access-control-allow-origin", "*");
       ctx.etag = `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`;

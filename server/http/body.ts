@@ -14,6 +14,7 @@ export const JSON_SLICE_BYTES = 64 * 1024;
  * The request body as bytes; over `limit` (bytes, or "1mb"…) is a 413 and nothing else happens.
  * A declared Content-Length over the limit is refused before a byte is read (raw-body), and a
  * body that grows past it is cut off as soon as it does, so the size a caller costs is bounded.
+ * Throws BadRequestError (413 too large, 400 unreadable).
  */
 export async function readRawBody(ctx: Context, limit: string | number = "1mb"): Promise<Buffer> {
   try {
@@ -29,6 +30,7 @@ export async function readRawBody(ctx: Context, limit: string | number = "1mb"):
 /**
  * Parses a JSON body: empty is `undefined`, nesting deeper than `maxDepth` is a 400 before
  * parsing, invalid JSON is a 400.
+ * Throws BadRequestError (400).
  */
 export function parseJson(raw: Buffer, { maxDepth = MAX_JSON_DEPTH } = {}): unknown {
   if (raw.length === 0) return undefined;
@@ -44,6 +46,7 @@ export function parseJson(raw: Buffer, { maxDepth = MAX_JSON_DEPTH } = {}): unkn
 /**
  * `parseJson` for a body of any size: up to JSON_SLICE_BYTES at once, larger ones in slices
  * (server/http/json-in-slices.ts), so parsing never holds the event loop for long. Same answers.
+ * Throws BadRequestError (400).
  */
 export async function parseJsonBody(
   raw: Buffer,

@@ -3,7 +3,12 @@ import { ConnectorError } from "../errors";
 import type { Logger } from "../log";
 import { safeUrl } from "../log";
 
-/** Turns thrown errors into clear answers: the message for 4xx and flagged errors, a generic one otherwise. */
+/**
+ * The one place a thrown error becomes an HTTP answer (docs/error-handling.md): the error's status,
+ * `{error: message}` for the connector's own kinds (and `details` when a caller's request had
+ * field problems), a generic message for anything else. Bugs (not a ConnectorError) are logged at
+ * error level; an upstream refusing or failing us and configuration problems at warn.
+ */
 export function handleErrors(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
@@ -22,7 +27,9 @@ export function handleErrors(logger: Logger): Middleware {
           ? { details: error.details }
           : {}),
       };
-      if (status >= 500) logger.error({ err: error, path: safeUrl(ctx.url) }, "request failed");
+      if (!known) logger.error({ err: error, path: safeUrl(ctx.url) }, "request failed");
+      else if (status >= 500)
+        logger.warn({ err: error, path: safeUrl(ctx.url), code: error.code }, "request failed");
     } finally {
       if (ctx.path !== "/health") {
         logger.info(

@@ -5,7 +5,7 @@ import { toUnixSeconds } from "../time";
 import type { JobRequest, JobRunner } from "../jobs/job-runner";
 import { describeJob } from "../jobs/types";
 import { BadRequestError } from "../errors";
-import { readSettings } from "../settings";
+import { isConnected, readSettings } from "../settings";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -19,7 +19,10 @@ function bound(ctx: Context, name: string): number | undefined {
   return seconds;
 }
 
-/** Starts a job for the connector and says at once whether it started or one is already running. */
+/**
+ * Starts a job for the connector and says at once whether it started or one is already running.
+ * Throws BadRequestError (409) when Intercom is not connected, and what the authenticator throws.
+ */
 export async function startFetch(
   deps: Pick<AppDeps, "hullAuth">,
   jobs: JobRunner,
@@ -28,7 +31,7 @@ export async function startFetch(
 ) {
   const connector = await deps.hullAuth.authenticate(credentials);
   const settings = readSettings(connector);
-  if (!settings.accessToken)
+  if (!isConnected(settings))
     throw new BadRequestError(
       "Intercom is not connected: connect it from the dashboard first.",
       409,
@@ -49,7 +52,10 @@ export async function startFetch(
   };
 }
 
-/** The surfaces that start fetches: Hull's schedules and the dashboard buttons (DESIGN.md §5). */
+/**
+ * The surfaces that start fetches: Hull's schedules and the dashboard buttons (DESIGN.md §5).
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
+ */
 export function fetchRoutes(deps: AppDeps, jobs: JobRunner): Router {
   const router = new Router();
   const auth = requireHull(deps.hullAuth, deps.tokens);

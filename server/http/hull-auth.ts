@@ -19,6 +19,8 @@ function bearer(ctx: Context): string | undefined {
 /**
  * Accepts the two ways Hull reaches us: raw query credentials (checked against Hull), or a token we
  * minted for the dashboard. Either way Hull confirms the connector exists before anything runs.
+ * Throws UnauthorizedError (401) for missing, forged or expired credentials, RetryableError (503)
+ * when Hull cannot confirm them now.
  */
 export function requireHull(auth: HullAuthenticator, tokens: TokenIssuer): Middleware {
   return async (ctx, next) => {

@@ -20,6 +20,7 @@ const extractSchema = z.looseObject({
 /**
  * `POST /batch`: Hull's manual "send to Intercom" (hull-platform.md §2.6). The answer comes once
  * the extract's download has started; its users are then streamed to Intercom in the background.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function hullBatchRoutes(deps: AppDeps): Router {
   const router = new Router();

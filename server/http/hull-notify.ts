@@ -1,11 +1,14 @@
 import Router from "@koa/router";
 import { z } from "zod";
+import { NotifierSignatureError } from "../clients/hull/notifier-signature";
 import type { HullConnector } from "../clients/hull/types";
 import {
   BadRequestError,
   ConfigurationError,
+  isRefusal,
   RetryableError,
   UnauthorizedError,
+  UpstreamRefusedError,
   toFlowControl,
   type FlowControl,
 } from "../errors";
@@ -44,15 +47,17 @@ const envelopeSchema = z.looseObject({
  * A refused notification as hull's framework answers it (lib/utils/smart-notifier-response.js,
  * smart-notifier-error-middleware.js): `retry` flow control and the error's code and reason.
  */
-export function refusal(error: BadRequestError) {
+export function refusal(error: BadRequestError | UpstreamRefusedError) {
   const code =
-    "code" in error && typeof error.code === "string"
+    error instanceof NotifierSignatureError
       ? error.code
-      : error.status === 413
-        ? "ENTITY_TOO_LARGE"
-        : error.status === 401
-          ? "UNAUTHORIZED"
-          : "INVALID_NOTIFICATION";
+      : error instanceof UpstreamRefusedError
+        ? "UPSTREAM_REFUSED"
+        : error.status === 413
+          ? "ENTITY_TOO_LARGE"
+          : error.status === 401
+            ? "UNAUTHORIZED"
+            : "INVALID_NOTIFICATION";
   return {
     flow_control: { type: "retry", in: REFUSED_RETRY_MS },
     metrics: [],
@@ -98,7 +103,7 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
         ctx.body = { flow_control: toFlowControl(error) };
         return;
       }
-      if (!(error instanceof BadRequestError)) throw error;
+      if (!isRefusal(error)) throw error;
       ctx.status = error.status;
       ctx.body = refusal(error);
       return;
@@ -127,7 +132,7 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
         { attributeCache, maxWaitMs: MAX_WAIT_MS },
       ));
     } catch (error) {
-      if (error instanceof BadRequestError) {
+      if (isRefusal(error)) {
         ctx.status = error.status;
         ctx.body = refusal(error);
         return;

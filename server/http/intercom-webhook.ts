@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import { BadRequestError, UnauthorizedError } from "../errors";
 import type { NotificationReceiver } from "../incoming/webhook/receive-notification";
 import { parseNotification } from "../incoming/webhook/parse-notification";
 import { verifySignature } from "../incoming/webhook/verify-signature";
@@ -8,8 +9,10 @@ import { parseJsonBody, readRawBody } from "./body";
 
 /**
  * Intercom sends every workspace's notifications to this one URL. Verify the raw bytes, then parse,
- * then route; answer 2xx to anything well-signed we do not handle (a 4xx makes Intercom throttle the
+ * then route; answer 2xx to anything well-signed we do not handle (a 4xx makes Intercom throttle
+ * the
  * whole app, a 410 disables the subscription), and 503 when Hull has not accepted the data yet.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function intercomWebhookRoutes(deps: {
   intercomClientSecret: string;
@@ -24,16 +27,12 @@ export function intercomWebhookRoutes(deps: {
     const raw = await readRawBody(ctx, "1mb");
     if (!verifySignature(raw, ctx.get("x-hub-signature") || undefined, deps.intercomClientSecret)) {
       metrics.webhooks.inc({ outcome: "bad_signature" });
-      ctx.status = 401;
-      ctx.body = { error: "Missing or invalid X-Hub-Signature" };
-      return;
+      throw new UnauthorizedError("Missing or invalid X-Hub-Signature");
     }
     const parsed = parseNotification(await parseJsonBody(raw));
     if ("problem" in parsed) {
       metrics.webhooks.inc({ outcome: "malformed" });
-      ctx.status = 400;
-      ctx.body = { error: parsed.problem };
-      return;
+      throw new BadRequestError(parsed.problem);
     }
     const { notification } = parsed;
     const { outcome, detail } = await deps.receiver.receive(notification);

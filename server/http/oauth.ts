@@ -5,7 +5,7 @@ import { buildAuthorizeUrl } from "../clients/intercom/oauth";
 import { connectWorkspace } from "../connection/connect-workspace";
 import { handleUninstall } from "../connection/disconnect-workspace";
 import { refreshStatus } from "../status/check-status";
-import { ConnectorError, UnauthorizedError } from "../errors";
+import { BadRequestError, ConnectorError, UnauthorizedError } from "../errors";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -29,6 +29,11 @@ function outcomePage(
 
 const NONCE_COOKIE = "hull_intercom_oauth";
 
+/**
+ * The OAuth routes. `/auth/callback` ends in a page for the person in the popup, with the status
+ * the error's kind implies; other errors are thrown to `http/errors-middleware.ts`
+ * (docs/error-handling.md).
+ */
 export function oauthRoutes(deps: AppDeps): Router {
   const router = new Router();
   const callbackUrl = `${deps.publicUrl}/auth/callback`;
@@ -63,7 +68,7 @@ export function oauthRoutes(deps: AppDeps): Router {
       );
     } catch (refusal) {
       ctx.status = 400;
-      const expired = refusal instanceof UnauthorizedError && refusal.message.includes("expired");
+      const expired = refusal instanceof UnauthorizedError && refusal.code === "token-expired";
       return outcomePage(ctx, {
         type: "failed",
         title: expired
@@ -107,11 +112,8 @@ export function oauthRoutes(deps: AppDeps): Router {
   // Intercom's uninstall notification (Developer Hub → "uninstall URL"): a bare {app_id}.
   router.post("/auth/uninstalled", async (ctx) => {
     const body = (await readJsonBody(ctx, "16kb")) as { app_id?: unknown } | undefined;
-    if (typeof body?.app_id !== "string" || body.app_id.length === 0) {
-      ctx.status = 400;
-      ctx.body = { error: "Expected a JSON body {app_id}" };
-      return;
-    }
+    if (typeof body?.app_id !== "string" || body.app_id.length === 0)
+      throw new BadRequestError("Expected a JSON body {app_id}");
     const disconnected = await handleUninstall(deps, body.app_id);
     ctx.body = { ok: true, disconnected };
   });

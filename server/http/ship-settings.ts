@@ -11,6 +11,7 @@ const HULL_ID = /^[0-9a-f]{24}$/i;
  * private_settings (docs/adr/007). Public and cross-origin, since the website calls it; it answers
  * only for connectors connected through this service (found in the registry, so a made-up id
  * costs no call to Hull), and never carries a token.
+ * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function shipSettingsRoutes(deps: Pick<AppDeps, "registry" | "hullAuth">): Router {
   const router = new Router();
@@ -21,11 +22,8 @@ export function shipSettingsRoutes(deps: Pick<AppDeps, "registry" | "hullAuth">)
     const credentials = await deps.registry.findConnector(id);
     // The connector object is cached by the authenticator and dropped on ship:update.
     const settings = credentials && websiteSettings(await deps.hullAuth.authenticate(credentials));
-    if (!settings) {
-      ctx.status = 404;
-      ctx.body = { error: "This connector is not connected to an Intercom workspace" };
-      return;
-    }
+    if (!settings)
+      throw new BadRequestError("This connector is not connected to an Intercom workspace", 404);
     ctx.set("cache-control", "public, max-age=60");
     ctx.body = settings;
   });

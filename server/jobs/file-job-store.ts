@@ -21,6 +21,7 @@ type OnDisk = Omit<StoredJob, "credentials"> & {
  * checkpoints every page costs one file write per write's duration, not one per page; each job's
  * sealed secret is kept so that a write does not encrypt every job again. Keeps the last finished
  * jobs for the dashboard.
+ * Its calls throw the file system's errors as they are.
  */
 export function createFileJobStore(dataDir: string, secret: string, keepFinished = 10): JobStore {
   const file = join(dataDir, "jobs.json");

@@ -78,7 +78,7 @@ export function customAttributesOf(
       (await entry().types).set(name, dataType);
       return undefined;
     } catch (error) {
-      if (error instanceof IntercomApiError && /already have/i.test(error.message)) {
+      if (error instanceof IntercomApiError && error.alreadyExists) {
         // Created meanwhile (another process, or a person): read the list again next time.
         cache.delete(workspace);
         return undefined;

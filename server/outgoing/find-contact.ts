@@ -4,7 +4,8 @@ import type { IntercomContact } from "../clients/intercom/types";
 import { hullEmail, hullExternalId } from "./intercom-traits";
 import type { OutgoingUser } from "./user-update";
 
-const notFound = (error: unknown) => error instanceof IntercomApiError && error.status === 404;
+const notFound = (error: unknown) =>
+  error instanceof IntercomApiError && error.upstreamStatus === 404;
 
 /** A user contact by external_id; undefined when Intercom has none (leads are never found this way). */
 export async function findUserByExternalId(
@@ -55,7 +56,7 @@ export async function findContact(
  * unarchived first.
  */
 export function conflictingContact(error: unknown): { id: string; archived: boolean } | undefined {
-  if (!(error instanceof IntercomApiError) || error.status !== 409) return undefined;
+  if (!(error instanceof IntercomApiError) || error.upstreamStatus !== 409) return undefined;
   const id = /id=([0-9a-zA-Z]+)/.exec(error.message)?.[1];
   if (!id) return undefined;
   return { id, archived: /\ban archived contact\b/i.test(error.message) };

@@ -16,6 +16,7 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
  * A Redis lock per name: `SET key token NX PX ttlMs`, retried with jitter until `waitMs`, released
  * by compare-and-delete. `ttlMs` (ms) bounds how long a crashed holder blocks others; it must
  * exceed the work (a settings write is a GET and a PUT of 10 s each at most).
+ * Throws RetryableError when the lock is not had within `waitMs`.
  */
 export function createRedisLock(
   redis: Redis,

@@ -2,7 +2,7 @@ import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import { TokenRevokedError } from "../clients/intercom/errors";
 import type { ConnectionDeps } from "../connection/deps";
 import { intercomApiFor } from "../connection/intercom-api-for";
-import { readSettings } from "../settings";
+import { isConnected, readSettings } from "../settings";
 import { computeStatus, type StatusFacts } from "./compute-status";
 
 /** Looks at the connector and Intercom, reports the result to Hull, and returns it. */
@@ -14,7 +14,7 @@ export async function checkStatus(
   const settings = readSettings(connector);
   const hull = deps.hullClient(credentials);
   const facts: StatusFacts = {
-    connected: Boolean(settings.accessToken && settings.workspace),
+    connected: isConnected(settings),
     synchronizedSegments: settings.synchronizedSegments.length,
     sendEvents: settings.sendEvents.length,
     missingTags: [],

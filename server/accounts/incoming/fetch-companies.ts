@@ -138,8 +138,9 @@ export function createFetchCompaniesHandler(
         try {
           page = await patiently(() => api.scrollCompanies(param), control);
         } catch (error) {
-          const expired = error instanceof IntercomApiError && error.status === 404 && param;
-          const busy = error instanceof IntercomApiError && error.code === "scroll_exists";
+          const expired =
+            error instanceof IntercomApiError && error.upstreamStatus === 404 && param;
+          const busy = error instanceof IntercomApiError && error.intercomCode === "scroll_exists";
           if ((!expired && !busy) || restarts >= attempts) throw error;
           // Another scroll of the workspace is open (it expires within a minute), or ours expired.
           restarts += 1;

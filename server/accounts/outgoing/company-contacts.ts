@@ -58,7 +58,7 @@ export async function attachContactsToCompanies(
     try {
       if (attached && !sameAccount) {
         await run.api.detachContact(sent.contactId, attached).catch((error: unknown) => {
-          if (error instanceof IntercomApiError && error.status === 404) return undefined;
+          if (error instanceof IntercomApiError && error.upstreamStatus === 404) return undefined;
           throw error;
         });
         run.activity.count(run.credentials.id, "outgoing.contacts.detached");

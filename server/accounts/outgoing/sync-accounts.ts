@@ -191,7 +191,7 @@ export async function syncAccount(
     }
   } catch (error) {
     if (!(error instanceof IntercomApiError)) throw error;
-    if (synced && !retried && error.status === 404 && intercomCompanyIdOf(account)) {
+    if (synced && !retried && error.upstreamStatus === 404 && intercomCompanyIdOf(account)) {
       // The company Hull knew is gone from Intercom (deleted there): what Hull holds of it is
       // stale, so the account is sent once more as new, and Hull learns the new company's id.
       run.logger.info({ account: account.id, reason: error.message }, "company made again");
@@ -214,7 +214,7 @@ async function untag(run: AccountRun, segment: SegmentRef, companyId: string): P
   try {
     await run.api.untagCompanies(companyTagName(segment), [companyId]);
   } catch (error) {
-    if (error instanceof IntercomApiError && error.status === 404) return;
+    if (error instanceof IntercomApiError && error.upstreamStatus === 404) return;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestError, RetryableError } from "../../errors";
+import { RetryableError, UpstreamRefusedError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
 import { checkEntry } from "../../hull-entry-rules";
 import { signEntry } from "./sign-entry";
@@ -7,9 +7,10 @@ import type { FirehoseEntry, HullCredentials } from "./types";
 export interface FirehoseWriter {
   /**
    * Resolves once Hull's firehose has accepted every entry. Rejects with `EntriesRefused` when Hull
-   * refused some entries for good (the others are in Hull by then), with a `RetryableError` when Hull
-   * is down or slow (some entries may be in Hull: writes are idempotent), or with a
-   * `BadRequestError` when Hull refused the connector itself (401, 403, 404…).
+   * refused some entries for good (the others are in Hull by then), with a `RetryableError` when
+   * Hull
+   * is down or slow (some entries may be in Hull: writes are idempotent), or with an
+   * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
   write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
   /** Sends whatever is queued now. */
@@ -22,12 +23,14 @@ export interface RefusedEntry {
   reason: string;
 }
 
-/** Hull refused these entries for good; every other entry of the write is in Hull. */
-export class EntriesRefused extends BadRequestError {
+/** Hull refused these entries for good (400/422 per entry); every other entry is in Hull. */
+export class EntriesRefused extends UpstreamRefusedError {
+  override readonly code = "entries-refused";
   constructor(readonly refused: RefusedEntry[]) {
     super(
+      "hull",
+      400,
       `Hull refused ${refused.length} ${refused.length === 1 ? "entry" : "entries"}: ${refused[0]?.reason ?? ""}`,
-      502,
     );
   }
 }
@@ -76,10 +79,13 @@ function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unk
 
 /**
  * Batches entries per connector, signs each, and tells every writer when its entries are in Hull.
- * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull refuses as invalid
+ * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull
+ * refuses as invalid
  * (400/422: Hull's firehose refuses a whole batch for one bad entry, sandbox/hull/README.md) is
  * split in halves until the refused entries are found, so one bad entry costs only its own writer
  * that entry, and every other entry (of any writer sharing the batch) is written.
+ * `write` rejects as FirehoseWriter.write says: EntriesRefused, RetryableError,
+ * UpstreamRefusedError.
  */
 export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const {
@@ -120,7 +126,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         const message = `Hull's firehose refused a batch (${response.status}): ${detail ?? ""}`;
         if (response.status === 400 || response.status === 422) throw new BatchRefused(message);
         if (response.status < 500 && response.status !== 429)
-          throw new BadRequestError(message, 502);
+          throw new UpstreamRefusedError("hull", response.status, message);
         failure = `Hull's firehose answered ${response.status}`;
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;

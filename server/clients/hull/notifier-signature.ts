@@ -10,11 +10,8 @@ import { isAllowedHost } from "./hosts";
  * INVALID_SIGNATURE).
  */
 export class NotifierSignatureError extends UnauthorizedError {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string) {
+    super(message, code);
   }
 }
 

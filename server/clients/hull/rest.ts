@@ -1,8 +1,8 @@
 import {
-  BadRequestError,
   ConfigurationError,
   RetryableError,
   UnauthorizedError,
+  UpstreamRefusedError,
 } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
 import type { SafeFetch } from "../safe-fetch";
@@ -32,6 +32,9 @@ export interface HullRestClient {
 /**
  * Hull's REST API of the credentials' organization. The organization is the caller's word (checked
  * against the allow-list by the authenticator): `transport` is the SSRF-safe fetch in production.
+ * Calls throw UnauthorizedError (Hull refused the credentials: 401/403/404), ConfigurationError
+ * (402: organization disabled), RetryableError (5xx, 429, unreachable) and UpstreamRefusedError
+ * (any other 4xx).
  */
 export function createHullRestClient(
   credentials: HullCredentials,
@@ -70,7 +73,7 @@ export function createHullRestClient(
     if (status === 402) throw new ConfigurationError("The Hull organization is disabled");
     if (status >= 500 || status === 429)
       throw new RetryableError(`Hull answered ${status} to ${method} ${path}`);
-    throw new BadRequestError(`Hull answered ${status} to ${method} ${path}`, 502);
+    throw new UpstreamRefusedError("hull", status, `Hull answered ${status} to ${method} ${path}`);
   }
 
   return {

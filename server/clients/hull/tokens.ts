@@ -18,6 +18,7 @@ export interface TokenIssuer {
 /**
  * Tokens signed with SECRET that stand for a connector's credentials. The connector secret inside
  * is encrypted, because these tokens travel through browsers (dashboard links, OAuth state).
+ * `read` throws UnauthorizedError (code "token-expired" for an expired token).
  */
 export function createTokenIssuer(secret: string): TokenIssuer {
   const sealKey = deriveKey(secret, "token-seal");
@@ -46,9 +47,12 @@ export function createTokenIssuer(secret: string): TokenIssuer {
         }) as jwt.JwtPayload;
       } catch (error) {
         const expired = error instanceof jwt.TokenExpiredError;
-        throw new UnauthorizedError(
-          expired ? "This link has expired: open the connector again from Hull" : "Invalid token",
-        );
+        if (expired)
+          throw new UnauthorizedError(
+            "This link has expired: open the connector again from Hull",
+            "token-expired",
+          );
+        throw new UnauthorizedError("Invalid token");
       }
       // Checked here: jsonwebtoken skips its own jwtid check for an empty expected value.
       if (nonce !== undefined && (!nonce || payload.jti !== nonce)) {

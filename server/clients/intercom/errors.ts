@@ -1,20 +1,40 @@
-import { ConfigurationError } from "../../errors";
+import { ConfigurationError, UpstreamRefusedError } from "../../errors";
 
-/** Intercom refused the request for this record (4xx other than 401/429): log it, move on. */
-export class IntercomApiError extends Error {
+/**
+ * Intercom refused the request for this record (4xx other than 401/429): log it, move on. Its
+ * `upstreamStatus` and `intercomCode` are Intercom's; `status` is our own answer (502), so a
+ * refusal by Intercom never reaches our caller as a 4xx of theirs.
+ */
+export class IntercomApiError extends UpstreamRefusedError {
   constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
+    upstreamStatus: number,
+    /** Intercom's error code (`errors[0].code` of its error.list), "unknown" when absent. */
+    readonly intercomCode: string,
+    /** Intercom's own message, as it sent it. */
+    readonly intercomMessage: string,
     readonly method: string,
     readonly path: string,
   ) {
-    super(`Intercom answered ${status} ${code} to ${method} ${path}: ${message}`);
+    super(
+      "intercom",
+      upstreamStatus,
+      `Intercom answered ${upstreamStatus} ${intercomCode} to ${method} ${path}: ${intercomMessage}`,
+    );
+  }
+
+  /**
+   * Whether Intercom refused because the thing exists already (a data attribute: "You already
+   * have a … attribute"; a contact: 409 "… already exists with id=…", intercom-api.md §2.4).
+   * Intercom gives these no distinct code, so its wording is read here, once, at the boundary.
+   */
+  get alreadyExists(): boolean {
+    return this.upstreamStatus === 409 || /\balready (have|exists)\b/i.test(this.intercomMessage);
   }
 }
 
 /** The access token no longer works: the workspace must be connected again. */
 export class TokenRevokedError extends ConfigurationError {
+  override readonly code = "token-revoked";
   constructor() {
     super("Intercom refused the access token. Reconnect Intercom from the connector's dashboard.");
   }

@@ -43,7 +43,11 @@ function budgetLeft(headers: { get(name: string): string | null }): boolean {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One place that paces, authenticates, retries and classifies every request to Intercom. */
+/**
+ * One place that paces, authenticates, retries and classifies every request to Intercom.
+ * Requests throw TokenRevokedError (401), RetryableError (429 or 5xx after the retries,
+ * unreachable) and IntercomApiError (any other 4xx, an UpstreamRefusedError).
+ */
 export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
   const {
     baseUrl,

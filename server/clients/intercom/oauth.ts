@@ -1,4 +1,4 @@
-import { BadRequestError, RetryableError } from "../../errors";
+import { RetryableError, UpstreamRefusedError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
 import { describeError } from "./errors";
 
@@ -20,7 +20,10 @@ export function buildAuthorizeUrl(app: OAuthApp, state: string, redirectUri: str
   return url.toString();
 }
 
-/** Trades the code from the callback for a non-expiring access token. */
+/**
+ * Trades the code from the callback for a non-expiring access token. Throws RetryableError when
+ * Intercom cannot be reached and UpstreamRefusedError when it does not accept the code.
+ */
 export async function exchangeCode(app: OAuthApp, code: string): Promise<string> {
   let response;
   try {
@@ -40,7 +43,9 @@ export async function exchangeCode(app: OAuthApp, code: string): Promise<string>
   const token = response.body?.access_token ?? response.body?.token;
   if (response.status >= 300 || typeof token !== "string") {
     const { message } = describeError(response.body);
-    throw new BadRequestError(
+    throw new UpstreamRefusedError(
+      "intercom",
+      response.status,
       `Intercom did not accept the authorization (${response.status}${message ? `: ${message}` : ""})`,
     );
   }

@@ -10,12 +10,6 @@ const REST_HOSTS: Record<Region, string> = {
 /** The Messenger SDK calls Australia "ap", not "au". */
 const MESSENGER_REGIONS: Record<Region, "us" | "eu" | "ap"> = { US: "us", EU: "eu", AU: "ap" };
 
-const APP_HOSTS: Record<Region, string> = {
-  US: "https://app.intercom.com",
-  EU: "https://app.eu.intercom.com",
-  AU: "https://app.au.intercom.com",
-};
-
 export function normaliseRegion(value: unknown): Region {
   const upper = typeof value === "string" ? value.toUpperCase() : "";
   if (upper === "EU" || upper === "AU") return upper;
@@ -29,8 +23,4 @@ export function restBaseUrl(region: Region, override?: string): string {
 
 export function messengerRegion(region: Region): "us" | "eu" | "ap" {
   return MESSENGER_REGIONS[region];
-}
-
-export function conversationLink(region: Region, appId: string, conversationId: string): string {
-  return `${APP_HOSTS[region]}/a/apps/${encodeURIComponent(appId)}/inbox/inbox/conversation/${encodeURIComponent(conversationId)}`;
 }

@@ -1,6 +1,7 @@
 import type { UserClaims } from "../../clients/hull/types";
 import { isIdentifier } from "../../hull-entry-rules";
 import { isObject, stringAt, type Json } from "./read";
+import { intercomAnonymousId } from "../../../common/identity";
 
 /**
  * Intercom gives a lead a UUID `external_id`: the Messenger's visitor id (DESIGN.md §4). A
@@ -45,14 +46,14 @@ export function contactClaims(item: unknown, hint?: "user" | "lead"): UserClaims
   const role = statedRole(item, hint);
   if (role === "lead") {
     return {
-      anonymous_id: externalId ? `intercom:${externalId}` : `intercom:${id}`,
+      anonymous_id: intercomAnonymousId(externalId ?? id),
       ...(email ? { email } : {}),
     };
   }
   const userExternalId =
     externalId && (role === "user" || !VISITOR_ID.test(externalId)) ? externalId : undefined;
   return {
-    anonymous_id: `intercom:${id}`,
+    anonymous_id: intercomAnonymousId(id),
     ...(email ? { email } : {}),
     ...(userExternalId ? { external_id: userExternalId } : {}),
   };

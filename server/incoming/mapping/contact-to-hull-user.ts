@@ -2,6 +2,7 @@ import type { AttributeValue, UserClaims } from "../../clients/hull/types";
 import { isIdentifier } from "../../hull-entry-rules";
 import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
 import { toIsoDate } from "./timestamps";
+import { intercomAnonymousId, withoutTraitsPrefix } from "../../../common/identity";
 
 export interface IncomingRow {
   name: string;
@@ -149,7 +150,7 @@ export function mapContactToHullUser(
     if (!Object.hasOwn(custom, name)) continue;
     const value = custom[name];
     if (value === undefined || (typeof value === "object" && value !== null)) continue;
-    attributes[hull.replace(/^traits_/, "")] = value;
+    attributes[withoutTraitsPrefix(hull)] = value;
   }
 
   const name = stringAt(item, "name");
@@ -159,18 +160,18 @@ export function mapContactToHullUser(
     for (const [key, value] of Object.entries(attributes)) {
       if (!isObject(value)) attributes[key] = { operation: "setIfNull", value };
     }
-    const visitor = externalId ? `intercom:${externalId}` : `intercom:${id}`;
+    const visitor = intercomAnonymousId(externalId ?? id);
     return {
       role,
       claims: { anonymous_id: visitor, ...(email ? { email } : {}) },
       attributes,
-      aliases: visitor === `intercom:${id}` ? [] : [`intercom:${id}`],
+      aliases: visitor === intercomAnonymousId(id) ? [] : [intercomAnonymousId(id)],
     };
   }
   return {
     role,
     claims: {
-      anonymous_id: `intercom:${id}`,
+      anonymous_id: intercomAnonymousId(id),
       ...(email ? { email } : {}),
       ...(externalId ? { external_id: externalId } : {}),
     },

@@ -1,8 +1,7 @@
 import type { FirehoseEntry, UserClaims } from "../../clients/hull/types";
-import { conversationLink, type Region } from "../../clients/intercom/regions";
+import type { Region } from "../../clients/intercom/regions";
 import { INTERCOM_STATE_ATTRIBUTES } from "../../intercom-states";
 import {
-  accountLinkEntries,
   planCompany,
   planCompanyContact,
   planCompanyDeleted,
@@ -10,17 +9,23 @@ import {
 import type { IncomingAccountRow } from "../../accounts/mapping/company-to-hull-account";
 import { topicAction } from "../webhook/topics";
 import { contactClaims } from "./contact-claims";
+import { contactToHullEntries, hullUserEntries } from "./contact-entries";
+import { conversationLink } from "./conversation-link";
 import { tagNamesAfterOwnTag } from "./own-tags";
 import {
   customAttributeNames,
   mapContactToHullUser,
-  type HullUserWrite,
   type IncomingRow,
 } from "./contact-to-hull-user";
 import { arrayAt, isObject, objectAt, stringAt, type Json } from "./read";
 import { toIsoDate } from "./timestamps";
+import { intercomAnonymousId } from "../../../common/identity";
 
-export interface Notification {
+/**
+ * An Intercom webhook notification (reference/intercom-api.md §4), as parse-notification.ts
+ * accepts it. Hull's smart-notifier notifications are another thing (server/outgoing).
+ */
+export interface IntercomNotification {
   id: string | null;
   topic: string;
   app_id: string;
@@ -52,21 +57,8 @@ function isSetIfNull(value: unknown): value is { operation: "setIfNull"; value: 
 
 const ignore = (reason: string): NotificationPlan => ({ kind: "ignore", reason });
 
-function userEntries(user: HullUserWrite, item?: Json): FirehoseEntry[] {
-  return [
-    { type: "traits", claims: user.claims, body: user.attributes },
-    ...user.aliases.map((anonymous_id): FirehoseEntry => ({
-      type: "alias",
-      claims: user.claims,
-      body: { anonymous_id },
-    })),
-    // The contact's company, when it names one, is the user's account (docs/adr/020).
-    ...accountLinkEntries(item, user.claims),
-  ];
-}
-
 function eventCreatedAt(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   ...candidates: unknown[]
 ): string {
@@ -117,7 +109,7 @@ export function conversationTexts(
 }
 
 function conversationEvent(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   event: string,
   initiated: "user" | "admin",
@@ -176,7 +168,7 @@ function conversationEvent(
 }
 
 function tagEvent(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
   event: string,
 ): NotificationPlan {
@@ -242,7 +234,7 @@ function tagEvent(
  * are unit-tested on plain data and used by the webhook flow.
  */
 export function planNotification(
-  notification: Notification,
+  notification: IntercomNotification,
   context: NotificationContext,
 ): NotificationPlan {
   const action = topicAction(notification.topic);
@@ -254,16 +246,12 @@ export function planNotification(
     case "tag":
       return tagEvent(notification, context, action.event);
     case "contact": {
-      const user = mapContactToHullUser(item, {
+      const write = contactToHullEntries(item, {
         roleHint: action.role,
         incomingAttributes: context.incomingAttributes,
       });
-      if (!user) return ignore("contact without an id");
-      return {
-        kind: "write",
-        entries: userEntries(user, item),
-        customAttributes: user.role === "user" ? customAttributeNames(item) : [],
-      };
+      if (!write) return ignore("contact without an id");
+      return { kind: "write", ...write };
     }
     case "signed-up": {
       const user = mapContactToHullUser(item, {
@@ -279,14 +267,14 @@ export function planNotification(
         ]),
       );
       attributes["intercom/is_lead"] = false;
-      const contactAlias = `intercom:${stringAt(item, "id")}`;
+      const contactAlias = intercomAnonymousId(stringAt(item, "id") ?? "");
       const aliases =
         user.claims.anonymous_id === contactAlias || user.aliases.includes(contactAlias)
           ? user.aliases
           : [...user.aliases, contactAlias];
       return {
         kind: "write",
-        entries: userEntries({ ...user, attributes, aliases }, item),
+        entries: hullUserEntries({ ...user, attributes, aliases }, item),
         customAttributes: customAttributeNames(item),
       };
     }

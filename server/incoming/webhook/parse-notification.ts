@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Notification } from "../mapping/notification-to-hull";
+import type { IntercomNotification } from "../mapping/notification-to-hull";
 
 const envelope = z.object({
   app_id: z.string().min(1).max(100),
@@ -12,7 +12,7 @@ const envelope = z.object({
 /** The envelope fields we route by; the item stays loose, as vendors add fields at will. */
 export function parseNotification(
   body: unknown,
-): { notification: Notification } | { problem: string } {
+): { notification: IntercomNotification } | { problem: string } {
   const parsed = envelope.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -3,16 +3,25 @@ import { createTtlCache } from "../../cache";
 import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
-import type { HullCredentials } from "../../clients/hull/types";
+import type { FirehoseEntry, HullCredentials } from "../../clients/hull/types";
 import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
 import { writeToHull } from "../../durable/write-to-hull";
 import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
-import { readSettings } from "../../settings";
 import { readAccountSettings } from "../../accounts/account-settings";
-import { planNotification, type Notification } from "../mapping/notification-to-hull";
+import {
+  ownSettings,
+  readSettings,
+  type ConnectedWorkspace,
+  type ConnectorSettings,
+} from "../../settings";
+import {
+  planNotification,
+  type IntercomNotification,
+  type NotificationContext,
+} from "../mapping/notification-to-hull";
 import { topicAction } from "./topics";
 import type { Deduplicator } from "./deduplicator";
 
@@ -43,12 +52,105 @@ export type NotificationOutcome =
 
 export interface NotificationReceiver {
   /** Resolves once Hull accepted everything the notification produced; rejects if it did not. */
-  receive(notification: Notification): Promise<{ outcome: NotificationOutcome; detail?: string }>;
+  receive(
+    notification: IntercomNotification,
+  ): Promise<{ outcome: NotificationOutcome; detail?: string }>;
 }
 
+/**
+ * Receives Intercom's webhook notifications for every connector connected to the workspace. The
+ * steps of one delivery, each its own function: `settingsFor` (the connector's settings, or
+ * ignored when it is connected elsewhere now), `contextFor` (segment names for tag topics),
+ * `planNotification` (pure mapping), `writeOrKeep` (Hull within the budget, else the outbox),
+ * `countDelivered`, `rememberCustomAttributes` (in the background). `receive` rejects with
+ * RetryableError when neither Hull nor the outbox took the data (Intercom retries), and with
+ * whatever else failed (a bug) after releasing the notification for Intercom's retry.
+ */
 export function createNotificationReceiver(deps: NotificationDeps): NotificationReceiver {
   const segmentsOf = createTtlCache<{ id: string; name: string }[]>(60_000);
   const knownCustomAttributes = new Map<string, Set<string>>();
+  const now = () => deps.now?.() ?? new Date();
+
+  /** The connector's settings; undefined when it is connected to another workspace now. */
+  async function settingsFor(credentials: HullCredentials, notification: IntercomNotification) {
+    const connector = await deps.hullAuth.authenticate(credentials);
+    const settings = readSettings(connector);
+    return settings.workspace?.app_id === notification.app_id
+      ? {
+          ...settings,
+          workspace: settings.workspace,
+          incomingAccountAttributes: readAccountSettings(connector).incomingAccountAttributes,
+        }
+      : undefined;
+  }
+
+  /** What the mapping needs beyond the notification: Hull's segment names for tag topics. */
+  async function contextFor(
+    credentials: HullCredentials,
+    notification: IntercomNotification,
+    settings: ConnectorSettings & {
+      workspace: ConnectedWorkspace;
+      incomingAccountAttributes: NotificationContext["incomingAccountAttributes"];
+    },
+  ): Promise<NotificationContext> {
+    const isTag = topicAction(notification.topic)?.kind === "tag";
+    const segments = isTag
+      ? await segmentsOf.get(credentials.id, async () =>
+          (await deps.hullClient(credentials).getSegments()).map(({ id, name }) => ({ id, name })),
+        )
+      : [];
+    const segmentName = new Map(segments.map(({ id, name }) => [id, name]));
+    const ownTagNames = new Map<string, string>();
+    for (const [segmentId, tagId] of Object.entries(settings.tagMapping)) {
+      const name = segmentName.get(segmentId);
+      if (name) ownTagNames.set(tagId, name);
+    }
+    return {
+      incomingAttributes: settings.incomingAttributes,
+      region: settings.workspace.region,
+      ownTagIds: new Set(Object.values(settings.tagMapping)),
+      segmentNames: new Set(segments.map(({ name }) => name)),
+      ownTagNames,
+      receivedAt: now(),
+      incomingAccountAttributes: settings.incomingAccountAttributes,
+    };
+  }
+
+  /**
+   * Writes to Hull within the budget; when Hull is down or slow, keeps the entries durably in the
+   * outbox (which replays them) and answers "queued". Entries Hull refuses are dead-lettered by
+   * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
+   */
+  async function writeOrKeep(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+  ): Promise<"written" | "queued"> {
+    const written = await writeToHull(deps, credentials, entries, "webhook", {
+      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+    }).catch((error: unknown) => {
+      if (error instanceof RetryableError) return { kind: "late" as const };
+      throw error;
+    });
+    if (written.kind === "written") return "written";
+    try {
+      await deps.outbox.append(credentials, entries);
+    } catch (error) {
+      deps.logger.error(
+        { connector: credentials.id, err: error },
+        "outbox append failed; answering Intercom 503 so that it retries",
+      );
+      throw new RetryableError(
+        "Hull is not taking data right now and the connector could not keep it; retry later",
+      );
+    }
+    deps.activity.count(credentials.id, "webhooks waiting for Hull");
+    return "queued";
+  }
+
+  function countDelivered(credentials: HullCredentials, entries: FirehoseEntry[]) {
+    const events = entries.some((entry) => entry.type === "track");
+    deps.activity.count(credentials.id, events ? "webhook events" : "webhook user updates");
+  }
 
   /** Custom attribute names seen on contacts feed the settings pickers (the attribute catalogue). */
   async function rememberCustomAttributes(
@@ -63,74 +165,23 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     for (const name of fresh) known.add(name);
     await deps
       .hullClient(credentials)
-      .updateSettings({ private_settings: { custom_attributes: [...known].sort() } });
-  }
-
-  /** Appends to the outbox; when even that fails (a full disk), Intercom must retry: 503. */
-  async function keep(credentials: HullCredentials, entries: Parameters<Outbox["append"]>[1]) {
-    try {
-      await deps.outbox.append(credentials, entries);
-    } catch (error) {
-      deps.logger.error(
-        { connector: credentials.id, err: error },
-        "outbox append failed; answering Intercom 503 so that it retries",
-      );
-      throw new RetryableError(
-        "Hull is not taking data right now and the connector could not keep it; retry later",
-      );
-    }
-    deps.activity.count(credentials.id, "webhooks waiting for Hull");
+      .updateSettings({ private_settings: ownSettings.customAttributes(known, []) });
   }
 
   async function deliver(
     credentials: HullCredentials,
-    notification: Notification,
+    notification: IntercomNotification,
   ): Promise<NotificationOutcome> {
-    const connector = await deps.hullAuth.authenticate(credentials);
-    const settings = readSettings(connector);
-    if (settings.workspace?.app_id !== notification.app_id) return "ignored";
-    const isTag = topicAction(notification.topic)?.kind === "tag";
-    const segments = isTag
-      ? await segmentsOf.get(credentials.id, async () =>
-          (await deps.hullClient(credentials).getSegments()).map(({ id, name }) => ({ id, name })),
-        )
-      : [];
-    const segmentName = new Map(segments.map(({ id, name }) => [id, name]));
-    const ownTagNames = new Map<string, string>();
-    for (const [segmentId, tagId] of Object.entries(settings.tagMapping)) {
-      const name = segmentName.get(segmentId);
-      if (name) ownTagNames.set(tagId, name);
-    }
-    const plan = planNotification(notification, {
-      incomingAttributes: settings.incomingAttributes,
-      region: settings.workspace.region,
-      ownTagIds: new Set(Object.values(settings.tagMapping)),
-      segmentNames: new Set(segments.map(({ name }) => name)),
-      ownTagNames,
-      receivedAt: deps.now?.() ?? new Date(),
-      incomingAccountAttributes: readAccountSettings(connector).incomingAccountAttributes,
-    });
+    const settings = await settingsFor(credentials, notification);
+    if (!settings) return "ignored";
+    const plan = planNotification(
+      notification,
+      await contextFor(credentials, notification, settings),
+    );
     deps.activity.count(credentials.id, "webhooks received");
     if (plan.kind === "ignore") return "ignored";
-    // Refused entries are dead-lettered inside; the rest is in Hull, or late, or Hull is down.
-    const written = await writeToHull(deps, credentials, plan.entries, "webhook", {
-      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
-    }).catch((error: unknown) => {
-      if (error instanceof RetryableError) return { kind: "late" as const };
-      throw error;
-    });
-    let outcome: NotificationOutcome = "written";
-    if (written.kind === "late") {
-      // Hull is down or slow: keep it durably and acknowledge; the outbox replays it.
-      await keep(credentials, plan.entries);
-      outcome = "queued";
-    }
-    deps.activity.count(
-      credentials.id,
-      plan.entries.some((entry) => entry.type === "track")
-        ? "webhook events"
-        : "webhook user updates",
-    );
+    const outcome = await writeOrKeep(credentials, plan.entries);
+    countDelivered(credentials, plan.entries);
     // In the background: a settings write to a slow Hull must not hold Intercom's answer (ADR 003).
     void rememberCustomAttributes(
       credentials,
@@ -162,7 +213,9 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     },
   };
 
-  async function deliverToConnectors(notification: Notification): Promise<NotificationOutcome> {
+  async function deliverToConnectors(
+    notification: IntercomNotification,
+  ): Promise<NotificationOutcome> {
     const connectors = await deps.registry.connectorsFor(notification.app_id);
     if (connectors.length === 0) return "unknown-workspace";
     const outcomes = await Promise.all(

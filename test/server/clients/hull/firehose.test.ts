@@ -2,7 +2,7 @@ import jwt from "jsonwebtoken";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFirehoseWriter, EntriesRefused } from "../../../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
-import { BadRequestError, RetryableError } from "../../../../server/errors";
+import { RetryableError, UpstreamRefusedError } from "../../../../server/errors";
 import {
   startFakeServer,
   type FakeReply,
@@ -77,8 +77,9 @@ describe("createFirehoseWriter(options)", () => {
 
   it("rejects at once when Hull refuses the batch", async () => {
     const writer = await writerAgainst(() => ({ status: 400, body: { message: "invalid token" } }));
+    // Hull refusing our write is not our caller's mistake: an UpstreamRefusedError (502), not a 4xx.
     await expect(writer.write(credentials, [traits("a@x.io")])).rejects.toBeInstanceOf(
-      BadRequestError,
+      UpstreamRefusedError,
     );
     expect(firehose!.requests).toHaveLength(1);
   });

@@ -119,7 +119,7 @@ describe("createIntercomHttp(options)", () => {
       (caught: unknown) => caught,
     );
     expect(failure).toBeInstanceOf(IntercomApiError);
-    expect(failure).toMatchObject({ status: 409, code: "conflict" });
+    expect(failure).toMatchObject({ upstreamStatus: 409, intercomCode: "conflict", status: 502 });
     expect((failure as Error).message).toContain("id=abc");
   });
 

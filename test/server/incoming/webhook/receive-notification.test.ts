@@ -1,0 +1,181 @@
+// Every outcome of one Intercom webhook, with the connector's ports replaced by recording fakes
+// (test/helpers/fakes.ts): what reaches Hull, the outbox, the dead letters and the deduplicator.
+import { describe, expect, it } from "vitest";
+import { createActivityLog } from "../../../../server/activity";
+import { RetryableError, UnauthorizedError } from "../../../../server/errors";
+import { createNotificationReceiver } from "../../../../server/incoming/webhook/receive-notification";
+import { createLogger } from "../../../../server/log";
+import { APP_ID, envelope, modernLead, modernUser } from "../../../fixtures/intercom/webhooks";
+import {
+  CREDENTIALS,
+  fakeDeadLetters,
+  fakeDeduplicator,
+  fakeFirehose,
+  fakeHull,
+  fakeOutbox,
+  fakeRegistry,
+} from "../../../helpers/fakes";
+
+const CONNECTED = {
+  access_token: "token",
+  intercom_workspace: { app_id: APP_ID, region: "US" },
+  custom_attributes: ["plan"],
+};
+
+function setup(options: { settings?: Record<string, unknown>; hullBudgetMs?: number } = {}) {
+  const firehose = fakeFirehose();
+  const outbox = fakeOutbox();
+  const dedupe = fakeDeduplicator();
+  const deadLetters = fakeDeadLetters();
+  const hull = fakeHull(options.settings ?? CONNECTED);
+  const activity = createActivityLog();
+  const receiver = createNotificationReceiver({
+    registry: fakeRegistry({ [APP_ID]: [CREDENTIALS] }),
+    hullAuth: hull.auth,
+    hullClient: () => hull.client,
+    firehose: firehose.writer,
+    deduplicator: dedupe.deduplicator,
+    outbox: outbox.outbox,
+    deadLetters: deadLetters.store,
+    activity,
+    logger: createLogger("silent"),
+    now: () => new Date("2026-02-01T00:00:00Z"),
+    hullBudgetMs: options.hullBudgetMs,
+  });
+  const counters = () => activity.snapshot(CREDENTIALS.id).counters;
+  return { firehose, outbox, dedupe, deadLetters, hull, receiver, counters, activity };
+}
+
+const userUpdated = (id: string | null = "notif_1", item = modernUser()) =>
+  envelope("contact.user.created", item, id);
+
+describe("receiving a notification", () => {
+  it("writes the contact to Hull and remembers the notification", async () => {
+    const { receiver, firehose, outbox, dedupe, counters } = setup();
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "written" });
+    expect(firehose.written).toHaveLength(1);
+    expect(firehose.written[0]).toMatchObject({
+      type: "traits",
+      claims: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb83", email: "ada@example.com" },
+    });
+    expect(outbox.kept).toEqual([]);
+    expect(dedupe.calls).toEqual([`claim ${APP_ID}:notif_1`, `remember ${APP_ID}:notif_1`]);
+    expect(counters()).toMatchObject({ "webhooks received": 1, "webhook user updates": 1 });
+  });
+
+  it("records custom attribute names it had not seen, in the background", async () => {
+    const { receiver, hull } = setup();
+    await receiver.receive(userUpdated());
+    await expect
+      .poll(() => hull.settingsWrites)
+      .toEqual([{ custom_attributes: ["nested", "plan", "seats"] }]);
+  });
+
+  it("keeps the entries in the outbox and acknowledges when Hull is slower than the budget", async () => {
+    const { receiver, firehose, outbox, dedupe, counters } = setup({ hullBudgetMs: 1 });
+    firehose.mode = "slow";
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "queued" });
+    expect(outbox.kept).toHaveLength(1);
+    expect(outbox.kept[0]!.entries[0]).toMatchObject({ type: "traits" });
+    expect(dedupe.calls.at(-1)).toBe(`remember ${APP_ID}:notif_1`);
+    expect(counters()["webhooks waiting for Hull"]).toBe(1);
+  });
+
+  it("keeps the entries in the outbox when Hull is down", async () => {
+    const { receiver, firehose, outbox } = setup();
+    firehose.mode = "down";
+    firehose.failure = new RetryableError("Hull's firehose answered 503", 5000);
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "queued" });
+    expect(outbox.kept).toHaveLength(1);
+  });
+
+  it("asks Intercom to retry (RetryableError) and lets the retry in when even the outbox fails", async () => {
+    const { receiver, firehose, outbox, dedupe } = setup();
+    firehose.mode = "down";
+    firehose.failure = new RetryableError("down");
+    outbox.failing = true;
+    await expect(receiver.receive(userUpdated())).rejects.toBeInstanceOf(RetryableError);
+    expect(dedupe.calls.at(-1)).toBe(`release ${APP_ID}:notif_1`);
+    // The retry is not a duplicate.
+    firehose.mode = "accept";
+    outbox.failing = false;
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "written" });
+  });
+
+  it("answers a redelivery as a duplicate and writes nothing more", async () => {
+    const { receiver, firehose } = setup();
+    await receiver.receive(userUpdated());
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "duplicate" });
+    expect(firehose.calls).toBe(1);
+  });
+
+  it("writes a notification without an id every time (nothing to deduplicate by)", async () => {
+    const { receiver, firehose, dedupe } = setup();
+    await receiver.receive(userUpdated(null));
+    await receiver.receive(userUpdated(null));
+    expect(firehose.calls).toBe(2);
+    expect(dedupe.calls).toEqual([]);
+  });
+
+  it("dead-letters the entries Hull refuses and acknowledges the rest", async () => {
+    const { receiver, firehose, deadLetters } = setup();
+    // A lead's webhook writes its traits and its visitor alias; Hull refuses the alias.
+    firehose.refuses = (entry) => entry.type === "alias";
+    const outcome = await receiver.receive(envelope("contact.created", modernLead()));
+    expect(outcome).toEqual({ outcome: "written" });
+    expect(deadLetters.added).toHaveLength(1);
+    expect(deadLetters.added[0]).toMatchObject({
+      source: "webhook",
+      reason: "refused by the fake",
+      entry: { type: "alias" },
+    });
+    expect(firehose.written.map((entry) => entry.type)).toEqual(["traits"]);
+  });
+
+  it.each([
+    ["a topic the connector does not handle", envelope("admin.away_mode_updated", { id: "1" })],
+    ["a contact without an id (blank identifiers)", userUpdated("n2", modernUser({ id: "" }))],
+    ["an item that is not an object (bad data)", envelope("contact.user.created", "oops" as never)],
+    ["a conversation without a contact", envelope("conversation.user.created", { id: "c1" })],
+  ])("ignores %s and writes nothing", async (_name, notification) => {
+    const { receiver, firehose, outbox } = setup();
+    await expect(receiver.receive(notification)).resolves.toEqual({ outcome: "ignored" });
+    expect(firehose.calls).toBe(0);
+    expect(outbox.kept).toEqual([]);
+  });
+
+  it("ignores a notification for a workspace the connector is no longer connected to", async () => {
+    const { receiver, firehose } = setup({
+      settings: { intercom_workspace: { app_id: "another", region: "US" } },
+    });
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "ignored" });
+    expect(firehose.calls).toBe(0);
+  });
+
+  it("skips a connector Hull no longer knows, without making Intercom retry", async () => {
+    const { receiver, hull, firehose, dedupe } = setup();
+    hull.refuse = new UnauthorizedError("Hull does not know this connector");
+    await expect(receiver.receive(userUpdated())).resolves.toEqual({ outcome: "ignored" });
+    expect(firehose.calls).toBe(0);
+    expect(dedupe.calls.at(-1)).toBe(`remember ${APP_ID}:notif_1`);
+  });
+
+  it("lets Intercom retry when Hull cannot confirm the connector yet", async () => {
+    const { receiver, hull, dedupe, activity } = setup();
+    hull.refuse = new RetryableError("Hull is unreachable");
+    await expect(receiver.receive(userUpdated())).rejects.toBeInstanceOf(RetryableError);
+    expect(dedupe.calls.at(-1)).toBe(`release ${APP_ID}:notif_1`);
+    expect(activity.snapshot(CREDENTIALS.id).recent_errors[0]?.message).toContain(
+      "could not be written to Hull",
+    );
+  });
+
+  it("answers pings and unknown workspaces without touching Hull", async () => {
+    const { receiver, firehose } = setup();
+    await expect(receiver.receive(envelope("ping", {}))).resolves.toEqual({ outcome: "ping" });
+    await expect(receiver.receive({ ...userUpdated(), app_id: "nobody" })).resolves.toEqual({
+      outcome: "unknown-workspace",
+    });
+    expect(firehose.calls).toBe(0);
+  });
+});
