@@ -8,7 +8,7 @@ import { HEAVY_TEST_MS } from "../helpers/wait";
 
 const ROOT = join(import.meta.dirname, "../..");
 const run = promisify(execFile);
-const scenarios = ["outgoing", "fetch", "webhooks", "browser"];
+const scenarios = ["outgoing", "fetch", "webhooks", "browser", "companies"];
 
 let folder: string;
 let rows: Record<string, unknown>[];
@@ -130,7 +130,7 @@ describe("npm run bench -- --quick", () => {
     expect(header).toBeGreaterThanOrEqual(0);
     for (const row of rows) expect(printed).toContain(row.metric as string);
     expect(
-      lines.slice(header + 2).filter((line) => /^(outgoing|fetch|webhooks|browser) /.test(line)),
+      lines.slice(header + 2).filter((line) => new RegExp(`^(${scenarios.join("|")}) `).test(line)),
     ).toHaveLength(rows.length);
   });
 });
