@@ -1,6 +1,6 @@
-import type { IntercomApi } from "../clients/intercom/api";
-import { IntercomApiError } from "../clients/intercom/errors";
-import { readDataType, type IntercomDataType } from "./mapping/intercom-value";
+import type { IntercomApi } from "../../clients/intercom/api";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import { readDataType, type IntercomDataType } from "../mapping/intercom-value";
 
 export interface CustomAttributes {
   /** Intercom's custom contact attributes and their types (read once, then cached). */
