@@ -62,8 +62,10 @@ export function fakeIntercom(): FakeIntercom {
     return contact;
   };
   const view = (stored: Stored): IntercomContact => {
-    const { archived: _archived, tagIds: _tagIds, ...contact } = stored;
-    return { ...contact };
+    const contact: Record<string, unknown> = { ...stored };
+    delete contact.archived;
+    delete contact.tagIds;
+    return contact as IntercomContact;
   };
   const duplicateOf = (body: ContactWrite) =>
     [...contacts.values()].find(
