@@ -6,12 +6,6 @@ import type { OutgoingRun } from "./open-outgoing-run";
 import { syncContact, type SyncedContact, type UserOutcome } from "./sync-user";
 import { writeBackEntries } from "./write-back";
 
-export interface SyncSummary {
-  synced: number;
-  failed: number;
-  outcomes: UserOutcome[];
-}
-
 export interface SyncUsersOptions {
   /** Users in flight at once; the Intercom pacer bounds requests further. */
   concurrency?: number;
@@ -132,22 +126,6 @@ export async function sendUsers(
   } finally {
     await saveLearntTags(run);
   }
-}
-
-/**
- * `sendUsers` for callers that retry a whole batch: throws the error that stopped the run, after
- * the users in flight have finished (their outcomes are reported either way).
- */
-export async function syncUsers(
-  run: OutgoingRun,
-  selection: Selection,
-  options: SyncUsersOptions = {},
-): Promise<SyncSummary> {
-  const { outcomes, stoppedBy } = await sendUsers(run, selection, options);
-  if (stoppedBy !== undefined) throw stoppedBy;
-  const failed = outcomes.filter((outcome) => outcome.problems.length > 0).length;
-  const skipped = outcomes.filter((outcome) => outcome.skipped).length;
-  return { synced: outcomes.length - failed - skipped, failed, outcomes };
 }
 
 /** New segment → tag mappings go to `private_settings.tag_mapping`, merged with Hull's fresh copy. */
