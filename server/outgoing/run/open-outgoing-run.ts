@@ -76,6 +76,7 @@ export function openOutgoingRun(
       cache: attributeCache,
       workspace: settings.workspace.app_id,
       createMissing: settings.createMissingAttributes,
+      maxWaitMs: apiOptions.maxWaitMs,
     }),
     tags: segmentTagsOf(api, settings.tagMapping),
   };
