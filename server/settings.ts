@@ -241,6 +241,8 @@ export type ConnectedSettings = ConnectorSettings & {
  * Whether the connector is connected to Intercom: it holds a token AND knows the workspace. The
  * one test of "connected" for the dashboard, the status, fetches and the flows.
  */
-export function isConnected(settings: ConnectorSettings): settings is ConnectedSettings {
+export function isConnected<T extends Pick<ConnectorSettings, "accessToken" | "workspace">>(
+  settings: T,
+): settings is T & { accessToken: string; workspace: ConnectedWorkspace } {
   return Boolean(settings.accessToken && settings.workspace);
 }

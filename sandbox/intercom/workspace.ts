@@ -266,6 +266,24 @@ export class Workspace {
     return { tag, appliedAt };
   }
 
+  /**
+   * `POST /tags {name, users:[{id}]}` (official description: tag_multiple_users_request): finds or
+   * creates the tag by name, then tags every contact. Every id is checked first, so a missing one
+   * is a 404 "User Not Found" with nothing tagged (the description names that 404; it is silent
+   * on partial success, and all-or-nothing is the answer a client can act on).
+   */
+  tagUsers(name: string, ids: readonly string[]): Tag {
+    const records = ids.map((id) => this.getContact(id));
+    const { tag } = this.tags.upsert(name);
+    const seen = new Set<string>();
+    for (const record of records) {
+      if (seen.has(record.id)) continue;
+      seen.add(record.id);
+      this.tagContact(record.id, { id: tag.id });
+    }
+    return tag;
+  }
+
   untagContact(id: string, tagId: string): Tag {
     const record = this.getContact(id);
     const tag = this.tags.get(tagId);

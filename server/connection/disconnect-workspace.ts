@@ -3,6 +3,7 @@ import { TokenRevokedError } from "../clients/intercom/errors";
 import { revokeToken } from "../clients/intercom/oauth";
 import { disconnectionSettings, isConnected, readSettings } from "../settings";
 import type { ConnectionDeps } from "./deps";
+import { intercomApiFor } from "./intercom-api-for";
 
 /** "Start over": revoke the token at Intercom (unless it is already gone) and forget the workspace. */
 export async function disconnectWorkspace(
@@ -41,9 +42,7 @@ export async function handleUninstall(deps: ConnectionDeps, appId: string): Prom
         await deps.registry.unregister(appId, credentials.id);
         continue;
       }
-      await deps.intercom
-        .forWorkspace({ appId, region: settings.workspace.region, token: settings.accessToken })
-        .me();
+      await intercomApiFor(deps.intercom, settings)?.me();
     } catch (error) {
       if (!(error instanceof TokenRevokedError)) {
         deps.logger.warn(

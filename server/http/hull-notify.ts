@@ -12,7 +12,7 @@ import {
   toFlowControl,
   type FlowControl,
 } from "../errors";
-import { createCustomAttributeCache } from "../outgoing/custom-attributes";
+import { createCustomAttributeCache } from "../outgoing/intercom/custom-attributes";
 import { handleNotification } from "../outgoing/handle-notification";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";

@@ -1,9 +1,9 @@
 import { createFetchCompaniesHandler } from "../accounts/incoming/fetch-companies";
 import type { SafeFetch } from "../clients/safe-fetch";
 import { createFetchHandler, type FetchDeps } from "../incoming/fetch/fetch-contacts";
-import { createCustomAttributeCache } from "../outgoing/custom-attributes";
-import type { ExtractFiles } from "../outgoing/extract-files";
-import { createExtractHandler } from "../outgoing/extract-job";
+import { createCustomAttributeCache } from "../outgoing/intercom/custom-attributes";
+import type { ExtractFiles } from "../outgoing/hull-input/extract-files";
+import { createExtractHandler } from "../outgoing/run/extract-job";
 import type { JobHandler } from "./execute-job";
 import type { JobKind } from "./types";
 

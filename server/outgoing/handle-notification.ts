@@ -6,15 +6,15 @@ import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import { RetryableError, type FlowControl } from "../errors";
 import type { Logger } from "../log";
 import { readSettings } from "../settings";
-import type { CustomAttributeCache } from "./custom-attributes";
+import { intercomApiFor } from "../connection/intercom-api-for";
 import { selectUsers, type Selection } from "./filter/select-users";
-import { intercomForSync } from "./intercom-for-sync";
-import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
-import { recordSkips } from "./record-skips";
-import { renameSegmentTags, reportDeletedSegments } from "./segment-changes";
+import { readUserUpdateMessage, type SegmentRef } from "./hull-input/user-update";
+import type { CustomAttributeCache } from "./intercom/custom-attributes";
+import { renameSegmentTags, reportDeletedSegments } from "./intercom/segment-changes";
 import type { PendingUsers } from "./pending/pending-users";
-import { sendUsers } from "./sync-users";
-import { readUserUpdateMessage, type SegmentRef } from "./user-update";
+import { openOutgoingRun, type OutgoingDeps } from "./run/open-outgoing-run";
+import { recordSkips } from "./run/record-skips";
+import { sendUsers } from "./run/send-users";
 
 export interface Notification {
   credentials: HullCredentials;
@@ -135,7 +135,7 @@ export async function handleNotification(
     }
     case "users_segment:update":
     case "segment:update": {
-      const api = intercomForSync(deps, settings, options);
+      const api = intercomApiFor(deps.intercom, settings, { maxWaitMs: options.maxWaitMs });
       await renameSegmentTags(api, settings, segmentMessages(notification.messages), logger);
       return { handled: true };
     }

@@ -122,29 +122,39 @@ export const errata: Erratum[] = [
     },
   },
   {
-    id: "tags-request-oneof-overlaps",
-    where: 'paths["/tags"].post.requestBody (schema oneOf)',
+    id: "post-tags-payloads-overlap",
+    where: 'paths["/tags"].post.requestBody (oneOf of four payloads)',
     schemaSays:
-      "`oneOf` create_or_update_tag_request, tag_company_request, untag_company_request, tag_multiple_users_request — a body must match exactly one",
+      "`oneOf` create_or_update_tag_request | tag_company_request | untag_company_request | tag_multiple_users_request: exactly one may match, yet none forbids other properties, so `{name, users:[{id}]}` matches both create_or_update_tag_request (requires only name) and tag_multiple_users_request and is refused",
     proseSays:
-      "the same operation's examples send `{name, companies: [{company_id}]}` and `{name, users: [{id}]}`, which match several alternatives at once (untag is optional and no alternative forbids extra keys), so no company or user body could ever be valid",
+      'the operation takes five payloads, "5. Tag Multiple Users: ... passing in the tag name and the user details as specified in Tag Users Request Payload"',
     evidence: [
-      'yaml ~11725-11750, POST /tags requestBody: `oneOf` of the four, examples "company_not_found" `{name: test, companies: [{company_id: "123"}]}` and "user_not_found" `{name: test, users: [{id: "123"}]}`',
-      "yaml tag_company_request and untag_company_request: identical but for an optional `untag`",
+      "yaml ~11648-11660, createTag description lists the five operations",
+      "yaml ~11750-11753, the description's own example user_not_found: {name: test, users: [{id: '123'}]}",
+      "intercom-client@7.0.3 tags.create takes TagsCreateRequestBody = the same four payloads as a union",
+      "intercom-api.md §1.4: the same endpoint also takes {name, users:[{id}]} to tag many contacts",
     ],
-    resolution: "the body must match at least one alternative (`anyOf`)",
+    resolution:
+      "the payload is told apart by its list, as the prose does: a body with `users` is checked as tag_multiple_users_request, one with `companies` as a (un)tag company request, any other as create_or_update_tag_request",
     patch(spec) {
-      const paths = spec.paths as Record<string, Json>;
       const schema = objectAt(
-        paths["/tags"],
+        spec.paths,
+        "/tags",
         "post",
         "requestBody",
         "content",
         "application/json",
         "schema",
       );
-      schema.anyOf = schema.oneOf;
+      const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
       delete schema.oneOf;
+      schema.if = { required: ["users"] };
+      schema.then = ref("tag_multiple_users_request");
+      schema.else = {
+        if: { required: ["companies"] },
+        then: { anyOf: [ref("tag_company_request"), ref("untag_company_request")] },
+        else: ref("create_or_update_tag_request"),
+      };
     },
   },
 ];

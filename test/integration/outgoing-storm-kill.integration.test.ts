@@ -83,8 +83,9 @@ async function killedMidStorm(extraEnv: Record<string, string>): Promise<void> {
   await connectThroughOAuth(`${doomed.url}/auth?${credentials}`);
   const target: StormTarget = { hullUrl: hull.url, intercomUrl: intercom.url };
   await prepareOutgoing(target);
-  // A storm long enough to be mid-way when the process dies: it ends after 400 requests.
-  await intercomFault(target, { status: 429, share: 1, count: 400 });
+  // A storm long enough to be mid-way when the process dies: every request answered 429 for 30 s
+  // (timed, not counted: a count would reward spending more requests into it, ADR 013).
+  await intercomFault(target, { status: 429, share: 1, duration_ms: 30_000 });
   const run = `kill-${randomUUID().slice(0, 8)}`;
   await seedCustomers(target, run, USERS);
   await expect.poll(() => waiting(doomed), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);

@@ -61,9 +61,13 @@ async function expectTakenOverWithNext(target: StormTarget): Promise<void> {
   expect(slowed[0]!.flow_control!.in).toBeGreaterThan(1);
 }
 
-/** A storm of 200 requests answered 429, while 2,000 users are handed over. */
-async function twoHundredRequestStorm(target: StormTarget): Promise<void> {
-  await intercomFault(target, { status: 429, share: 1, count: 200 });
+/**
+ * A 15-second storm, every request answered 429, while 2,000 users are handed over. Timed, not
+ * counted in requests: a count would reward a connector for spending more requests into a storm
+ * (ADR 013 made a round cost one shared catalogue read instead of a lookup per user).
+ */
+async function fifteenSecondStorm(target: StormTarget): Promise<void> {
+  await intercomFault(target, { status: 429, share: 1, duration_ms: 15_000 });
   const run = `storm-${randomUUID().slice(0, 8)}`;
   await seedCustomers(target, run, USERS);
   // The dashboard says users wait, and since when, while the storm lasts.
@@ -83,14 +87,14 @@ async function twoHundredRequestStorm(target: StormTarget): Promise<void> {
 }
 
 describe("outgoing under a 429 storm (issue 21)", () => {
-  it("a 200-request storm, embedded: every user once, the rest kept and sent as the budget returns", async () => {
-    await twoHundredRequestStorm(await start());
+  it("a 15-second storm, embedded: every user once, the rest kept and sent as the budget returns", async () => {
+    await fifteenSecondStorm(await start());
   }, 600_000);
 
-  it("a 200-request storm with Redis: the same, the waiting users in Redis", async () => {
+  it("a 15-second storm with Redis: the same, the waiting users in Redis", async () => {
     const prefix = `storm-${randomUUID()}`;
     redisPrefixes.push(prefix);
-    await twoHundredRequestStorm(
+    await fifteenSecondStorm(
       await start({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: prefix }),
     );
   }, 600_000);

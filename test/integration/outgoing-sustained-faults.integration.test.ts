@@ -9,6 +9,7 @@ import {
   seedCustomers,
 } from "../helpers/outgoing-storm";
 import { startTestStack, type Stack } from "../helpers/stack";
+import { eventually } from "../server/outgoing/helpers/sandbox-control";
 
 // Issue 22: Intercom fails 30 % of all requests for as long as the sync lasts; no user may be lost
 // to transient errors, however long they last, and none may arrive twice.
@@ -28,7 +29,13 @@ async function deliverUnder(rule: Record<string, unknown>): Promise<void> {
   const run = `faults-${randomUUID().slice(0, 8)}`;
   await seedCustomers(target, run, USERS);
   await expectEveryUserOnce(target, run, USERS);
-  const answers = (await hullNotifications(target)).filter((n) => n.channel === "user:update");
+  // The users are complete in Intercom before the connector has told Hull what it learnt and
+  // answered: wait until no notification is in flight (a record without status or error).
+  const settled = async () => {
+    const all = await hullNotifications(target);
+    return all.every((n) => n.status !== undefined || "error" in n) ? all : undefined;
+  };
+  const answers = (await eventually(settled)).filter((n) => n.channel === "user:update");
   expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
 }
 

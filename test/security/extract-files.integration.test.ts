@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
-import { createExtractFiles } from "../../server/outgoing/extract-files";
+import { createExtractFiles } from "../../server/outgoing/hull-input/extract-files";
 import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
 
 let intercom: IntercomSandbox;

@@ -5,7 +5,12 @@ import { sandboxAdmin } from "../webhooks/conversation-items.js";
 
 const appliedBy = { type: "admin", id: sandboxAdmin.id };
 
-/** Tags (intercom-api.md §1.4): create-or-find by case-insensitive name, tag/untag contacts by id. */
+/**
+ * Tags (intercom-api.md §1.4): create-or-find by case-insensitive name, tag/untag contacts by id,
+ * and tag many contacts at once (`POST /tags {name, users:[{id}]}`, tag_multiple_users_request in
+ * the official description). The description documents no `untag` for users (only for
+ * companies), so `users:[{id, untag:true}]` is refused here as an unknown parameter.
+ */
 export function addTagRoutes(router: Router, state: SandboxState): void {
   const ws = () => state.workspace;
 
@@ -42,6 +47,29 @@ export function addTagRoutes(router: Router, state: SandboxState): void {
       if (extraKeys.length > 0)
         throw parameterInvalid(`invalid tag parameters: ${extraKeys.join(", ")} with companies`);
       const tag = ws().companies.tagCompanies(body.name.trim(), body.companies);
+      ctx.body = { type: "tag", id: tag.id, name: tag.name };
+      return;
+    }
+    if (body.users !== undefined) {
+      // Tag Users Request Payload: {name, users: [{id}]}; `id` is Intercom's contact id.
+      const users = body.users;
+      const extraKeys = Object.keys(body).filter((key) => key !== "name" && key !== "users");
+      if (
+        extraKeys.length > 0 ||
+        !Array.isArray(users) ||
+        users.length === 0 ||
+        !users.every(
+          (user) =>
+            typeof user === "object" &&
+            user !== null &&
+            typeof (user as { id?: unknown }).id === "string" &&
+            Object.keys(user).length === 1,
+        )
+      ) {
+        throw parameterInvalid("invalid tag parameters");
+      }
+      const ids = (users as { id: string }[]).map((user) => user.id);
+      const tag = ws().tagUsers(body.name.trim(), ids);
       ctx.body = { type: "tag", id: tag.id, name: tag.name };
       return;
     }

@@ -1,10 +1,13 @@
 import type { HullConnector, HullCredentials } from "../../clients/hull/types";
 import { IntercomApiError } from "../../clients/intercom/errors";
 import { ConfigurationError } from "../../errors";
-import { customAttributesOf, type CustomAttributeCache } from "../../outgoing/custom-attributes";
-import { intercomForSync, type SyncApiOptions } from "../../outgoing/intercom-for-sync";
-import type { OutgoingDeps } from "../../outgoing/open-outgoing-run";
-import type { UserOutcome } from "../../outgoing/sync-user";
+import { intercomApiFor, type IntercomApiOptions } from "../../connection/intercom-api-for";
+import {
+  customAttributesOf,
+  type CustomAttributeCache,
+} from "../../outgoing/intercom/custom-attributes";
+import type { OutgoingDeps } from "../../outgoing/run/open-outgoing-run";
+import type { UserOutcome } from "../../outgoing/run/sync-user";
 import { readSettings } from "../../settings";
 import { readAccountSettings } from "../account-settings";
 import { companyTagName, type SegmentRef } from "../mapping/account-to-company";
@@ -28,7 +31,7 @@ export interface AccountNotification {
   messages: unknown[];
 }
 
-type RunOptions = SyncApiOptions & { attributeCache: CustomAttributeCache };
+type RunOptions = IntercomApiOptions & { attributeCache: CustomAttributeCache };
 
 /**
  * Everything one account run needs, or undefined when nothing can be sent (no synchronized
@@ -44,7 +47,7 @@ export function openAccountRun(
   const accountSettings = readAccountSettings(connector);
   if (accountSettings.synchronizedAccountSegments.length === 0) return undefined;
   const settings = readSettings(connector);
-  const api = intercomForSync(deps, settings, options);
+  const api = intercomApiFor(deps.intercom, settings, options);
   if (!api || !settings.workspace) {
     throw new ConfigurationError(
       "Intercom is not connected: connect it from the connector's dashboard to send accounts",
@@ -111,7 +114,7 @@ export async function handleAccountNotification(
     }
     const name = companyTagName(segment);
     if (!tagId || !name) continue;
-    const api = intercomForSync(deps, readSettings(connector), options);
+    const api = intercomApiFor(deps.intercom, readSettings(connector), options);
     if (!api) continue;
     try {
       await api.renameTag(tagId, name);

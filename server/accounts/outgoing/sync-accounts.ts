@@ -6,7 +6,7 @@ import type { IntercomApi } from "../../clients/intercom/api";
 import type { IntercomCompany } from "../../clients/intercom/companies";
 import { IntercomApiError } from "../../clients/intercom/errors";
 import type { Logger } from "../../log";
-import type { CustomAttributes } from "../../outgoing/custom-attributes";
+import type { CustomAttributes } from "../../outgoing/intercom/custom-attributes";
 import type { AccountSettings } from "../account-settings";
 import {
   companyTagChanges,

@@ -1,6 +1,6 @@
 import type { IntercomState } from "../../intercom-states";
-import { INTERCOM_TRAITS } from "../intercom-traits";
-import type { UserUpdate } from "../user-update";
+import { INTERCOM_TRAITS } from "../hull-input/intercom-traits";
+import type { UserUpdate } from "../hull-input/user-update";
 import { shouldSyncUser, type FilterSettings, type SyncDecision } from "./should-sync-user";
 
 export interface Selection {

@@ -1,8 +1,13 @@
 import type { ConnectorSettings } from "../../settings";
 import type { IntercomState } from "../../intercom-states";
-import { hullEmail, hullExternalId, intercomStates, knownIntercomId } from "../intercom-traits";
+import {
+  hullEmail,
+  hullExternalId,
+  intercomStates,
+  knownIntercomId,
+} from "../hull-input/intercom-traits";
 import { isSendableEvent } from "../mapping/event-to-data-event";
-import type { UserUpdate } from "../user-update";
+import type { UserUpdate } from "../hull-input/user-update";
 
 export type SyncDecision =
   | { send: "everything" }

@@ -1,5 +1,5 @@
 import type { DataEvent } from "../../clients/intercom/types";
-import type { HullEvent } from "../user-update";
+import type { HullEvent } from "../hull-input/user-update";
 import { cutText } from "./intercom-value";
 import {
   dateSecondsFor,

@@ -1,5 +1,5 @@
-import { knownTagNames } from "../intercom-traits";
-import type { SegmentRef, UserUpdate } from "../user-update";
+import { knownTagNames } from "../hull-input/intercom-traits";
+import type { SegmentRef, UserUpdate } from "../hull-input/user-update";
 
 export interface TagChanges {
   apply: SegmentRef[];

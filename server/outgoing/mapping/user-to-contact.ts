@@ -1,6 +1,6 @@
 import type { ContactWrite, IntercomContact } from "../../clients/intercom/types";
 import type { ConnectorSettings } from "../../settings";
-import type { OutgoingUser } from "../user-update";
+import type { OutgoingUser } from "../hull-input/user-update";
 import {
   inferDataType,
   toIntercomValue,

@@ -3,10 +3,10 @@ import type { HullCredentials } from "../../clients/hull/types";
 import type { RetryPolicy } from "../../clients/intercom/connections";
 import { RetryableError } from "../../errors";
 import { readSettings } from "../../settings";
-import type { CustomAttributeCache } from "../custom-attributes";
+import type { CustomAttributeCache } from "../intercom/custom-attributes";
 import { selectUsers, type Selection } from "../filter/select-users";
-import { openOutgoingRun, type OutgoingDeps } from "../open-outgoing-run";
-import { sendUsers } from "../sync-users";
+import { openOutgoingRun, type OutgoingDeps } from "../run/open-outgoing-run";
+import { sendUsers } from "../run/send-users";
 import type { PendingUser, PendingUsers } from "./pending-users";
 
 export interface PendingDrainOptions {

@@ -1,5 +1,5 @@
 import type { HullCredentials } from "../../clients/hull/types";
-import type { UserUpdate } from "../user-update";
+import type { UserUpdate } from "../hull-input/user-update";
 
 /** One `user:update` (or manual send) the connector took over from Hull, as it arrived. */
 export interface PendingUpdate {

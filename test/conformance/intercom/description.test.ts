@@ -55,6 +55,16 @@ describe("validation against the full official description", () => {
     expect(intercomRequestProblems("POST", "/events", event({ list: [1, 2] }))).not.toEqual([]);
   });
 
+  it("takes the bulk tag payload its own example shows, and refuses one without users' ids", () => {
+    const tagUsers = { name: "Customers", users: [{ id: "5f7f0d217289f8d2f4262080" }] };
+    expect(intercomRequestProblems("POST", "/tags", tagUsers)).toEqual([]);
+    expect(intercomRequestProblems("POST", "/tags", { name: "Customers" })).toEqual([]);
+    expect(intercomRequestProblems("POST", "/tags", { name: "A", users: [{ id: 5 }] })).not.toEqual(
+      [],
+    );
+    expect(intercomRequestProblems("POST", "/tags", { users: [{ id: "x" }] })).not.toEqual([]);
+  });
+
   it("lists each self-contradiction once, with evidence and a resolution", () => {
     expect(new Set(errata.map((erratum) => erratum.id)).size).toBe(errata.length);
     for (const erratum of errata) {

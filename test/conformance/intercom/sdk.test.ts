@@ -185,6 +185,40 @@ describe("the official SDK against the stand-in", () => {
     });
   });
 
+  it("tags many contacts in one request, all or nothing (tag_multiple_users_request)", async () => {
+    const first = await client.contacts.create({ email: "bulk-1@x.io" });
+    const second = await client.contacts.create({ email: "bulk-2@x.io" });
+    const tag = await client.tags.create({
+      name: "Bulk customers",
+      users: [{ id: first.id }, { id: second.id }],
+    });
+    expect(tag).toMatchObject({ type: "tag", name: "Bulk customers" });
+    for (const contact of [first, second]) {
+      const attached = await client.contacts.listAttachedTags({ contact_id: contact.id });
+      expect(attached.data!.map((each) => each.id)).toEqual([tag.id]);
+    }
+    // One unknown contact: 404 "User Not Found" (the description's example) and nothing tagged.
+    const third = await client.contacts.create({ email: "bulk-3@x.io" });
+    expect(
+      await failure(() =>
+        client.tags.create({
+          name: "Bulk later",
+          users: [{ id: third.id }, { id: "0".repeat(24) }],
+        }),
+      ),
+    ).toEqual({ statusCode: 404, code: "not_found" });
+    expect((await client.contacts.listAttachedTags({ contact_id: third.id })).data).toEqual([]);
+    // The description documents `untag` for companies only: a user untag is refused, not guessed.
+    expect(
+      await failure(() =>
+        client.tags.create({
+          name: "Bulk customers",
+          users: [{ id: first.id, untag: true } as { id: string }],
+        }),
+      ),
+    ).toEqual({ statusCode: 400, code: "parameter_invalid" });
+  });
+
   it("sends events with numeric, date and monetary metadata", async () => {
     await client.contacts.create({ external_id: "buyer", email: "buyer@x.io" });
     await client.events.create({

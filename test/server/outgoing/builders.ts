@@ -1,5 +1,5 @@
 import { readSettings, type ConnectorSettings } from "../../../server/settings";
-import type { OutgoingUser, UserUpdate } from "../../../server/outgoing/user-update";
+import type { OutgoingUser, UserUpdate } from "../../../server/outgoing/hull-input/user-update";
 
 export const SEGMENT_A = { id: "a".repeat(24), name: "Customers" };
 export const SEGMENT_B = { id: "b".repeat(24), name: "VIP" };

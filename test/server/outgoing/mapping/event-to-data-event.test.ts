@@ -3,7 +3,7 @@ import {
   isSendableEvent,
   mapEventToDataEvent,
 } from "../../../../server/outgoing/mapping/event-to-data-event";
-import type { HullEvent } from "../../../../server/outgoing/user-update";
+import type { HullEvent } from "../../../../server/outgoing/hull-input/user-update";
 
 const event = (
   properties: Record<string, unknown>,

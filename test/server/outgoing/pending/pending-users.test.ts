@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFilePendingUsers } from "../../../../server/outgoing/pending/file-pending-users";
 import type { PendingUsers } from "../../../../server/outgoing/pending/pending-users";
-import type { UserUpdate } from "../../../../server/outgoing/user-update";
+import type { UserUpdate } from "../../../../server/outgoing/hull-input/user-update";
 import { createRedisPendingUsers } from "../../../../server/redis/redis-pending-users";
 
 const SECRET = "pending-users-secret-0123456789";

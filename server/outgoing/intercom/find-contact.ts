@@ -1,8 +1,6 @@
-import type { IntercomApi } from "../clients/intercom/api";
-import { IntercomApiError } from "../clients/intercom/errors";
-import type { IntercomContact } from "../clients/intercom/types";
-import { hullEmail, hullExternalId } from "./intercom-traits";
-import type { OutgoingUser } from "./user-update";
+import type { IntercomApi } from "../../clients/intercom/api";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import type { IntercomContact } from "../../clients/intercom/types";
 
 const notFound = (error: unknown) =>
   error instanceof IntercomApiError && error.upstreamStatus === 404;
@@ -18,35 +16,6 @@ export async function findUserByExternalId(
     if (notFound(error)) return undefined;
     throw error;
   }
-}
-
-/**
- * The Intercom contact of a Hull user Hull knows no Intercom id for: by external_id, else by email
- * (search). A user contact with another external_id is someone else; a lead with the email is the
- * same person only while the Hull user has no external_id (else the lead converts elsewhere).
- */
-export async function findContact(
-  api: IntercomApi,
-  user: OutgoingUser,
-): Promise<IntercomContact | undefined> {
-  const externalId = hullExternalId(user);
-  if (externalId) {
-    const found = await findUserByExternalId(api, externalId);
-    if (found) return found;
-  }
-  const email = hullEmail(user);
-  if (!email) return undefined;
-  const { data } = await api.searchContacts(
-    { field: "email", operator: "=", value: email },
-    undefined,
-    10,
-  );
-  const users = data.filter(
-    (contact) =>
-      contact.role === "user" && (!contact.external_id || contact.external_id === externalId),
-  );
-  if (users[0]) return users[0];
-  return externalId ? undefined : data.find((contact) => contact.role === "lead");
 }
 
 /**

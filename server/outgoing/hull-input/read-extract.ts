@@ -3,8 +3,8 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import type { SafeFetch } from "../clients/safe-fetch";
-import { BadRequestError } from "../errors";
+import type { SafeFetch } from "../../clients/safe-fetch";
+import { BadRequestError } from "../../errors";
 
 /**
  * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to `file`. The file,

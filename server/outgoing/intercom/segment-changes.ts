@@ -1,9 +1,9 @@
-import { IntercomApiError } from "../clients/intercom/errors";
-import type { IntercomApi } from "../clients/intercom/api";
-import type { Logger } from "../log";
-import type { ConnectorSettings } from "../settings";
-import { tagNameFor } from "./mapping/segments-to-tags";
-import type { SegmentRef } from "./user-update";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import type { IntercomApi } from "../../clients/intercom/api";
+import type { Logger } from "../../log";
+import type { ConnectorSettings } from "../../settings";
+import { tagNameFor } from "../mapping/segments-to-tags";
+import type { SegmentRef } from "../hull-input/user-update";
 
 /** The connector's tag for a segment; own keys only, since segment ids come from Hull's messages. */
 function tagIdOf(settings: Pick<ConnectorSettings, "tagMapping">, segmentId: string) {

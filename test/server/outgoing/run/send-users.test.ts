@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createActivityLog } from "../../../server/activity";
-import { RetryableError } from "../../../server/errors";
-import { createLogger } from "../../../server/log";
-import type { OutgoingContext } from "../../../server/outgoing/outgoing-context";
-import { sendUsers } from "../../../server/outgoing/sync-users";
-import { SEGMENT_B, settings, update, user } from "./builders";
+import { createActivityLog } from "../../../../server/activity";
+import { RetryableError } from "../../../../server/errors";
+import { createLogger } from "../../../../server/log";
+import type { OutgoingRun } from "../../../../server/outgoing/run/open-outgoing-run";
+import { sendUsers } from "../../../../server/outgoing/run/send-users";
+import { SEGMENT_B, settings, update, user } from "../builders";
 
 /** A run whose Intercom untags every contact after a pause, except `failing`: a rate limit. */
-function contextWhere(failing: string): { ctx: OutgoingContext; untagged: string[] } {
+function contextWhere(failing: string): { ctx: OutgoingRun; untagged: string[] } {
   const untagged: string[] = [];
   const api = {
     async untagContact(contactId: string) {
@@ -29,7 +29,7 @@ function contextWhere(failing: string): { ctx: OutgoingContext; untagged: string
     },
     // Hull takes every write-back (intercom/id, intercom/tags).
     firehose: { write: async () => undefined, flush: async () => undefined },
-  } as unknown as OutgoingContext;
+  } as unknown as OutgoingRun;
   return { ctx, untagged };
 }
 

@@ -1,8 +1,8 @@
-import type { ActivityLog } from "../activity";
-import type { FirehoseWriter } from "../clients/hull/firehose";
-import type { FirehoseEntry, HullCredentials } from "../clients/hull/types";
-import type { SkippedUser } from "./filter/select-users";
-import { INTERCOM_TRAITS } from "./intercom-traits";
+import type { ActivityLog } from "../../activity";
+import type { FirehoseWriter } from "../../clients/hull/firehose";
+import type { FirehoseEntry, HullCredentials } from "../../clients/hull/types";
+import type { SkippedUser } from "../filter/select-users";
+import { INTERCOM_TRAITS } from "../hull-input/intercom-traits";
 
 /**
  * Tells the Hull user why the outgoing flow leaves it out when Intercom's report is the reason

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { IntercomApiError } from "../../../server/clients/intercom/errors";
-import { conflictingContact, conflictingContactId } from "../../../server/outgoing/find-contact";
+import { IntercomApiError } from "../../../../server/clients/intercom/errors";
+import {
+  conflictingContact,
+  conflictingContactId,
+} from "../../../../server/outgoing/intercom/find-contact";
 
 const conflict = (message: string, status = 409) =>
   new IntercomApiError(status, "conflict", message, "POST", "/contacts");

@@ -1,13 +1,13 @@
-import type { JobControl, JobHandler } from "../jobs/execute-job";
-import type { StoredJob } from "../jobs/types";
-import { readSettings } from "../settings";
-import type { CustomAttributeCache } from "./custom-attributes";
+import type { JobControl, JobHandler } from "../../jobs/execute-job";
+import type { StoredJob } from "../../jobs/types";
+import { readSettings } from "../../settings";
+import type { CustomAttributeCache } from "../intercom/custom-attributes";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
 import { rm } from "node:fs/promises";
-import type { SafeFetch } from "../clients/safe-fetch";
-import type { ExtractFiles } from "./extract-files";
-import type { PendingUsers } from "./pending/pending-users";
-import { downloadExtract, extractLines } from "./read-extract";
+import type { SafeFetch } from "../../clients/safe-fetch";
+import type { ExtractFiles } from "../hull-input/extract-files";
+import type { PendingUsers } from "../pending/pending-users";
+import { downloadExtract, extractLines } from "../hull-input/read-extract";
 import { sendExtract } from "./send-extract";
 
 /**

@@ -1,6 +1,7 @@
-import type { IntercomApi } from "../clients/intercom/api";
-import { IntercomApiError } from "../clients/intercom/errors";
-import { readDataType, type IntercomDataType } from "./mapping/intercom-value";
+import type { IntercomApi } from "../../clients/intercom/api";
+import { IntercomApiError } from "../../clients/intercom/errors";
+import { RetryableError } from "../../errors";
+import { readDataType, type IntercomDataType } from "../mapping/intercom-value";
 
 export interface CustomAttributes {
   /** Intercom's custom contact attributes and their types (read once, then cached). */
@@ -40,9 +41,32 @@ export function customAttributesOf(
     workspace: string;
     createMissing: boolean;
     now?: () => number;
+    /**
+     * The run's deadline in ms (a notification Hull waits for). The catalogue read is shared with
+     * other runs of the workspace, whose clients may wait much longer for the rate budget: a run
+     * with a deadline waits at most this long for it, then fails with a RetryableError.
+     */
+    maxWaitMs?: number;
   },
 ): CustomAttributes {
-  const { cache, workspace, createMissing, now = Date.now } = options;
+  const { cache, workspace, createMissing, now = Date.now, maxWaitMs } = options;
+  const inTime = <T>(shared: Promise<T>): Promise<T> => {
+    if (maxWaitMs === undefined) return shared;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new RetryableError(
+              "Intercom's data attribute catalogue is still being read",
+              maxWaitMs,
+            ),
+          ),
+        maxWaitMs,
+      );
+    });
+    return Promise.race([shared, late]).finally(() => clearTimeout(timer));
+  };
   const load = async () => {
     const types = new Map<string, IntercomDataType>();
     for (const attribute of await api.listDataAttributes()) {
@@ -90,7 +114,7 @@ export function customAttributesOf(
   }
 
   return {
-    types: () => entry().types,
+    types: () => inTime(entry().types),
     async ensure(missing) {
       const usable = new Set<string>();
       const refused: { name: string; reason: string }[] = [];
@@ -108,7 +132,7 @@ export function customAttributesOf(
           pending = create(name, dataType);
           created.set(name, pending);
         }
-        const reason = await pending;
+        const reason = await inTime(pending);
         if (reason) refused.push({ name, reason });
         else usable.add(name);
       }

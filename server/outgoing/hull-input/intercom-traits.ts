@@ -3,7 +3,7 @@ import {
   intercomStatesOf,
   SKIPPED_REASON_ATTRIBUTE,
   type IntercomState,
-} from "../intercom-states";
+} from "../../intercom-states";
 import type { OutgoingUser } from "./user-update";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BadRequestError } from "../errors";
+import { BadRequestError } from "../../errors";
 
 /** A segment as Hull names it in notifications and extracts. */
 export interface SegmentRef {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { IntercomApi } from "../../../server/clients/intercom/api";
-import { createLogger } from "../../../server/log";
-import { renameSegmentTags } from "../../../server/outgoing/segment-changes";
+import type { IntercomApi } from "../../../../server/clients/intercom/api";
+import { createLogger } from "../../../../server/log";
+import { renameSegmentTags } from "../../../../server/outgoing/intercom/segment-changes";
 
 describe("renameSegmentTags(api, settings, segments, logger)", () => {
   const logger = createLogger("silent");

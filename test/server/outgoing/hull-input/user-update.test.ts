@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BadRequestError } from "../../../server/errors";
-import { readUserReport, readUserUpdateMessage } from "../../../server/outgoing/user-update";
+import { BadRequestError } from "../../../../server/errors";
+import {
+  readUserReport,
+  readUserUpdateMessage,
+} from "../../../../server/outgoing/hull-input/user-update";
 
 describe("readUserUpdateMessage(raw, segmentNames)", () => {
   it("removes the traits_ prefix from the user and its changes, as Hull's framework does", () => {

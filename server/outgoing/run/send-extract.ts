@@ -1,10 +1,10 @@
-import { RetryableError } from "../errors";
-import { selectUsers, type Selection } from "./filter/select-users";
+import { RetryableError } from "../../errors";
+import { selectUsers, type Selection } from "../filter/select-users";
 import { recordSkips } from "./record-skips";
-import type { OutgoingContext } from "./outgoing-context";
-import { inChunks } from "./read-extract";
-import { sendUsers } from "./sync-users";
-import { readUserReport, type UserUpdate } from "./user-update";
+import type { OutgoingRun } from "./open-outgoing-run";
+import { inChunks } from "../hull-input/read-extract";
+import { sendUsers } from "./send-users";
+import { readUserReport, type UserUpdate } from "../hull-input/user-update";
 
 export interface SendExtractOptions {
   segmentNames: ReadonlyMap<string, string>;
@@ -61,7 +61,7 @@ function parseLine(line: string, names: ReadonlyMap<string, string>): UserUpdate
  * kept for the drain (`keep`) rather than lost.
  */
 export async function sendExtract(
-  ctx: OutgoingContext,
+  ctx: OutgoingRun,
   lines: AsyncIterable<string>,
   options: SendExtractOptions,
 ): Promise<ExtractSummary> {

@@ -1,12 +1,17 @@
-import type { IntercomApi } from "../clients/intercom/api";
-import { tagNameFor } from "./mapping/segments-to-tags";
-import type { SegmentRef } from "./user-update";
+import type { IntercomApi } from "../../clients/intercom/api";
+import { tagNameFor } from "../mapping/segments-to-tags";
+import type { SegmentRef } from "../hull-input/user-update";
 
 export interface SegmentTags {
   /** The Intercom tag id for a segment: from `tag_mapping`, else created (or found) by name. */
   tagIdFor(segment: SegmentRef): Promise<string>;
   /** The mapped tag id, never creating one. */
   mappedTagId(segmentId: string): string | undefined;
+  /**
+   * Records the tag Intercom answered for a segment (a bulk tag names the tag by name and answers
+   * its id), to persist when it is new or differs from `tag_mapping`.
+   */
+  learn(segmentId: string, tagId: string): void;
   /** Drops a mapping whose tag Intercom no longer has, so the next call finds it by name. */
   forget(segmentId: string): void;
   /** Mappings learnt during this run, to persist in `private_settings.tag_mapping`. */
@@ -39,6 +44,11 @@ export function segmentTagsOf(api: IntercomApi, mapping: Record<string, string>)
       return creating;
     },
     mappedTagId: (segmentId) => known.get(segmentId),
+    learn(segmentId, tagId) {
+      if (known.get(segmentId) === tagId) return;
+      known.set(segmentId, tagId);
+      learnt[segmentId] = tagId;
+    },
     forget(segmentId) {
       known.delete(segmentId);
       pending.delete(segmentId);
