@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { createActivityLog } from "./activity";
+import { recordingJobs } from "./activity-entries";
+import { createFileActivityStore } from "./durable/file-activity";
+import { createRedisActivityStore } from "./redis/redis-activity";
 import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
 import { createFirehoseWriter } from "./clients/hull/firehose";
@@ -107,7 +110,15 @@ export async function startConnector(
       authorizeUrl: config.intercom.oauthUrl,
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
-    activity: countActivity(createActivityLog()),
+    // What each connector did and why, kept across restarts and shared by processes (ADR 017).
+    activity: countActivity(
+      createActivityLog({
+        store: redis
+          ? createRedisActivityStore(redis, config.redisPrefix)
+          : createFileActivityStore(config.dataDir),
+        onError: (error) => logger.warn({ err: error }, "activity log entries not kept"),
+      }),
+    ),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
       allowLoopback: config.allowLoopbackDestinations,
@@ -139,21 +150,30 @@ export async function startConnector(
   const extractFiles = createExtractFiles(config.dataDir);
   await extractFiles.sweep();
   const handlers = {
-    "fetch-users": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "user",
+    "fetch-users": recordingJobs(
+      base.activity,
+      createFetchHandler(
+        { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
+        "user",
+      ),
     ),
-    "fetch-leads": createFetchHandler(
-      { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
-      "lead",
+    "fetch-leads": recordingJobs(
+      base.activity,
+      createFetchHandler(
+        { ...base, firstRunLookbackSeconds: config.fetchFirstLookbackSeconds },
+        "lead",
+      ),
     ),
-    "send-extract": createExtractHandler(base, createCustomAttributeCache(), {
-      files: extractFiles,
-      fetch: createSafeFetch({
-        allowedHosts: config.hull.extractHosts,
-        allowLoopback: config.allowLoopbackDestinations,
+    "send-extract": recordingJobs(
+      base.activity,
+      createExtractHandler(base, createCustomAttributeCache(), {
+        files: extractFiles,
+        fetch: createSafeFetch({
+          allowedHosts: config.hull.extractHosts,
+          allowLoopback: config.allowLoopbackDestinations,
+        }),
       }),
-    }),
+    ),
   };
   const jobs = redis
     ? createBullJobRunner({
@@ -196,6 +216,7 @@ export async function startConnector(
         await closed;
         clearTimeout(force);
         await deps.firehose.flush();
+        await deps.activity.flush();
         if (redis && redis.status !== "end") await redis.quit().catch(() => undefined);
       })();
       return closing;

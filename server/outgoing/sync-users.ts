@@ -1,3 +1,4 @@
+import { personOf, userOutcomeEntry } from "../activity-entries";
 import { RetryableError } from "../errors";
 import type { Selection } from "./filter/select-users";
 import type { OutgoingContext } from "./outgoing-context";
@@ -66,7 +67,7 @@ export async function sendUsers(
   } finally {
     await saveLearntTags(ctx);
   }
-  report(ctx, outcomes);
+  report(ctx, outcomes, new Map(selection.send.map(({ update }) => [update.user.id, update.user])));
   unsent.push(...queue);
   return stoppedBy ? { outcomes, unsent, stoppedBy: stoppedBy.error } : { outcomes, unsent };
 }
@@ -102,7 +103,11 @@ async function saveLearntTags(ctx: OutgoingContext): Promise<void> {
   }
 }
 
-function report(ctx: OutgoingContext, outcomes: UserOutcome[]): void {
+function report(
+  ctx: OutgoingContext,
+  outcomes: UserOutcome[],
+  users: Map<string, Parameters<typeof personOf>[0]>,
+): void {
   const connector = ctx.credentials.id;
   for (const outcome of outcomes) {
     const details = {
@@ -119,15 +124,17 @@ function report(ctx: OutgoingContext, outcomes: UserOutcome[]): void {
     if (outcome.skipped) {
       ctx.logger.info({ ...details, reason: outcome.skipped }, "outgoing.user.skip");
       ctx.activity.count(connector, "outgoing.users.skipped");
-      ctx.activity.error(connector, `User ${outcome.userId} not sent: ${outcome.skipped}`);
     } else if (outcome.problems.length > 0) {
       ctx.logger.warn({ ...details, problems: outcome.problems }, "outgoing.user.error");
       ctx.activity.count(connector, "outgoing.users.failed");
-      ctx.activity.error(connector, `User ${outcome.userId}: ${outcome.problems.join("; ")}`);
     } else {
       ctx.logger.info(details, "outgoing.user.success");
       ctx.activity.count(connector, "outgoing.users.synced");
     }
+    ctx.activity.record(
+      connector,
+      userOutcomeEntry(outcome, personOf(users.get(outcome.userId) ?? {})),
+    );
     if (outcome.warnings.length > 0) ctx.activity.count(connector, "outgoing.users.warnings");
     if (outcome.events > 0) ctx.activity.count(connector, "outgoing.events.sent", outcome.events);
     if (outcome.tagged > 0) ctx.activity.count(connector, "outgoing.tags.applied", outcome.tagged);

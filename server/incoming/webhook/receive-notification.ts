@@ -1,4 +1,5 @@
 import type { ActivityLog } from "../../activity";
+import { webhookEntry } from "../../activity-entries";
 import { createTtlCache } from "../../cache";
 import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
@@ -109,7 +110,13 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       receivedAt: deps.now?.() ?? new Date(),
     });
     deps.activity.count(credentials.id, "webhooks received");
-    if (plan.kind === "ignore") return "ignored";
+    if (plan.kind === "ignore") {
+      deps.activity.record(
+        credentials.id,
+        webhookEntry(notification.topic, notification.data.item, "ignored"),
+      );
+      return "ignored";
+    }
     // Refused entries are dead-lettered inside; the rest is in Hull, or late, or Hull is down.
     const written = await writeToHull(deps, credentials, plan.entries, "webhook", {
       budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
@@ -123,6 +130,10 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       await keep(credentials, plan.entries);
       outcome = "queued";
     }
+    deps.activity.record(
+      credentials.id,
+      webhookEntry(notification.topic, notification.data.item, outcome),
+    );
     deps.activity.count(
       credentials.id,
       plan.entries.some((entry) => entry.type === "track")
