@@ -16,6 +16,7 @@ import { changedSettings, disconnectedEntry, settingsEntry } from "../activity-e
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
+import { htmlErrorPages } from "./html-errors";
 import { escapeHtml } from "./pages";
 
 /** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
@@ -35,7 +36,7 @@ export function adminRoutes(deps: AppDeps): Router {
   const intercomFor = (settings: ReturnType<typeof readSettings>) =>
     intercomApiFor(deps.intercom, settings);
 
-  router.get("/admin", auth, (ctx) => {
+  router.get("/admin", htmlErrorPages(deps.logger), auth, (ctx) => {
     const token = deps.tokens.mint(hullState(ctx).credentials, "dashboard");
     ctx.type = "html";
     ctx.set("cache-control", "no-store");

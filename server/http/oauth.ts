@@ -10,6 +10,7 @@ import { ConnectorError, UnauthorizedError } from "../errors";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
+import { htmlErrorPages } from "./html-errors";
 import { messagePage, scriptJson } from "./pages";
 
 /** The callback page tells the dashboard that opened it (same origin only), then closes itself. */
@@ -42,19 +43,24 @@ export function oauthRoutes(deps: AppDeps): Router {
   // Started from the dashboard: Hull credentials travel to Intercom and back inside a signed state.
   // The state is also bound to the browser that started (a cookie holding its nonce), so nobody
   // can make an Intercom admin finish a connection they started for their own Hull connector.
-  router.get("/auth", requireHull(deps.hullAuth, deps.tokens), (ctx) => {
-    const nonce = randomBytes(16).toString("base64url");
-    ctx.cookies.set(NONCE_COOKIE, nonce, {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/auth",
-      maxAge: 10 * 60_000,
-      overwrite: true,
-    });
-    const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state", nonce);
-    ctx.set("cache-control", "no-store");
-    ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
-  });
+  router.get(
+    "/auth",
+    htmlErrorPages(deps.logger),
+    requireHull(deps.hullAuth, deps.tokens),
+    (ctx) => {
+      const nonce = randomBytes(16).toString("base64url");
+      ctx.cookies.set(NONCE_COOKIE, nonce, {
+        httpOnly: true,
+        sameSite: "lax",
+        path: "/auth",
+        maxAge: 10 * 60_000,
+        overwrite: true,
+      });
+      const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state", nonce);
+      ctx.set("cache-control", "no-store");
+      ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
+    },
+  );
 
   router.get("/auth/callback", async (ctx) => {
     const { code, state, error } = ctx.query;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import {
+  changedSettings,
+  hintForSkip,
+  userOutcomeEntry,
+  userSkippedEntry,
+  webhookEntry,
+} from "../../../server/activity-entries";
+import { readActivityQuery } from "../../../server/admin/activity-query";
+import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
+import { describePageError } from "../../../server/http/html-errors";
+
+describe("activity entries", () => {
+  it("a skipped user carries the filter's reason and what to do", () => {
+    const entry = userSkippedEntry(
+      { userId: "u1", reason: "not in a synchronized segment" },
+      { email: "ada@example.com" },
+    );
+    expect(entry).toMatchObject({
+      kind: "user",
+      outcome: "skipped",
+      person: { hull_id: "u1", email: "ada@example.com" },
+      reason: "not in a synchronized segment",
+    });
+    expect(entry.hint).toMatch(/Synchronized segments/);
+    expect(hintForSkip("only intercom/ attributes changed (loop guard)")).toBeUndefined();
+  });
+
+  it("a refused user says Intercom's reason; a sent one what went out", () => {
+    const base = { userId: "u1", created: false, events: 2, tagged: 1, untagged: 0, warnings: [] };
+    expect(
+      userOutcomeEntry({ ...base, problems: ["contact: Intercom answered 400"] }),
+    ).toMatchObject({ outcome: "failed", reason: "contact: Intercom answered 400" });
+    expect(userOutcomeEntry({ ...base, created: true, problems: [] }).message).toBe(
+      "Contact created in Intercom · 2 event(s) sent · 1 tag(s) applied",
+    );
+  });
+
+  it("a webhook names its topic and the contact", () => {
+    const entry = webhookEntry(
+      "contact.user.created",
+      { type: "contact", id: "c9", email: "e@x.io" },
+      "queued",
+    );
+    expect(entry).toMatchObject({
+      kind: "webhook",
+      outcome: "waiting",
+      person: { email: "e@x.io", intercom_id: "c9" },
+      details: { topic: "contact.user.created" },
+    });
+  });
+
+  it("settings changes name only the fields whose value changed", () => {
+    expect(
+      changedSettings(
+        { alignment: "right", send_events: ["a"], show_messenger: true },
+        { alignment: "left", send_events: ["a"], show_messenger: true },
+        ["alignment", "send_events", "show_messenger"],
+      ),
+    ).toEqual(["alignment"]);
+  });
+});
+
+describe("readActivityQuery(query)", () => {
+  it("reads kind, q, before and limit", () => {
+    expect(
+      readActivityQuery({
+        kind: "user",
+        q: "ada",
+        before: "1804876170000-0000001-a1b2c3",
+        limit: "20",
+      }),
+    ).toEqual({ kind: "user", q: "ada", before: "1804876170000-0000001-a1b2c3", limit: 20 });
+    expect(readActivityQuery({ kind: "", q: "" })).toEqual({});
+  });
+
+  it.each([
+    [{ kind: "constructor" }, /kind/],
+    [{ limit: "0" }, /limit/],
+    [{ limit: "5000" }, /limit/],
+    [{ before: "../x" }, /before/],
+    [{ q: ["a", "b"] }, /q/],
+    [{ q: "x".repeat(201) }, /q/],
+  ])("refuses %j with a 400 naming the parameter", (query, name) => {
+    expect(() => readActivityQuery(query)).toThrow(BadRequestError);
+    expect(() => readActivityQuery(query)).toThrow(name);
+  });
+});
+
+describe("describePageError(error)", () => {
+  it("a refused or expired link says to open the dashboard again from Hull", () => {
+    const page = describePageError(new UnauthorizedError("Token expired"));
+    expect(page.status).toBe(401);
+    expect(page.message).toMatch(/Open the dashboard again from Hull/);
+  });
+
+  it("Hull unreachable says to reload; an unknown error says nothing internal", () => {
+    expect(describePageError(new RetryableError("Hull answered 503")).title).toMatch(/Hull/);
+    const page = describePageError(new Error("secret stack detail"));
+    expect(page.status).toBe(500);
+    expect(page.message).not.toMatch(/secret stack detail/);
+  });
+});
