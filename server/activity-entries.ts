@@ -101,6 +101,70 @@ export function userOutcomeEntry(
   return { kind: "user", outcome: "ok", message: parts.join(" · "), person: who, ...withDetails };
 }
 
+/**
+ * The events and segment tags of one sent user, as entries of their own (kinds `event` and `tag`,
+ * so the dashboard's filter finds them): sent, applied and removed, or not sent because the
+ * contact was refused. None when the user had neither.
+ */
+export function eventAndTagEntries(
+  outcome: {
+    userId: string;
+    contactId?: string;
+    events: number;
+    tagged: number;
+    untagged: number;
+    eventsFailed?: number;
+    tagsFailed?: number;
+  },
+  person: ActivityPerson = {},
+): NewActivityEntry[] {
+  const who = {
+    hull_id: outcome.userId,
+    ...(outcome.contactId ? { intercom_id: outcome.contactId } : {}),
+    ...person,
+  };
+  const entries: NewActivityEntry[] = [];
+  if (outcome.events > 0) {
+    entries.push({
+      kind: "event",
+      outcome: "ok",
+      message: `${outcome.events} event(s) sent to Intercom`,
+      person: who,
+      details: { events: outcome.events },
+    });
+  }
+  if (outcome.eventsFailed) {
+    entries.push({
+      kind: "event",
+      outcome: "failed",
+      message: `${outcome.eventsFailed} event(s) not sent`,
+      person: who,
+      reason: "Intercom refused the contact, so its events cannot be attached to it",
+      hint: "See this user's entry for Intercom's reason.",
+    });
+  }
+  if (outcome.tagged > 0 || outcome.untagged > 0) {
+    entries.push({
+      kind: "tag",
+      outcome: "ok",
+      message: `Segment tags: ${outcome.tagged} applied, ${outcome.untagged} removed`,
+      person: who,
+      details: { applied: outcome.tagged, removed: outcome.untagged },
+    });
+  }
+  if (outcome.tagsFailed) {
+    entries.push({
+      kind: "tag",
+      outcome: "failed",
+      message: `${outcome.tagsFailed} segment tag(s) not applied`,
+      person: who,
+      reason: "Intercom refused the contact, so it cannot be tagged",
+      hint: "See this user's entry for Intercom's reason.",
+    });
+  }
+  return entries;
+}
+
 /** An Intercom notification and what became of it. */
 export function webhookEntry(
   topic: string,

@@ -1,4 +1,4 @@
-import { personOf, userOutcomeEntry } from "../activity-entries";
+import { eventAndTagEntries, personOf, userOutcomeEntry } from "../activity-entries";
 import { RetryableError } from "../errors";
 import type { Selection } from "./filter/select-users";
 import type { OutgoingContext } from "./outgoing-context";
@@ -131,10 +131,9 @@ function report(
       ctx.logger.info(details, "outgoing.user.success");
       ctx.activity.count(connector, "outgoing.users.synced");
     }
-    ctx.activity.record(
-      connector,
-      userOutcomeEntry(outcome, personOf(users.get(outcome.userId) ?? {})),
-    );
+    const person = personOf(users.get(outcome.userId) ?? {});
+    ctx.activity.record(connector, userOutcomeEntry(outcome, person));
+    for (const entry of eventAndTagEntries(outcome, person)) ctx.activity.record(connector, entry);
     if (outcome.warnings.length > 0) ctx.activity.count(connector, "outgoing.users.warnings");
     if (outcome.events > 0) ctx.activity.count(connector, "outgoing.events.sent", outcome.events);
     if (outcome.tagged > 0) ctx.activity.count(connector, "outgoing.tags.applied", outcome.tagged);

@@ -188,6 +188,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
           deps.activity.error(
             credentials.id,
             `Intercom ${notification.topic} could not be written to Hull: ${(error as Error).message}`,
+            "Nothing to do now: Intercom sends it again. If this repeats, check the connector's status in Hull.",
           );
           throw error;
         }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   changedSettings,
+  eventAndTagEntries,
   hintForSkip,
   userOutcomeEntry,
   userSkippedEntry,
@@ -34,6 +35,24 @@ describe("activity entries", () => {
     expect(userOutcomeEntry({ ...base, created: true, problems: [] }).message).toBe(
       "Contact created in Intercom · 2 event(s) sent · 1 tag(s) applied",
     );
+  });
+
+  it("a sent user's events and tags are entries of their own, found by the kind filter", () => {
+    const base = { userId: "u1", events: 0, tagged: 0, untagged: 0 };
+    expect(eventAndTagEntries(base)).toEqual([]);
+    const entries = eventAndTagEntries(
+      { ...base, events: 2, tagged: 1, untagged: 1, eventsFailed: 0 },
+      { email: "a@x.io" },
+    );
+    expect(entries.map(({ kind, message }) => [kind, message])).toEqual([
+      ["event", "2 event(s) sent to Intercom"],
+      ["tag", "Segment tags: 1 applied, 1 removed"],
+    ]);
+    const refused = eventAndTagEntries({ ...base, eventsFailed: 3, tagsFailed: 1 });
+    expect(refused.map(({ kind, outcome }) => [kind, outcome])).toEqual([
+      ["event", "failed"],
+      ["tag", "failed"],
+    ]);
   });
 
   it("a webhook names its topic and the contact", () => {
