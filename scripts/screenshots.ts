@@ -64,11 +64,10 @@ try {
     };
     return jobs.length > 0 && jobs.every((job) => job.state === "done" || job.state === "failed");
   });
-  const contacts = (await call("GET", `${intercom}/_sandbox/contacts`)) as {
-    data?: { id: string }[];
+  const { contacts } = (await call("GET", `${intercom}/_sandbox/contacts`)) as {
+    contacts: { id: string; role: string }[];
   };
-  const first = (Array.isArray(contacts) ? contacts : (contacts.data ?? []))[0] as
-    { id: string } | undefined;
+  const first = contacts.find((contact) => contact.role === "user");
   if (first) {
     await call("POST", `${intercom}/_sandbox/webhooks`, {
       topic: "conversation.user.created",

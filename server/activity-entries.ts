@@ -171,13 +171,17 @@ export function webhookEntry(
   item: Record<string, unknown>,
   outcome: "written" | "queued" | "ignored",
 ): NewActivityEntry {
-  const contact = (item.type === "contact" ? item : (item.user ?? item.contact ?? {})) as Record<
-    string,
-    unknown
-  >;
+  // A contact topic's item is the contact; a 1.x conversation names its `user`, a 2.x one lists
+  // its `contacts` (reference/intercom-api.md, webhooks).
+  const listed = (item.contacts as { contacts?: unknown[] } | undefined)?.contacts?.[0];
+  const contact = (
+    item.type === "contact" ? item : (item.user ?? item.contact ?? listed ?? {})
+  ) as Record<string, unknown>;
   const person: ActivityPerson = {};
   if (typeof contact.email === "string" && contact.email) person.email = contact.email;
   if (typeof contact.id === "string" && contact.id) person.intercom_id = contact.id;
+  if (typeof contact.external_id === "string" && contact.external_id)
+    person.external_id = contact.external_id;
   const said = {
     written: "written to Hull",
     queued: "kept for Hull (Hull is slow or down; it is replayed)",

@@ -67,6 +67,12 @@ describe("activity entries", () => {
       person: { email: "e@x.io", intercom_id: "c9" },
       details: { topic: "contact.user.created" },
     });
+    const conversation = webhookEntry(
+      "conversation.user.created",
+      { type: "conversation", contacts: { contacts: [{ type: "contact", id: "c7" }] } },
+      "written",
+    );
+    expect(conversation.person).toEqual({ intercom_id: "c7" });
   });
 
   it("settings changes name only the fields whose value changed", () => {
