@@ -231,7 +231,10 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
   };
 }
 
-/** A job handler that also records its end in the activity log (not a pause at shutdown). */
+/**
+ * A job handler that also records its end in the activity log: not a pause at shutdown, and not
+ * a scheduled incremental fetch that found nothing (every five minutes, it would bury the rest).
+ */
 export function recordingJobs(activity: ActivityLog, handler: JobHandler): JobHandler {
   return async (job, control) => {
     try {
@@ -242,6 +245,7 @@ export function recordingJobs(activity: ActivityLog, handler: JobHandler): JobHa
       }
       throw error;
     }
+    if (job.mode === "incremental" && !(job.progress.written ?? job.progress.fetched)) return;
     activity.record(job.connectorId, jobEntry(job));
   };
 }

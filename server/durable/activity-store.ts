@@ -87,20 +87,34 @@ export interface ActivityStore {
 /** How many entries a connector keeps per tier by default. */
 export const DEFAULT_BOUNDS: Readonly<Record<ActivityTier, number>> = {
   people: 5000,
-  operations: 1000,
+  runs: 1000,
+  setup: 500,
 };
 
 /**
  * Per-person entries (a user sent or skipped, a webhook, an event, a tag) come in bursts of
- * thousands; connections, settings, fetches and errors are rare and matter longer. Each tier has
- * its own bound, so a webhook storm never pushes out who changed the settings yesterday.
+ * thousands; fetches run every five minutes and errors come in bursts during an outage; a
+ * connection or a settings change happens a few times a year and matters longest. Each tier has
+ * its own bound, so neither a webhook storm nor weeks of scheduled fetches push out who changed
+ * the settings.
  */
-export type ActivityTier = "people" | "operations";
+export type ActivityTier = "people" | "runs" | "setup";
+
+export const ACTIVITY_TIERS: readonly ActivityTier[] = ["people", "runs", "setup"];
 
 export function tierOf(kind: ActivityKind): ActivityTier {
-  return kind === "user" || kind === "event" || kind === "tag" || kind === "webhook"
-    ? "people"
-    : "operations";
+  switch (kind) {
+    case "user":
+    case "event":
+    case "tag":
+    case "webhook":
+      return "people";
+    case "connection":
+    case "settings":
+      return "setup";
+    default:
+      return "runs";
+  }
 }
 
 const HOUR_MS = 3_600_000;

@@ -1,6 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  ACTIVITY_TIERS,
   DEFAULT_BOUNDS,
   addCounts,
   emptyCounts,
@@ -51,7 +52,7 @@ export function createFileActivityStore(
   const stateOf = (connectorId: string) => {
     let state = connectors.get(connectorId);
     if (!state) {
-      state = { tiers: { people: [], operations: [] }, hours: new Map() };
+      state = { tiers: { people: [], runs: [], setup: [] }, hours: new Map() };
       connectors.set(connectorId, state);
     }
     return state;
@@ -86,7 +87,7 @@ export function createFileActivityStore(
     const oldest = now() - keepHoursMs;
     const out: Line[] = [];
     for (const [c, state] of connectors) {
-      for (const tier of ["people", "operations"] as const) {
+      for (const tier of ACTIVITY_TIERS) {
         state.tiers[tier] = kept(state.tiers[tier], tier);
         for (const e of state.tiers[tier]) out.push({ t: "e", c, e });
       }
@@ -100,7 +101,8 @@ export function createFileActivityStore(
 
   async function compactIfLarge() {
     if (!journal) return;
-    const limit = 2 * connectors.size * (bounds.people + bounds.operations + 48) + 1000;
+    const perConnector = bounds.people + bounds.runs + bounds.setup + 48;
+    const limit = 2 * connectors.size * perConnector + 1000;
     if (lines < limit) return;
     await journal.exclusive(async () => {
       const out = snapshotLines();
@@ -128,7 +130,7 @@ export function createFileActivityStore(
       await loaded;
       const state = connectors.get(connectorId);
       if (!state) return [];
-      const tiers = query.kind ? [tierOf(query.kind)] : (["people", "operations"] as const);
+      const tiers = query.kind ? [tierOf(query.kind)] : ACTIVITY_TIERS;
       const found: ActivityEntry[] = [];
       for (const tier of tiers) {
         const entries = kept(state.tiers[tier], tier);

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import {
+  ACTIVITY_TIERS,
   DEFAULT_BOUNDS,
   emptyCounts,
   matches,
@@ -86,7 +87,7 @@ export function createRedisActivityStore(
       await multi.exec();
     },
     async page(connectorId, query) {
-      const tiers = query.kind ? [tierOf(query.kind)] : (["people", "operations"] as const);
+      const tiers = query.kind ? [tierOf(query.kind)] : ACTIVITY_TIERS;
       const pages = await Promise.all(tiers.map((tier) => fromTier(connectorId, tier, query)));
       return pages.flat().sort(newestFirst).slice(0, query.limit);
     },

@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   changedSettings,
   eventAndTagEntries,
+  recordingJobs,
   hintForSkip,
   userOutcomeEntry,
   userSkippedEntry,
   webhookEntry,
 } from "../../../server/activity-entries";
+import { createActivityLog } from "../../../server/activity";
 import { readActivityQuery } from "../../../server/admin/activity-query";
+import type { JobControl } from "../../../server/jobs/execute-job";
+import type { StoredJob } from "../../../server/jobs/types";
 import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
 import { describePageError } from "../../../server/http/html-errors";
 
@@ -124,5 +128,50 @@ describe("describePageError(error)", () => {
     const page = describePageError(new Error("secret stack detail"));
     expect(page.status).toBe(500);
     expect(page.message).not.toMatch(/secret stack detail/);
+  });
+});
+
+describe("recordingJobs(activity, handler)", () => {
+  const control: JobControl = { signal: new AbortController().signal, checkpoint: async () => {} };
+  const job = (patch: Partial<StoredJob>): StoredJob =>
+    ({
+      id: "j1",
+      connectorId: "c1",
+      kind: "fetch-users",
+      mode: "full",
+      state: "running",
+      params: {},
+      checkpoint: {},
+      progress: { fetched: 0, errors: 0 },
+      started_at: new Date().toISOString(),
+      ...patch,
+    }) as StoredJob;
+
+  it("records a finished fetch and a failed one with what to do, not a quiet scheduled one", async () => {
+    const activity = createActivityLog();
+    const run = (handler: () => Promise<void>, patch: Partial<StoredJob>) =>
+      recordingJobs(activity, handler)(job(patch), control);
+    await run(async () => {}, { progress: { fetched: 300, written: 300, errors: 0 } });
+    await run(async () => {}, {
+      mode: "incremental",
+      progress: { fetched: 0, written: 0, errors: 0 },
+    });
+    await expect(
+      run(
+        async () => {
+          throw new Error("Intercom refused the access token");
+        },
+        { progress: { fetched: 150, errors: 0 } },
+      ),
+    ).rejects.toThrow("access token");
+    const { entries } = await activity.page("c1", { kind: "fetch" });
+    expect(
+      entries.map(({ outcome, message }) => [outcome, message.replace(/ in \d+ s$/, "")]),
+    ).toEqual([
+      ["failed", "Fetching users failed after 150 records"],
+      ["ok", "Full fetch of users: 300 read from Intercom, 300 written to Hull"],
+    ]);
+    expect(entries[0]?.reason).toBe("Intercom refused the access token");
+    expect(entries[0]?.hint).toMatch(/resumes/);
   });
 });

@@ -105,7 +105,7 @@ describe.each(variants)("the activity log on the $name store", (variant) => {
   });
 
   it("keeps each tier to its bound, dropping the oldest, so a burst of users never drops a settings change", async () => {
-    const { log, clock } = logOn(variant.open({ people: 20, operations: 5 }).store);
+    const { log, clock } = logOn(variant.open({ people: 20, runs: 5, setup: 5 }).store);
     log.record("c1", { kind: "settings", outcome: "ok", message: "Settings changed: alignment" });
     for (let index = 0; index < 60; index += 1) {
       clock.now += 10;
@@ -115,6 +115,13 @@ describe.each(variants)("the activity log on the $name store", (variant) => {
     expect(users.entries).toHaveLength(20);
     expect(users.entries[0]?.person?.email).toBe("user59@example.com");
     expect(users.entries.at(-1)?.person?.email).toBe("user40@example.com");
+    expect((await log.page("c1", { kind: "settings" })).entries).toHaveLength(1);
+    // Weeks of scheduled fetches do not push it out either.
+    for (let index = 0; index < 30; index += 1) {
+      clock.now += 10;
+      log.record("c1", { kind: "fetch", outcome: "ok", message: `fetch ${index}` });
+    }
+    expect((await log.page("c1", { kind: "fetch", limit: 200 })).entries).toHaveLength(5);
     expect((await log.page("c1", { kind: "settings" })).entries).toHaveLength(1);
   });
 
@@ -165,7 +172,7 @@ describe("createFileActivityStore(dataDir)", () => {
   it("rewrites its journal to what the bounds keep once it holds twice as much", async () => {
     const dir = mkdtempSync(join(tmpdir(), "activity-compact-"));
     dirs.push(dir);
-    const bounds = { people: 10, operations: 2 };
+    const bounds = { people: 10, runs: 2, setup: 2 };
     const { log } = logOn(createFileActivityStore(dir, { bounds }));
     for (let index = 0; index < 1500; index += 1) skipped(log, `u${index}@x.io`, "loop guard");
     await log.flush();
