@@ -154,6 +154,14 @@ describe("the activity log", () => {
     expect(await entry.locator("time").getAttribute("title")).toMatch(/\d{2}:\d{2}:\d{2}/);
     expect(await entry.locator("time").innerText()).toMatch(/ago|just now/);
 
+    // A person's name searches for everything about them.
+    await page.getByLabel("Search").fill("");
+    await page.getByLabel("Show").selectOption("webhook");
+    await page.getByLabel("Show").selectOption("");
+    await timeline.getByRole("button", { name: "skipped.sam@example.com" }).first().click();
+    await expect.poll(() => page.getByLabel("Search").inputValue()).toBe("skipped.sam@example.com");
+    await expect.poll(() => timeline.innerText()).not.toContain("Intercom workspace");
+
     // The kind filter: connection changes only.
     await page.getByLabel("Search").fill("");
     await page.getByLabel("Show").selectOption("connection");

@@ -159,7 +159,9 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .entry-kind { font-weight: 650; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .entry p { margin: 2px 0 0; }
 .entry-message { font-weight: 550; }
-.entry-person strong { font-weight: 600; }
+.link-button { appearance: none; border: 0; background: none; padding: 0; font: inherit; font-weight: 600;
+  color: var(--accent); cursor: pointer; text-align: left; overflow-wrap: anywhere; }
+.link-button:hover { text-decoration: underline; }
 .entry-label { color: var(--muted); font-weight: 600; }
 .entry-hint { color: #183f7a; }
 .entry-by { font-size: 12px; }

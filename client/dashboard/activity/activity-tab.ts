@@ -140,7 +140,7 @@ export function createActivityTab({ api, report, now = Date.now }: ActivityTabDe
       if (mine !== generation) return; // a newer search is on its way
       loaded = true;
       next = page.next_before;
-      const items = page.entries.map((entry) => renderEntry(entry, now()));
+      const items = page.entries.map((entry) => renderEntry(entry, now(), searchFor));
       if (append) list.append(...items);
       else fill(list, ...items);
       more.hidden = next === undefined;
@@ -160,20 +160,21 @@ export function createActivityTab({ api, report, now = Date.now }: ActivityTabDe
     }
   }
 
-  return {
-    element,
-    load: () => load(false),
-    loaded: () => loaded,
-    /** Shows the entries about one person (the overview links here). */
-    searchFor(text: string) {
-      search.value = text;
-      kind.value = "";
-      return load(false);
-    },
-  };
+  /** Shows the entries about one person (a person's name in the timeline links here). */
+  function searchFor(text: string) {
+    search.value = text;
+    kind.value = "";
+    return load(false);
+  }
+
+  return { element, load: () => load(false), loaded: () => loaded, searchFor };
 }
 
-function renderEntry(entry: ActivityEntry, now: number) {
+function renderEntry(
+  entry: ActivityEntry,
+  now: number,
+  searchFor: (text: string) => Promise<void>,
+) {
   const badge = outcomeBadge(entry.outcome);
   const person = describePerson(entry.person);
   return h(
@@ -195,7 +196,15 @@ function renderEntry(entry: ActivityEntry, now: number) {
       ? h(
           "p",
           { class: "entry-person" },
-          h("strong", {}, person.name),
+          h(
+            "button",
+            {
+              class: "link-button",
+              attrs: { type: "button", title: `Show everything about ${person.name}` },
+              on: { click: () => void searchFor(person.name) },
+            },
+            person.name,
+          ),
           person.ids.length > 0
             ? h("span", { class: "muted" }, ` · ${person.ids.join(" · ")}`)
             : null,
