@@ -62,8 +62,12 @@ describe("the admin dashboard", () => {
   it("switches tabs with the arrow keys, Home and End, showing only the selected panel", async () => {
     await openDashboard();
     const dashboardTab = page.getByRole("tab", { name: "Dashboard" });
+    const activityTab = page.getByRole("tab", { name: "Activity" });
     const settingsTab = page.getByRole("tab", { name: "Settings" });
     await dashboardTab.focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await activityTab.getAttribute("aria-selected")).toBe("true");
+    await page.locator("#panel-activity").getByText("not in a synchronized segment").waitFor();
     await page.keyboard.press("ArrowRight");
     expect(await settingsTab.getAttribute("aria-selected")).toBe("true");
     expect(await dashboardTab.getAttribute("aria-selected")).toBe("false");

@@ -1,55 +1,199 @@
-/** What each connector did recently, for the dashboard: counters and the last errors. */
+import { randomBytes } from "node:crypto";
+import {
+  addCounts,
+  emptyCounts,
+  hourOf,
+  windowStart,
+  type ActivityEntry,
+  type ActivityQuery,
+  type ActivityStore,
+  type NewActivityEntry,
+} from "./durable/activity-store";
+import { createFileActivityStore } from "./durable/file-activity";
+
+export type {
+  ActivityEntry,
+  ActivityKind,
+  ActivityOutcome,
+  ActivityPerson,
+  NewActivityEntry,
+} from "./durable/activity-store";
+
+/** The overview's summary: counters over the last `window_hours`, and the latest failures. */
 export interface ActivitySnapshot {
+  window_hours: number;
   counters: Record<string, number>;
   recent_errors: { at: string; message: string }[];
-  /** What went out of the ordinary and is now done (e.g. users that waited for Intercom's budget). */
-  recent_activity: { at: string; message: string }[];
 }
 
+/** A page of the timeline, newest first; `next_before` asks for the page after it. */
+export interface ActivityPage {
+  entries: ActivityEntry[];
+  next_before?: string;
+}
+
+/**
+ * What each connector did and why (ADR 017). Recording is synchronous and never throws (a call
+ * site stays one line, and a full disk never fails a sync): entries and counts are buffered and
+ * written to the store a few milliseconds later, in one batch per connector. Reads write the
+ * buffer first, so a page always shows what was recorded before it was asked for.
+ */
 export interface ActivityLog {
+  /** Adds `by` to a counter of the current hour. */
   count(connectorId: string, name: string, by?: number): void;
-  error(connectorId: string, message: string): void;
-  note(connectorId: string, message: string): void;
-  snapshot(connectorId: string): ActivitySnapshot;
+  /** Adds an entry to the timeline (time and id are set here; secrets are redacted). */
+  record(connectorId: string, entry: NewActivityEntry): void;
+  /** Records an error (kind `error`, outcome `failed`) with what to do about it, when known. */
+  error(connectorId: string, message: string, hint?: string): void;
+  snapshot(connectorId: string): Promise<ActivitySnapshot>;
+  page(connectorId: string, query: Partial<ActivityQuery>): Promise<ActivityPage>;
+  /** Writes what is buffered; resolves when the store has it (or has failed to take it). */
+  flush(): Promise<void>;
 }
 
-export function createActivityLog(keepErrors = 20, now = () => new Date()): ActivityLog {
-  const byConnector = new Map<string, ActivitySnapshot>();
-  const entry = (connectorId: string) => {
-    let found = byConnector.get(connectorId);
-    if (!found) {
-      // Counter names are keys: no prototype, so "constructor" counts like any other name.
-      found = {
-        counters: Object.create(null) as Record<string, number>,
-        recent_errors: [],
-        recent_activity: [],
-      };
-      byConnector.set(connectorId, found);
+export interface ActivityLogOptions {
+  /** Default: in memory only (tests); main.ts passes the file or Redis store. */
+  store?: ActivityStore;
+  /** ms since epoch. */
+  now?: () => number;
+  /** Hours the overview's counters cover. Default 24. */
+  windowHours?: number;
+  /** Told when the store fails to take a batch (the batch is dropped: the log is not data). */
+  onError?: (error: unknown) => void;
+  /** How long records gather before one write (ms). Default 20. */
+  batchMs?: number;
+}
+
+export const MAX_PAGE = 200;
+
+// Shapes of secrets that could slip into a message (an error text quoting a URL or a header):
+// JWTs (dashboard tokens, Hull tokens), bearer values, Intercom access tokens ("tok:" base64),
+// and secret-looking query parameters.
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/g, "[redacted token]"],
+  [/\b(bearer)\s+[\w.~+/=-]+/gi, "$1 [redacted]"],
+  [/\bdG9rO[\w+/=-]+/g, "[redacted token]"],
+  [/\b((?:access_?token|token|secret|password|hullToken|code)=)[^&\s"']+/gi, "$1[redacted]"],
+];
+
+/** A text with anything shaped like a token or secret replaced. Pure. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function redactEntry(entry: NewActivityEntry): NewActivityEntry {
+  return {
+    ...entry,
+    message: redactSecrets(entry.message),
+    ...(entry.reason === undefined ? {} : { reason: redactSecrets(entry.reason) }),
+    ...(entry.hint === undefined ? {} : { hint: redactSecrets(entry.hint) }),
+  };
+}
+
+export function createActivityLog(options: ActivityLogOptions = {}): ActivityLog {
+  const store = options.store ?? createFileActivityStore(undefined);
+  const now = options.now ?? Date.now;
+  const windowHours = options.windowHours ?? 24;
+  const batchMs = options.batchMs ?? 20;
+  // Ids sort by time, then by this process's sequence; the tag keeps two processes' ids apart.
+  const tag = randomBytes(3).toString("hex");
+  let sequence = 0;
+  let buffered = new Map<
+    string,
+    { entries: ActivityEntry[]; counts: Record<string, number>; hour: number }
+  >();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  const bufferOf = (connectorId: string) => {
+    const hour = hourOf(now());
+    let found = buffered.get(connectorId);
+    if (found && found.hour !== hour) {
+      // A new hour: what was counted so far belongs to the previous one.
+      void flush();
+      found = undefined;
     }
+    if (!found) {
+      found = { entries: [], counts: emptyCounts(), hour };
+      buffered.set(connectorId, found);
+    }
+    timer ??= setTimeout(() => void flush(), batchMs);
     return found;
   };
+
+  function flush(): Promise<void> {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const batch = buffered;
+    buffered = new Map();
+    writing = writing.then(async () => {
+      for (const [connectorId, { entries, counts, hour }] of batch) {
+        try {
+          await store.append(connectorId, entries, counts, hour);
+        } catch (error) {
+          options.onError?.(error);
+        }
+      }
+    });
+    return writing;
+  }
+
+  function record(connectorId: string, entry: NewActivityEntry) {
+    const at = now();
+    sequence += 1;
+    const id = `${String(at).padStart(13, "0")}-${sequence.toString(36).padStart(7, "0")}-${tag}`;
+    bufferOf(connectorId).entries.push({
+      id,
+      at: new Date(at).toISOString(),
+      ...redactEntry(entry),
+    });
+  }
+
+  async function page(connectorId: string, query: Partial<ActivityQuery>): Promise<ActivityPage> {
+    await flush();
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit ?? 50)));
+    // One more than asked tells whether there is a next page.
+    const entries = await store.page(connectorId, { ...query, limit: limit + 1 });
+    const more = entries.length > limit;
+    const shown = entries.slice(0, limit);
+    return more ? { entries: shown, next_before: shown.at(-1)!.id } : { entries: shown };
+  }
+
   return {
     count(connectorId, name, by = 1) {
-      const { counters } = entry(connectorId);
-      counters[name] = (counters[name] ?? 0) + by;
+      const { counts } = bufferOf(connectorId);
+      addCounts(counts, { [name]: by });
     },
-    error(connectorId, message) {
-      const { recent_errors } = entry(connectorId);
-      recent_errors.unshift({ at: now().toISOString(), message });
-      recent_errors.length = Math.min(recent_errors.length, keepErrors);
+    record,
+    error(connectorId, message, hint) {
+      record(connectorId, {
+        kind: "error",
+        outcome: "failed",
+        message,
+        ...(hint ? { hint } : {}),
+      });
     },
-    note(connectorId, message) {
-      const { recent_activity } = entry(connectorId);
-      recent_activity.unshift({ at: now().toISOString(), message });
-      recent_activity.length = Math.min(recent_activity.length, keepErrors);
-    },
-    snapshot(connectorId) {
-      const found = entry(connectorId);
+    async snapshot(connectorId) {
+      await flush();
+      const since = windowStart(now(), windowHours);
+      const [counters, failures] = await Promise.all([
+        store.counters(connectorId, since),
+        store.page(connectorId, { outcomes: ["failed"], limit: 10 }),
+      ]);
       return {
-        counters: { ...found.counters },
-        recent_errors: [...found.recent_errors],
-        recent_activity: [...found.recent_activity],
+        window_hours: windowHours,
+        counters: { ...counters },
+        recent_errors: failures
+          .filter((entry) => Date.parse(entry.at) >= since)
+          .map((entry) => ({
+            at: entry.at,
+            message: entry.reason ? `${entry.message}: ${entry.reason}` : entry.message,
+          })),
       };
     },
+    page,
+    flush,
   };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createActivityLog } from "./activity";
+import { createFileActivityStore } from "./durable/file-activity";
+import { createRedisActivityStore } from "./redis/redis-activity";
 import { createApp, type AppDeps } from "./app";
 import { createHullAuthenticator } from "./clients/hull/authenticate";
 import { createFirehoseWriter } from "./clients/hull/firehose";
@@ -101,7 +103,15 @@ export async function startConnector(
       authorizeUrl: config.intercom.oauthUrl,
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
-    activity: countActivity(createActivityLog()),
+    // What each connector did and why, kept across restarts and shared by processes (ADR 017).
+    activity: countActivity(
+      createActivityLog({
+        store: redis
+          ? createRedisActivityStore(redis, config.redisPrefix)
+          : createFileActivityStore(config.dataDir),
+        onError: (error) => logger.warn({ err: error }, "activity log entries not kept"),
+      }),
+    ),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
       allowLoopback: config.allowLoopbackDestinations,
@@ -183,6 +193,7 @@ export async function startConnector(
         await closed;
         clearTimeout(force);
         await deps.firehose.flush();
+        await deps.activity.flush();
         if (redis && redis.status !== "end") await redis.quit().catch(() => undefined);
       })();
       return closing;

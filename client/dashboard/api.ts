@@ -1,5 +1,7 @@
 import type {
   AccountSources,
+  ActivityFilter,
+  ActivityPage,
   AttributesResponse,
   DeadLetters,
   RetryResult,
@@ -37,6 +39,7 @@ export interface DashboardApi {
   startFetch(kind: FetchKind): Promise<FetchResponse>;
   deadLetters(): Promise<DeadLetters>;
   retryDeadLetter(id: string): Promise<RetryResult>;
+  activity(filter: ActivityFilter): Promise<ActivityPage>;
 }
 
 export interface ApiOptions {
@@ -83,6 +86,14 @@ export function createApi({ base, token, fetch: fetchImpl = fetch.bind(globalThi
     deadLetters: () => call("GET", "/admin/api/dead-letters"),
     retryDeadLetter: (id) =>
       call("POST", `/admin/api/dead-letters/${encodeURIComponent(id)}/retry`),
+    activity: (filter) => {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(filter)) {
+        if (value !== undefined && value !== "") query.set(name, String(value));
+      }
+      const search = query.toString();
+      return call("GET", `/admin/api/activity${search ? `?${search}` : ""}`);
+    },
   };
   return api;
 }

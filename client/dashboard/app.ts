@@ -1,4 +1,5 @@
 import { ApiError, type DashboardApi } from "./api";
+import { createActivityTab } from "./activity/activity-tab";
 import { createTabs } from "./components/tabs";
 import { createConnectFlow } from "./connect";
 import { h, fill } from "./dom";
@@ -6,6 +7,7 @@ import { describeRetry } from "./overview/dead-letters-card";
 import { createOverviewTab } from "./overview/overview-tab";
 import { createSettingsTab } from "./settings/settings-tab";
 import { injectStyles } from "./styles";
+import { headerSubtitle } from "./view/activity-view";
 import type { FetchKind } from "./types";
 
 export interface DashboardOptions {
@@ -17,6 +19,8 @@ export interface DashboardOptions {
   /** How often the overview is refreshed while the Dashboard tab is visible. */
   pollMs: number;
 }
+
+const TITLE = "Intercom";
 
 export const FETCH_CONFIRM =
   "This can generate a lot of traffic to Intercom and Hull. Start the fetch now?";
@@ -83,6 +87,7 @@ export function mountDashboard(options: DashboardOptions) {
       }
     },
     connect: () => ({ ...flow.open(), url: flow.url }),
+    openActivity: () => tabs.select("activity"),
     async startOver() {
       if (!win.confirm(START_OVER_CONFIRM)) return;
       try {
@@ -95,11 +100,12 @@ export function mountDashboard(options: DashboardOptions) {
     },
   });
   const settings = createSettingsTab({ api, startFetch });
+  const activity = createActivityTab({ api, report });
 
   async function refreshOverview() {
     try {
       const data = await api.overview();
-      fill(subtitle, data.connector.name);
+      fill(subtitle, headerSubtitle(TITLE, data.connector.name));
       overview.update(data);
     } catch (error) {
       overview.showLoadError(report(error));
@@ -130,12 +136,14 @@ export function mountDashboard(options: DashboardOptions) {
   const tabs = createTabs(
     [
       { id: "dashboard", label: "Dashboard", panel: overview.element },
+      { id: "activity", label: "Activity", panel: activity.element },
       { id: "settings", label: "Settings", panel: settings.element },
     ],
     (id) => {
       activeTab = id;
       if (id === "dashboard") void refreshOverview();
       if (id === "settings" && !settings.loaded()) void settings.load();
+      if (id === "activity") void activity.load();
       schedulePolling();
     },
   );
@@ -146,10 +154,11 @@ export function mountDashboard(options: DashboardOptions) {
     h(
       "div",
       { class: "app" },
-      h("header", { class: "app-header" }, h("h1", { class: "app-title" }, "Intercom"), subtitle),
+      h("header", { class: "app-header" }, h("h1", { class: "app-title" }, TITLE), subtitle),
       banner,
       tabs.element,
       overview.element,
+      activity.element,
       settings.element,
     ),
   );

@@ -142,6 +142,30 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .save-status { color: var(--muted); font-size: 13px; }
 .save-status-good { color: var(--good); font-weight: 600; }
 .save-status-bad { color: var(--bad); font-weight: 600; }
+.activity-link { margin-top: 14px; }
+.activity-filters { display: grid; grid-template-columns: minmax(140px, 200px) 1fr auto; gap: 10px;
+  align-items: end; margin: 0 0 12px; }
+.activity-filter-actions { display: flex; gap: 8px; }
+.activity-status { margin: 0 0 8px; font-size: 13px; }
+.timeline { list-style: none; margin: 0; padding: 0; }
+.entry { position: relative; padding: 10px 0 10px 18px; border-top: 1px solid var(--line); overflow-wrap: anywhere; }
+.entry:first-child { border-top: 0; }
+.entry::before { content: ""; position: absolute; left: 2px; top: 17px; width: 8px; height: 8px;
+  border-radius: 50%; background: #b8c2cf; }
+.entry-good::before { background: var(--good); } .entry-warn::before { background: #d49a00; }
+.entry-bad::before { background: var(--bad); } .entry-info::before { background: var(--info); }
+.entry-head { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 12px; }
+.entry-time { color: var(--muted); cursor: help; text-decoration: underline dotted #b8c2cf; }
+.entry-kind { font-weight: 650; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.entry p { margin: 2px 0 0; }
+.entry-message { font-weight: 550; }
+.link-button { appearance: none; border: 0; background: none; padding: 0; font: inherit; font-weight: 600;
+  color: var(--accent); cursor: pointer; text-align: left; overflow-wrap: anywhere; }
+.link-button:hover { text-decoration: underline; }
+.entry-label { color: var(--muted); font-weight: 600; }
+.entry-hint { color: #183f7a; }
+.entry-by { font-size: 12px; }
+.timeline-more { margin-top: 12px; justify-content: center; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 [hidden] { display: none !important; }
 @media (max-width: 560px) {
@@ -153,6 +177,9 @@ body { margin: 0; background: var(--bg); color: var(--text);
   .grid { grid-template-columns: 1fr; }
   .facts { grid-template-columns: 1fr; gap: 0; }
   .facts dd { margin-bottom: 6px; }
+  .activity-filters { grid-template-columns: 1fr; }
+  .activity-filter-actions .button { flex: 1; }
+  .tabs { overflow-x: auto; }
 }
 `;
 

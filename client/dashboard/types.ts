@@ -39,9 +39,10 @@ export interface Overview {
   connection: { connected: boolean; workspace?: Workspace };
   status: { status: StatusLevel; messages: string[] };
   activity: {
+    /** Hours the counters cover (the last 24 by default). */
+    window_hours?: number;
     counters: Record<string, number>;
     recent_errors: { at: string; message: string }[];
-    recent_activity?: { at: string; message: string }[];
   };
   /** Users Hull handed over that wait for Intercom's rate budget (ADR 012). */
   outgoing?: { waiting_users: number; waiting_since?: string };
@@ -142,3 +143,33 @@ export interface DeadLetters {
 
 export type RetryResult =
   { outcome: "written" } | { outcome: "refused"; reason: string } | { outcome: "queued" };
+
+export type ActivityKind =
+  "connection" | "settings" | "fetch" | "extract" | "user" | "event" | "tag" | "webhook" | "error";
+export type ActivityOutcome = "ok" | "skipped" | "failed" | "waiting";
+
+/** One entry of the activity log (GET /admin/api/activity). */
+export interface ActivityEntry {
+  id: string;
+  at: string;
+  kind: ActivityKind;
+  outcome?: ActivityOutcome;
+  message: string;
+  person?: { email?: string; hull_id?: string; intercom_id?: string; external_id?: string };
+  reason?: string;
+  hint?: string;
+  by?: string;
+  details?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface ActivityPage {
+  entries: ActivityEntry[];
+  next_before?: string;
+}
+
+export interface ActivityFilter {
+  kind?: ActivityKind;
+  q?: string;
+  before?: string;
+  limit?: number;
+}

@@ -2,6 +2,8 @@ import type { HullCredentials } from "../clients/hull/types";
 import { TokenRevokedError } from "../clients/intercom/errors";
 import { revokeToken } from "../clients/intercom/oauth";
 import { disconnectionSettings, isConnected, readSettings } from "../settings";
+import type { ActivityLog } from "../activity";
+import { disconnectedEntry } from "../activity-entries";
 import type { ConnectionDeps } from "./deps";
 import { intercomApiFor } from "./intercom-api-for";
 
@@ -33,7 +35,10 @@ export async function disconnectWorkspace(
  * Intercom's uninstall notification is a bare `{app_id}`. We believe it only for connectors whose
  * token Intercom now refuses, so a forged notification cannot disconnect anyone.
  */
-export async function handleUninstall(deps: ConnectionDeps, appId: string): Promise<number> {
+export async function handleUninstall(
+  deps: ConnectionDeps & { activity?: ActivityLog },
+  appId: string,
+): Promise<number> {
   let disconnected = 0;
   for (const credentials of await deps.registry.connectorsFor(appId)) {
     try {
@@ -52,6 +57,10 @@ export async function handleUninstall(deps: ConnectionDeps, appId: string): Prom
         continue;
       }
       await disconnectWorkspace(deps, credentials, { revoke: false });
+      deps.activity?.record(
+        credentials.id,
+        disconnectedEntry("Intercom (the app was uninstalled)"),
+      );
       disconnected += 1;
     }
   }

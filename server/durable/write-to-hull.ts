@@ -86,7 +86,8 @@ export async function deadLetter(
   deps.activity.count(credentials.id, "records Hull refused", refused.length);
   deps.activity.error(
     credentials.id,
-    `Hull refused ${refused.length} record(s) from a ${source}: ${refused[0]!.reason} (see "Records Hull refused")`,
+    `Hull refused ${refused.length} record(s) from a ${source}: ${refused[0]!.reason}`,
+    'See "Records Hull refused" on the Dashboard: fix the record or the mapping, then Retry.',
   );
   deps.logger.warn(
     { connector: credentials.id, source, refused: refused.length, reason: refused[0]!.reason },

@@ -16,9 +16,12 @@ import { describeJob } from "../jobs/types";
 import { editableSettings, settingsView } from "../admin/settings-view";
 import { deadLetterView } from "../admin/dead-letter-view";
 import { retryDeadLetter } from "../durable/retry-dead-letter";
+import { readActivityQuery } from "../admin/activity-query";
+import { changedSettings, disconnectedEntry, settingsEntry } from "../activity-entries";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
+import { htmlErrorPages } from "./html-errors";
 import { escapeHtml } from "./pages";
 
 /** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
@@ -41,7 +44,7 @@ export function adminRoutes(deps: AppDeps): Router {
   const intercomFor = (settings: ReturnType<typeof readSettings>) =>
     intercomApiFor(deps.intercom, settings);
 
-  router.get("/admin", auth, (ctx) => {
+  router.get("/admin", htmlErrorPages(deps.logger), auth, (ctx) => {
     const token = deps.tokens.mint(hullState(ctx).credentials, "dashboard");
     ctx.type = "html";
     ctx.set("cache-control", "no-store");
@@ -79,10 +82,17 @@ export function adminRoutes(deps: AppDeps): Router {
             sendEvents: settings.sendEvents.length,
             missingTags: [],
           }),
-      activity: deps.activity.snapshot(credentials.id),
+      activity: await deps.activity.snapshot(credentials.id),
       outgoing: await waitingUsers(deps, credentials.id),
       jobs: (await deps.jobs.list(credentials.id)).map(describeJob),
     };
+  });
+
+  // The activity log: a page of the timeline, newest first, filtered by kind and searched (ADR 017).
+  router.get("/admin/api/activity", auth, async (ctx) => {
+    const query = readActivityQuery(ctx.query as Record<string, unknown>);
+    ctx.set("cache-control", "no-store");
+    ctx.body = await deps.activity.page(hullState(ctx).credentials.id, query);
   });
 
   // Records Hull refused for good (the dead-letter store), newest first, and the retry of one.
@@ -127,9 +137,11 @@ export function adminRoutes(deps: AppDeps): Router {
       }));
       throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, details);
     }
-    const saved = await fresh(ctx).updateSettings({
-      private_settings: privateSettingsUpdate(parsed.data),
-    });
+    const update = privateSettingsUpdate(parsed.data);
+    const before = (await fresh(ctx).getConnector()).private_settings;
+    const saved = await fresh(ctx).updateSettings({ private_settings: update });
+    const changed = changedSettings(before, saved.private_settings, Object.keys(update));
+    deps.activity.record(hullState(ctx).credentials.id, settingsEntry(changed, "the dashboard"));
     await refreshStatus(deps, hullState(ctx).credentials);
     deps.logger.info(
       {
@@ -143,6 +155,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.post("/admin/api/disconnect", auth, async (ctx) => {
     await disconnectWorkspace(deps, hullState(ctx).credentials, { revoke: true });
+    deps.activity.record(hullState(ctx).credentials.id, disconnectedEntry("the dashboard"));
     await refreshStatus(deps, hullState(ctx).credentials);
     ctx.body = { ok: true };
   });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { buildAuthorizeUrl } from "../clients/intercom/oauth";
+import { connectedEntry } from "../activity-entries";
 import { connectWorkspace } from "../connection/connect-workspace";
 import { handleUninstall } from "../connection/disconnect-workspace";
 import { refreshStatus } from "../status/check-status";
@@ -9,19 +10,25 @@ import { BadRequestError, ConnectorError, UnauthorizedError } from "../errors";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
+import { htmlErrorPages } from "./html-errors";
 import { messagePage, scriptJson } from "./pages";
 
 /** The callback page tells the dashboard that opened it (same origin only), then closes itself. */
+/**
+ * The popup's last page. `message` is what the dashboard shows once the popup reports back;
+ * `pageNote` is said only on the popup's own page (e.g. "You can close this window", which would
+ * be wrong in the dashboard).
+ */
 function outcomePage(
   ctx: Context,
-  outcome: { type: "connected" | "failed"; title: string; message: string },
+  outcome: { type: "connected" | "failed"; title: string; message: string; pageNote?: string },
 ) {
   const message = { source: "hull-intercom", type: outcome.type, message: outcome.message };
   ctx.type = "html";
   ctx.set("cache-control", "no-store");
   ctx.body = messagePage({
     title: outcome.title,
-    message: outcome.message,
+    message: outcome.pageNote ? `${outcome.message} ${outcome.pageNote}` : outcome.message,
     tone: outcome.type === "connected" ? "ok" : "error",
     script: `if (window.opener) { window.opener.postMessage(${scriptJson(message)}, window.location.origin); setTimeout(function () { window.close(); }, 1500); }`,
   });
@@ -41,19 +48,24 @@ export function oauthRoutes(deps: AppDeps): Router {
   // Started from the dashboard: Hull credentials travel to Intercom and back inside a signed state.
   // The state is also bound to the browser that started (a cookie holding its nonce), so nobody
   // can make an Intercom admin finish a connection they started for their own Hull connector.
-  router.get("/auth", requireHull(deps.hullAuth, deps.tokens), (ctx) => {
-    const nonce = randomBytes(16).toString("base64url");
-    ctx.cookies.set(NONCE_COOKIE, nonce, {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/auth",
-      maxAge: 10 * 60_000,
-      overwrite: true,
-    });
-    const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state", nonce);
-    ctx.set("cache-control", "no-store");
-    ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
-  });
+  router.get(
+    "/auth",
+    htmlErrorPages(deps.logger),
+    requireHull(deps.hullAuth, deps.tokens),
+    (ctx) => {
+      const nonce = randomBytes(16).toString("base64url");
+      ctx.cookies.set(NONCE_COOKIE, nonce, {
+        httpOnly: true,
+        sameSite: "lax",
+        path: "/auth",
+        maxAge: 10 * 60_000,
+        overwrite: true,
+      });
+      const state = deps.tokens.mint(hullState(ctx).credentials, "oauth-state", nonce);
+      ctx.set("cache-control", "no-store");
+      ctx.redirect(buildAuthorizeUrl(deps.oauthApp, state, callbackUrl));
+    },
+  );
 
   router.get("/auth/callback", async (ctx) => {
     const { code, state, error } = ctx.query;
@@ -69,13 +81,14 @@ export function oauthRoutes(deps: AppDeps): Router {
     } catch (refusal) {
       ctx.status = 400;
       const expired = refusal instanceof UnauthorizedError && refusal.code === "token-expired";
+      const title = expired
+        ? "This connection attempt has expired"
+        : "This connection attempt is not valid";
       return outcomePage(ctx, {
         type: "failed",
-        title: expired
-          ? "This connection attempt has expired"
-          : "This connection attempt is not valid",
-        message:
-          'Close this window and click "Continue with Intercom" in the connector\'s dashboard again.',
+        title,
+        message: `${title}. Click "Continue with Intercom" again.`,
+        pageNote: "Close this window and start again from the connector's dashboard.",
       });
     }
     if (typeof error === "string" || typeof code !== "string" || code.length === 0) {
@@ -92,11 +105,13 @@ export function oauthRoutes(deps: AppDeps): Router {
     try {
       await deps.hullAuth.authenticate(credentials);
       const workspace = await connectWorkspace(deps, credentials, code);
+      deps.activity.record(credentials.id, connectedEntry(workspace));
       await refreshStatus(deps, credentials);
       outcomePage(ctx, {
         type: "connected",
         title: "Intercom is connected",
-        message: `Connected to ${workspace.name ?? workspace.app_id} (${workspace.region}). You can close this window.`,
+        message: `Connected to ${workspace.name ?? workspace.app_id} (${workspace.region}).`,
+        pageNote: "You can close this window.",
       });
     } catch (failure) {
       deps.logger.warn({ connector: credentials.id, err: failure }, "oauth callback failed");

@@ -2,6 +2,7 @@ import {
   attachSentUsers,
   handleAccountNotification,
 } from "../accounts/outgoing/handle-account-notification";
+import { personOf, userSkippedEntry } from "../activity-entries";
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import { RetryableError, type FlowControl } from "../errors";
 import type { Logger } from "../log";
@@ -113,7 +114,14 @@ export async function handleNotification(
       const names = new Map(notification.segments.map(({ id, name }) => [id, name]));
       const updates = notification.messages.map((message) => readUserUpdateMessage(message, names));
       const selection = selectUsers(updates, settings, { manual: notification.isExport });
-      for (const skipped of selection.skipped) logger.debug(skipped, "outgoing.user.skip");
+      const users = new Map(updates.map(({ user }) => [user.id, user]));
+      for (const skipped of selection.skipped) {
+        logger.debug(skipped, "outgoing.user.skip");
+        deps.activity.record(
+          credentials.id,
+          userSkippedEntry(skipped, personOf(users.get(skipped.userId) ?? {})),
+        );
+      }
       if (selection.skipped.length > 0) {
         deps.activity.count(credentials.id, "outgoing.users.skipped", selection.skipped.length);
       }

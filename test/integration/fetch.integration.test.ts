@@ -198,6 +198,23 @@ describe("a fetch interrupted by a restart", () => {
     );
     expect(fromTheStart).toHaveLength(1);
     expect(searches.length).toBeLessThanOrEqual(USERS / 150 + 1);
+    // The overview's counters outlive the restart (ADR 017), so they agree with the jobs' counts
+    // (issue 17: the tile said 1,202 where the job said 1,350).
+    const done = (await jobs()).filter((job) => job.kind === "fetch-users");
+    const overview = (await (await connectorCall("/admin/api/overview", "GET")).json()) as {
+      activity: { counters: Record<string, number> };
+    };
+    expect(overview.activity.counters["users fetched"]).toBe(
+      done.reduce((sum, job) => sum + job.progress.fetched, 0),
+    );
+    const activity = (await (
+      await connectorCall("/admin/api/activity?kind=fetch", "GET")
+    ).json()) as {
+      entries: { message: string }[];
+    };
+    expect(activity.entries.map((entry) => entry.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Full fetch of users: ${USERS} read from Intercom`)),
+    );
   });
 });
 

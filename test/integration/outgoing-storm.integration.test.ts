@@ -41,10 +41,7 @@ async function start(env: Record<string, string> = {}): Promise<StormTarget> {
   return target;
 }
 
-type Overview = {
-  outgoing: { waiting_users: number; waiting_since?: string };
-  activity: { recent_activity: { message: string }[] };
-};
+type Overview = { outgoing: { waiting_users: number; waiting_since?: string } };
 const overview = async () =>
   (await (
     await fetch(`${stack!.urls.connector}/admin/api/overview?${stack!.credentialsQuery}`)
@@ -80,7 +77,11 @@ async function fifteenSecondStorm(target: StormTarget): Promise<void> {
   await expect
     .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 30_000 })
     .toBe(0);
-  const notes = (await overview()).activity.recent_activity.map((note) => note.message);
+  const notes = (
+    (await (
+      await fetch(`${stack!.urls.connector}/admin/api/activity?q=waited&${stack!.credentialsQuery}`)
+    ).json()) as { entries: { message: string }[] }
+  ).entries.map((entry) => entry.message);
   expect(notes.some((note) => /users that waited for Intercom's rate budget/.test(note))).toBe(
     true,
   );

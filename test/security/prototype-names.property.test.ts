@@ -288,7 +288,7 @@ describe("prototype names as keys of every store", () => {
         expect(await deduplicator.claim(name), name).toBe("duplicate");
         expect(await jobs.get(name), name).toBeUndefined();
         activity.count(name, name);
-        expect(activity.snapshot(name).counters[name], name).toBe(1);
+        expect((await activity.snapshot(name)).counters[name], name).toBe(1);
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

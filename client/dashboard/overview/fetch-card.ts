@@ -23,6 +23,20 @@ const KINDS: { kind: FetchKind; jobKind: string; label: string; hint: string }[]
   },
 ];
 
+const finished = (state: string | undefined) => state === "done" || state === "failed";
+
+/**
+ * Whether the message a click showed ("Fetching all Intercom users.") is over: the latest job of
+ * its kind has finished, and it is not the job that had already finished before the click. Pure.
+ */
+export function startMessageIsOver(
+  before: { id: string; state: string } | undefined,
+  latest: Job | undefined,
+): boolean {
+  if (!latest || !finished(latest.state)) return false;
+  return latest.id !== before?.id || !finished(before.state);
+}
+
 /** Buttons for full fetches, each with the progress of its latest job. */
 export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string | undefined>) {
   const result = h("p", { class: "card-result", attrs: { role: "status" } });
@@ -33,6 +47,9 @@ export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string 
   );
   let connected = true;
   const running = new Set<FetchKind>();
+  let jobsSeen: Job[] = [];
+  // The click whose message is shown, and the latest job of its kind at that moment.
+  let shownFor: { jobKind: string; before?: { id: string; state: string } } | undefined;
   const rows = KINDS.map((spec) => {
     const progress = h("div", { class: "job", attrs: { hidden: true } });
     const button = h(
@@ -44,8 +61,16 @@ export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string 
           click: async () => {
             running.add(spec.kind);
             button.disabled = true;
+            const before = latestJobs(jobsSeen).get(spec.jobKind);
             try {
-              fill(result, (await startFetch(spec.kind)) ?? "");
+              const message = (await startFetch(spec.kind)) ?? "";
+              shownFor = message
+                ? {
+                    jobKind: spec.jobKind,
+                    before: before && { id: before.id, state: before.state },
+                  }
+                : undefined;
+              fill(result, message);
             } finally {
               running.delete(spec.kind);
               button.disabled = !connected;
@@ -77,7 +102,12 @@ export function createFetchCard(startFetch: (kind: FetchKind) => Promise<string 
     update(jobs: Job[], isConnected: boolean) {
       connected = isConnected;
       notConnected.hidden = connected;
+      jobsSeen = jobs;
       const latest = latestJobs(jobs);
+      if (shownFor && startMessageIsOver(shownFor.before, latest.get(shownFor.jobKind))) {
+        shownFor = undefined;
+        fill(result);
+      }
       for (const row of rows) {
         row.button.disabled = !connected || running.has(row.spec.kind);
         const job = latest.get(row.spec.jobKind);

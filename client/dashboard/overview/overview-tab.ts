@@ -9,6 +9,8 @@ export interface OverviewTabDeps extends ConnectionActions {
   startFetch(kind: FetchKind): Promise<string | undefined>;
   /** Offers a refused record to Hull again; resolves with what to tell the person. */
   retryDeadLetter(id: string): Promise<string>;
+  /** Shows the Activity tab. */
+  openActivity(): void;
 }
 
 /** The Dashboard tab: cards updated in place from each overview poll. */
@@ -16,7 +18,7 @@ export function createOverviewTab(deps: OverviewTabDeps) {
   const connection = createConnectionCard(deps);
   const status = createStatusCard();
   const fetches = createFetchCard(deps.startFetch);
-  const activity = createActivityCard();
+  const activity = createActivityCard(deps.openActivity);
   const deadLetters = createDeadLettersCard(deps.retryDeadLetter);
   const loading = h("p", { class: "loading" }, "Loading…");
   const grid = h(

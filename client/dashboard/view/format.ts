@@ -79,7 +79,10 @@ export function describeJob(job: Job): JobView {
     parts.push(`${formatCount(Math.round(rate_per_s))}/s`);
   }
   if (job.state === "running" && eta_s !== undefined) {
-    parts.push(`about ${formatDuration(eta_s)} left`);
+    // The last page is written and the cursor saved after the count reaches the total: say so,
+    // not "about 0 s left".
+    const finishing = Math.round(eta_s) < 1 || (total !== undefined && fetched >= total);
+    parts.push(finishing ? "finishing…" : `about ${formatDuration(eta_s)} left`);
   }
   if (job.state === "done" && job.duration_s !== undefined) {
     parts.push(`in ${formatDuration(job.duration_s)}`);

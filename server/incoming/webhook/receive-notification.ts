@@ -1,4 +1,5 @@
 import type { ActivityLog } from "../../activity";
+import { webhookEntry } from "../../activity-entries";
 import { createTtlCache } from "../../cache";
 import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
@@ -179,8 +180,18 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       await contextFor(credentials, notification, settings),
     );
     deps.activity.count(credentials.id, "webhooks received");
-    if (plan.kind === "ignore") return "ignored";
+    if (plan.kind === "ignore") {
+      deps.activity.record(
+        credentials.id,
+        webhookEntry(notification.topic, notification.data.item, "ignored"),
+      );
+      return "ignored";
+    }
     const outcome = await writeOrKeep(credentials, plan.entries);
+    deps.activity.record(
+      credentials.id,
+      webhookEntry(notification.topic, notification.data.item, outcome),
+    );
     countDelivered(credentials, plan.entries);
     // In the background: a settings write to a slow Hull must not hold Intercom's answer (ADR 003).
     void rememberCustomAttributes(
@@ -232,6 +243,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
           deps.activity.error(
             credentials.id,
             `Intercom ${notification.topic} could not be written to Hull: ${(error as Error).message}`,
+            "Nothing to do now: Intercom sends it again. If this repeats, check the connector's status in Hull.",
           );
           throw error;
         }),

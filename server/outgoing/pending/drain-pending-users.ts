@@ -127,10 +127,11 @@ export function startPendingDrain(
           const since = new Date(waitedSince).toISOString();
           logger.info({ users: sent, waitingSince: since }, "outgoing.pending.sent");
           deps.activity.count(connectorId, "outgoing.pending.sent", sent);
-          deps.activity.note(
-            connectorId,
-            `${sent} users that waited for Intercom's rate budget (since ${since}) went out`,
-          );
+          deps.activity.record(connectorId, {
+            kind: "user",
+            outcome: "ok",
+            message: `${sent} users that waited for Intercom's rate budget (since ${since}) went out`,
+          });
           backoff.delete(connectorId);
         }
         if (stoppedBy !== undefined || (sent === 0 && unsent > 0)) {

@@ -6,8 +6,8 @@ import { INTERCOM_TRAITS } from "../hull-input/intercom-traits";
 
 /**
  * Tells the Hull user why the outgoing flow leaves it out when Intercom's report is the reason
- * (deleted, archived): `intercom/skipped_reason` on the user, and one dashboard entry. Both are
- * written only when the reason changes, so a user that stays archived costs nothing; the
+ * (deleted, archived): `intercom/skipped_reason` on the user, and a counter. Both are written
+ * only when the reason changes (the activity log has every skip: `handle-notification.ts`), so a user that stays archived costs nothing; the
  * write comes back as an `intercom/`-only update, which the loop guard skips.
  * Throws what the firehose writer throws (Hull unreachable), so Hull resends the notification.
  */
@@ -25,7 +25,6 @@ export async function recordSkips(
       body: { [INTERCOM_TRAITS.skippedReason]: reason },
     });
     deps.activity.count(credentials.id, `outgoing.users.skipped_${state}`);
-    deps.activity.error(credentials.id, `User ${userId} not sent: ${reason}`);
   }
   if (entries.length > 0) await deps.firehose.write(credentials, entries);
 }

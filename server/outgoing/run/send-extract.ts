@@ -125,7 +125,11 @@ export async function sendExtract(
           { err: stoppedBy, connector, users: left.length },
           "outgoing.batch.error: users of the extract not sent",
         );
-        ctx.activity.error(connector, `Extract: ${left.length} users not sent`);
+        ctx.activity.error(
+          connector,
+          `“Send to Intercom”: ${left.length} users not sent (${stoppedBy instanceof Error ? stoppedBy.message : "Intercom did not take them"})`,
+          "Send them again from Hull once Intercom is reachable and the connector is connected.",
+        );
         break;
       }
       const waitMs = stoppedBy.retryAfterMs ?? retryDelayMs;

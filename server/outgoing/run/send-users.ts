@@ -1,3 +1,4 @@
+import { eventAndTagEntries, personOf, userOutcomeEntry } from "../../activity-entries";
 import type { FirehoseEntry } from "../../clients/hull/types";
 import { RetryableError } from "../../errors";
 import type { Selection } from "../filter/select-users";
@@ -118,7 +119,11 @@ export async function sendUsers(
           : result.outcome,
       );
     }
-    report(run, outcomes);
+    report(
+      run,
+      outcomes,
+      new Map(selection.send.map(({ update }) => [update.user.id, update.user])),
+    );
     const left = selection.send.filter((entry) => unsent.has(entry));
     return stoppedBy
       ? { outcomes, unsent: left, stoppedBy: stoppedBy.error }
@@ -143,7 +148,11 @@ async function saveLearntTags(run: OutgoingRun): Promise<void> {
   }
 }
 
-function report(run: OutgoingRun, outcomes: UserOutcome[]): void {
+function report(
+  run: OutgoingRun,
+  outcomes: UserOutcome[],
+  users: Map<string, Parameters<typeof personOf>[0]>,
+): void {
   const connector = run.credentials.id;
   for (const outcome of outcomes) {
     const details = {
@@ -160,15 +169,16 @@ function report(run: OutgoingRun, outcomes: UserOutcome[]): void {
     if (outcome.skipped) {
       run.logger.info({ ...details, reason: outcome.skipped }, "outgoing.user.skip");
       run.activity.count(connector, "outgoing.users.skipped");
-      run.activity.error(connector, `User ${outcome.userId} not sent: ${outcome.skipped}`);
     } else if (outcome.problems.length > 0) {
       run.logger.warn({ ...details, problems: outcome.problems }, "outgoing.user.error");
       run.activity.count(connector, "outgoing.users.failed");
-      run.activity.error(connector, `User ${outcome.userId}: ${outcome.problems.join("; ")}`);
     } else {
       run.logger.info(details, "outgoing.user.success");
       run.activity.count(connector, "outgoing.users.synced");
     }
+    const person = personOf(users.get(outcome.userId) ?? {});
+    run.activity.record(connector, userOutcomeEntry(outcome, person));
+    for (const entry of eventAndTagEntries(outcome, person)) run.activity.record(connector, entry);
     if (outcome.warnings.length > 0) run.activity.count(connector, "outgoing.users.warnings");
     if (outcome.events > 0) run.activity.count(connector, "outgoing.events.sent", outcome.events);
     if (outcome.tagged > 0) run.activity.count(connector, "outgoing.tags.applied", outcome.tagged);

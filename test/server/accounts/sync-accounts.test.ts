@@ -228,6 +228,6 @@ describe("contacts ↔ companies", () => {
       { userId: "u1", contactId: "k1", user: {}, account, accountSegmentIds: [SEGMENT.id] },
     ]);
     expect(calls).toEqual(["attach refused ic-globex-1", "attach k1 ic-globex-1"]);
-    expect(run.activity.snapshot("c1").counters["outgoing.contacts.attach_failed"]).toBe(1);
+    expect((await run.activity.snapshot("c1")).counters["outgoing.contacts.attach_failed"]).toBe(1);
   });
 });

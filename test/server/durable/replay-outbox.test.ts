@@ -121,6 +121,6 @@ describe.each(kinds)("replaying the %s outbox", (_kind, make) => {
         entry: event("poison@example.com", "e2"),
       }),
     ]);
-    expect(deps.activity.snapshot(credentials.id).counters["records Hull refused"]).toBe(1);
+    expect((await deps.activity.snapshot(credentials.id)).counters["records Hull refused"]).toBe(1);
   });
 });

@@ -42,7 +42,7 @@ function setup(options: { settings?: Record<string, unknown>; hullBudgetMs?: num
     now: () => new Date("2026-02-01T00:00:00Z"),
     hullBudgetMs: options.hullBudgetMs,
   });
-  const counters = () => activity.snapshot(CREDENTIALS.id).counters;
+  const counters = async () => (await activity.snapshot(CREDENTIALS.id)).counters;
   return { firehose, outbox, dedupe, deadLetters, hull, receiver, counters, activity };
 }
 
@@ -60,7 +60,7 @@ describe("receiving a notification", () => {
     });
     expect(outbox.kept).toEqual([]);
     expect(dedupe.calls).toEqual([`claim ${APP_ID}:notif_1`, `remember ${APP_ID}:notif_1`]);
-    expect(counters()).toMatchObject({ "webhooks received": 1, "webhook user updates": 1 });
+    expect(await counters()).toMatchObject({ "webhooks received": 1, "webhook user updates": 1 });
   });
 
   it("records custom attribute names it had not seen, in the background", async () => {
@@ -78,7 +78,7 @@ describe("receiving a notification", () => {
     expect(outbox.kept).toHaveLength(1);
     expect(outbox.kept[0]!.entries[0]).toMatchObject({ type: "traits" });
     expect(dedupe.calls.at(-1)).toBe(`remember ${APP_ID}:notif_1`);
-    expect(counters()["webhooks waiting for Hull"]).toBe(1);
+    expect((await counters())["webhooks waiting for Hull"]).toBe(1);
   });
 
   it("keeps the entries in the outbox when Hull is down", async () => {
@@ -165,7 +165,7 @@ describe("receiving a notification", () => {
     hull.refuse = new RetryableError("Hull is unreachable");
     await expect(receiver.receive(userUpdated())).rejects.toBeInstanceOf(RetryableError);
     expect(dedupe.calls.at(-1)).toBe(`release ${APP_ID}:notif_1`);
-    expect(activity.snapshot(CREDENTIALS.id).recent_errors[0]?.message).toContain(
+    expect((await activity.snapshot(CREDENTIALS.id)).recent_errors[0]?.message).toContain(
       "could not be written to Hull",
     );
   });

@@ -1,0 +1,305 @@
+/**
+ * The activity log's wording, in one place: each builder turns what a flow knows into one
+ * timeline entry (what happened, who, why, what to do). Pure, so a call site stays one line:
+ * `deps.activity.record(connectorId, userSkippedEntry(skipped))`.
+ */
+import type { ActivityLog, ActivityPerson, NewActivityEntry } from "./activity";
+import { JobAborted, type JobHandler } from "./jobs/execute-job";
+import type { StoredJob } from "./jobs/types";
+
+/** The identifiers of a Hull user report or an Intercom item that a person searches by. */
+export function personOf(user: {
+  id?: unknown;
+  email?: unknown;
+  external_id?: unknown;
+  "intercom/id"?: unknown;
+}): ActivityPerson {
+  const text = (value: unknown) =>
+    typeof value === "string" && value.length > 0 ? value : undefined;
+  const person: ActivityPerson = {};
+  if (text(user.email)) person.email = text(user.email);
+  if (text(user.id)) person.hull_id = text(user.id);
+  if (text(user.external_id)) person.external_id = text(user.external_id);
+  if (text(user["intercom/id"])) person.intercom_id = text(user["intercom/id"]);
+  return person;
+}
+
+/** What a person can do about a skip, by the filter's reason (`outgoing/filter/should-sync-user.ts`). */
+export function hintForSkip(reason: string): string | undefined {
+  if (reason.startsWith("no synchronized segments"))
+    return "Pick the segments to send in Settings → Synchronized segments.";
+  if (reason.startsWith("not in a synchronized segment"))
+    return "Add one of this user's segments to Settings → Synchronized segments, or use Hull's “Send to Intercom”.";
+  if (reason.startsWith("archived in Intercom"))
+    return "Turn on “Unarchive contacts” in Settings to send it, or unarchive the contact in Intercom.";
+  if (reason.startsWith("deleted in Intercom"))
+    return "Turn off “Ignore users deleted in Intercom” in Settings to create the contact again.";
+  if (reason.startsWith("no email, external_id"))
+    return "Give the user an email or an external_id in Hull.";
+  return undefined;
+}
+
+/** A user the outgoing filter left out. */
+export function userSkippedEntry(
+  skipped: { userId: string; reason: string },
+  person: ActivityPerson = {},
+): NewActivityEntry {
+  const hint = hintForSkip(skipped.reason);
+  return {
+    kind: "user",
+    outcome: "skipped",
+    message: "User not sent to Intercom",
+    person: { hull_id: skipped.userId, ...person },
+    reason: skipped.reason,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+/** The outcome of one user the outgoing flow sent (`outgoing/sync-user.ts`'s UserOutcome). */
+export function userOutcomeEntry(
+  outcome: {
+    userId: string;
+    contactId?: string;
+    created: boolean;
+    events: number;
+    tagged: number;
+    untagged: number;
+    problems: string[];
+    warnings: string[];
+    skipped?: string;
+  },
+  person: ActivityPerson = {},
+): NewActivityEntry {
+  const who = {
+    hull_id: outcome.userId,
+    ...(outcome.contactId ? { intercom_id: outcome.contactId } : {}),
+    ...person,
+  };
+  if (outcome.skipped)
+    return userSkippedEntry({ userId: outcome.userId, reason: outcome.skipped }, who);
+  const details: Record<string, number | string[]> = {};
+  if (outcome.events > 0) details.events = outcome.events;
+  if (outcome.tagged > 0) details.tags_applied = outcome.tagged;
+  if (outcome.untagged > 0) details.tags_removed = outcome.untagged;
+  if (outcome.warnings.length > 0) details.warnings = outcome.warnings;
+  const withDetails = Object.keys(details).length > 0 ? { details } : {};
+  if (outcome.problems.length > 0) {
+    return {
+      kind: "user",
+      outcome: "failed",
+      message: "Intercom refused the user",
+      person: who,
+      reason: outcome.problems.join("; "),
+      hint: "Fix the value in Hull or the attribute mapping in Settings; the user is sent again on its next change.",
+      ...withDetails,
+    };
+  }
+  const parts = [outcome.created ? "Contact created in Intercom" : "Contact updated in Intercom"];
+  if (outcome.events > 0) parts.push(`${outcome.events} event(s) sent`);
+  if (outcome.tagged > 0) parts.push(`${outcome.tagged} tag(s) applied`);
+  if (outcome.untagged > 0) parts.push(`${outcome.untagged} tag(s) removed`);
+  return { kind: "user", outcome: "ok", message: parts.join(" · "), person: who, ...withDetails };
+}
+
+/**
+ * The events and segment tags of one sent user, as entries of their own (kinds `event` and `tag`,
+ * so the dashboard's filter finds them): sent, applied and removed, or not sent because the
+ * contact was refused. None when the user had neither.
+ */
+export function eventAndTagEntries(
+  outcome: {
+    userId: string;
+    contactId?: string;
+    events: number;
+    tagged: number;
+    untagged: number;
+    eventsFailed?: number;
+    tagsFailed?: number;
+  },
+  person: ActivityPerson = {},
+): NewActivityEntry[] {
+  const who = {
+    hull_id: outcome.userId,
+    ...(outcome.contactId ? { intercom_id: outcome.contactId } : {}),
+    ...person,
+  };
+  const entries: NewActivityEntry[] = [];
+  if (outcome.events > 0) {
+    entries.push({
+      kind: "event",
+      outcome: "ok",
+      message: `${outcome.events} event(s) sent to Intercom`,
+      person: who,
+      details: { events: outcome.events },
+    });
+  }
+  if (outcome.eventsFailed) {
+    entries.push({
+      kind: "event",
+      outcome: "failed",
+      message: `${outcome.eventsFailed} event(s) not sent`,
+      person: who,
+      reason: "Intercom refused the contact, so its events cannot be attached to it",
+      hint: "See this user's entry for Intercom's reason.",
+    });
+  }
+  if (outcome.tagged > 0 || outcome.untagged > 0) {
+    entries.push({
+      kind: "tag",
+      outcome: "ok",
+      message: `Segment tags: ${outcome.tagged} applied, ${outcome.untagged} removed`,
+      person: who,
+      details: { applied: outcome.tagged, removed: outcome.untagged },
+    });
+  }
+  if (outcome.tagsFailed) {
+    entries.push({
+      kind: "tag",
+      outcome: "failed",
+      message: `${outcome.tagsFailed} segment tag(s) not applied`,
+      person: who,
+      reason: "Intercom refused the contact, so it cannot be tagged",
+      hint: "See this user's entry for Intercom's reason.",
+    });
+  }
+  return entries;
+}
+
+/** An Intercom notification and what became of it. */
+export function webhookEntry(
+  topic: string,
+  item: Record<string, unknown>,
+  outcome: "written" | "queued" | "ignored",
+): NewActivityEntry {
+  // A contact topic's item is the contact; a 1.x conversation names its `user`, a 2.x one lists
+  // its `contacts` (reference/intercom-api.md, webhooks).
+  const listed = (item.contacts as { contacts?: unknown[] } | undefined)?.contacts?.[0];
+  const contact = (
+    item.type === "contact" ? item : (item.user ?? item.contact ?? listed ?? {})
+  ) as Record<string, unknown>;
+  const person: ActivityPerson = {};
+  if (typeof contact.email === "string" && contact.email) person.email = contact.email;
+  if (typeof contact.id === "string" && contact.id) person.intercom_id = contact.id;
+  if (typeof contact.external_id === "string" && contact.external_id)
+    person.external_id = contact.external_id;
+  const said = {
+    written: "written to Hull",
+    queued: "kept for Hull (Hull is slow or down; it is replayed)",
+    ignored: "nothing to write",
+  }[outcome];
+  return {
+    kind: "webhook",
+    outcome: outcome === "queued" ? "waiting" : outcome === "ignored" ? "skipped" : "ok",
+    message: `Intercom ${topic}: ${said}`,
+    ...(Object.keys(person).length > 0 ? { person } : {}),
+    details: { topic },
+  };
+}
+
+const JOB_NAMES: Record<string, string> = {
+  "fetch-users": "users",
+  "fetch-leads": "leads",
+  "send-extract": "users from Hull's “Send to Intercom”",
+};
+
+/** A fetch or an extract that ended: counts, duration, the error and what to do. */
+export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
+  const what = JOB_NAMES[job.kind] ?? job.kind;
+  const started = job.started_at ? Date.parse(job.started_at) : Date.now();
+  const duration_s = Math.max(0, Math.round((Date.now() - started) / 1000));
+  const { fetched, written } = job.progress;
+  const details: Record<string, number | string> = { duration_s, mode: job.mode, read: fetched };
+  if (written !== undefined) details.written = written;
+  const kind = job.kind === "send-extract" ? "extract" : "fetch";
+  const verb =
+    kind === "extract"
+      ? `Sent ${what}: ${fetched} handled`
+      : `${job.mode === "full" ? "Full" : "Incremental"} fetch of ${what}: ${fetched} read from Intercom${written === undefined ? "" : `, ${written} written to Hull`}`;
+  if (error === undefined) {
+    return { kind, outcome: "ok", message: `${verb} in ${duration_s} s`, details };
+  }
+  return {
+    kind,
+    outcome: "failed",
+    message: `${kind === "extract" ? "Sending" : "Fetching"} ${what} failed after ${fetched} records`,
+    reason: (error as Error).message,
+    hint:
+      kind === "fetch"
+        ? "Check the Intercom connection in the Dashboard and start the fetch again: it resumes from where it stopped."
+        : "Send the users again from Hull once the cause is fixed.",
+    details,
+  };
+}
+
+/**
+ * A job handler that also records its end in the activity log: not a pause at shutdown, and not
+ * a scheduled incremental fetch that found nothing (every five minutes, it would bury the rest).
+ */
+export function recordingJobs(activity: ActivityLog, handler: JobHandler): JobHandler {
+  return async (job, control) => {
+    try {
+      await handler(job, control);
+    } catch (error) {
+      if (!(error instanceof JobAborted) && !control.signal.aborted) {
+        activity.record(job.connectorId, jobEntry(job, error));
+      }
+      throw error;
+    }
+    if (job.mode === "incremental" && !(job.progress.written ?? job.progress.fetched)) return;
+    activity.record(job.connectorId, jobEntry(job));
+  };
+}
+
+/** Intercom connected, by the admin who authorized it. */
+export function connectedEntry(workspace: {
+  app_id: string;
+  name?: string;
+  region?: string;
+  admin?: { email?: string; name?: string };
+}): NewActivityEntry {
+  return {
+    kind: "connection",
+    outcome: "ok",
+    message: `Intercom workspace ${workspace.name ?? workspace.app_id} connected${workspace.region ? ` (${workspace.region})` : ""}`,
+    ...(workspace.admin?.email || workspace.admin?.name
+      ? { by: workspace.admin.email ?? workspace.admin.name }
+      : {}),
+    details: { app_id: workspace.app_id },
+  };
+}
+
+/** Intercom disconnected: from the dashboard, or because the app was uninstalled. */
+export function disconnectedEntry(by: string): NewActivityEntry {
+  return {
+    kind: "connection",
+    outcome: "ok",
+    message: "Intercom disconnected",
+    by,
+    hint: "Click “Continue with Intercom” in the Dashboard to connect again.",
+  };
+}
+
+/** Settings saved, naming the fields whose value changed. */
+export function settingsEntry(changed: string[], by?: string): NewActivityEntry {
+  return {
+    kind: "settings",
+    outcome: "ok",
+    message:
+      changed.length === 0
+        ? "Settings saved (nothing changed)"
+        : `Settings changed: ${changed.join(", ")}`,
+    ...(by ? { by } : {}),
+    details: { fields: changed },
+  };
+}
+
+/** The names of the settings whose value differs between two private_settings objects. Pure. */
+export function changedSettings(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+  names: readonly string[],
+): string[] {
+  return names.filter(
+    (name) => JSON.stringify(before?.[name] ?? null) !== JSON.stringify(after?.[name] ?? null),
+  );
+}

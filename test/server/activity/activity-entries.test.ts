@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import {
+  changedSettings,
+  eventAndTagEntries,
+  recordingJobs,
+  hintForSkip,
+  userOutcomeEntry,
+  userSkippedEntry,
+  webhookEntry,
+} from "../../../server/activity-entries";
+import { createActivityLog } from "../../../server/activity";
+import { readActivityQuery } from "../../../server/admin/activity-query";
+import type { JobControl } from "../../../server/jobs/execute-job";
+import type { StoredJob } from "../../../server/jobs/types";
+import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
+import { describePageError } from "../../../server/http/html-errors";
+
+describe("activity entries", () => {
+  it("a skipped user carries the filter's reason and what to do", () => {
+    const entry = userSkippedEntry(
+      { userId: "u1", reason: "not in a synchronized segment" },
+      { email: "ada@example.com" },
+    );
+    expect(entry).toMatchObject({
+      kind: "user",
+      outcome: "skipped",
+      person: { hull_id: "u1", email: "ada@example.com" },
+      reason: "not in a synchronized segment",
+    });
+    expect(entry.hint).toMatch(/Synchronized segments/);
+    expect(hintForSkip("only intercom/ attributes changed (loop guard)")).toBeUndefined();
+  });
+
+  it("a refused user says Intercom's reason; a sent one what went out", () => {
+    const base = { userId: "u1", created: false, events: 2, tagged: 1, untagged: 0, warnings: [] };
+    expect(
+      userOutcomeEntry({ ...base, problems: ["contact: Intercom answered 400"] }),
+    ).toMatchObject({ outcome: "failed", reason: "contact: Intercom answered 400" });
+    expect(userOutcomeEntry({ ...base, created: true, problems: [] }).message).toBe(
+      "Contact created in Intercom · 2 event(s) sent · 1 tag(s) applied",
+    );
+  });
+
+  it("a sent user's events and tags are entries of their own, found by the kind filter", () => {
+    const base = { userId: "u1", events: 0, tagged: 0, untagged: 0 };
+    expect(eventAndTagEntries(base)).toEqual([]);
+    const entries = eventAndTagEntries(
+      { ...base, events: 2, tagged: 1, untagged: 1, eventsFailed: 0 },
+      { email: "a@x.io" },
+    );
+    expect(entries.map(({ kind, message }) => [kind, message])).toEqual([
+      ["event", "2 event(s) sent to Intercom"],
+      ["tag", "Segment tags: 1 applied, 1 removed"],
+    ]);
+    const refused = eventAndTagEntries({ ...base, eventsFailed: 3, tagsFailed: 1 });
+    expect(refused.map(({ kind, outcome }) => [kind, outcome])).toEqual([
+      ["event", "failed"],
+      ["tag", "failed"],
+    ]);
+  });
+
+  it("a webhook names its topic and the contact", () => {
+    const entry = webhookEntry(
+      "contact.user.created",
+      { type: "contact", id: "c9", email: "e@x.io" },
+      "queued",
+    );
+    expect(entry).toMatchObject({
+      kind: "webhook",
+      outcome: "waiting",
+      person: { email: "e@x.io", intercom_id: "c9" },
+      details: { topic: "contact.user.created" },
+    });
+    const conversation = webhookEntry(
+      "conversation.user.created",
+      { type: "conversation", contacts: { contacts: [{ type: "contact", id: "c7" }] } },
+      "written",
+    );
+    expect(conversation.person).toEqual({ intercom_id: "c7" });
+  });
+
+  it("settings changes name only the fields whose value changed", () => {
+    expect(
+      changedSettings(
+        { alignment: "right", send_events: ["a"], show_messenger: true },
+        { alignment: "left", send_events: ["a"], show_messenger: true },
+        ["alignment", "send_events", "show_messenger"],
+      ),
+    ).toEqual(["alignment"]);
+  });
+});
+
+describe("readActivityQuery(query)", () => {
+  it("reads kind, q, before and limit", () => {
+    expect(
+      readActivityQuery({
+        kind: "user",
+        q: "ada",
+        before: "1804876170000-0000001-a1b2c3",
+        limit: "20",
+      }),
+    ).toEqual({ kind: "user", q: "ada", before: "1804876170000-0000001-a1b2c3", limit: 20 });
+    expect(readActivityQuery({ kind: "", q: "" })).toEqual({});
+  });
+
+  it.each([
+    [{ kind: "constructor" }, /kind/],
+    [{ limit: "0" }, /limit/],
+    [{ limit: "5000" }, /limit/],
+    [{ before: "../x" }, /before/],
+    [{ q: ["a", "b"] }, /q/],
+    [{ q: "x".repeat(201) }, /q/],
+  ])("refuses %j with a 400 naming the parameter", (query, name) => {
+    expect(() => readActivityQuery(query)).toThrow(BadRequestError);
+    expect(() => readActivityQuery(query)).toThrow(name);
+  });
+});
+
+describe("describePageError(error)", () => {
+  it("a refused or expired link says to open the dashboard again from Hull", () => {
+    const page = describePageError(new UnauthorizedError("Token expired"));
+    expect(page.status).toBe(401);
+    expect(page.message).toMatch(/Open the dashboard again from Hull/);
+  });
+
+  it("Hull unreachable says to reload; an unknown error says nothing internal", () => {
+    expect(describePageError(new RetryableError("Hull answered 503")).title).toMatch(/Hull/);
+    const page = describePageError(new Error("secret stack detail"));
+    expect(page.status).toBe(500);
+    expect(page.message).not.toMatch(/secret stack detail/);
+  });
+});
+
+describe("recordingJobs(activity, handler)", () => {
+  const control: JobControl = { signal: new AbortController().signal, checkpoint: async () => {} };
+  const job = (patch: Partial<StoredJob>): StoredJob =>
+    ({
+      id: "j1",
+      connectorId: "c1",
+      kind: "fetch-users",
+      mode: "full",
+      state: "running",
+      params: {},
+      checkpoint: {},
+      progress: { fetched: 0, errors: 0 },
+      started_at: new Date().toISOString(),
+      ...patch,
+    }) as StoredJob;
+
+  it("records a finished fetch and a failed one with what to do, not a quiet scheduled one", async () => {
+    const activity = createActivityLog();
+    const run = (handler: () => Promise<void>, patch: Partial<StoredJob>) =>
+      recordingJobs(activity, handler)(job(patch), control);
+    await run(async () => {}, { progress: { fetched: 300, written: 300, errors: 0 } });
+    await run(async () => {}, {
+      mode: "incremental",
+      progress: { fetched: 0, written: 0, errors: 0 },
+    });
+    await expect(
+      run(
+        async () => {
+          throw new Error("Intercom refused the access token");
+        },
+        { progress: { fetched: 150, errors: 0 } },
+      ),
+    ).rejects.toThrow("access token");
+    const { entries } = await activity.page("c1", { kind: "fetch" });
+    expect(
+      entries.map(({ outcome, message }) => [outcome, message.replace(/ in \d+ s$/, "")]),
+    ).toEqual([
+      ["failed", "Fetching users failed after 150 records"],
+      ["ok", "Full fetch of users: 300 read from Intercom, 300 written to Hull"],
+    ]);
+    expect(entries[0]?.reason).toBe("Intercom refused the access token");
+    expect(entries[0]?.hint).toMatch(/resumes/);
+  });
+});
