@@ -5,6 +5,7 @@ import type {
   FetchKind,
   FetchResponse,
   FieldError,
+  MemberExtract,
   Overview,
   PrivateSettings,
   SettingsResponse,
@@ -29,7 +30,14 @@ export interface DashboardApi {
   overview(): Promise<Overview>;
   settings(): Promise<SettingsResponse>;
   attributes(): Promise<AttributesResponse>;
-  saveSettings(update: SettingsUpdate): Promise<{ private_settings: PrivateSettings }>;
+  /** Saves; `extracts` says which added segments' current members Hull was asked for. */
+  saveSettings(
+    update: SettingsUpdate,
+  ): Promise<{ private_settings: PrivateSettings; extracts?: MemberExtract[] }>;
+  /** "Send current members" of some synchronized segments, or of all of them. */
+  sendMembers(
+    request: { segment_ids: string[] } | { all: true },
+  ): Promise<{ extracts: MemberExtract[] }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
   deadLetters(): Promise<DeadLetters>;
@@ -75,6 +83,7 @@ export function createApi({ base, token, fetch: fetchImpl = fetch.bind(globalThi
     attributes: () => call("GET", "/admin/api/attributes"),
     saveSettings: (update) => call("PUT", "/admin/api/settings", update),
     disconnect: () => call("POST", "/admin/api/disconnect"),
+    sendMembers: (request) => call("POST", "/admin/api/segments/members", request),
     startFetch: (kind) => call("POST", "/admin/api/fetch", { kind }),
     deadLetters: () => call("GET", "/admin/api/dead-letters"),
     retryDeadLetter: (id) =>

@@ -72,8 +72,15 @@ export interface PrivateSettings {
   alignment: "left" | "right";
 }
 
+export interface SegmentOption {
+  id: string;
+  name: string;
+  /** Hull's member count (`stats.users`); absent when Hull gave none. */
+  size?: number;
+}
+
 export interface SettingsOptions {
-  segments: { id: string; name: string }[];
+  segments: SegmentOption[];
   events: string[];
   hull_attributes: { value: string; label: string }[];
 }
@@ -81,6 +88,15 @@ export interface SettingsOptions {
 export interface SettingsResponse {
   private_settings: PrivateSettings;
   options: SettingsOptions;
+}
+
+/** What became of one "send current members" request (server/segment-members). */
+export interface MemberExtract {
+  segment_id: string;
+  name: string;
+  members?: number;
+  requested: boolean;
+  error?: string;
 }
 
 export interface SettingsUpdate {

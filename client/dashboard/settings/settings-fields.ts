@@ -5,6 +5,7 @@ import type { FieldLayout } from "../view/settings-layout";
 import type { FormState } from "../view/settings-form";
 import type { IncomingRow, IntercomAttribute, OutgoingRow, SettingsOptions } from "../types";
 import { incomingEditor, outgoingEditor } from "./attribute-tables";
+import { segmentLabel } from "../view/members-plan";
 
 export interface FieldContext {
   state: FormState;
@@ -66,7 +67,7 @@ export function renderField(field: FieldLayout, context: FieldContext): HTMLElem
         describedBy: hintId,
         options: context.options.segments.map((segment) => ({
           value: segment.id,
-          label: segment.name,
+          label: segmentLabel(segment),
         })),
         selected: value as string[],
         allowFreeText: false,
