@@ -70,7 +70,12 @@ describe("settings from Hull's data", () => {
       options: { events: string[]; segments: { id: string; name: string; size?: number }[] };
     };
     expect(body.options.events).toEqual(
-      expect.arrayContaining(["Entered segment", "Left segment", "Viewed product", "Added to cart"]),
+      expect.arrayContaining([
+        "Entered segment",
+        "Left segment",
+        "Viewed product",
+        "Added to cart",
+      ]),
     );
     expect(body.options.segments).toEqual(
       expect.arrayContaining([
@@ -95,13 +100,19 @@ describe("current members of a segment", () => {
       return emails.length === 2 && all;
     });
     expect(
-      contacts.filter((contact) => contact.tags.includes("Customers")).map((c) => c.email).sort(),
+      contacts
+        .filter((contact) => contact.tags.includes("Customers"))
+        .map((c) => c.email)
+        .sort(),
     ).toEqual(["ada@example.com", "grace@example.com"]);
     expect(contacts.map((contact) => contact.email)).not.toContain("tim@example.com");
   });
 
   it("are not asked again by a save that keeps the segment", async () => {
-    const saved = await save({ synchronized_segments: [customers], send_events: ["Viewed product"] });
+    const saved = await save({
+      synchronized_segments: [customers],
+      send_events: ["Viewed product"],
+    });
     expect(saved.extracts).toEqual([]);
     expect(await extractsDelivered()).toHaveLength(1);
   });
@@ -128,8 +139,9 @@ describe("current members of a segment", () => {
       method: "POST",
       body: JSON.stringify({ all: true }),
     });
-    expect(((await all.json()) as { extracts: { name: string }[] }).extracts.map((e) => e.name))
-      .toEqual(["Prospects", "Customers"]);
+    expect(
+      ((await all.json()) as { extracts: { name: string }[] }).extracts.map((e) => e.name),
+    ).toEqual(["Prospects", "Customers"]);
     expect(await extractsDelivered()).toHaveLength(5);
   });
 
