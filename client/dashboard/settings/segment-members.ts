@@ -10,9 +10,14 @@ import { extractOutcomeLines, saveMembersPlan, segmentLabel } from "../view/memb
  */
 export function createSegmentMembers(api: Pick<DashboardApi, "sendMembers">) {
   const plan = h("p", { class: "notice notice-info members-plan", attrs: { role: "status" } });
+  const intro = h(
+    "p",
+    { class: "field-hint members-intro" },
+    "People already in a segment are sent when you pick it and save. To send them again (after a change in Intercom, say):",
+  );
   const list = h("ul", { class: "members-list", attrs: { "aria-label": "Synchronized segments" } });
   const result = h("div", { class: "notice-result members-result", attrs: { role: "status" } });
-  const element = h("div", { class: "members" }, plan, list, result);
+  const element = h("div", { class: "members" }, plan, intro, list, result);
   let busy = false;
 
   async function send(request: { segment_ids: string[] } | { all: true }) {
@@ -86,6 +91,7 @@ export function createSegmentMembers(api: Pick<DashboardApi, "sendMembers">) {
     }
     fill(list, ...rows);
     list.hidden = rows.length === 0;
+    intro.hidden = rows.length === 0;
     setButtons(busy);
   }
 

@@ -5,7 +5,7 @@ import type { FieldLayout } from "../view/settings-layout";
 import type { FormState } from "../view/settings-form";
 import type { IncomingRow, IntercomAttribute, OutgoingRow, SettingsOptions } from "../types";
 import { incomingEditor, outgoingEditor } from "./attribute-tables";
-import { segmentLabel } from "../view/members-plan";
+import { segmentSizeText } from "../view/members-plan";
 
 export interface FieldContext {
   state: FormState;
@@ -67,7 +67,8 @@ export function renderField(field: FieldLayout, context: FieldContext): HTMLElem
         describedBy: hintId,
         options: context.options.segments.map((segment) => ({
           value: segment.id,
-          label: segmentLabel(segment),
+          label: segment.name,
+          detail: segmentSizeText(segment.size),
         })),
         selected: value as string[],
         allowFreeText: false,

@@ -29,10 +29,15 @@ export function saveMembersPlan(
   return `Saving will send ${joinNames(parts)} to Intercom.`;
 }
 
-/** A segment's label in pickers and lists: "Customers · 2 users" when Hull counted them. */
+/** Hull's member count as shown beside a segment: "2 users", or undefined when unknown. */
+export function segmentSizeText(size: number | undefined): string | undefined {
+  return size === undefined ? undefined : `${size} user${size === 1 ? "" : "s"}`;
+}
+
+/** A segment's label in lists: "Customers · 2 users" when Hull counted them. */
 export function segmentLabel(segment: SegmentOption): string {
-  if (segment.size === undefined) return segment.name;
-  return `${segment.name} · ${segment.size} user${segment.size === 1 ? "" : "s"}`;
+  const size = segmentSizeText(segment.size);
+  return size === undefined ? segment.name : `${segment.name} · ${size}`;
 }
 
 /** One line per extract request: what Hull is preparing, or why it could not be asked. */

@@ -3,6 +3,7 @@ import {
   extractOutcomeLines,
   saveMembersPlan,
   segmentLabel,
+  segmentSizeText,
 } from "../../../../client/dashboard/view/members-plan";
 
 const segments = [
@@ -38,6 +39,8 @@ describe("segmentLabel(segment)", () => {
     expect(segmentLabel(segments[0]!)).toBe("Customers · 2 users");
     expect(segmentLabel(segments[1]!)).toBe("VIP · 1 user");
     expect(segmentLabel(segments[2]!)).toBe("Uncounted");
+    expect(segmentSizeText(0)).toBe("0 users");
+    expect(segmentSizeText(undefined)).toBeUndefined();
   });
 });
 
