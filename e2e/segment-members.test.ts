@@ -90,6 +90,10 @@ describe("existing members of a picked segment, end to end", () => {
     await expect
       .poll(() => intercomEmails("Customers"), { timeout: WAIT_CEILING_MS, interval: 200 })
       .toEqual(["ada@example.com", "grace@example.com"]);
+    // The job's progress is followed in the Settings tab until it ends.
+    await page.getByText("Sent 2 users to Intercom.").waitFor();
+    const bar = page.getByRole("progressbar", { name: "Send current members progress" });
+    expect(await bar.getAttribute("aria-valuenow")).toBe("100");
     await page.screenshot({ path: "/tmp/e2e-segment-members.png", fullPage: true });
   });
 

@@ -170,6 +170,8 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
     fill(saveStatus, "Saving…");
     refresh();
     try {
+      // Segments added: note today's jobs, so that the ones this save causes can be followed.
+      if (segmentMembers.plans()) await segmentMembers.prepare();
       const saved = await api.saveSettings(update);
       loaded.saved = toFormState(saved);
       segmentMembers.showOutcome(saved.extracts ?? []);
