@@ -25,7 +25,7 @@ export function createSegmentMembers(
   const intro = h(
     "p",
     { class: "field-hint members-intro" },
-    "People already in a segment are sent when you pick it and save. To send them again (after a change in Intercom, say):",
+    "People already in a segment are sent when you pick it and save. To send them again (say, after a change in Intercom):",
   );
   const list = h("ul", { class: "members-list", attrs: { "aria-label": "Synchronized segments" } });
   const result = h("div", { class: "notice-result members-result", attrs: { role: "status" } });
