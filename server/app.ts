@@ -10,6 +10,7 @@ import { countRequests, metricsRoutes } from "./http/metrics";
 import { hullBatchRoutes } from "./http/hull-batch";
 import { hullNotifyRoutes } from "./http/hull-notify";
 import { oauthRoutes } from "./http/oauth";
+import { segmentMembersRoutes } from "./http/segment-members";
 import { shipSettingsRoutes } from "./http/ship-settings";
 import { statusRoutes } from "./http/status";
 import { fetchRoutes } from "./http/fetch-triggers";
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Koa {
     oauthRoutes(deps),
     adminRoutes(deps),
     accountRoutes(deps),
+    segmentMembersRoutes(deps),
     statusRoutes(deps),
     intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
     fetchRoutes(deps, deps.jobs),

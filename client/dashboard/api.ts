@@ -8,6 +8,7 @@ import type {
   FetchKind,
   FetchResponse,
   FieldError,
+  MemberExtract,
   Overview,
   PrivateSettings,
   SettingsResponse,
@@ -34,7 +35,14 @@ export interface DashboardApi {
   attributes(): Promise<AttributesResponse>;
   /** The account fields' pickers; optional so older fakes still type. */
   accountSources?(): Promise<AccountSources>;
-  saveSettings(update: SettingsUpdate): Promise<{ private_settings: PrivateSettings }>;
+  /** Saves; `extracts` says which added segments' current members Hull was asked for. */
+  saveSettings(
+    update: SettingsUpdate,
+  ): Promise<{ private_settings: PrivateSettings; extracts?: MemberExtract[] }>;
+  /** "Send current members" of some synchronized segments, or of all of them. */
+  sendMembers(
+    request: { segment_ids: string[] } | { all: true },
+  ): Promise<{ extracts: MemberExtract[] }>;
   disconnect(): Promise<{ ok: boolean }>;
   startFetch(kind: FetchKind): Promise<FetchResponse>;
   deadLetters(): Promise<DeadLetters>;
@@ -82,6 +90,7 @@ export function createApi({ base, token, fetch: fetchImpl = fetch.bind(globalThi
     accountSources: () => call("GET", "/admin/api/account-sources"),
     saveSettings: (update) => call("PUT", "/admin/api/settings", update),
     disconnect: () => call("POST", "/admin/api/disconnect"),
+    sendMembers: (request) => call("POST", "/admin/api/segments/members", request),
     startFetch: (kind) => call("POST", "/admin/api/fetch", { kind }),
     deadLetters: () => call("GET", "/admin/api/dead-letters"),
     retryDeadLetter: (id) =>

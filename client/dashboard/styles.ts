@@ -132,6 +132,10 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .notice-info { background: var(--info-soft); color: #183f7a; }
 .notice-bad { background: var(--bad-soft); color: var(--bad); }
 .notice-result:empty { display: none; }
+.option-detail { color: var(--muted); font-size: 12px; margin-left: auto; }
+.members { margin: 8px 0 0; }
+.members-list { list-style: none; padding: 0; margin: 8px 0 0; }
+.members-row { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 4px 0; border-top: 1px solid var(--line); }
 .notice-result { margin: 8px 0 0; }
 .form-alert { background: var(--bad-soft); color: var(--bad); border-radius: 8px; padding: 10px 12px;
   margin-bottom: 16px; font-weight: 500; }

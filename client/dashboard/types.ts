@@ -84,8 +84,15 @@ export interface AccountSources {
   company_attributes: AttributesResponse;
 }
 
+export interface SegmentOption {
+  id: string;
+  name: string;
+  /** Hull's member count (`stats.users`); absent when Hull gave none. */
+  size?: number;
+}
+
 export interface SettingsOptions {
-  segments: { id: string; name: string }[];
+  segments: SegmentOption[];
   events: string[];
   hull_attributes: { value: string; label: string }[];
 }
@@ -93,6 +100,15 @@ export interface SettingsOptions {
 export interface SettingsResponse {
   private_settings: PrivateSettings;
   options: SettingsOptions;
+}
+
+/** What became of one "send current members" request (server/segment-members). */
+export interface MemberExtract {
+  segment_id: string;
+  name: string;
+  members?: number;
+  requested: boolean;
+  error?: string;
 }
 
 export interface SettingsUpdate {

@@ -45,9 +45,14 @@ export async function seedDemo({
   });
   await post(
     `${hullUrl}/_sandbox/users`,
-    people.map(({ name, email, external_id, plan }) => ({
+    people.map(({ name, email, external_id, plan }, index) => ({
       claims: { email, external_id },
       attributes: { name, plan },
+      // Events Hull holds, so that the Settings tab's events whitelist offers them.
+      events: [
+        { event: "Viewed product", properties: { sku: `SKU-${index + 1}` } },
+        ...(index % 2 === 0 ? [{ event: "Added to cart", properties: { sku: "SKU-1" } }] : []),
+      ],
     })),
   );
   await post(`${hullUrl}/_sandbox/segments`, { name: "Customers", query: { plan: "pro" } });

@@ -2,6 +2,7 @@ import type { HullAttributeNode, HullConnector, HullSegment } from "../clients/h
 import { readAccountSettings } from "../accounts/account-settings";
 import { messengerOptions, readSettings } from "../settings";
 import { withoutTraitsPrefix } from "../../common/identity";
+import { segmentSize } from "../segment-members/plan-member-extracts";
 
 /** Hull's own events a person can always pick. */
 const DEFAULT_EVENTS = ["Entered segment", "Left segment"];
@@ -48,18 +49,29 @@ export function hullAttributeOptions(nodes: unknown): { value: string; label: st
   });
 }
 
-/** The settings tab's data: the editable values and the options of every picker. */
+/**
+ * The settings tab's data: the editable values and the options of every picker. `hullEvents` are
+ * the event names Hull holds (`GET /api/v1/search/event/bootstrap`).
+ */
 export function settingsView(
   connector: Pick<HullConnector, "private_settings" | "settings">,
   segments: readonly HullSegment[],
   tree: unknown,
+  hullEvents: readonly string[] = [],
 ) {
   const editable = editableSettings(connector);
   return {
     ...editable,
     options: {
-      segments: segments.map(({ id, name }) => ({ id, name })),
-      events: [...new Set([...DEFAULT_EVENTS, ...editable.private_settings.send_events])],
+      // `size`: Hull's member count (`stats.users`), absent when Hull gave none.
+      segments: segments.map((segment) => {
+        const size = segmentSize(segment);
+        return { id: segment.id, name: segment.name, ...(size === undefined ? {} : { size }) };
+      }),
+      // Hull's own event names (GET search/event/bootstrap), then any already picked.
+      events: [
+        ...new Set([...DEFAULT_EVENTS, ...hullEvents, ...editable.private_settings.send_events]),
+      ],
       hull_attributes: hullAttributeOptions(tree),
     },
   };

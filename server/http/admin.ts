@@ -23,6 +23,7 @@ import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 import { htmlErrorPages } from "./html-errors";
 import { escapeHtml } from "./pages";
+import { sendMembersOfAddedSegments } from "../segment-members/send-current-members";
 
 /** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
 async function waitingUsers(deps: AppDeps, connectorId: string) {
@@ -113,13 +114,18 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.get("/admin/api/settings", auth, async (ctx) => {
     const hull = fresh(ctx);
-    const [connector, segments, tree] = await Promise.all([
+    const [connector, segments, tree, events] = await Promise.all([
       hull.getConnector(),
       hull.getSegments(),
       hull.getAttributeTree(),
+      // The events whitelist offers what Hull holds; without it, the picker still takes typed names.
+      hull.getEventNames().catch((error: Error) => {
+        deps.logger.warn({ error: error.message }, "hull.event_schema.unavailable");
+        return [];
+      }),
     ]);
     ctx.set("cache-control", "no-store");
-    ctx.body = settingsView(connector, segments, tree);
+    ctx.body = settingsView(connector, segments, tree, events);
   });
 
   router.get("/admin/api/attributes", auth, async (ctx) => {
@@ -137,12 +143,26 @@ export function adminRoutes(deps: AppDeps): Router {
       }));
       throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, details);
     }
+    const hull = fresh(ctx);
     const update = privateSettingsUpdate(parsed.data);
-    const before = (await fresh(ctx).getConnector()).private_settings;
-    const saved = await fresh(ctx).updateSettings({ private_settings: update });
-    const changed = changedSettings(before, saved.private_settings, Object.keys(update));
+    const beforeConnector = await hull.getConnector();
+    const before = readSettings(beforeConnector).synchronizedSegments;
+    const saved = await hull.updateSettings({ private_settings: update });
+    const changed = changedSettings(
+      beforeConnector.private_settings,
+      saved.private_settings,
+      Object.keys(update),
+    );
     deps.activity.record(hullState(ctx).credentials.id, settingsEntry(changed, "the dashboard"));
     await refreshStatus(deps, hullState(ctx).credentials);
+    // Segments this save added: their current members are asked of Hull (docs/adr/018).
+    const extracts = await sendMembersOfAddedSegments(
+      deps,
+      hullState(ctx).credentials,
+      hull,
+      before,
+      readSettings(saved).synchronizedSegments,
+    );
     deps.logger.info(
       {
         connector: hullState(ctx).credentials.id,
@@ -150,7 +170,7 @@ export function adminRoutes(deps: AppDeps): Router {
       },
       "settings saved",
     );
-    ctx.body = editableSettings(saved);
+    ctx.body = { ...editableSettings(saved), extracts };
   });
 
   router.post("/admin/api/disconnect", auth, async (ctx) => {

@@ -172,6 +172,12 @@ export function fakeHull(privateSettings: Record<string, unknown>, segments: Hul
     getSegments: async () => segments,
     getAttributeTree: async () => [],
     requestExtract: async () => undefined,
+    async getSegment(id) {
+      const segment = segments.find((each) => each.id === id);
+      if (!segment) throw new Error(`no segment ${id} in the fake`);
+      return segment;
+    },
+    getEventNames: async () => [],
   };
   return fake;
 }

@@ -155,6 +155,7 @@ export function createChipPicker(config: ChipPickerOptions) {
           { class: "option" },
           checkbox,
           h("label", { attrs: { for: id } }, option.label),
+          option.detail ? h("span", { class: "option-detail" }, option.detail) : null,
         );
       }),
     );

@@ -12,6 +12,7 @@ import type {
 } from "../types";
 import { NO_ACCOUNT_SOURCES, renderAccountField } from "./account-fields";
 import { incomingEditor, outgoingEditor } from "./attribute-tables";
+import { segmentSizeText } from "../view/members-plan";
 
 export interface FieldContext {
   state: FormState;
@@ -76,6 +77,7 @@ export function renderField(field: FieldLayout, context: FieldContext): HTMLElem
         options: context.options.segments.map((segment) => ({
           value: segment.id,
           label: segment.name,
+          detail: segmentSizeText(segment.size),
         })),
         selected: value as string[],
         allowFreeText: false,

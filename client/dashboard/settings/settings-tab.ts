@@ -16,6 +16,7 @@ import { validateSettings, visibleProblems } from "../view/validate-settings";
 import { createAttributesNotice } from "./attributes-notice";
 import { NO_ACCOUNT_SOURCES } from "./account-fields";
 import { renderField } from "./settings-fields";
+import { createSegmentMembers } from "./segment-members";
 
 export interface SettingsTabDeps {
   api: DashboardApi;
@@ -43,6 +44,7 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
     { class: "button button-primary", attrs: { type: "submit", disabled: true } },
     "Save changes",
   );
+  const segmentMembers = createSegmentMembers(api);
   let loaded: Loaded | undefined;
   let triedToSave = false;
   let saving = false;
@@ -124,7 +126,11 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
           "section",
           { class: "card" },
           h("h2", { class: "card-title" }, section.title),
-          ...section.fields.map((field) => renderField(field, context)),
+          ...section.fields.map((field) =>
+            field.kind === "segments"
+              ? h("div", {}, renderField(field, context), segmentMembers.element)
+              : renderField(field, context),
+          ),
         ),
       ),
       h("div", { class: "save-bar" }, saveStatus, saveButton),
@@ -142,6 +148,11 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
     );
     const { byPath, unclaimed } = assignErrors([...problems, ...serverErrors], messages.paths());
     messages.show(byPath);
+    segmentMembers.update(
+      loaded.saved.private_settings.synchronized_segments,
+      loaded.current.private_settings.synchronized_segments,
+      loaded.options.segments,
+    );
     const dirty = diffSettings(loaded.saved, loaded.current) !== null;
     saveButton.disabled = saving || !dirty;
     if (dirty && saveStatus.textContent === "") fill(saveStatus, "Unsaved changes");
@@ -174,8 +185,11 @@ export function createSettingsTab({ api, startFetch }: SettingsTabDeps) {
     fill(saveStatus, "Saving…");
     refresh();
     try {
+      // Segments added: note today's jobs, so that the ones this save causes can be followed.
+      if (segmentMembers.plans()) await segmentMembers.prepare();
       const saved = await api.saveSettings(update);
       loaded.saved = toFormState(saved);
+      segmentMembers.showOutcome(saved.extracts ?? []);
       serverErrors = [];
       triedToSave = false;
       fill(saveStatus, "Saved");

@@ -1,6 +1,8 @@
 export interface PickerOption {
   value: string;
   label: string;
+  /** Shown beside the option, outside its label (e.g. a segment's size). */
+  detail?: string;
 }
 
 /**

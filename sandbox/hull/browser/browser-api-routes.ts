@@ -61,13 +61,23 @@ export function browserApiRoutes(platform: HullPlatform): Router {
     router.all(path, allowCrossOrigin);
   }
 
+  // `me` is the person Hull credits this browser to: by Hull-User-Id or, on a fresh page load
+  // (Hull.js knows no user id yet), by the browser's stored anonymous id. Hull.js keeps the
+  // person across reloads this way: the browser id persists and Hull resolves it to its user; a
+  // logout gives the browser a new id (hull.js), so it is then nobody again.
   router.get("/:platformId/remote.json", (ctx) => {
     checkPlatform(ctx.params.platformId);
     const userId = ctx.get("Hull-User-Id");
+    const anonymousId = ctx.get("Hull-Anonymous-Id");
+    const user = userId
+      ? platform.users.get(userId)
+      : anonymousId
+        ? platform.users.resolve({ anonymous_id: anonymousId }, false)
+        : undefined;
     ctx.body = {
       app: platformObject(platform),
       org: organizationObject(platform),
-      me: me(userId ? platform.users.get(userId) : undefined),
+      me: me(user),
       services: {},
     };
   });

@@ -10,6 +10,7 @@ import { buildAccountAttributeTree } from "./account-attribute-tree.js";
 import { fromSearchQuery } from "../store/segment-query.js";
 import { segmentMatches } from "../store/segment-matches.js";
 import { buildAttributeTree } from "./attribute-tree.js";
+import { buildEventSchema } from "./event-schema.js";
 import { authenticateConnector } from "./authenticate.js";
 
 const STATUSES = ["ok", "warning", "error", "setupRequired"];
@@ -70,6 +71,13 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
     ctx.body = { tree: buildAttributeTree(platform.users.list()) };
   });
 
+  // The events schema the `hull` framework reads (EVENTS_ROUTE in hull-connectors), from the
+  // events this organization has received.
+  router.get("/search/event/bootstrap", (ctx) => {
+    auth(ctx);
+    ctx.body = buildEventSchema(platform.users.list());
+  });
+
   router.post("/extract/user_reports", async (ctx) => {
     auth(ctx);
     const request = parseExtractRequest(await readObjectBody(ctx));
@@ -81,7 +89,15 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
     ctx.body = { status: "queued", users: users.length };
   });
 
+  // `GET /:id` answers the connector or, as minihull's does (src/router.js), a segment with its
+  // query: hull@0.14.2's requestExtract reads a segment this way when it has no query.
   const readConnector = (ctx: Context) => {
+    const segment = platform.segmentObjects().find((item) => item.id === ctx.params.id);
+    if (segment) {
+      auth(ctx);
+      ctx.body = segment;
+      return;
+    }
     auth(ctx, ctx.params.id);
     ctx.body = platform.connectorObject();
   };

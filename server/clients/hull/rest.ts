@@ -22,11 +22,28 @@ export interface HullRestClient {
   getSegments(): Promise<HullSegment[]>;
   /** Hull's attribute tree as Hull sends it (leaves `{id, text, type}`); read it leniently. */
   getAttributeTree(): Promise<HullAttributeNode[]>;
+  /**
+   * Asks Hull for an extract: `POST extract/user_reports {query, format: "json", url, fields}`, as
+   * hull@0.14.2's helpers.requestExtract does (lib/helpers/request-extract.js). Hull answers at once
+   * and later POSTs `{url, format, object_type}` to `url` (our /batch). Throws RetryableError when
+   * Hull is down, BadRequestError when it refuses the request.
+   */
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
   /** Account segments (`GET accounts_segments`, hull-platform.md §2.2); optional for fakes. */
   getAccountSegments?(): Promise<HullSegment[]>;
   /** The account attribute tree (`GET search/account_reports/bootstrap`); optional for fakes. */
   getAccountAttributeTree?(): Promise<HullAttributeNode[]>;
+  /**
+   * One segment with its `query`: `GET <segment id>`, which requestExtract reads when a segment
+   * comes without its query (minihull src/router.js serves segments at `/:id`).
+   */
+  getSegment(id: string): Promise<HullSegment>;
+  /**
+   * The event names Hull holds: `GET search/event/bootstrap`, an array of `{name, properties,
+   * created_at, updated_at, emitted}` (the `hull` framework's EVENTS_ROUTE and its
+   * HullEventSchemaEntry type in hull-connectors). Only entries with a string `name` are kept.
+   */
+  getEventNames(): Promise<string[]>;
 }
 
 /**
@@ -122,6 +139,16 @@ export function createHullRestClient(
     },
     async requestExtract({ url, query = {}, fields = [] }) {
       await call("POST", "extract/user_reports", { url, query, format: "json", fields });
+    },
+    getSegment: (id) => call<HullSegment>("GET", encodeURIComponent(id)),
+    async getEventNames() {
+      const entries = await call<unknown>("GET", "search/event/bootstrap");
+      if (!Array.isArray(entries)) return [];
+      const names = entries.flatMap((entry: unknown) => {
+        const name = (entry as { name?: unknown } | null)?.name;
+        return typeof name === "string" && name.trim() !== "" ? [name] : [];
+      });
+      return [...new Set(names)];
     },
   };
 }

@@ -20,7 +20,10 @@ export interface HullSegment {
   type?: string;
   created_at?: string;
   updated_at?: string;
+  /** Members counted by Hull (`stats.users`, hull-platform.md §2.3; HullSegmentDefinitionEntry). */
   stats?: { users?: number };
+  /** The segment's search query, given back to the extract API unchanged. */
+  query?: unknown;
 }
 
 /**

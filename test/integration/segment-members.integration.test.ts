@@ -1,0 +1,179 @@
+// Issue 17: picking a segment sends the people already in it (Hull extract request → /batch job),
+// "Send current members" on demand, and settings options read from Hull's data.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Stack } from "../helpers/stack";
+import {
+  eventually,
+  startConnectedStack,
+  type hullControl,
+  type intercomControl,
+} from "../server/outgoing/helpers/sandbox-control";
+
+let stack: Stack;
+let hull: ReturnType<typeof hullControl>;
+let intercom: ReturnType<typeof intercomControl>;
+let token: string;
+let customers: string;
+let prospects: string;
+
+beforeAll(async () => {
+  ({ stack, hull, intercom } = await startConnectedStack());
+  await intercom.settings({ webhook_url: null });
+  customers = (await hull.createSegment("Customers", { plan: "paid" })).id;
+  prospects = (await hull.createSegment("Prospects", { plan: "trial" })).id;
+  await hull.seedUsers([
+    {
+      claims: { email: "ada@example.com" },
+      attributes: { plan: "paid", name: "Ada Lovelace" },
+      events: [{ event: "Viewed product", properties: { sku: "A1" } }],
+    },
+    {
+      claims: { email: "grace@example.com" },
+      attributes: { plan: "paid", name: "Grace Hopper" },
+      events: [{ event: "Added to cart", properties: { sku: "B2", price: 3 } }],
+    },
+    { claims: { email: "tim@example.com" }, attributes: { plan: "trial" } },
+  ]);
+  const page = await (await fetch(stack.urls.dashboard)).text();
+  token = /data-token="([^"]+)"/.exec(page)![1]!;
+});
+afterAll(() => stack?.close());
+
+const api = (path: string, init: RequestInit = {}, bearer = token) =>
+  fetch(`${stack.urls.connector}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      "content-type": "application/json",
+      ...init.headers,
+    },
+  });
+
+const save = async (privateSettings: Record<string, unknown>) => {
+  const response = await api("/admin/api/settings", {
+    method: "PUT",
+    body: JSON.stringify({ private_settings: privateSettings }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    extracts: { segment_id: string; name: string; members?: number; requested: boolean }[];
+  };
+};
+
+// Every extract Hull prepared for the connector is logged by the stand-in as a user:extract.
+const extractsDelivered = async () =>
+  (await hull.notifications()).filter((item) => item.channel === "user:extract");
+
+describe("settings from Hull's data", () => {
+  it("offers Hull's event names and each segment's size", async () => {
+    const body = (await (await api("/admin/api/settings")).json()) as {
+      options: { events: string[]; segments: { id: string; name: string; size?: number }[] };
+    };
+    expect(body.options.events).toEqual(
+      expect.arrayContaining([
+        "Entered segment",
+        "Left segment",
+        "Viewed product",
+        "Added to cart",
+      ]),
+    );
+    expect(body.options.segments).toEqual(
+      expect.arrayContaining([
+        { id: customers, name: "Customers", size: 2 },
+        { id: prospects, name: "Prospects", size: 1 },
+      ]),
+    );
+  });
+});
+
+describe("current members of a segment", () => {
+  it("are asked of Hull once when the segment is picked, and reach Intercom", async () => {
+    const saved = await save({ synchronized_segments: [customers] });
+    expect(saved.extracts).toEqual([
+      { segment_id: customers, name: "Customers", members: 2, requested: true },
+    ]);
+    expect(await extractsDelivered()).toHaveLength(1);
+    const contacts = await eventually(async () => {
+      const all = await intercom.contacts();
+      const tagged = all.filter((contact) => contact.tags.includes("Customers"));
+      const emails = tagged.map((contact) => contact.email).sort();
+      return emails.length === 2 && all;
+    });
+    expect(
+      contacts
+        .filter((contact) => contact.tags.includes("Customers"))
+        .map((c) => c.email)
+        .sort(),
+    ).toEqual(["ada@example.com", "grace@example.com"]);
+    expect(contacts.map((contact) => contact.email)).not.toContain("tim@example.com");
+  });
+
+  it("are not asked again by a save that keeps the segment", async () => {
+    const saved = await save({
+      synchronized_segments: [customers],
+      send_events: ["Viewed product"],
+    });
+    expect(saved.extracts).toEqual([]);
+    expect(await extractsDelivered()).toHaveLength(1);
+  });
+
+  it("are asked only for the segment a save adds, not for the ones kept", async () => {
+    const saved = await save({ synchronized_segments: [prospects, customers] });
+    expect(saved.extracts.map((extract) => extract.name)).toEqual(["Prospects"]);
+    expect(await extractsDelivered()).toHaveLength(2);
+    await eventually(async () =>
+      (await intercom.contacts()).some((contact) => contact.email === "tim@example.com"),
+    );
+  });
+
+  it("are sent on demand for one synchronized segment or all of them", async () => {
+    const one = await api("/admin/api/segments/members", {
+      method: "POST",
+      body: JSON.stringify({ segment_ids: [customers] }),
+    });
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { extracts: unknown[] }).extracts).toEqual([
+      { segment_id: customers, name: "Customers", members: 2, requested: true },
+    ]);
+    const all = await api("/admin/api/segments/members", {
+      method: "POST",
+      body: JSON.stringify({ all: true }),
+    });
+    expect(
+      ((await all.json()) as { extracts: { name: string }[] }).extracts.map((e) => e.name),
+    ).toEqual(["Prospects", "Customers"]);
+    expect(await extractsDelivered()).toHaveLength(5);
+  });
+
+  it("on demand needs the dashboard's token and asks nothing on a bad request", async () => {
+    const before = (await extractsDelivered()).length;
+    const body = JSON.stringify({ segment_ids: [customers] });
+    expect(
+      (await fetch(`${stack.urls.connector}/admin/api/segments/members`, { method: "POST", body }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await api("/admin/api/segments/members", { method: "POST", body }, "forged")).status,
+    ).toBe(401);
+    for (const bad of [
+      "{",
+      JSON.stringify({}),
+      JSON.stringify({ segment_ids: [] }),
+      JSON.stringify({ segment_ids: ["not-an-id"] }),
+      JSON.stringify({ all: false }),
+      JSON.stringify({ all: true, segment_ids: [customers] }),
+    ]) {
+      const response = await api("/admin/api/segments/members", { method: "POST", body: bad });
+      expect(response.status, bad).toBe(400);
+    }
+    // A real segment that is not synchronized is refused too.
+    const other = (await hull.createSegment("Nobody", { plan: "none" })).id;
+    const refused = await api("/admin/api/segments/members", {
+      method: "POST",
+      body: JSON.stringify({ segment_ids: [other] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toContain("not synchronized");
+    expect(await extractsDelivered()).toHaveLength(before);
+  });
+});
