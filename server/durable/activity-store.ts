@@ -102,19 +102,22 @@ export type ActivityTier = "people" | "runs" | "setup";
 
 export const ACTIVITY_TIERS: readonly ActivityTier[] = ["people", "runs", "setup"];
 
-export function tierOf(kind: ActivityKind): ActivityTier {
-  switch (kind) {
-    case "user":
-    case "event":
-    case "tag":
-    case "webhook":
-      return "people";
-    case "connection":
-    case "settings":
-      return "setup";
-    default:
-      return "runs";
-  }
+const PERSON_KINDS: ReadonlySet<ActivityKind> = new Set(["user", "event", "tag", "webhook"]);
+
+/**
+ * The tier an entry is kept in. An entry of a person's kind that names no person is a summary
+ * ("1,200 users that waited … went out"): it is kept with the runs, so the thousands of
+ * per-person entries (and the webhook echoes of our own writes) that follow it cannot push it out.
+ */
+export function tierOf(entry: Pick<ActivityEntry, "kind" | "person">): ActivityTier {
+  if (PERSON_KINDS.has(entry.kind)) return entry.person ? "people" : "runs";
+  return entry.kind === "connection" || entry.kind === "settings" ? "setup" : "runs";
+}
+
+/** The tiers that can hold entries of `kind` (a person's kind: its people and its summaries). */
+export function tiersOf(kind: ActivityKind): ActivityTier[] {
+  if (PERSON_KINDS.has(kind)) return ["people", "runs"];
+  return [tierOf({ kind })];
 }
 
 const HOUR_MS = 3_600_000;

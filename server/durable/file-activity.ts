@@ -8,6 +8,7 @@ import {
   matches,
   newestFirst,
   tierOf,
+  tiersOf,
   type ActivityEntry,
   type ActivityStore,
   type ActivityTier,
@@ -61,10 +62,10 @@ export function createFileActivityStore(
   function apply(line: Line) {
     const state = stateOf(line.c);
     if (line.t === "e") {
-      const tier = state.tiers[tierOf(line.e.kind)];
+      const tier = state.tiers[tierOf(line.e)];
       tier.push(line.e);
       // Cut in bulk, so that a full tier does not shift its array on every entry.
-      const bound = bounds[tierOf(line.e.kind)];
+      const bound = bounds[tierOf(line.e)];
       if (tier.length > bound * 1.25) tier.splice(0, tier.length - bound);
     } else {
       const counts = state.hours.get(line.h) ?? emptyCounts();
@@ -130,7 +131,7 @@ export function createFileActivityStore(
       await loaded;
       const state = connectors.get(connectorId);
       if (!state) return [];
-      const tiers = query.kind ? [tierOf(query.kind)] : ACTIVITY_TIERS;
+      const tiers = query.kind ? tiersOf(query.kind) : ACTIVITY_TIERS;
       const found: ActivityEntry[] = [];
       for (const tier of tiers) {
         const entries = kept(state.tiers[tier], tier);

@@ -6,6 +6,7 @@ import {
   matches,
   newestFirst,
   tierOf,
+  tiersOf,
   type ActivityEntry,
   type ActivityStore,
   type ActivityTier,
@@ -70,7 +71,7 @@ export function createRedisActivityStore(
       const multi = redis.multi();
       const touched = new Set<ActivityTier>();
       for (const entry of entries) {
-        const tier = tierOf(entry.kind);
+        const tier = tierOf(entry);
         touched.add(tier);
         multi.zadd(setOf(connectorId, tier), 0, `${entry.id}\t${JSON.stringify(entry)}`);
       }
@@ -87,7 +88,7 @@ export function createRedisActivityStore(
       await multi.exec();
     },
     async page(connectorId, query) {
-      const tiers = query.kind ? [tierOf(query.kind)] : ACTIVITY_TIERS;
+      const tiers = query.kind ? tiersOf(query.kind) : ACTIVITY_TIERS;
       const pages = await Promise.all(tiers.map((tier) => fromTier(connectorId, tier, query)));
       return pages.flat().sort(newestFirst).slice(0, query.limit);
     },

@@ -79,14 +79,22 @@ async function stormUntilUsersWait(target: StormTarget): Promise<void> {
   await expect
     .poll(async () => (await overview()).outgoing.waiting_users, { timeout: 30_000 })
     .toBe(0);
-  const notes = (
-    (await (
-      await fetch(`${stack!.urls.connector}/admin/api/activity?q=waited&${stack!.credentialsQuery}`)
-    ).json()) as { entries: { message: string }[] }
-  ).entries.map((entry) => entry.message);
-  expect(notes.some((note) => /users that waited for Intercom's rate budget/.test(note))).toBe(
-    true,
-  );
+  // The activity log is written a few milliseconds after the drain's round: poll for the note.
+  const notes = async () =>
+    (
+      (await (
+        await fetch(
+          `${stack!.urls.connector}/admin/api/activity?q=waited&${stack!.credentialsQuery}`,
+        )
+      ).json()) as { entries: { message: string }[] }
+    ).entries.map((entry) => entry.message);
+  await expect
+    .poll(
+      async () =>
+        (await notes()).some((note) => /users that waited for Intercom's rate budget/.test(note)),
+      { timeout: 60_000 },
+    )
+    .toBe(true);
 }
 
 describe("outgoing under a 429 storm (issue 21)", () => {

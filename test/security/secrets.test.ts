@@ -113,9 +113,11 @@ beforeAll(async () => {
     });
   await waitFor(async () => {
     const jobs = JSON.parse((await connectorCall("/jobs", { headers: bearer })).body) as {
-      jobs: { state: string }[];
+      jobs: { kind: string; state: string }[];
     };
-    return jobs.jobs.length === 2 && jobs.jobs.every((job) => job.state !== "running");
+    // The settings save above also asked Hull for the new segment's members (a send-extract job).
+    const fetches = jobs.jobs.filter((job) => job.kind.startsWith("fetch-"));
+    return fetches.length === 2 && jobs.jobs.every((job) => job.state !== "running");
   }, "both fetches to finish");
 
   // Outgoing: Hull sends everyone to the connector's smart-notifier.

@@ -125,6 +125,29 @@ describe.each(variants)("the activity log on the $name store", (variant) => {
     expect((await log.page("c1", { kind: "settings" })).entries).toHaveLength(1);
   });
 
+  it("keeps a summary of many users with the runs, so the per-person entries after it cannot push it out", async () => {
+    const { log, clock } = logOn(variant.open({ people: 20, runs: 5, setup: 5 }).store);
+    log.record("c1", {
+      kind: "user",
+      outcome: "ok",
+      message: "1200 users that waited for Intercom's rate budget went out",
+    });
+    for (let index = 0; index < 60; index += 1) {
+      clock.now += 10;
+      log.record("c1", {
+        kind: "webhook",
+        outcome: "ok",
+        message: "Intercom contact.user.tag.created: written to Hull",
+        person: { email: `user${index}@example.com` },
+      });
+    }
+    const found = await log.page("c1", { kind: "user", q: "waited" });
+    expect(found.entries.map((entry) => entry.message)).toEqual([
+      "1200 users that waited for Intercom's rate budget went out",
+    ]);
+    expect((await log.page("c1", { kind: "webhook", limit: 200 })).entries).toHaveLength(20);
+  });
+
   it("keeps entries and counters across a restart", async () => {
     const opened = variant.open();
     const first = logOn(opened.store);
