@@ -303,3 +303,41 @@ export function changedSettings(
     (name) => JSON.stringify(before?.[name] ?? null) !== JSON.stringify(after?.[name] ?? null),
   );
 }
+
+/**
+ * Hull was asked for an extract of a segment's current members (docs/adr/018), after a settings
+ * save added the segment or from "Send current members". `members` is Hull's count when asked.
+ */
+export function memberExtractRequestedEntry(
+  segment: { id: string; name: string },
+  members?: number,
+): NewActivityEntry {
+  const who =
+    members === undefined
+      ? "the current members"
+      : `the ${members} current member${members === 1 ? "" : "s"}`;
+  return {
+    kind: "extract",
+    outcome: "ok",
+    message: `Asked Hull for ${who} of ${segment.name}; they are sent to Intercom when Hull delivers them`,
+    details: { segment_id: segment.id, ...(members === undefined ? {} : { members }) },
+  };
+}
+
+/**
+ * Hull could not be asked for a segment's current members (Hull down or refusing): nothing of
+ * that segment was sent, and the settings save that caused it still stands.
+ */
+export function memberExtractFailedEntry(
+  segment: { id: string; name: string },
+  reason: string,
+): NewActivityEntry {
+  return {
+    kind: "extract",
+    outcome: "failed",
+    message: `The current members of ${segment.name} were not sent: Hull could not be asked for them`,
+    reason,
+    hint: "Use “Send current members” in Settings once Hull answers again.",
+    details: { segment_id: segment.id },
+  };
+}

@@ -1,5 +1,6 @@
 import type { HullRestClient } from "../clients/hull/rest";
 import type { HullCredentials } from "../clients/hull/types";
+import { memberExtractFailedEntry } from "../activity-entries";
 import { BadRequestError } from "../errors";
 import { addedSegmentIds } from "./plan-member-extracts";
 import {
@@ -30,11 +31,15 @@ export async function sendMembersOfAddedSegments(
     segments = await hull.getSegments();
   } catch (error) {
     // The save stands; say that the members were not asked for, and how to send them later.
+    const reason = `Hull could not list its segments (${(error as Error).message})`;
+    for (const id of added) {
+      deps.activity.record(credentials.id, memberExtractFailedEntry({ id, name: id }, reason));
+    }
     return added.map((id) => ({
       segment_id: id,
       name: id,
       requested: false,
-      error: `Hull could not list its segments (${(error as Error).message}); use "Send current members" later`,
+      error: `${reason}; use "Send current members" later`,
     }));
   }
   const picked = added.flatMap((id) => segments.filter((segment) => segment.id === id));
