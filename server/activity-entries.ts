@@ -204,11 +204,15 @@ const JOB_NAMES: Record<string, string> = {
 
 /** A fetch or an extract that ended: counts, duration, the error and what to do. */
 export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
-  const what = JOB_NAMES[job.kind] ?? job.kind;
+  const what =
+    job.kind === "send-extract" && job.params.segment_id
+      ? "the current members of a synchronized segment"
+      : (JOB_NAMES[job.kind] ?? job.kind);
   const started = job.started_at ? Date.parse(job.started_at) : Date.now();
   const duration_s = Math.max(0, Math.round((Date.now() - started) / 1000));
   const { fetched, written } = job.progress;
   const details: Record<string, number | string> = { duration_s, mode: job.mode, read: fetched };
+  if (job.params.segment_id) details.segment_id = job.params.segment_id;
   if (written !== undefined) details.written = written;
   const kind = job.kind === "send-extract" ? "extract" : "fetch";
   const verb =

@@ -106,6 +106,21 @@ describe("current members of a segment", () => {
         .sort(),
     ).toEqual(["ada@example.com", "grace@example.com"]);
     expect(contacts.map((contact) => contact.email)).not.toContain("tim@example.com");
+    // The activity log tells the request and the job apart from Hull's manual "Send to Intercom".
+    const extractEntries = await eventually(async () => {
+      const page = (await (await api("/admin/api/activity?kind=extract")).json()) as {
+        entries: { message: string; details?: { segment_id?: string } }[];
+      };
+      return page.entries.length >= 2 && page.entries;
+    });
+    expect(extractEntries.map((entry) => entry.details?.segment_id)).toEqual([
+      customers,
+      customers,
+    ]);
+    expect(extractEntries.map((entry) => entry.message.replace(/ in \d+ s$/, ""))).toEqual([
+      "Sent the current members of a synchronized segment: 2 handled",
+      "Asked Hull for the 2 current members of Customers; they are sent to Intercom when Hull delivers them",
+    ]);
   });
 
   it("are not asked again by a save that keeps the segment", async () => {
