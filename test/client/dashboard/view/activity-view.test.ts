@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { startMessageIsOver } from "../../../../client/dashboard/overview/fetch-card";
 import type { Job } from "../../../../client/dashboard/types";
 import {
+  COUNTER_LABELS,
+  KIND_LABELS,
   describePerson,
   formatRelative,
   headerSubtitle,
@@ -47,6 +49,12 @@ describe("the dashboard's words for the activity log", () => {
       ["outgoing.users.synced", 2],
       ["zebra", 1],
     ]);
+  });
+
+  it("does not call every extract Hull's manual “Send to Intercom”: current members come as extracts too", () => {
+    expect(KIND_LABELS.extract).not.toMatch(/Send to Intercom/);
+    expect(COUNTER_LABELS["outgoing.extracts.completed"]).not.toMatch(/Send to Intercom/);
+    expect(COUNTER_LABELS["outgoing.extract.users"]).toMatch(/extract/);
   });
 
   it("never tells someone on the dashboard to open the dashboard", () => {
