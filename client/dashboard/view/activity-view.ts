@@ -140,3 +140,14 @@ export function headerSubtitle(title: string, name: string | undefined): string 
   const trimmed = (name ?? "").trim();
   return trimmed.toLowerCase() === title.toLowerCase() ? "" : trimmed;
 }
+
+/**
+ * What an entry noted besides its outcome: a sent user's warnings (a custom attribute left out,
+ * a contact Intercom already had, an event not sent). The overview counts "Users sent with
+ * warnings"; these lines say which. Empty when there are none.
+ */
+export function entryNotes(entry: Pick<ActivityEntry, "details">): string[] {
+  const warnings = entry.details?.warnings;
+  if (Array.isArray(warnings)) return warnings.filter((item) => typeof item === "string");
+  return typeof warnings === "string" && warnings ? [warnings] : [];
+}

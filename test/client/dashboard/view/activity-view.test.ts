@@ -5,6 +5,7 @@ import {
   COUNTER_LABELS,
   KIND_LABELS,
   describePerson,
+  entryNotes,
   formatRelative,
   headerSubtitle,
   inDashboardVoice,
@@ -55,6 +56,16 @@ describe("the dashboard's words for the activity log", () => {
     expect(KIND_LABELS.extract).not.toMatch(/Send to Intercom/);
     expect(COUNTER_LABELS["outgoing.extracts.completed"]).not.toMatch(/Send to Intercom/);
     expect(COUNTER_LABELS["outgoing.extract.users"]).toMatch(/extract/);
+  });
+
+  it("gives a sent user's warnings as notes, which the overview only counts", () => {
+    expect(
+      entryNotes({
+        details: { warnings: ['custom attribute "plan" left out: no such attribute'], events: 1 },
+      }),
+    ).toEqual(['custom attribute "plan" left out: no such attribute']);
+    expect(entryNotes({ details: { events: 1 } })).toEqual([]);
+    expect(entryNotes({})).toEqual([]);
   });
 
   it("never tells someone on the dashboard to open the dashboard", () => {
