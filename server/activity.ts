@@ -69,12 +69,16 @@ export const MAX_PAGE = 200;
 
 // Shapes of secrets that could slip into a message (an error text quoting a URL or a header):
 // JWTs (dashboard tokens, Hull tokens), bearer values, Intercom access tokens ("tok:" base64),
-// and secret-looking query parameters.
+// and secret-looking query parameters (a presigned extract URL's X-Amz-Signature and
+// X-Amz-Credential: an error quoting the URL must not hand out the extract).
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/g, "[redacted token]"],
   [/\b(bearer)\s+[\w.~+/=-]+/gi, "$1 [redacted]"],
   [/\bdG9rO[\w+/=-]+/g, "[redacted token]"],
-  [/\b((?:access_?token|token|secret|password|hullToken|code)=)[^&\s"']+/gi, "$1[redacted]"],
+  [
+    /\b((?:access_?token|token|secret|password|hullToken|code|[\w-]*signature|sig|[\w-]*credential)=)[^&\s"']+/gi,
+    "$1[redacted]",
+  ],
 ];
 
 /** A text with anything shaped like a token or secret replaced. Pure. */

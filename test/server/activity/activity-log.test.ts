@@ -237,6 +237,11 @@ describe("redactSecrets(text)", () => {
     ["Authorization: Bearer dG9rOmFiYzEyMw==", "Authorization: Bearer [redacted]"],
     ["token dG9rOmFiYzEyMzQ1Njc4OTA= refused", "token [redacted token] refused"],
     ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part ok", "jwt [redacted token] ok"],
+    [
+      "More than 5 redirects from https://b.s3.amazonaws.com/e.json?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abcdef&X-Amz-Expires=3600",
+      "More than 5 redirects from https://b.s3.amazonaws.com/e.json?X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted]&X-Amz-Expires=3600",
+    ],
+    ["GET /x?sig=abc123 failed", "GET /x?sig=[redacted] failed"],
     ["nothing secret here", "nothing secret here"],
   ])("%s", (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
