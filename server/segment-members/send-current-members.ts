@@ -48,8 +48,9 @@ export async function sendMembersOfAddedSegments(
 
 /**
  * "Send current members" from the dashboard: `segmentIds` must all be synchronized segments
- * Hull lists, or `all` takes every synchronized segment. Throws BadRequestError (400, nothing
- * requested) for an unknown or unsynchronized id, or when there is nothing to send.
+ * Hull lists, or `all` takes every synchronized segment Hull lists (one it no longer lists gets
+ * an outcome with `error`). Throws BadRequestError (400, nothing requested) for an unsynchronized
+ * id, 404 for a named id Hull does not list, or when there is nothing to send.
  */
 export async function sendCurrentMembers(
   deps: MemberExtractDeps,
@@ -70,9 +71,16 @@ export async function sendCurrentMembers(
   }
   const segments = await hull.getSegments();
   const unknown = wanted.filter((id) => !segments.some((segment) => segment.id === id));
-  if (unknown.length > 0) {
+  if (unknown.length > 0 && !("all" in request)) {
     throw new BadRequestError(`Hull has no segment ${unknown.join(", ")}`, 404);
   }
   const picked = wanted.flatMap((id) => segments.filter((segment) => segment.id === id));
-  return requestMemberExtracts(deps, credentials, hull, picked);
+  // "All": a synchronized segment deleted in Hull since is said, not a reason to send nobody.
+  const gone: MemberExtractOutcome[] = unknown.map((id) => ({
+    segment_id: id,
+    name: id,
+    requested: false,
+    error: `Hull no longer has segment ${id}; remove it from the synchronized segments in Settings`,
+  }));
+  return [...(await requestMemberExtracts(deps, credentials, hull, picked)), ...gone];
 }

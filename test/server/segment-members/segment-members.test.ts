@@ -202,6 +202,23 @@ describe("sendCurrentMembers", () => {
     expect(hull.requests).toEqual([]);
   });
 
+  it("with all, still sends the segments Hull lists when a synchronized one was deleted in Hull", async () => {
+    const hull = fakeHull([customers]);
+    const outcomes = await sendCurrentMembers(deps, credentials, hull, [vip.id, customers.id], {
+      all: true,
+    });
+    expect(outcomes).toEqual([
+      { segment_id: customers.id, name: "Customers", members: 2, requested: true },
+      {
+        segment_id: vip.id,
+        name: vip.id,
+        requested: false,
+        error: expect.stringContaining("no longer has segment"),
+      },
+    ]);
+    expect(hull.requests).toHaveLength(1);
+  });
+
   it("asks for every synchronized segment with all", async () => {
     const hull = fakeHull([customers, vip]);
     const outcomes = await sendCurrentMembers(deps, credentials, hull, [customers.id, vip.id], {
