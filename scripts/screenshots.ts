@@ -95,7 +95,15 @@ try {
     await page.screenshot({ path: join(OUT, `activity-${viewport.name}.png`), fullPage: true });
     await page.getByRole("tab", { name: "Settings" }).click();
     await page.getByRole("button", { name: "Save changes" }).waitFor();
-    await page.screenshot({ path: join(OUT, `settings-${viewport.name}.png`), fullPage: true });
+    // What Hull's data fills in: segment sizes, "Send current members", Hull's event names.
+    await page.locator(".option-detail").first().waitFor();
+    await page.getByRole("button", { name: "Send current members of Customers" }).waitFor();
+    await page.getByLabel("Viewed product", { exact: true }).waitFor();
+    // The Save bar sticks to the window's bottom: a window as tall as the page puts it at the end
+    // instead of across the middle of a full-page shot.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: viewport.width, height });
+    await page.screenshot({ path: join(OUT, `settings-${viewport.name}.png`) });
     await page.close();
   }
   console.log(`Saved ${VIEWPORTS.length * 3} screenshots to ${OUT}`);

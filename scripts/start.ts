@@ -103,7 +103,7 @@ async function startSandbox(flags: Set<string>, sandbox: SandboxConfig): Promise
   Connector dashboard    ${stack.urls.dashboard}
   Demo website           ${stack.urls.demo}
   Hull inspector         ${stack.urls.inspector}
-  Intercom contacts      ${stack.urls.intercom}/_sandbox/contacts
+  Intercom workspace     ${stack.urls.intercom}/  (contacts, attributes, tags, events)
   Hull stand-in API      ${stack.urls.hull}  (organization ${stack.hull.organization})
   Intercom stand-in API  ${stack.urls.intercom}  (REST API 2.14; control API under /_sandbox/)
   Connector health       ${stack.urls.connector}/health

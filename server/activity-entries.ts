@@ -204,11 +204,15 @@ const JOB_NAMES: Record<string, string> = {
 
 /** A fetch or an extract that ended: counts, duration, the error and what to do. */
 export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
-  const what = JOB_NAMES[job.kind] ?? job.kind;
+  const what =
+    job.kind === "send-extract" && job.params.segment_id
+      ? "the current members of a synchronized segment"
+      : (JOB_NAMES[job.kind] ?? job.kind);
   const started = job.started_at ? Date.parse(job.started_at) : Date.now();
   const duration_s = Math.max(0, Math.round((Date.now() - started) / 1000));
   const { fetched, written } = job.progress;
   const details: Record<string, number | string> = { duration_s, mode: job.mode, read: fetched };
+  if (job.params.segment_id) details.segment_id = job.params.segment_id;
   if (written !== undefined) details.written = written;
   const kind = job.kind === "send-extract" ? "extract" : "fetch";
   const verb =
@@ -302,4 +306,42 @@ export function changedSettings(
   return names.filter(
     (name) => JSON.stringify(before?.[name] ?? null) !== JSON.stringify(after?.[name] ?? null),
   );
+}
+
+/**
+ * Hull was asked for an extract of a segment's current members (docs/adr/018), after a settings
+ * save added the segment or from "Send current members". `members` is Hull's count when asked.
+ */
+export function memberExtractRequestedEntry(
+  segment: { id: string; name: string },
+  members?: number,
+): NewActivityEntry {
+  const who =
+    members === undefined
+      ? "the current members"
+      : `the ${members} current member${members === 1 ? "" : "s"}`;
+  return {
+    kind: "extract",
+    outcome: "ok",
+    message: `Asked Hull for ${who} of ${segment.name}; they are sent to Intercom when Hull delivers them`,
+    details: { segment_id: segment.id, ...(members === undefined ? {} : { members }) },
+  };
+}
+
+/**
+ * Hull could not be asked for a segment's current members (Hull down or refusing): nothing of
+ * that segment was sent, and the settings save that caused it still stands.
+ */
+export function memberExtractFailedEntry(
+  segment: { id: string; name: string },
+  reason: string,
+): NewActivityEntry {
+  return {
+    kind: "extract",
+    outcome: "failed",
+    message: `The current members of ${segment.name} were not sent: Hull could not be asked for them`,
+    reason,
+    hint: "Use “Send current members” in Settings once Hull answers again.",
+    details: { segment_id: segment.id },
+  };
 }

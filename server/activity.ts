@@ -5,6 +5,7 @@ import {
   hourOf,
   windowStart,
   type ActivityEntry,
+  type ActivityPerson,
   type ActivityQuery,
   type ActivityStore,
   type NewActivityEntry,
@@ -68,12 +69,16 @@ export const MAX_PAGE = 200;
 
 // Shapes of secrets that could slip into a message (an error text quoting a URL or a header):
 // JWTs (dashboard tokens, Hull tokens), bearer values, Intercom access tokens ("tok:" base64),
-// and secret-looking query parameters.
+// and secret-looking query parameters (a presigned extract URL's X-Amz-Signature and
+// X-Amz-Credential: an error quoting the URL must not hand out the extract).
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/g, "[redacted token]"],
   [/\b(bearer)\s+[\w.~+/=-]+/gi, "$1 [redacted]"],
   [/\bdG9rO[\w+/=-]+/g, "[redacted token]"],
-  [/\b((?:access_?token|token|secret|password|hullToken|code)=)[^&\s"']+/gi, "$1[redacted]"],
+  [
+    /\b((?:access_?token|token|secret|password|hullToken|code|[\w-]*signature|sig|[\w-]*credential)=)[^&\s"']+/gi,
+    "$1[redacted]",
+  ],
 ];
 
 /** A text with anything shaped like a token or secret replaced. Pure. */
@@ -83,12 +88,53 @@ export function redactSecrets(text: string): string {
   return out;
 }
 
+/**
+ * Longest text an entry keeps per field (characters): the tiers bound the number of entries, this
+ * bounds their size, so 5,000 entries about users with a megabyte "email" (Hull takes any string)
+ * or a long refusal from Intercom stay a few megabytes on disk and in Redis.
+ */
+export const MAX_TEXT = 1000;
+/** Longest identifier, `by` or details value kept (characters); a real email is at most 320. */
+export const MAX_ID = 320;
+/** Most items of a details list kept (the settings fields changed, a user's warnings). */
+export const MAX_LIST = 50;
+
+/** `text` cut to `max` characters, saying that it was cut. Pure. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function boundPerson(person: ActivityPerson): ActivityPerson {
+  const out: ActivityPerson = {};
+  for (const [name, value] of Object.entries(person) as [keyof ActivityPerson, unknown][]) {
+    if (typeof value === "string") out[name] = cut(value, MAX_ID);
+  }
+  return out;
+}
+
+function boundDetails(details: NonNullable<NewActivityEntry["details"]>) {
+  const out: NonNullable<NewActivityEntry["details"]> = {};
+  for (const [name, value] of Object.entries(details).slice(0, MAX_LIST)) {
+    out[cut(name, MAX_ID)] =
+      typeof value === "string"
+        ? cut(redactSecrets(value), MAX_ID)
+        : Array.isArray(value)
+          ? value.slice(0, MAX_LIST).map((item) => cut(redactSecrets(String(item)), MAX_ID))
+          : value;
+  }
+  return out;
+}
+
+/** An entry with secrets redacted and every text bounded (MAX_TEXT, MAX_ID, MAX_LIST). Pure. */
 function redactEntry(entry: NewActivityEntry): NewActivityEntry {
   return {
     ...entry,
-    message: redactSecrets(entry.message),
-    ...(entry.reason === undefined ? {} : { reason: redactSecrets(entry.reason) }),
-    ...(entry.hint === undefined ? {} : { hint: redactSecrets(entry.hint) }),
+    message: cut(redactSecrets(entry.message), MAX_TEXT),
+    ...(entry.reason === undefined ? {} : { reason: cut(redactSecrets(entry.reason), MAX_TEXT) }),
+    ...(entry.hint === undefined ? {} : { hint: cut(redactSecrets(entry.hint), MAX_TEXT) }),
+    ...(entry.by === undefined ? {} : { by: cut(redactSecrets(entry.by), MAX_ID) }),
+    ...(entry.person === undefined ? {} : { person: boundPerson(entry.person) }),
+    ...(entry.details === undefined ? {} : { details: boundDetails(entry.details) }),
   };
 }
 

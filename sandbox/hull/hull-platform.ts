@@ -48,6 +48,11 @@ export class HullPlatform {
   readonly firehoseLog: FirehoseLogEntry[] = [];
   /** An outage or slowness of the firehose, set through POST /_sandbox/faults. */
   firehoseFault?: { status?: number; delayMs?: number; remaining?: number };
+  /**
+   * Hull's extract request API failing (`POST extract/user_reports` answers this status), set
+   * through POST /_sandbox/faults `{extract_status}`: a Hull outage, as any of its APIs can have.
+   */
+  extractFaultStatus?: number;
   /** Firehose entries whose io.hull.asUser has one of these claim values are refused (a bad record). */
   refusedClaims?: Record<string, string>;
   readonly extracts = new Map<string, string>();
@@ -412,6 +417,7 @@ export class HullPlatform {
     this.sender.clear();
     this.firehoseLog.length = 0;
     this.firehoseFault = undefined;
+    this.extractFaultStatus = undefined;
     this.refusedClaims = undefined;
     this.extracts.clear();
   }

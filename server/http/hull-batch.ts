@@ -6,6 +6,8 @@ import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 
+const HULL_ID = /^[0-9a-f]{24}$/i;
+
 const extractSchema = z.looseObject({
   url: z
     .string()
@@ -40,11 +42,16 @@ export function hullBatchRoutes(deps: AppDeps): Router {
       );
     }
     const { credentials } = hullState(ctx);
+    // An extract the connector asked for (segment-members/): the callback URL names the segment,
+    // so the activity log can tell it from Hull's manual "Send to Intercom".
+    const segmentId = ctx.query.source === "connector" ? ctx.query.segment_id : undefined;
+    const ofSegment =
+      typeof segmentId === "string" && HULL_ID.test(segmentId) ? { segment_id: segmentId } : {};
     // Durable before we answer: the job survives a restart and resumes at its last chunk.
     const { job } = await deps.jobs.start(credentials, {
       kind: "send-extract",
       mode: "full",
-      params: { url: parsed.data.url },
+      params: { url: parsed.data.url, ...ofSegment },
     });
     deps.logger.info({ connector: credentials.id, job: job.id }, "outgoing.batch.accepted");
     ctx.body = { ok: true, job: job.id, message: "Sending the extract's users to Intercom" };

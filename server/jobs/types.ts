@@ -29,7 +29,11 @@ export interface Job {
   /** full: every contact of the kind; incremental: changed since the last cursor. */
   mode: "full" | "incremental";
   state: JobState;
-  params: { updated_after?: number; updated_before?: number; url?: string };
+  /**
+   * A fetch's window (seconds since epoch); an extract's download `url`, and `segment_id` when the
+   * extract is of a segment's current members the connector asked for (docs/adr/018).
+   */
+  params: { updated_after?: number; updated_before?: number; url?: string; segment_id?: string };
   /** Whatever the job needs to resume: a page cursor, the newest updated_at seen, ... */
   checkpoint: Record<string, unknown>;
   progress: JobProgress;

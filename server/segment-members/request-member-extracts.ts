@@ -1,5 +1,7 @@
 import type { HullRestClient } from "../clients/hull/rest";
 import type { HullCredentials, HullSegment } from "../clients/hull/types";
+import type { ActivityLog } from "../activity";
+import { memberExtractFailedEntry, memberExtractRequestedEntry } from "../activity-entries";
 import type { Logger } from "../log";
 import { extractCallbackUrl, segmentSize } from "./plan-member-extracts";
 
@@ -18,6 +20,8 @@ export interface MemberExtractOutcome {
 export interface MemberExtractDeps {
   publicUrl: string;
   logger: Pick<Logger, "info" | "warn">;
+  /** Each request, and each failure with what to do, becomes an entry of the activity log. */
+  activity: Pick<ActivityLog, "record">;
 }
 
 /**
@@ -55,12 +59,17 @@ export async function requestMemberExtracts(
         fields: [],
       });
       outcome.requested = true;
+      deps.activity.record(credentials.id, memberExtractRequestedEntry(segment, members));
       deps.logger.info(
         { connector: credentials.id, segment: segment.id, members },
         "outgoing.members.extract_requested",
       );
     } catch (error) {
       outcome.error = `Hull could not be asked for the members of ${segment.name}: ${(error as Error).message}`;
+      deps.activity.record(
+        credentials.id,
+        memberExtractFailedEntry(segment, (error as Error).message),
+      );
       deps.logger.warn(
         { connector: credentials.id, segment: segment.id, error: (error as Error).message },
         "outgoing.members.extract_failed",

@@ -1,5 +1,6 @@
 import type { HullRestClient } from "../clients/hull/rest";
 import type { HullCredentials } from "../clients/hull/types";
+import { memberExtractFailedEntry } from "../activity-entries";
 import { BadRequestError } from "../errors";
 import { addedSegmentIds } from "./plan-member-extracts";
 import {
@@ -30,11 +31,15 @@ export async function sendMembersOfAddedSegments(
     segments = await hull.getSegments();
   } catch (error) {
     // The save stands; say that the members were not asked for, and how to send them later.
+    const reason = `Hull could not list its segments (${(error as Error).message})`;
+    for (const id of added) {
+      deps.activity.record(credentials.id, memberExtractFailedEntry({ id, name: id }, reason));
+    }
     return added.map((id) => ({
       segment_id: id,
       name: id,
       requested: false,
-      error: `Hull could not list its segments (${(error as Error).message}); use "Send current members" later`,
+      error: `${reason}; use "Send current members" later`,
     }));
   }
   const picked = added.flatMap((id) => segments.filter((segment) => segment.id === id));
@@ -43,8 +48,9 @@ export async function sendMembersOfAddedSegments(
 
 /**
  * "Send current members" from the dashboard: `segmentIds` must all be synchronized segments
- * Hull lists, or `all` takes every synchronized segment. Throws BadRequestError (400, nothing
- * requested) for an unknown or unsynchronized id, or when there is nothing to send.
+ * Hull lists, or `all` takes every synchronized segment Hull lists (one it no longer lists gets
+ * an outcome with `error`). Throws BadRequestError (400, nothing requested) for an unsynchronized
+ * id, 404 for a named id Hull does not list, or when there is nothing to send.
  */
 export async function sendCurrentMembers(
   deps: MemberExtractDeps,
@@ -65,9 +71,16 @@ export async function sendCurrentMembers(
   }
   const segments = await hull.getSegments();
   const unknown = wanted.filter((id) => !segments.some((segment) => segment.id === id));
-  if (unknown.length > 0) {
+  if (unknown.length > 0 && !("all" in request)) {
     throw new BadRequestError(`Hull has no segment ${unknown.join(", ")}`, 404);
   }
   const picked = wanted.flatMap((id) => segments.filter((segment) => segment.id === id));
-  return requestMemberExtracts(deps, credentials, hull, picked);
+  // "All": a synchronized segment deleted in Hull since is said, not a reason to send nobody.
+  const gone: MemberExtractOutcome[] = unknown.map((id) => ({
+    segment_id: id,
+    name: id,
+    requested: false,
+    error: `Hull no longer has segment ${id}; remove it from the synchronized segments in Settings`,
+  }));
+  return [...(await requestMemberExtracts(deps, credentials, hull, picked)), ...gone];
 }

@@ -106,6 +106,21 @@ describe("current members of a segment", () => {
         .sort(),
     ).toEqual(["ada@example.com", "grace@example.com"]);
     expect(contacts.map((contact) => contact.email)).not.toContain("tim@example.com");
+    // The activity log tells the request and the job apart from Hull's manual "Send to Intercom".
+    const extractEntries = await eventually(async () => {
+      const page = (await (await api("/admin/api/activity?kind=extract")).json()) as {
+        entries: { message: string; details?: { segment_id?: string } }[];
+      };
+      return page.entries.length >= 2 && page.entries;
+    });
+    expect(extractEntries.map((entry) => entry.details?.segment_id)).toEqual([
+      customers,
+      customers,
+    ]);
+    expect(extractEntries.map((entry) => entry.message.replace(/ in \d+ s$/, ""))).toEqual([
+      "Sent the current members of a synchronized segment: 2 handled",
+      "Asked Hull for the 2 current members of Customers; they are sent to Intercom when Hull delivers them",
+    ]);
   });
 
   it("are not asked again by a save that keeps the segment", async () => {
@@ -175,5 +190,39 @@ describe("current members of a segment", () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toContain("not synchronized");
     expect(await extractsDelivered()).toHaveLength(before);
+  });
+});
+
+describe("a save that adds a segment while Hull's extract API fails", () => {
+  it("is still saved, says the members were not sent and why, and logs it with what to do", async () => {
+    const later = (await hull.createSegment("Later", { plan: "later" })).id;
+    await hull.faults({ extract_status: 503 });
+    try {
+      const before = (await extractsDelivered()).length;
+      const current = (await (await api("/admin/api/settings")).json()) as {
+        private_settings: { synchronized_segments: string[] };
+      };
+      const segments = [...current.private_settings.synchronized_segments, later];
+      const saved = await save({ synchronized_segments: segments });
+      expect(saved.extracts).toEqual([
+        expect.objectContaining({ segment_id: later, name: "Later", requested: false }),
+      ]);
+      expect(saved.extracts[0]).toMatchObject({ error: expect.stringContaining("Later") });
+      const reread = (await (await api("/admin/api/settings")).json()) as {
+        private_settings: { synchronized_segments: string[] };
+      };
+      expect(reread.private_settings.synchronized_segments).toEqual(segments);
+      const page = (await (await api("/admin/api/activity?kind=extract&q=Later")).json()) as {
+        entries: { outcome: string; reason?: string; hint?: string }[];
+      };
+      expect(page.entries[0]).toMatchObject({
+        outcome: "failed",
+        reason: expect.stringContaining("503"),
+        hint: expect.stringContaining("Send current members"),
+      });
+      expect(await extractsDelivered()).toHaveLength(before);
+    } finally {
+      await hull.faults({});
+    }
   });
 });

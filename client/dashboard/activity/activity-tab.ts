@@ -2,6 +2,7 @@ import type { DashboardApi } from "../api";
 import { h, fill, uid } from "../dom";
 import type { ActivityEntry, ActivityFilter, ActivityKind } from "../types";
 import {
+  entryNotes,
   KIND_LABELS,
   describePerson,
   formatExact,
@@ -218,6 +219,9 @@ function renderEntry(
           entry.reason,
         )
       : null,
+    ...entryNotes(entry).map((note) =>
+      h("p", { class: "entry-note" }, h("span", { class: "entry-label" }, "Note: "), note),
+    ),
     entry.hint
       ? h(
           "p",

@@ -6,7 +6,8 @@ export const KIND_LABELS: Record<ActivityKind, string> = {
   connection: "Connection",
   settings: "Settings",
   fetch: "Fetch",
-  extract: "Send to Intercom",
+  // Hull's manual "Send to Intercom" and a segment's current members both arrive as extracts.
+  extract: "Hull extract",
   user: "User",
   event: "Event",
   tag: "Tag",
@@ -54,8 +55,8 @@ export const COUNTER_LABELS: Record<string, string> = {
   "outgoing.tags.applied": "Tags applied",
   "outgoing.tags.removed": "Tags removed",
   "outgoing.tags.failed": "Tags not applied",
-  "outgoing.extract.users": "Users sent from Hull",
-  "outgoing.extracts.completed": "“Send to Intercom” runs",
+  "outgoing.extract.users": "Users in Hull extracts",
+  "outgoing.extracts.completed": "Hull extracts sent",
 };
 
 /** The counters in the order of COUNTER_LABELS, unknown names last. */
@@ -138,4 +139,15 @@ export function inDashboardVoice(message: string): string {
 export function headerSubtitle(title: string, name: string | undefined): string {
   const trimmed = (name ?? "").trim();
   return trimmed.toLowerCase() === title.toLowerCase() ? "" : trimmed;
+}
+
+/**
+ * What an entry noted besides its outcome: a sent user's warnings (a custom attribute left out,
+ * a contact Intercom already had, an event not sent). The overview counts "Users sent with
+ * warnings"; these lines say which. Empty when there are none.
+ */
+export function entryNotes(entry: Pick<ActivityEntry, "details">): string[] {
+  const warnings = entry.details?.warnings;
+  if (Array.isArray(warnings)) return warnings.filter((item) => typeof item === "string");
+  return typeof warnings === "string" && warnings ? [warnings] : [];
 }

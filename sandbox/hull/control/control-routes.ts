@@ -14,10 +14,18 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
   const router = new Router({ prefix: "/_sandbox" });
 
   // Firehose outages and slowness: {status?, delay_ms?, count?}; a record Hull refuses:
-  // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); {} clears.
+  // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); the extract
+  // request API failing: {extract_status: 503}; {} clears.
   router.post("/faults", async (ctx) => {
     const body = await readObjectBody(ctx);
     const { status, delay_ms: delayMs, count, refuse_claims: refuse } = body;
+    const extractStatus = body.extract_status;
+    if (
+      extractStatus !== undefined &&
+      (typeof extractStatus !== "number" || extractStatus < 400 || extractStatus > 599)
+    )
+      throw new HullApiError(400, "extract_status must be a number between 400 and 599");
+    platform.extractFaultStatus = extractStatus as number | undefined;
     if (
       refuse !== undefined &&
       (!isRecord(refuse) || !Object.values(refuse).every((value) => typeof value === "string"))
@@ -42,6 +50,7 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
       ok: true,
       fault: platform.firehoseFault ?? null,
       refuse_claims: platform.refusedClaims ?? null,
+      extract_status: platform.extractFaultStatus ?? null,
     };
   });
 

@@ -80,6 +80,8 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
 
   router.post("/extract/user_reports", async (ctx) => {
     auth(ctx);
+    if (platform.extractFaultStatus !== undefined)
+      throw new HullApiError(platform.extractFaultStatus, "extract requests are unavailable");
     const request = parseExtractRequest(await readObjectBody(ctx));
     const users = platform.users.list().filter((user) => segmentMatches(user, request.conditions));
     const fileUrl = platform.createExtract(users, request.fields);

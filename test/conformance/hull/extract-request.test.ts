@@ -108,7 +108,11 @@ describe("extract requests, held to hull@0.14.2's requestExtract", () => {
     };
     const client = createHullRestClient(hull.connector, 10_000, transport);
     const [outcome] = await requestMemberExtracts(
-      { publicUrl: "https://connector.example", logger: { info() {}, warn() {} } },
+      {
+        publicUrl: "https://connector.example",
+        logger: { info() {}, warn() {} },
+        activity: { record() {} },
+      },
       hull.connector,
       client,
       [segment as never],
@@ -132,7 +136,7 @@ describe("extract requests, held to hull@0.14.2's requestExtract", () => {
   it("the stand-in POSTs the connector's callback an extract of the segment's members", async () => {
     const client = createHullRestClient(hull.connector);
     const [outcome] = await requestMemberExtracts(
-      { publicUrl: connector.url, logger: { info() {}, warn() {} } },
+      { publicUrl: connector.url, logger: { info() {}, warn() {} }, activity: { record() {} } },
       hull.connector,
       client,
       [segment as never],

@@ -174,4 +174,20 @@ describe("recordingJobs(activity, handler)", () => {
     expect(entries[0]?.reason).toBe("Intercom refused the access token");
     expect(entries[0]?.hint).toMatch(/resumes/);
   });
+  it("tells a segment's current members from Hull's manual “Send to Intercom”", async () => {
+    const activity = createActivityLog();
+    const run = (patch: Partial<StoredJob>) =>
+      recordingJobs(activity, async () => {})(
+        job({ kind: "send-extract", progress: { fetched: 2, errors: 0 }, ...patch }),
+        control,
+      );
+    await run({ params: { url: "https://x.io/e.json" } });
+    await run({ params: { url: "https://x.io/e.json", segment_id: "c".repeat(24) } });
+    const { entries } = await activity.page("c1", { kind: "extract" });
+    expect(entries.map(({ message }) => message.replace(/ in \d+ s$/, ""))).toEqual([
+      "Sent the current members of a synchronized segment: 2 handled",
+      "Sent users from Hull's “Send to Intercom”: 2 handled",
+    ]);
+    expect(entries[0]?.details?.segment_id).toBe("c".repeat(24));
+  });
 });

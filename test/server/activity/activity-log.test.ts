@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createActivityLog, redactSecrets, type ActivityLog } from "../../../server/activity";
+import {
+  MAX_ID,
+  MAX_LIST,
+  MAX_TEXT,
+  createActivityLog,
+  redactSecrets,
+  type ActivityLog,
+} from "../../../server/activity";
 import type { ActivityStore, ActivityTier } from "../../../server/durable/activity-store";
 import { createFileActivityStore } from "../../../server/durable/file-activity";
 import { createRedis } from "../../../server/redis/redis-client";
@@ -208,12 +215,56 @@ describe("createFileActivityStore(dataDir)", () => {
   });
 });
 
+describe("the size of an entry", () => {
+  it("is bounded whatever a person's email, a refusal or the details hold, so the tiers bound the bytes", async () => {
+    const { log } = logOn(createFileActivityStore(undefined));
+    const huge = "x".repeat(1_000_000);
+    log.record("c1", {
+      kind: "user",
+      outcome: "failed",
+      message: huge,
+      reason: huge,
+      hint: huge,
+      by: huge,
+      person: { email: `${huge}@x.io`, hull_id: huge, intercom_id: huge, external_id: huge },
+      details: { warnings: Array.from({ length: 10_000 }, () => huge), topic: huge },
+    });
+    const [entry] = (await log.page("c1", {})).entries;
+    expect(JSON.stringify(entry).length).toBeLessThan(
+      3 * MAX_TEXT + 6 * MAX_ID + MAX_LIST * (MAX_ID + 10) + 1000,
+    );
+    expect(entry!.reason!.endsWith("…")).toBe(true);
+    expect(entry!.person!.email!.startsWith("xxx")).toBe(true);
+    // A search by the start of a long email still finds it.
+    expect((await log.page("c1", { q: "xxxx" })).entries).toHaveLength(1);
+  });
+
+  it("keeps short texts as they are", async () => {
+    const { log } = logOn(createFileActivityStore(undefined));
+    const entry = {
+      kind: "settings" as const,
+      outcome: "ok" as const,
+      message: "Settings changed: synchronized_segments",
+      by: "the dashboard",
+      person: { email: "ada@example.com" },
+      details: { fields: ["synchronized_segments"], count: 2, ok: true },
+    };
+    log.record("c1", entry);
+    expect((await log.page("c1", {})).entries[0]).toMatchObject(entry);
+  });
+});
+
 describe("redactSecrets(text)", () => {
   it.each([
     ["GET /admin?secret=abc123&ship=1 failed", "GET /admin?secret=[redacted]&ship=1 failed"],
     ["Authorization: Bearer dG9rOmFiYzEyMw==", "Authorization: Bearer [redacted]"],
     ["token dG9rOmFiYzEyMzQ1Njc4OTA= refused", "token [redacted token] refused"],
     ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part ok", "jwt [redacted token] ok"],
+    [
+      "More than 5 redirects from https://b.s3.amazonaws.com/e.json?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abcdef&X-Amz-Expires=3600",
+      "More than 5 redirects from https://b.s3.amazonaws.com/e.json?X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted]&X-Amz-Expires=3600",
+    ],
+    ["GET /x?sig=abc123 failed", "GET /x?sig=[redacted] failed"],
     ["nothing secret here", "nothing secret here"],
   ])("%s", (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { NewActivityEntry } from "../../../server/activity";
 import { RetryableError } from "../../../server/errors";
 import type { HullSegment } from "../../../server/clients/hull/types";
 import {
@@ -13,7 +14,14 @@ import {
 
 const credentials = { id: "a".repeat(24), organization: "org.hullapp.io", secret: "s3cret" };
 const quiet = { info: () => undefined, warn: () => undefined };
-const deps = { publicUrl: "https://connector.example/", logger: quiet };
+const recorded: { connectorId: string; entry: NewActivityEntry }[] = [];
+const deps = {
+  publicUrl: "https://connector.example/",
+  logger: quiet,
+  activity: {
+    record: (connectorId: string, entry: NewActivityEntry) => recorded.push({ connectorId, entry }),
+  },
+};
 const customers: HullSegment = {
   id: "c".repeat(24),
   name: "Customers",
@@ -22,8 +30,15 @@ const customers: HullSegment = {
 };
 const vip: HullSegment = { id: "d".repeat(24), name: "VIP" };
 
-/** A Hull client that records extract requests; `down` makes every call fail as Hull outages do. */
-function fakeHull(segments: HullSegment[], down = false) {
+beforeEach(() => {
+  recorded.length = 0;
+});
+
+/**
+ * A Hull client that records extract requests; `down` makes every call fail as Hull outages do,
+ * `extractDown` only the extract request.
+ */
+function fakeHull(segments: HullSegment[], down = false, extractDown = false) {
   const requests: { url: string; query?: unknown; fields?: string[] }[] = [];
   const segmentReads: string[] = [];
   const fail = () => {
@@ -38,7 +53,7 @@ function fakeHull(segments: HullSegment[], down = false) {
       return { id, name: "read", query: { match_all: {} } };
     },
     requestExtract: async (request: { url: string; query?: unknown; fields?: string[] }) => {
-      if (down) fail();
+      if (down || extractDown) fail();
       requests.push(request);
     },
   };
@@ -121,6 +136,54 @@ describe("sendMembersOfAddedSegments", () => {
     ]);
     expect(outcomes[0]!.error).toContain("Hull could not list its segments");
     expect(outcomes[0]!.error).not.toContain(credentials.secret);
+    // The activity log says so too, with what to do.
+    expect(recorded).toEqual([
+      {
+        connectorId: credentials.id,
+        entry: expect.objectContaining({
+          kind: "extract",
+          outcome: "failed",
+          reason: expect.stringContaining("Hull could not list its segments"),
+          hint: expect.stringContaining("Send current members"),
+        }),
+      },
+    ]);
+  });
+
+  it("records each request, and a refused extract request with the segment's name and what to do", async () => {
+    await sendMembersOfAddedSegments(deps, credentials, fakeHull([customers]), [], [customers.id]);
+    expect(recorded).toEqual([
+      {
+        connectorId: credentials.id,
+        entry: expect.objectContaining({
+          kind: "extract",
+          outcome: "ok",
+          message: expect.stringContaining("the 2 current members of Customers"),
+        }),
+      },
+    ]);
+    recorded.length = 0;
+    const outcomes = await sendMembersOfAddedSegments(
+      deps,
+      credentials,
+      fakeHull([customers], false, true),
+      [],
+      [customers.id],
+    );
+    expect(outcomes).toEqual([expect.objectContaining({ requested: false })]);
+    expect(recorded).toEqual([
+      {
+        connectorId: credentials.id,
+        entry: expect.objectContaining({
+          kind: "extract",
+          outcome: "failed",
+          message: expect.stringContaining("Customers"),
+          reason: expect.stringContaining("Hull is unreachable"),
+          hint: expect.stringContaining("Send current members"),
+        }),
+      },
+    ]);
+    expect(JSON.stringify(recorded)).not.toContain(credentials.secret);
   });
 });
 
@@ -137,6 +200,23 @@ describe("sendCurrentMembers", () => {
       sendCurrentMembers(deps, credentials, hull, [], { all: true }),
     ).rejects.toMatchObject({ status: 400 });
     expect(hull.requests).toEqual([]);
+  });
+
+  it("with all, still sends the segments Hull lists when a synchronized one was deleted in Hull", async () => {
+    const hull = fakeHull([customers]);
+    const outcomes = await sendCurrentMembers(deps, credentials, hull, [vip.id, customers.id], {
+      all: true,
+    });
+    expect(outcomes).toEqual([
+      { segment_id: customers.id, name: "Customers", members: 2, requested: true },
+      {
+        segment_id: vip.id,
+        name: vip.id,
+        requested: false,
+        error: expect.stringContaining("no longer has segment"),
+      },
+    ]);
+    expect(hull.requests).toHaveLength(1);
   });
 
   it("asks for every synchronized segment with all", async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { startMessageIsOver } from "../../../../client/dashboard/overview/fetch-card";
 import type { Job } from "../../../../client/dashboard/types";
 import {
+  COUNTER_LABELS,
+  KIND_LABELS,
   describePerson,
+  entryNotes,
   formatRelative,
   headerSubtitle,
   inDashboardVoice,
@@ -47,6 +50,22 @@ describe("the dashboard's words for the activity log", () => {
       ["outgoing.users.synced", 2],
       ["zebra", 1],
     ]);
+  });
+
+  it("does not call every extract Hull's manual “Send to Intercom”: current members come as extracts too", () => {
+    expect(KIND_LABELS.extract).not.toMatch(/Send to Intercom/);
+    expect(COUNTER_LABELS["outgoing.extracts.completed"]).not.toMatch(/Send to Intercom/);
+    expect(COUNTER_LABELS["outgoing.extract.users"]).toMatch(/extract/);
+  });
+
+  it("gives a sent user's warnings as notes, which the overview only counts", () => {
+    expect(
+      entryNotes({
+        details: { warnings: ['custom attribute "plan" left out: no such attribute'], events: 1 },
+      }),
+    ).toEqual(['custom attribute "plan" left out: no such attribute']);
+    expect(entryNotes({ details: { events: 1 } })).toEqual([]);
+    expect(entryNotes({})).toEqual([]);
   });
 
   it("never tells someone on the dashboard to open the dashboard", () => {

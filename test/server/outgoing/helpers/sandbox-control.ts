@@ -41,6 +41,8 @@ export function hullControl(stack: Stack) {
     renameSegment: (id: string, name: string) =>
       call<{ id: string }>(`${base}/segments/${id}`, "PUT", { name }),
     deleteSegment: (id: string) => call(`${base}/segments/${id}`, "DELETE"),
+    /** Hull's faults: firehose `{status, delay_ms, count}`, `{extract_status}`; `{}` clears. */
+    faults: (rule: Record<string, unknown>) => call(`${base}/faults`, "POST", rule),
     seedUsers: (users: unknown[]) =>
       call<{ id: string; attributes: Record<string, unknown> }[]>(`${base}/users`, "POST", users),
     users: () =>
