@@ -35,17 +35,17 @@ type RunOptions = IntercomApiOptions & { attributeCache: CustomAttributeCache };
 
 /**
  * Everything one account run needs, or undefined when nothing can be sent (no synchronized
- * account segment: the whitelist is empty = none). Throws ConfigurationError when accounts should
- * be sent but Intercom is not connected.
+ * account segment: the whitelist is empty = none; a `manual` send goes on regardless). Throws
+ * ConfigurationError when accounts should be sent but Intercom is not connected.
  */
 export function openAccountRun(
   deps: OutgoingDeps,
   credentials: HullCredentials,
   connector: HullConnector,
-  options: RunOptions,
+  options: RunOptions & { manual?: boolean },
 ): AccountRun | undefined {
   const accountSettings = readAccountSettings(connector);
-  if (accountSettings.synchronizedAccountSegments.length === 0) return undefined;
+  if (accountSettings.synchronizedAccountSegments.length === 0 && !options.manual) return undefined;
   const settings = readSettings(connector);
   const api = intercomApiFor(deps.intercom, settings, options);
   if (!api || !settings.workspace) {
