@@ -313,3 +313,46 @@ describe("Hull accounts → Intercom companies", () => {
     expect(problems).toEqual([]);
   });
 });
+
+// After the outgoing tests: its webhooks must not overlap their account:update and
+// accounts_segment:update notifications (the tag rename races an account run, see ADR 020).
+describe("a contact with several companies", () => {
+  const webhook = (body: Record<string, unknown>) =>
+    call<{ status?: number }>(`${stack.urls.intercom}/_sandbox/webhooks`, "POST", body);
+  const accountBy = async (anonymousId: string) =>
+    (await hullAccounts()).find((account) => account.anonymous_ids.includes(anonymousId));
+
+  it("a contact of two companies belongs to the newest (greatest id); detaching it moves the user to the other", async () => {
+    const made = await Promise.all(
+      ["alpha", "beta"].map((name) =>
+        intercomApi<Company>("POST", "/companies", { company_id: `${name}-1`, name }),
+      ),
+    );
+    // Intercom's ids start with their creation time; the stand-in's do not, so order them here.
+    const [older, newer] = made.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const { ids } = await intercom.seedContacts([{ role: "user", email: "dual@two.example" }]);
+    const contactId = ids[0]!;
+    for (const company of [newer!, older!]) {
+      await intercomApi("POST", `/contacts/${contactId}/companies`, { id: company.id });
+      await webhook({
+        topic: "company.contact.attached",
+        company_id: company.id,
+        contact_id: contactId,
+      });
+    }
+    const linkedTo = async (companyId: string) => {
+      const account = await accountBy(`intercom:${companyId}`);
+      return account?.users.some((user) => user.email === "dual@two.example") ? account : undefined;
+    };
+    await eventually(() => linkedTo(newer!.id));
+    expect(await linkedTo(older!.id)).toBeUndefined();
+    await intercomApi("DELETE", `/contacts/${contactId}/companies/${newer!.id}`);
+    await webhook({
+      topic: "company.contact.detached",
+      company_id: newer!.id,
+      contact_id: contactId,
+    });
+    await eventually(() => linkedTo(older!.id));
+    expect(await linkedTo(newer!.id)).toBeUndefined();
+  });
+});
