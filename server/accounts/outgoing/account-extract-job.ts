@@ -59,7 +59,7 @@ function parseLine(line: string, names: ReadonlyMap<string, string>): AccountUpd
  * sends, `send-extract.ts`), tagged with all its account segments. Accounts go one after the
  * other on the workspace's paced client; a rate limit or outage waits (Intercom's time, else
  * `retryDelayMs`) and sends the account again, and after `maxAttempts` the RetryableError is
- * thrown: the job fails, resumable from its last checkpoint. Contacts are not attached here: the
+ * thrown: the job fails (the activity log says so). Contacts are not attached here: the
  * extract holds accounts, not their users (their own sends attach them, docs/adr/020).
  */
 export async function sendAccountExtract(
