@@ -1,11 +1,10 @@
-import { rm } from "node:fs/promises";
 import type { SafeFetch } from "../../clients/safe-fetch";
 import type { RetryableError } from "../../errors";
 import type { JobControl, JobHandler } from "../../jobs/execute-job";
 import type { StoredJob } from "../../jobs/types";
 import type { CustomAttributeCache } from "../../outgoing/intercom/custom-attributes";
 import type { ExtractFiles } from "../../outgoing/hull-input/extract-files";
-import { downloadExtract, extractLines, inChunks } from "../../outgoing/hull-input/read-extract";
+import { inChunks, skipFirst, withExtractLines } from "../../outgoing/hull-input/read-extract";
 import type { OutgoingDeps } from "../../outgoing/run/open-outgoing-run";
 import { readAccountReport, type AccountUpdate } from "./account-update";
 import { openAccountRun } from "./handle-account-notification";
@@ -38,11 +37,6 @@ export interface SendAccountExtractOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function* skipFirst<T>(items: AsyncIterable<T>, count: number): AsyncIterable<T> {
-  let seen = 0;
-  for await (const item of items) if (seen++ >= count) yield item;
-}
 
 function parseLine(line: string, names: ReadonlyMap<string, string>): AccountUpdate | undefined {
   try {
@@ -144,12 +138,8 @@ export function createAccountExtractHandler(
     const run = openAccountRun(deps, credentials, connector, { attributeCache, manual: true })!;
     const skipLines = Number(job.checkpoint.lines ?? 0);
     run.logger.info({ job: job.id, resumeAt: skipLines }, "outgoing.account_batch.start");
-    // The file lives only as long as the job does, whatever its outcome.
-    const file = await download.files.fileFor(job.id);
-    let summary: AccountExtractSummary;
-    try {
-      await downloadExtract(url, file, { fetch: download.fetch });
-      summary = await sendAccountExtract(run, extractLines(file), {
+    const summary = await withExtractLines(url, job.id, download, (extract) =>
+      sendAccountExtract(run, extract, {
         ...sendOptions,
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
         skipLines,
@@ -158,10 +148,8 @@ export function createAccountExtractHandler(
             checkpoint: { lines },
             progress: { fetched: lines, errors: progress.failed },
           }),
-      });
-    } finally {
-      await rm(file, { force: true });
-    }
+      }),
+    );
     await control.checkpoint({
       progress: {
         fetched: skipLines + summary.accounts,
