@@ -29,6 +29,11 @@ export interface AccountNotification {
   /** All account segments of the organization, with names (`accounts_segments`). */
   accountSegments: SegmentRef[];
   messages: unknown[];
+  /**
+   * `is_export: true`: a "send to" export arriving as a notification (hull-platform.md §2.6): sent
+   * whatever the whitelist, as manual user sends and `account_report` extracts are.
+   */
+  isExport?: boolean;
 }
 
 type RunOptions = IntercomApiOptions & { attributeCache: CustomAttributeCache };
@@ -93,9 +98,10 @@ export async function handleAccountNotification(
     const updates = notification.messages.map((message) =>
       readAccountUpdateMessage(message, names),
     );
-    const run = openAccountRun(deps, credentials, connector, options);
+    const manual = notification.isExport === true;
+    const run = openAccountRun(deps, credentials, connector, { ...options, manual });
     if (!run) return;
-    await syncAccounts(run, updates);
+    await syncAccounts(run, updates, { manual });
     return;
   }
   const segments = notification.messages.flatMap((message) => {

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { AccountSettings } from "../../../server/accounts/account-settings";
 import { attachContactsToCompanies } from "../../../server/accounts/outgoing/company-contacts";
 import { sendAccountExtract } from "../../../server/accounts/outgoing/account-extract-job";
+import { handleAccountNotification } from "../../../server/accounts/outgoing/handle-account-notification";
+import { createCustomAttributeCache } from "../../../server/outgoing/intercom/custom-attributes";
+import type { OutgoingDeps } from "../../../server/outgoing/run/open-outgoing-run";
 import { syncAccounts, type AccountRun } from "../../../server/accounts/outgoing/sync-accounts";
 import { RetryableError } from "../../../server/errors";
 import { createActivityLog } from "../../../server/activity";
@@ -321,5 +324,39 @@ describe("manual “Send to Intercom” of accounts (account_report extract)", (
       }),
     ).rejects.toBeInstanceOf(RetryableError);
     expect(waits).toEqual([2_000, 2_000, 2_000]);
+  });
+});
+
+describe("account:update with is_export (a “send to” export as a notification)", () => {
+  it("sends the accounts whatever the whitelist; without is_export the empty whitelist sends none", async () => {
+    const { run, calls } = fakeRun();
+    const deps = {
+      intercom: { forWorkspace: () => run.api },
+      oauthApp: { apiUrl: () => "http://127.0.0.1:1" },
+      logger: createLogger("silent"),
+      firehose: run.firehose,
+      activity: createActivityLog(),
+      hullClient: () => run.hull,
+    } as unknown as OutgoingDeps;
+    const notification = (isExport: boolean) => ({
+      credentials: run.credentials,
+      connector: {
+        id: "c1",
+        settings: {},
+        // No synchronized account segment: the whitelist is empty, which means none.
+        private_settings: { access_token: "t", intercom_workspace: { app_id: "app1" } },
+      },
+      channel: "account:update",
+      accountSegments: [SEGMENT],
+      messages: [
+        { account: { id: "h9", external_id: "acct-9" }, account_segment_ids: [SEGMENT.id] },
+      ],
+      isExport,
+    });
+    const options = { attributeCache: createCustomAttributeCache() };
+    await handleAccountNotification(deps, notification(false), options);
+    expect(calls).toEqual([]);
+    await handleAccountNotification(deps, notification(true), options);
+    expect(calls).toEqual(['POST /companies {"company_id":"acct-9"}', "tag Enterprise ic-acct-9"]);
   });
 });
