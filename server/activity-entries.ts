@@ -200,6 +200,7 @@ const JOB_NAMES: Record<string, string> = {
   "fetch-users": "users",
   "fetch-leads": "leads",
   "send-extract": "users from Hull's “Send to Intercom”",
+  "send-account-extract": "accounts from Hull's “Send to Intercom”",
 };
 
 /** A fetch or an extract that ended: counts, duration, the error and what to do. */
@@ -214,7 +215,8 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
   const details: Record<string, number | string> = { duration_s, mode: job.mode, read: fetched };
   if (job.params.segment_id) details.segment_id = job.params.segment_id;
   if (written !== undefined) details.written = written;
-  const kind = job.kind === "send-extract" ? "extract" : "fetch";
+  const kind =
+    job.kind === "send-extract" || job.kind === "send-account-extract" ? "extract" : "fetch";
   const verb =
     kind === "extract"
       ? `Sent ${what}: ${fetched} handled`
@@ -230,7 +232,7 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
     hint:
       kind === "fetch"
         ? "Check the Intercom connection in the Dashboard and start the fetch again: it resumes from where it stopped."
-        : "Send the users again from Hull once the cause is fixed.",
+        : `Send the ${job.kind === "send-account-extract" ? "accounts" : "users"} again from Hull once the cause is fixed.`,
     details,
   };
 }

@@ -15,14 +15,18 @@ const extractSchema = z.looseObject({
     .refine((url) => /^https?:\/\//i.test(url), "must be an http(s) URL"),
   format: z.literal("json", { message: "only json extracts are supported" }).default("json"),
   object_type: z
-    .literal("user_report", { message: "only user extracts are supported" })
+    .enum(["user_report", "account_report"], {
+      message: "must be user_report or account_report",
+    })
     .default("user_report"),
 });
 
 /**
- * `POST /batch`: Hull's manual "send to Intercom" (hull-platform.md §2.6). The answer comes once
- * the extract's download has started; its users are then streamed to Intercom in the background.
- * Errors are thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
+ * `POST /batch`: Hull's manual "send to Intercom" (hull-platform.md §2.6), of users
+ * (`object_type: "user_report"`, the default) or of accounts (`"account_report"`, the manifest's
+ * `batch-accounts` tag). The answer comes once the job is stored; the extract's users (or
+ * accounts, as companies, docs/adr/020) are then sent to Intercom in the background. Errors are
+ * thrown to `http/errors-middleware.ts` (docs/error-handling.md), never answered here.
  */
 export function hullBatchRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -48,13 +52,21 @@ export function hullBatchRoutes(deps: AppDeps): Router {
     const ofSegment =
       typeof segmentId === "string" && HULL_ID.test(segmentId) ? { segment_id: segmentId } : {};
     // Durable before we answer: the job survives a restart and resumes at its last chunk.
+    const accounts = parsed.data.object_type === "account_report";
     const { job } = await deps.jobs.start(credentials, {
-      kind: "send-extract",
+      kind: accounts ? "send-account-extract" : "send-extract",
       mode: "full",
       params: { url: parsed.data.url, ...ofSegment },
     });
-    deps.logger.info({ connector: credentials.id, job: job.id }, "outgoing.batch.accepted");
-    ctx.body = { ok: true, job: job.id, message: "Sending the extract's users to Intercom" };
+    deps.logger.info(
+      { connector: credentials.id, job: job.id, object_type: parsed.data.object_type },
+      "outgoing.batch.accepted",
+    );
+    ctx.body = {
+      ok: true,
+      job: job.id,
+      message: `Sending the extract's ${accounts ? "accounts" : "users"} to Intercom`,
+    };
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { createFetchCompaniesHandler } from "../accounts/incoming/fetch-companies";
+import { createAccountExtractHandler } from "../accounts/outgoing/account-extract-job";
 import { recordingJobs } from "../activity-entries";
 import type { SafeFetch } from "../clients/safe-fetch";
 import { createFetchHandler, type FetchDeps } from "../incoming/fetch/fetch-contacts";
@@ -34,6 +35,10 @@ export function createJobHandlers(
     "fetch-companies": recorded(createFetchCompaniesHandler(deps)),
     "send-extract": recorded(
       createExtractHandler(deps, createCustomAttributeCache(), options.extracts),
+    ),
+    // Hull's "Send to Intercom" of accounts (`object_type: "account_report"`, docs/adr/020).
+    "send-account-extract": recorded(
+      createAccountExtractHandler(deps, createCustomAttributeCache(), options.extracts),
     ),
   };
 }

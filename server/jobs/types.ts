@@ -1,6 +1,7 @@
 import type { HullCredentials } from "../clients/hull/types";
 
-export type JobKind = "fetch-users" | "fetch-leads" | "fetch-companies" | "send-extract";
+export type JobKind =
+  "fetch-users" | "fetch-leads" | "fetch-companies" | "send-extract" | "send-account-extract";
 
 /** Kinds of which a connector runs one at a time (a second click says one is running). */
 export const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set([

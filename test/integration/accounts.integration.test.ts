@@ -257,10 +257,102 @@ describe("Hull accounts → Intercom companies", () => {
     });
   });
 
+  it("Hull's manual “Send to Intercom” of accounts (an account_report extract) sends them whatever the whitelist, as a job", async () => {
+    const prospects = await call<{ id: string; name: string }>(
+      `${stack.urls.hull}/_sandbox/accounts_segments`,
+      "POST",
+      { name: "Prospects", query: { tier: "prospect" } },
+    );
+    await call(`${stack.urls.hull}/_sandbox/accounts`, "POST", [
+      {
+        claims: { external_id: "umbrella-1", domain: "umbrella.example" },
+        attributes: { name: "Umbrella", tier: "prospect", plan: "Trial" },
+      },
+      // Nothing to be a company by: skipped, said in the job's count, nothing sent.
+      { claims: { anonymous_id: "crm:keyless" }, attributes: { tier: "prospect" } },
+    ]);
+    const picked = (await hullAccounts()).filter((account) =>
+      account.segment_ids.includes(prospects.id),
+    );
+    expect(picked).toHaveLength(2);
+    // Not synchronized: no account:update reached Intercom for them.
+    expect(await findCompany("umbrella-1")).toBeUndefined();
+    const sent = await call<{ via: string }>(
+      `${stack.urls.hull}/_sandbox/notify_accounts`,
+      "POST",
+      { segment_id: prospects.id, extract: true },
+    );
+    expect(sent.via).toBe("batch");
+    const company = await eventually(async () => {
+      const found = await findCompany("umbrella-1");
+      return found && tagNames(found).includes("Prospects") ? found : undefined;
+    });
+    expect(company.name).toBe("Umbrella");
+    const account = await eventually(async () =>
+      (await hullAccounts()).find(
+        (candidate) => candidate.external_id === "umbrella-1" && candidate["intercom/id"],
+      ),
+    );
+    expect(account["intercom/id"]).toBe(company.id);
+    expect(account.anonymous_ids).toContain(`intercom:${company.id}`);
+    const job = await eventually(async () => {
+      const { jobs } = await call<{
+        jobs: { kind: string; state: string; progress: { fetched: number; errors: number } }[];
+      }>(`${stack.urls.connector}/jobs?${stack.credentialsQuery}`);
+      return jobs.find(
+        (candidate) => candidate.kind === "send-account-extract" && candidate.state === "done",
+      );
+    });
+    expect(job.progress).toMatchObject({ fetched: 2, errors: 0 });
+  });
+
   it("sent only requests that Intercom's description documents", async () => {
     const problems = [...allRequests, ...(await takeRequests())].flatMap((request) =>
       intercomRequestProblems(request.method, request.path, request.body),
     );
     expect(problems).toEqual([]);
+  });
+});
+
+// After the outgoing tests: its webhooks must not overlap their account:update and
+// accounts_segment:update notifications (the tag rename races an account run, see ADR 020).
+describe("a contact with several companies", () => {
+  const webhook = (body: Record<string, unknown>) =>
+    call<{ status?: number }>(`${stack.urls.intercom}/_sandbox/webhooks`, "POST", body);
+  const accountBy = async (anonymousId: string) =>
+    (await hullAccounts()).find((account) => account.anonymous_ids.includes(anonymousId));
+
+  it("a contact of two companies belongs to the newest (greatest id); detaching it moves the user to the other", async () => {
+    const made = await Promise.all(
+      ["alpha", "beta"].map((name) =>
+        intercomApi<Company>("POST", "/companies", { company_id: `${name}-1`, name }),
+      ),
+    );
+    // Intercom's ids start with their creation time; the stand-in's do not, so order them here.
+    const [older, newer] = made.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const { ids } = await intercom.seedContacts([{ role: "user", email: "dual@two.example" }]);
+    const contactId = ids[0]!;
+    for (const company of [newer!, older!]) {
+      await intercomApi("POST", `/contacts/${contactId}/companies`, { id: company.id });
+      await webhook({
+        topic: "company.contact.attached",
+        company_id: company.id,
+        contact_id: contactId,
+      });
+    }
+    const linkedTo = async (companyId: string) => {
+      const account = await accountBy(`intercom:${companyId}`);
+      return account?.users.some((user) => user.email === "dual@two.example") ? account : undefined;
+    };
+    await eventually(() => linkedTo(newer!.id));
+    expect(await linkedTo(older!.id)).toBeUndefined();
+    await intercomApi("DELETE", `/contacts/${contactId}/companies/${newer!.id}`);
+    await webhook({
+      topic: "company.contact.detached",
+      company_id: newer!.id,
+      contact_id: contactId,
+    });
+    await eventually(() => linkedTo(older!.id));
+    expect(await linkedTo(newer!.id)).toBeUndefined();
   });
 });

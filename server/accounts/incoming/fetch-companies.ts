@@ -11,7 +11,9 @@ import { JobAborted, type JobControl, type JobHandler } from "../../jobs/job-run
 import type { StoredJob } from "../../jobs/types";
 import { readSettings } from "../../settings";
 import { readAccountSettings } from "../account-settings";
+import { stringAt } from "../../incoming/mapping/read";
 import {
+  chosenCompany,
   companyAccountClaims,
   mapCompanyToHullAccount,
   type IncomingAccountRow,
@@ -53,8 +55,10 @@ async function oneScrollAtATime<T>(appId: string, work: () => Promise<T>): Promi
 
 /**
  * What one page of companies becomes in Hull: each company's account (claims and `intercom/`
- * attributes) and, for each contact attached to it, the link of that user to the account
- * (`asUser(u).account(a)`; the contact's first company wins when it has several, docs/adr/020).
+ * attributes) and, for each contact attached to it whose chosen company it is (`chosenCompany`:
+ * the newest the contact lists, docs/adr/020), the link of that user to the account
+ * (`asUser(u).account(a)`). A contact with several companies is linked in its chosen company's
+ * pass only, so the fetch ends with the same link a webhook about the contact would write.
  */
 export async function companyPageEntries(
   api: Pick<IntercomApi, "listCompanyContacts">,
@@ -76,6 +80,7 @@ export async function companyPageEntries(
       for (const contact of list.data ?? []) {
         const user = contactClaims(contact);
         if (!user) continue;
+        if (stringAt(chosenCompany(contact, { named: company }), "id") !== company.id) continue;
         entries.push({ type: "traits", claims: user, account: claims, body: {} });
         links += 1;
       }

@@ -2,6 +2,7 @@ import type { FirehoseEntry } from "../../clients/hull/types";
 import { contactClaims } from "../../incoming/mapping/contact-claims";
 import { isObject, objectAt, stringAt, type Json } from "../../incoming/mapping/read";
 import {
+  chosenCompany,
   companyAccountClaims,
   contactAccount,
   mapCompanyToHullAccount,
@@ -56,24 +57,36 @@ export function planCompanyDeleted(item: Json, at: string): CompanyPlan {
 
 /**
  * `company.contact.attached` / `.detached`: the item names a contact (`contact`, or 1.x `user`)
- * and a `company`. Attached links the user to the company's account (`asUser(u).account(a)`,
- * hull-platform.md §2.2). Detached writes nothing to the link (Hull has no "unlink"; the next
- * attachment or the contact's next update sets the account) but is acknowledged.
+ * and a `company`. The user is linked (`asUser(u).account(a)`, hull-platform.md §2.2) to the
+ * contact's chosen company (`chosenCompany`: the newest the contact lists; the attached one when
+ * the contact lists none). A detachment links the user to the newest company the contact still
+ * has; when it has none left, nothing is written: Hull has no way to take a user out of an
+ * account (hull-client 2.0.4 offers `account()` to link and nothing to unlink; docs/adr/020), so
+ * the link stays until another company is attached.
  */
 export function planCompanyContact(item: Json, attached: boolean): CompanyPlan {
   const contact = objectAt(item, "contact") ?? objectAt(item, "user");
   const claims = contactClaims(contact);
-  const account = companyAccountClaims(objectAt(item, "company"));
-  if (!claims || !account)
+  const company = objectAt(item, "company");
+  const companyId = stringAt(company, "id");
+  if (!claims || !companyAccountClaims(company))
     return { kind: "ignore", reason: "attachment without a contact or a company" };
-  if (!attached)
-    return { kind: "ignore", reason: "a detachment leaves the Hull account link as it is" };
+  const chosen = chosenCompany(
+    contact,
+    attached ? { named: company } : { named: company, removed: companyId },
+  );
+  const account = companyAccountClaims(chosen);
+  if (!account)
+    return {
+      kind: "ignore",
+      reason: "the contact has no company left; Hull cannot unlink a user from its account",
+    };
   return { kind: "write", entries: [{ type: "traits", claims, account, body: {} }] };
 }
 
 /**
- * The entry linking a contact's Hull user to the account of its (first) company, when the
- * contact item names one; works from a reference (`{type: "company", id}`) alone.
+ * The entry linking a contact's Hull user to the account of its chosen company (`chosenCompany`),
+ * when the contact item names one; works from a reference (`{type: "company", id}`) alone.
  */
 export function accountLinkEntries(
   contact: unknown,

@@ -155,10 +155,51 @@ export function contactCompanies(contact: unknown): Json[] {
 }
 
 /**
- * The account a contact belongs to in Hull, from its first company: a Hull user has one account
- * while an Intercom contact may have several companies, so the first one listed is taken
- * (docs/adr/020). Undefined when the contact names no company.
+ * Orders Intercom ids: a longer id is the later one, then by text. Intercom's ids are 24-hex
+ * ObjectIds whose first 8 digits are the creation time in seconds (the official description's
+ * example company "6762f0a61bb69f9f2193bb55" has `created_at` 1734537382 = 0x6762f0a6), so the
+ * greatest id is the newest company; any other id still gets one total order.
+ */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * The company a contact's Hull user belongs to (pure; docs/adr/020): a Hull user has one account
+ * while an Intercom contact may have several companies, so of the companies the contact item
+ * lists (at most 10, `contactCompanies`) the one with the greatest Intercom id, the newest, is
+ * chosen. The rule reads the listed companies only, so a webhook, a fetched contact, an
+ * attachment and "Fetch all companies" all choose the same one, whichever arrives last. Neither
+ * the description nor the SDK gives an attachment time or says in which order the list comes,
+ * so "the most recently attached" cannot be known from a contact.
+ *
+ * `named`: the company an attachment or a company's contact list names; it is returned in place
+ * of the bare reference when it is the one chosen (it may carry `company_id` and `website`), and
+ * is the choice when the contact lists no company at all (an item without the sub-list).
+ * `removed`: the id of a company just detached, never chosen (nor is `named` then).
+ * Undefined when no company is left.
+ */
+export function chosenCompany(
+  contact: unknown,
+  options: { named?: unknown; removed?: string } = {},
+): Json | undefined {
+  const { named, removed } = options;
+  const listed = contactCompanies(contact).filter((item) => stringAt(item, "id") !== removed);
+  if (listed.length === 0) {
+    return removed === undefined && isObject(named) && isIdentifier(stringAt(named, "id"))
+      ? named
+      : undefined;
+  }
+  const newest = listed.reduce((best, item) =>
+    compareIds(stringAt(item, "id")!, stringAt(best, "id")!) > 0 ? item : best,
+  );
+  return isObject(named) && stringAt(named, "id") === stringAt(newest, "id") ? named : newest;
+}
+
+/**
+ * The account claims of the company a contact belongs to in Hull (`chosenCompany`), from a
+ * reference alone. Undefined when the contact names no company.
  */
 export function contactAccount(contact: unknown): AccountClaims | undefined {
-  return companyAccountClaims(contactCompanies(contact)[0]);
+  return companyAccountClaims(chosenCompany(contact));
 }

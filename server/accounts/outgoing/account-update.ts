@@ -73,3 +73,34 @@ export function userAccountOf(
     parsed.data.account_segment_ids ?? parsed.data.account_segments?.map(({ id }) => id) ?? [];
   return { account: parsed.data.account as OutgoingAccount & { id: string }, segmentIds: ids };
 }
+
+const reportSchema = z.looseObject({
+  id: z.string().min(1),
+  segment_ids: z.array(z.string()).optional().catch(undefined),
+  account_segment_ids: z.array(z.string()).optional().catch(undefined),
+});
+
+/**
+ * Reads one line of an `account_report` extract (hull-platform.md §2.6: JSON values, one per line;
+ * an account report, keys without prefix, with its `segment_ids`) as an account to send: its
+ * current segments named from `names` (`accounts_segments`), nothing left. Throws BadRequestError
+ * naming the field when the value is not an account report.
+ */
+export function readAccountReport(
+  report: unknown,
+  names: ReadonlyMap<string, string>,
+): AccountUpdate {
+  const parsed = reportSchema.safeParse(report);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestError(
+      `Not an account report: ${issue?.path.join(".") || "line"} ${issue?.message ?? ""}`.trim(),
+    );
+  }
+  const ids = parsed.data.segment_ids ?? parsed.data.account_segment_ids ?? [];
+  return {
+    account: parsed.data as AccountUpdate["account"],
+    segments: [...new Set(ids)].map((id) => ({ id, name: names.get(id) ?? "" })),
+    left: [],
+  };
+}

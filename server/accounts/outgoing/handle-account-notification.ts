@@ -29,23 +29,28 @@ export interface AccountNotification {
   /** All account segments of the organization, with names (`accounts_segments`). */
   accountSegments: SegmentRef[];
   messages: unknown[];
+  /**
+   * `is_export: true`: a "send to" export arriving as a notification (hull-platform.md §2.6): sent
+   * whatever the whitelist, as manual user sends and `account_report` extracts are.
+   */
+  isExport?: boolean;
 }
 
 type RunOptions = IntercomApiOptions & { attributeCache: CustomAttributeCache };
 
 /**
  * Everything one account run needs, or undefined when nothing can be sent (no synchronized
- * account segment: the whitelist is empty = none). Throws ConfigurationError when accounts should
- * be sent but Intercom is not connected.
+ * account segment: the whitelist is empty = none; a `manual` send goes on regardless). Throws
+ * ConfigurationError when accounts should be sent but Intercom is not connected.
  */
 export function openAccountRun(
   deps: OutgoingDeps,
   credentials: HullCredentials,
   connector: HullConnector,
-  options: RunOptions,
+  options: RunOptions & { manual?: boolean },
 ): AccountRun | undefined {
   const accountSettings = readAccountSettings(connector);
-  if (accountSettings.synchronizedAccountSegments.length === 0) return undefined;
+  if (accountSettings.synchronizedAccountSegments.length === 0 && !options.manual) return undefined;
   const settings = readSettings(connector);
   const api = intercomApiFor(deps.intercom, settings, options);
   if (!api || !settings.workspace) {
@@ -93,9 +98,10 @@ export async function handleAccountNotification(
     const updates = notification.messages.map((message) =>
       readAccountUpdateMessage(message, names),
     );
-    const run = openAccountRun(deps, credentials, connector, options);
+    const manual = notification.isExport === true;
+    const run = openAccountRun(deps, credentials, connector, { ...options, manual });
     if (!run) return;
-    await syncAccounts(run, updates);
+    await syncAccounts(run, updates, { manual });
     return;
   }
   const segments = notification.messages.flatMap((message) => {

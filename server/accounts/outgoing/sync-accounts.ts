@@ -5,6 +5,7 @@ import type { HullCredentials } from "../../clients/hull/types";
 import type { IntercomApi } from "../../clients/intercom/api";
 import type { IntercomCompany } from "../../clients/intercom/companies";
 import { IntercomApiError } from "../../clients/intercom/errors";
+import { RetryableError } from "../../errors";
 import type { Logger } from "../../log";
 import type { CustomAttributes } from "../../outgoing/intercom/custom-attributes";
 import type { AccountSettings } from "../account-settings";
@@ -114,18 +115,30 @@ async function upsertCompany(
   return { id: saved.id, tags: companyTags(saved) };
 }
 
+/** How one account is sent. */
+export interface SyncAccountOptions {
+  /**
+   * Hull's manual "Send to Intercom" (an `account_report` extract): the account is sent whatever
+   * the account segment whitelist says, as manual user sends are (hull-intercom-classic.md §2.15).
+   */
+  manual?: boolean;
+  /** Set on the second attempt, after Intercom no longer knew the company Hull held. */
+  retried?: boolean;
+}
+
 /**
- * Sends one account (DESIGN.md §5 as for users, docs/adr/020): a synchronized account becomes
- * (or updates) its Intercom company and carries its account segments as company tags; an account
- * that left a segment loses that tag. Hull learns the company's `intercom/id` (and the account
- * the `intercom:<id>` claim the incoming flow links contacts by) and `intercom/tags`. A refusal
- * by Intercom (4xx) is the account's problem, reported; rate limits and outages throw.
+ * Sends one account (DESIGN.md §5 as for users, docs/adr/020): a synchronized account (or any
+ * account of a manual send) becomes (or updates) its Intercom company and carries its account
+ * segments as company tags; an account that left a segment loses that tag. Hull learns the
+ * company's `intercom/id` (and the account the `intercom:<id>` claim the incoming flow links
+ * contacts by) and `intercom/tags`. A refusal by Intercom (4xx) is the account's problem,
+ * reported; rate limits and outages throw.
  */
 export async function syncAccount(
   run: AccountRun,
   update: AccountUpdate,
   learntTags: Record<string, string>,
-  retried = false,
+  { manual = false, retried = false }: SyncAccountOptions = {},
 ): Promise<AccountOutcome> {
   const { account } = update;
   const outcome: AccountOutcome = {
@@ -136,10 +149,12 @@ export async function syncAccount(
     tagged: 0,
     untagged: 0,
   };
-  const synced = isSynchronized(
-    update.segments.map(({ id }) => id),
-    run.settings,
-  );
+  const synced =
+    manual ||
+    isSynchronized(
+      update.segments.map(({ id }) => id),
+      run.settings,
+    );
   const leftSynced = isSynchronized(
     update.left.map(({ id }) => id),
     run.settings,
@@ -195,7 +210,10 @@ export async function syncAccount(
       // The company Hull knew is gone from Intercom (deleted there): what Hull holds of it is
       // stale, so the account is sent once more as new, and Hull learns the new company's id.
       run.logger.info({ account: account.id, reason: error.message }, "company made again");
-      return syncAccount(run, { ...update, account: withoutIntercom(account) }, learntTags, true);
+      return syncAccount(run, { ...update, account: withoutIntercom(account) }, learntTags, {
+        manual,
+        retried: true,
+      });
     }
     outcome.problems.push(error.message);
   }
@@ -235,19 +253,43 @@ function tagsAfter(
   return names;
 }
 
+/** How a list of accounts is sent. */
+export interface SyncAccountsOptions {
+  /** A manual send: the whitelist does not apply (SyncAccountOptions.manual). */
+  manual?: boolean;
+  /**
+   * Called when Intercom is unavailable or rate-limits an account (`attempt` counts from 1): it
+   * waits and the account is sent again from the start (every write is idempotent), or it throws
+   * to give up. Without it the error is thrown at once, for Hull to resend the notification.
+   */
+  waitBeforeRetry?: (error: RetryableError, attempt: number) => Promise<void>;
+}
+
 /**
  * Sends accounts one after the other (they share the workspace's rate budget with contacts),
  * reports each outcome (log and dashboard counters), and stores the tag ids learnt in
- * `private_settings.account_tag_mapping`. Throws what must make Hull resend (rate limit, outage).
+ * `private_settings.account_tag_mapping`. Throws what must make Hull resend (rate limit, outage)
+ * unless `waitBeforeRetry` takes it.
  */
 export async function syncAccounts(
   run: AccountRun,
   updates: readonly AccountUpdate[],
+  { manual = false, waitBeforeRetry }: SyncAccountsOptions = {},
 ): Promise<AccountOutcome[]> {
   const learnt: Record<string, string> = Object.create(null);
   const outcomes: AccountOutcome[] = [];
   try {
-    for (const update of updates) outcomes.push(await syncAccount(run, update, learnt));
+    for (const update of updates) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          outcomes.push(await syncAccount(run, update, learnt, { manual }));
+          break;
+        } catch (error) {
+          if (!(error instanceof RetryableError) || !waitBeforeRetry) throw error;
+          await waitBeforeRetry(error, attempt);
+        }
+      }
+    }
   } finally {
     await saveLearntTags(run, learnt);
     report(run, outcomes);

@@ -94,9 +94,18 @@ export function createCompaniesApi(http: IntercomHttp) {
       http<CompanyContactList>("GET", `${companyPath(id)}/contacts`, {
         query: { page, per_page: perPage },
       }),
-    /** `GET /contacts/{id}/companies`: the companies a contact is attached to. */
-    listContactCompanies: async (contactId: string) =>
-      (await http<{ data?: IntercomCompany[] }>("GET", contactCompanies(contactId))).data ?? [],
+    /**
+     * `GET /contacts/{id}/companies`: the companies (full, not references) a contact is attached
+     * to. The description's schema (`contact_attached_companies`) and intercom-client 7.0.3 name
+     * the list `companies`, while the description's own example names it `data`: either is read.
+     */
+    listContactCompanies: async (contactId: string): Promise<IntercomCompany[]> => {
+      const answer = await http<{ companies?: IntercomCompany[]; data?: IntercomCompany[] }>(
+        "GET",
+        contactCompanies(contactId),
+      );
+      return answer.companies ?? answer.data ?? [];
+    },
     /** `POST /contacts/{id}/companies` with `{id}`: attaches a contact to a company. */
     attachContact: (contactId: string, companyId: string) =>
       http<IntercomCompany>("POST", contactCompanies(contactId), { body: { id: companyId } }),

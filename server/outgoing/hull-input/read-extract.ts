@@ -1,10 +1,12 @@
 import { createReadStream, createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { SafeFetch } from "../../clients/safe-fetch";
 import { BadRequestError } from "../../errors";
+import type { ExtractFiles } from "./extract-files";
 
 /**
  * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to `file`. The file,
@@ -59,4 +61,30 @@ export async function* inChunks<T>(items: AsyncIterable<T>, size: number): Async
     }
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** Skips the first `count` items (lines an earlier run of the same extract already sent). */
+export async function* skipFirst<T>(items: AsyncIterable<T>, count: number): AsyncIterable<T> {
+  let seen = 0;
+  for await (const item of items) if (seen++ >= count) yield item;
+}
+
+/**
+ * Downloads a job's extract to its file (`downloadExtract`), gives its lines to `use`, and removes
+ * the file whatever the outcome: personal data lives only as long as the job does. Throws what
+ * the download or `use` throws.
+ */
+export async function withExtractLines<T>(
+  url: string,
+  jobId: string,
+  download: { files: ExtractFiles; fetch: SafeFetch },
+  use: (lines: AsyncIterable<string>) => Promise<T>,
+): Promise<T> {
+  const file = await download.files.fileFor(jobId);
+  try {
+    await downloadExtract(url, file, { fetch: download.fetch });
+    return await use(extractLines(file));
+  } finally {
+    await rm(file, { force: true });
+  }
 }

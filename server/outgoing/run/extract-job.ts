@@ -3,11 +3,10 @@ import type { StoredJob } from "../../jobs/types";
 import { readSettings } from "../../settings";
 import type { CustomAttributeCache } from "../intercom/custom-attributes";
 import { openOutgoingRun, type OutgoingDeps } from "./open-outgoing-run";
-import { rm } from "node:fs/promises";
 import type { SafeFetch } from "../../clients/safe-fetch";
 import type { ExtractFiles } from "../hull-input/extract-files";
 import type { PendingUsers } from "../pending/pending-users";
-import { downloadExtract, extractLines } from "../hull-input/read-extract";
+import { withExtractLines } from "../hull-input/read-extract";
 import { sendExtract } from "./send-extract";
 
 /**
@@ -28,12 +27,8 @@ export function createExtractHandler(
     const run = openOutgoingRun(deps, credentials, readSettings(connector), { attributeCache });
     const skipLines = Number(job.checkpoint.lines ?? 0);
     run.logger.info({ job: job.id, resumeAt: skipLines }, "outgoing.batch.start");
-    // Personal data: the file lives only as long as the job does, whatever its outcome.
-    const file = await download.files.fileFor(job.id);
-    let summary: Awaited<ReturnType<typeof sendExtract>>;
-    try {
-      await downloadExtract(url, file, { fetch: download.fetch });
-      summary = await sendExtract(run, extractLines(file), {
+    const summary = await withExtractLines(url, job.id, download, (extract) =>
+      sendExtract(run, extract, {
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
         skipLines,
         keep: (unsent) =>
@@ -46,10 +41,8 @@ export function createExtractHandler(
             checkpoint: { lines },
             progress: { fetched: lines, errors: progress.failed },
           }),
-      });
-    } finally {
-      await rm(file, { force: true });
-    }
+      }),
+    );
     await control.checkpoint({
       progress: {
         fetched: skipLines + summary.users,

@@ -2,7 +2,7 @@ import { RetryableError } from "../../errors";
 import { selectUsers, type Selection } from "../filter/select-users";
 import { recordSkips } from "./record-skips";
 import type { OutgoingRun } from "./open-outgoing-run";
-import { inChunks } from "../hull-input/read-extract";
+import { inChunks, skipFirst } from "../hull-input/read-extract";
 import { sendUsers } from "./send-users";
 import { readUserReport, type UserUpdate } from "../hull-input/user-update";
 
@@ -36,11 +36,6 @@ export interface ExtractSummary {
   unreadable: number;
   /** Users handed to the drain of waiting users after a long outage. */
   kept: number;
-}
-
-async function* skipFirst<T>(items: AsyncIterable<T>, count: number): AsyncIterable<T> {
-  let seen = 0;
-  for await (const item of items) if (seen++ >= count) yield item;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -70,7 +70,7 @@ describe("Intercom company → Hull account", () => {
     expect(domainOf(42)).toBeUndefined();
   });
 
-  it("links a contact to its first company from a 2.x reference or a 1.x company list", () => {
+  it("links a contact to a company from a 2.x reference or a 1.x company list", () => {
     expect(
       contactAccount({
         companies: { type: "list", data: [{ type: "company", id: "c1", url: "/companies/c1" }] },
@@ -108,6 +108,74 @@ describe("Intercom company → Hull account", () => {
       body: {},
     });
     expect(planCompanyContact({ contact: { id: "u1" } }, true).kind).toBe("ignore");
+  });
+
+  describe("a contact with several companies: the newest (greatest Intercom id) wherever it comes from", () => {
+    const older = "6762f0a61bb69f9f2193bb55"; // created 1734537382
+    const newer = "6762f0dd1bb69f9f2193bb90"; // company above, created later
+    const refs = (...ids: string[]) => ({
+      type: "list",
+      data: ids.map((id) => ({ type: "company", id, url: `/companies/${id}` })),
+      total_count: ids.length,
+      has_more: false,
+    });
+    const contact = (...ids: string[]) => ({
+      type: "contact",
+      id: "u1",
+      role: "user",
+      companies: refs(...ids),
+    });
+    const linkedTo = (plan: ReturnType<typeof planCompanyContact>) =>
+      plan.kind === "write" && plan.entries[0]?.type === "traits"
+        ? plan.entries[0].account
+        : plan.kind === "ignore"
+          ? plan.reason
+          : undefined;
+
+    it("chooses the same company whatever order the list comes in", () => {
+      expect(contactAccount(contact(older, newer))).toEqual({ anonymous_id: `intercom:${newer}` });
+      expect(contactAccount(contact(newer, older))).toEqual({ anonymous_id: `intercom:${newer}` });
+      // Any other id still has one order: the longer id is the later one.
+      expect(contactAccount(contact("99", "100", "7"))).toEqual({ anonymous_id: "intercom:100" });
+    });
+
+    it("attaching an older company keeps the user on the newest; attaching the newest carries its claims", () => {
+      const olderCompany = { ...company, id: older, company_id: "old-1", website: undefined };
+      expect(
+        linkedTo(
+          planCompanyContact({ contact: contact(newer, older), company: olderCompany }, true),
+        ),
+      ).toEqual({ anonymous_id: `intercom:${newer}` });
+      expect(
+        linkedTo(planCompanyContact({ contact: contact(older, newer), company }, true)),
+      ).toEqual({
+        anonymous_id: `intercom:${newer}`,
+        external_id: "acme-1",
+        domain: "acme.example",
+      });
+      // An item whose contact carries no company list: the attached company.
+      expect(
+        linkedTo(
+          planCompanyContact({ contact: { id: "u1", role: "user" }, company: olderCompany }, true),
+        ),
+      ).toEqual({ anonymous_id: `intercom:${older}`, external_id: "old-1" });
+    });
+
+    it("a detachment moves the user to the company it still has, and writes nothing when none is left", () => {
+      // The contact of a detached item lists what it has left; a stale list still drops it.
+      expect(linkedTo(planCompanyContact({ contact: contact(older), company }, false))).toEqual({
+        anonymous_id: `intercom:${older}`,
+      });
+      expect(
+        linkedTo(planCompanyContact({ contact: contact(older, newer), company }, false)),
+      ).toEqual({ anonymous_id: `intercom:${older}` });
+      expect(linkedTo(planCompanyContact({ contact: contact(), company }, false))).toBe(
+        "the contact has no company left; Hull cannot unlink a user from its account",
+      );
+      expect(planCompanyContact({ contact: { id: "u1", role: "user" }, company }, false).kind).toBe(
+        "ignore",
+      );
+    });
   });
 
   it("adds the account link to a contact notification", () => {

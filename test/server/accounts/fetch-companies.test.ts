@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createFetchCompaniesHandler } from "../../../server/accounts/incoming/fetch-companies";
+import {
+  companyPageEntries,
+  createFetchCompaniesHandler,
+} from "../../../server/accounts/incoming/fetch-companies";
 import { createActivityLog } from "../../../server/activity";
 import type { FirehoseEntry } from "../../../server/clients/hull/types";
 import { IntercomApiError } from "../../../server/clients/intercom/errors";
@@ -104,5 +107,45 @@ describe("Fetch all companies", () => {
     await run();
     expect(scrollCalls).toEqual([undefined, "1", undefined, "1", "2"]);
     expect(progress.at(-1)).toMatchObject({ fetched: 2, written: 2 });
+  });
+
+  it("links a contact of several companies in its newest company's pass only, as its webhooks would", async () => {
+    const refs = {
+      type: "list",
+      data: [
+        { type: "company", id: "6762f0dd1bb69f9f2193bb90" },
+        { type: "company", id: "6762f0a61bb69f9f2193bb55" },
+      ],
+    };
+    const both = { type: "contact" as const, id: "k2", email: "both@b.example", companies: refs };
+    const alone = { type: "contact" as const, id: "k3", email: "alone@b.example" };
+    const api = {
+      listCompanyContacts: async () => ({ type: "list" as const, data: [both, alone] }),
+    };
+    const pages = [
+      {
+        type: "company" as const,
+        id: "6762f0a61bb69f9f2193bb55",
+        company_id: "old",
+        user_count: 2,
+      },
+      {
+        type: "company" as const,
+        id: "6762f0dd1bb69f9f2193bb90",
+        company_id: "new",
+        user_count: 2,
+      },
+    ];
+    const { entries, links } = await companyPageEntries(api, pages, []);
+    const linksOf = (email: string) =>
+      entries.flatMap((entry) =>
+        entry.type === "traits" && entry.claims.email === email ? [entry.account] : [],
+      );
+    expect(linksOf("both@b.example")).toEqual([
+      { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb90", external_id: "new" },
+    ]);
+    // A contact item without its company list is linked to the company listing it.
+    expect(linksOf("alone@b.example")).toHaveLength(2);
+    expect(links).toBe(3);
   });
 });

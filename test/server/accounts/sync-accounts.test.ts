@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AccountSettings } from "../../../server/accounts/account-settings";
 import { attachContactsToCompanies } from "../../../server/accounts/outgoing/company-contacts";
+import { sendAccountExtract } from "../../../server/accounts/outgoing/account-extract-job";
+import { handleAccountNotification } from "../../../server/accounts/outgoing/handle-account-notification";
+import { createCustomAttributeCache } from "../../../server/outgoing/intercom/custom-attributes";
+import type { OutgoingDeps } from "../../../server/outgoing/run/open-outgoing-run";
 import { syncAccounts, type AccountRun } from "../../../server/accounts/outgoing/sync-accounts";
+import { RetryableError } from "../../../server/errors";
 import { createActivityLog } from "../../../server/activity";
 import type { FirehoseEntry } from "../../../server/clients/hull/types";
 import type { IntercomApi } from "../../../server/clients/intercom/api";
@@ -229,5 +234,129 @@ describe("contacts ↔ companies", () => {
     ]);
     expect(calls).toEqual(["attach refused ic-globex-1", "attach k1 ic-globex-1"]);
     expect((await run.activity.snapshot("c1")).counters["outgoing.contacts.attach_failed"]).toBe(1);
+  });
+});
+
+async function* linesOf(values: readonly unknown[]): AsyncIterable<string> {
+  for (const value of values) yield typeof value === "string" ? value : JSON.stringify(value);
+}
+
+describe("manual “Send to Intercom” of accounts (account_report extract)", () => {
+  const report = (n: number, segmentIds: string[] = []) => ({
+    id: `h${n}`,
+    external_id: `acct-${n}`,
+    name: `Account ${n}`,
+    segment_ids: segmentIds,
+  });
+  const PROSPECTS = { id: "5f0000000000000000000002", name: "Prospects" };
+  const names = new Map([
+    [SEGMENT.id, SEGMENT.name],
+    [PROSPECTS.id, PROSPECTS.name],
+  ]);
+
+  it("sends every account, whatever the whitelist, tagged with all its segments, one checkpoint per chunk", async () => {
+    // No synchronized account segment at all: an account:update would send nothing.
+    const { run, calls } = fakeRun({ synchronizedAccountSegments: [] });
+    const checkpoints: [number, number][] = [];
+    const summary = await sendAccountExtract(
+      run,
+      linesOf([report(1, [PROSPECTS.id]), "{not json", report(2), { id: "h3" }]),
+      {
+        segmentNames: names,
+        chunkSize: 2,
+        onChunkDone: async (lines, progress) => {
+          checkpoints.push([lines, progress.synced]);
+        },
+      },
+    );
+    expect(summary).toEqual({ accounts: 3, synced: 2, failed: 0, skipped: 1, unreadable: 1 });
+    expect(calls).toEqual([
+      'POST /companies {"company_id":"acct-1","name":"Account 1"}',
+      "tag Prospects ic-acct-1",
+      'POST /companies {"company_id":"acct-2","name":"Account 2"}',
+    ]);
+    expect(checkpoints).toEqual([
+      [2, 1],
+      [4, 2],
+    ]);
+  });
+
+  it("resumes after the lines an earlier run finished", async () => {
+    const { run, calls } = fakeRun();
+    const summary = await sendAccountExtract(run, linesOf([report(1), report(2)]), {
+      segmentNames: names,
+      skipLines: 1,
+    });
+    expect(summary.accounts).toBe(1);
+    expect(calls).toEqual(['POST /companies {"company_id":"acct-2","name":"Account 2"}']);
+  });
+
+  it("waits out a rate limit (Intercom's time) and sends the account again; gives up after maxAttempts", async () => {
+    const { run, calls } = fakeRun();
+    const upsert = run.api.upsertCompany;
+    let refusals = 1;
+    run.api = {
+      ...run.api,
+      upsertCompany: async (body) => {
+        if (refusals-- > 0) throw new RetryableError("rate limited", 2_000);
+        return upsert(body);
+      },
+    };
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const summary = await sendAccountExtract(run, linesOf([report(1)]), {
+      segmentNames: names,
+      sleep,
+    });
+    expect(summary).toMatchObject({ accounts: 1, synced: 1, failed: 0 });
+    expect(waits).toEqual([2_000]);
+    expect(calls).toEqual(['POST /companies {"company_id":"acct-1","name":"Account 1"}']);
+
+    refusals = Number.POSITIVE_INFINITY;
+    await expect(
+      sendAccountExtract(run, linesOf([report(2)]), {
+        segmentNames: names,
+        sleep,
+        maxAttempts: 3,
+        retryDelayMs: 5,
+      }),
+    ).rejects.toBeInstanceOf(RetryableError);
+    expect(waits).toEqual([2_000, 2_000, 2_000]);
+  });
+});
+
+describe("account:update with is_export (a “send to” export as a notification)", () => {
+  it("sends the accounts whatever the whitelist; without is_export the empty whitelist sends none", async () => {
+    const { run, calls } = fakeRun();
+    const deps = {
+      intercom: { forWorkspace: () => run.api },
+      oauthApp: { apiUrl: () => "http://127.0.0.1:1" },
+      logger: createLogger("silent"),
+      firehose: run.firehose,
+      activity: createActivityLog(),
+      hullClient: () => run.hull,
+    } as unknown as OutgoingDeps;
+    const notification = (isExport: boolean) => ({
+      credentials: run.credentials,
+      connector: {
+        id: "c1",
+        settings: {},
+        // No synchronized account segment: the whitelist is empty, which means none.
+        private_settings: { access_token: "t", intercom_workspace: { app_id: "app1" } },
+      },
+      channel: "account:update",
+      accountSegments: [SEGMENT],
+      messages: [
+        { account: { id: "h9", external_id: "acct-9" }, account_segment_ids: [SEGMENT.id] },
+      ],
+      isExport,
+    });
+    const options = { attributeCache: createCustomAttributeCache() };
+    await handleAccountNotification(deps, notification(false), options);
+    expect(calls).toEqual([]);
+    await handleAccountNotification(deps, notification(true), options);
+    expect(calls).toEqual(['POST /companies {"company_id":"acct-9"}', "tag Enterprise ic-acct-9"]);
   });
 });
