@@ -12,9 +12,22 @@ export interface FirehoseWriter {
    * is down or slow (some entries may be in Hull: writes are idempotent), or with an
    * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
-  write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
+  write(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+    options?: WriteOptions,
+  ): Promise<void>;
   /** Sends whatever is queued now. */
   flush(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * Send what is queued now, even while a small batch of the connector is in flight (where the
+   * group commit would gather it): for a writer that awaits its entries and has no more to add
+   * until they are in (a fetch's page). Default false.
+   */
+  now?: boolean;
 }
 
 /** One entry Hull will never take, and why (Hull's message, or the entry rule's). */
@@ -211,7 +224,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   }
 
   return {
-    write(credentials, entries) {
+    write(credentials, entries, options = {}) {
       if (entries.length === 0) return Promise.resolve();
       const key = `${credentials.organization}/${credentials.id}`;
       let queue = queues.get(key);
@@ -227,7 +240,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
           if (checked.ok) current.items.push({ entry: checked.entry, ticket });
           else settle(ticket, { refused: { entry, reason: checked.reason } });
         }
-        pump(current);
+        pump(current, options.now);
       });
     },
     async flush() {

@@ -148,6 +148,18 @@ describe("createFirehoseWriter(options)", () => {
     expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io", "b@x.io"], ["c@x.io"]]);
   });
 
+  it("sends a write made with `now` at once, even while a small batch is in flight", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { maxPartialInFlight: 1 });
+    const first = writer.write(credentials, [traits("a@x.io")]);
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    const page = writer.write(credentials, [traits("b@x.io"), traits("c@x.io")], { now: true });
+    await waitUntil(() => firehose!.requests.length === 2, { what: "the `now` batch" });
+    hull.releaseAll();
+    await Promise.all([first, page]);
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io", "c@x.io"]]);
+  });
+
   it("when Hull fails a batch, rejects only its writers and still writes what gathered behind it", async () => {
     const hull = heldReplies();
     let calls = 0;
