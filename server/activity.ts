@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  DEFAULT_BOUNDS,
   addCounts,
   emptyCounts,
   hourOf,
@@ -61,11 +62,21 @@ export interface ActivityLogOptions {
   windowHours?: number;
   /** Told when the store fails to take a batch (the batch is dropped: the log is not data). */
   onError?: (error: unknown) => void;
-  /** How long records gather before one write (ms). Default 20. */
+  /**
+   * How long records gather before one write (ms). Default 100: under a webhook burst each write
+   * is a journal append with its fsync (or a Redis MULTI), so fewer, larger writes (ADR 022).
+   */
   batchMs?: number;
 }
 
 export const MAX_PAGE = 200;
+
+/**
+ * Entries one connector's unwritten batch keeps at most (the newest): as many as the stores keep of
+ * a connector (ADR 017's three tiers), so a burst on a slow store cannot grow it past that.
+ */
+export const MAX_BUFFERED_ENTRIES =
+  DEFAULT_BOUNDS.people + DEFAULT_BOUNDS.runs + DEFAULT_BOUNDS.setup;
 
 // Shapes of secrets that could slip into a message (an error text quoting a URL or a header):
 // JWTs (dashboard tokens, Hull tokens), bearer values, Intercom access tokens ("tok:" base64),
@@ -142,7 +153,7 @@ export function createActivityLog(options: ActivityLogOptions = {}): ActivityLog
   const store = options.store ?? createFileActivityStore(undefined);
   const now = options.now ?? Date.now;
   const windowHours = options.windowHours ?? 24;
-  const batchMs = options.batchMs ?? 20;
+  const batchMs = options.batchMs ?? 100;
   // Ids sort by time, then by this process's sequence; the tag keeps two processes' ids apart.
   const tag = randomBytes(3).toString("hex");
   let sequence = 0;
@@ -165,15 +176,26 @@ export function createActivityLog(options: ActivityLogOptions = {}): ActivityLog
       found = { entries: [], counts: emptyCounts(), hour };
       buffered.set(connectorId, found);
     }
-    timer ??= setTimeout(() => void flush(), batchMs);
+    timer ??= setTimeout(flushWhenIdle, batchMs);
     return found;
   };
+
+  // A timed write waits for the one before it: while the store is slower than the records come
+  // (a webhook burst on a slow disk), they gather into the next batch instead of queueing a write
+  // each, and that batch keeps at most MAX_BUFFERED_ENTRIES per connector (the newest).
+  let writesInProgress = 0;
+  function flushWhenIdle() {
+    timer = undefined;
+    if (writesInProgress > 0) timer = setTimeout(flushWhenIdle, batchMs);
+    else void flush();
+  }
 
   function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const batch = buffered;
     buffered = new Map();
+    writesInProgress += 1;
     writing = writing.then(async () => {
       for (const [connectorId, { entries, counts, hour }] of batch) {
         try {
@@ -182,6 +204,7 @@ export function createActivityLog(options: ActivityLogOptions = {}): ActivityLog
           options.onError?.(error);
         }
       }
+      writesInProgress -= 1;
     });
     return writing;
   }
@@ -190,11 +213,11 @@ export function createActivityLog(options: ActivityLogOptions = {}): ActivityLog
     const at = now();
     sequence += 1;
     const id = `${String(at).padStart(13, "0")}-${sequence.toString(36).padStart(7, "0")}-${tag}`;
-    bufferOf(connectorId).entries.push({
-      id,
-      at: new Date(at).toISOString(),
-      ...redactEntry(entry),
-    });
+    const { entries } = bufferOf(connectorId);
+    entries.push({ id, at: new Date(at).toISOString(), ...redactEntry(entry) });
+    // Cut in bulk, so that a full buffer does not shift its array on every entry.
+    if (entries.length > MAX_BUFFERED_ENTRIES * 1.25)
+      entries.splice(0, entries.length - MAX_BUFFERED_ENTRIES);
   }
 
   async function page(connectorId: string, query: Partial<ActivityQuery>): Promise<ActivityPage> {

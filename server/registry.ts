@@ -60,13 +60,26 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
     return next;
   }
 
-  const unseal = (entries: Entry[]) =>
-    entries.flatMap(({ id, organization, sealedSecret }) => {
+  // Every webhook asks for its workspace's connectors: secrets are decrypted once per sealed value
+  // (a change seals a new value), not once per notification.
+  const unsealed = new Map<string, string | undefined>();
+  const secretOf = (sealedSecret: string) => {
+    if (!unsealed.has(sealedSecret)) {
+      let secret: string | undefined;
       try {
-        return [{ id, organization, secret: decrypt(key, sealedSecret) }];
+        secret = decrypt(key, sealedSecret);
       } catch {
-        return []; // sealed with another SECRET: that connector must reconnect
+        secret = undefined; // sealed with another SECRET: that connector must reconnect
       }
+      if (unsealed.size >= 10_000) unsealed.clear();
+      unsealed.set(sealedSecret, secret);
+    }
+    return unsealed.get(sealedSecret);
+  };
+  const unseal = (entries: Entry[]): HullCredentials[] =>
+    entries.flatMap(({ id, organization, sealedSecret }) => {
+      const secret = secretOf(sealedSecret);
+      return secret === undefined ? [] : [{ id, organization, secret }];
     });
 
   return {

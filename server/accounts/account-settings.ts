@@ -36,6 +36,10 @@ export interface AccountSettings {
   accountTagMapping: Record<string, string>;
 }
 
+// Built once: zod compiles a schema on its first parse, so one built per call costs every call that.
+const segmentIds = z.array(z.string());
+const tagMapping = z.record(z.string(), z.string());
+
 function rows<T>(schema: z.ZodType<T>, value: unknown): T[] {
   return (Array.isArray(value) ? value : []).flatMap((row) => {
     const parsed = schema.safeParse(row);
@@ -48,8 +52,8 @@ export function readAccountSettings(
   connector: Pick<HullConnector, "private_settings">,
 ): AccountSettings {
   const stored = connector.private_settings ?? {};
-  const segments = z.array(z.string()).safeParse(stored.synchronized_account_segments);
-  const mapping = z.record(z.string(), z.string()).safeParse(stored.account_tag_mapping);
+  const segments = segmentIds.safeParse(stored.synchronized_account_segments);
+  const mapping = tagMapping.safeParse(stored.account_tag_mapping);
   return {
     synchronizedAccountSegments: segments.success ? segments.data : [],
     outgoingAccountAttributes: rows(outgoingAccountRow, stored.sync_account_fields_to_intercom),

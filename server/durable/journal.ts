@@ -105,8 +105,12 @@ export function createJournal(path: string, openJournal: OpenJournal = openJourn
   /** Appends text made of `sealLine`s; rejects (having written nothing) when it cannot. */
   function append(text: string): Promise<void> {
     return exclusive(async () => {
-      await mkdir(dirname(path), { recursive: true });
-      const handle = await openJournal(path);
+      // The directory is made on the first append, and again only if it has gone since.
+      const handle = await openJournal(path).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+        await mkdir(dirname(path), { recursive: true });
+        return openJournal(path);
+      });
       try {
         let size = (await handle.stat()).size;
         if (!tailChecked) {

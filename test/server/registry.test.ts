@@ -35,6 +35,16 @@ describe("createFileRegistry(dataDir, secret)", () => {
     expect(await reopened.connectorsFor("unknown")).toEqual([]);
   });
 
+  it("answers a connector registered again with its new secret, without reopening", async () => {
+    const registry = createFileRegistry(dir, "a-long-enough-secret");
+    await registry.register("app1", acme);
+    expect(await registry.connectorsFor("app1")).toEqual([acme]);
+    const rotated = { ...acme, secret: "acme-rotated-secret" };
+    await registry.register("app1", rotated);
+    expect(await registry.connectorsFor("app1")).toEqual([rotated]);
+    expect(await registry.findConnector(acme.id)).toEqual(rotated);
+  });
+
   it("keeps connector secrets encrypted on disk", async () => {
     await createFileRegistry(dir, "a-long-enough-secret").register("app1", acme);
     const onDisk = await readFile(join(dir, "workspaces.json"), "utf8");

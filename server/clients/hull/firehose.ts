@@ -12,9 +12,22 @@ export interface FirehoseWriter {
    * is down or slow (some entries may be in Hull: writes are idempotent), or with an
    * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
-  write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
+  write(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+    options?: WriteOptions,
+  ): Promise<void>;
   /** Sends whatever is queued now. */
   flush(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * Send what is queued now, even while a small batch of the connector is in flight (where the
+   * group commit would gather it): for a writer that awaits its entries and has no more to add
+   * until they are in (a fetch's page). Default false.
+   */
+  now?: boolean;
 }
 
 /** One entry Hull will never take, and why (Hull's message, or the entry rule's). */
@@ -37,10 +50,21 @@ export class EntriesRefused extends UpstreamRefusedError {
 
 export interface FirehoseOptions {
   url: string;
-  /** Entries per request (Hull's own client flushes at 50). */
+  /** Entries per request (Hull's own client flushes at 50); a full batch is sent at once. */
   flushAt?: number;
-  /** How long (ms) a lone entry waits for company before it is sent. */
-  flushAfterMs?: number;
+  /**
+   * Batches short of `flushAt` one connector may have in flight before its later entries gather
+   * (group commit): while fewer are in flight an entry is sent at once, else it joins the next
+   * batch, sent as soon as one of them settles. So an entry waits at most about one round trip, and
+   * batches grow with the load. Full batches never wait. Default 1.
+   */
+  maxPartialInFlight?: number;
+  /**
+   * The longest (ms) gathered entries wait for a batch in flight to settle before they are sent
+   * anyway: a ceiling for when Hull is slow (a request may take `timeoutMs` and be retried), never
+   * a wait under normal load. Default 200.
+   */
+  maxGatherMs?: number;
   retries?: number;
   retryDelayMs?: number;
   /** How long (ms) one request may take. */
@@ -60,7 +84,11 @@ type Item = { entry: FirehoseEntry; ticket: Ticket; json?: string };
 
 interface Queue {
   credentials: HullCredentials;
+  /** Entries waiting to be sent, in the order they were written. */
   items: Item[];
+  /** Batches short of `flushAt` of this queue posted and not yet settled. */
+  partialInFlight: number;
+  /** The `maxGatherMs` ceiling, armed while entries gather behind small batches in flight. */
   timer?: NodeJS.Timeout;
 }
 
@@ -79,6 +107,11 @@ function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unk
 
 /**
  * Batches entries per connector, signs each, and tells every writer when its entries are in Hull.
+ * Batching is a group commit (ADR 022): a full batch (`flushAt`) is posted at once; a smaller one
+ * is posted at once while fewer than `maxPartialInFlight` of its connector's small batches are in
+ * flight, and otherwise its entries gather with those written meanwhile into one batch, posted as
+ * soon as one of those settles. Batches are posted in the order their entries were written. No
+ * entry waits on a timer under normal load, and a busy connector's batches grow with its load.
  * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull
  * refuses as invalid
  * (400/422: Hull's firehose refuses a whole batch for one bad entry, sandbox/hull/README.md) is
@@ -91,7 +124,8 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const {
     url,
     flushAt = 100,
-    flushAfterMs = 20,
+    maxPartialInFlight = 1,
+    maxGatherMs = 200,
     retries = 3,
     retryDelayMs = 100,
     timeoutMs = 15_000,
@@ -162,24 +196,40 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   }
 
   function send(queue: Queue, items: Item[]): void {
-    const sending = deliver(queue.credentials, items);
+    const partial = items.length < flushAt;
+    if (partial) queue.partialInFlight += 1;
+    const sending = deliver(queue.credentials, items).finally(() => {
+      inFlight.delete(sending);
+      if (partial) queue.partialInFlight -= 1;
+      pump(queue);
+    });
     inFlight.add(sending);
-    void sending.finally(() => inFlight.delete(sending));
   }
 
-  function drain(queue: Queue): void {
-    clearTimeout(queue.timer);
-    queue.timer = undefined;
-    while (queue.items.length > 0) send(queue, queue.items.splice(0, flushAt));
+  /** Sends what may go now: full batches always, the rest while a partial-batch slot is free. */
+  function pump(queue: Queue, force = false): void {
+    while (queue.items.length >= flushAt) send(queue, queue.items.splice(0, flushAt));
+    if (queue.items.length > 0 && (force || queue.partialInFlight < maxPartialInFlight)) {
+      send(queue, queue.items.splice(0));
+    }
+    if (queue.items.length === 0) {
+      clearTimeout(queue.timer);
+      queue.timer = undefined;
+    } else {
+      queue.timer ??= setTimeout(() => {
+        queue.timer = undefined;
+        pump(queue, true);
+      }, maxGatherMs);
+    }
   }
 
   return {
-    write(credentials, entries) {
+    write(credentials, entries, options = {}) {
       if (entries.length === 0) return Promise.resolve();
       const key = `${credentials.organization}/${credentials.id}`;
       let queue = queues.get(key);
       if (!queue) {
-        queue = { credentials, items: [] };
+        queue = { credentials, items: [], partialInFlight: 0 };
         queues.set(key, queue);
       }
       const current = queue;
@@ -190,17 +240,11 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
           if (checked.ok) current.items.push({ entry: checked.entry, ticket });
           else settle(ticket, { refused: { entry, reason: checked.reason } });
         }
-        while (current.items.length >= flushAt) send(current, current.items.splice(0, flushAt));
-        if (current.items.length > 0 && !current.timer) {
-          current.timer = setTimeout(() => drain(current), flushAfterMs);
-        } else if (current.items.length === 0) {
-          clearTimeout(current.timer);
-          current.timer = undefined;
-        }
+        pump(current, options.now);
       });
     },
     async flush() {
-      for (const queue of queues.values()) drain(queue);
+      for (const queue of queues.values()) pump(queue, true);
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

@@ -4,7 +4,7 @@ import { createTtlCache } from "../../cache";
 import type { HullAuthenticator } from "../../clients/hull/authenticate";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
-import type { FirehoseEntry, HullCredentials } from "../../clients/hull/types";
+import type { FirehoseEntry, HullConnector, HullCredentials } from "../../clients/hull/types";
 import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
 import { writeToHull } from "../../durable/write-to-hull";
@@ -25,6 +25,14 @@ import {
 } from "../mapping/notification-to-hull";
 import { topicAction } from "./topics";
 import type { Deduplicator } from "./deduplicator";
+
+/** What a notification's mapping reads from the connector's settings. Pure. */
+function readWebhookSettings(connector: HullConnector) {
+  return {
+    ...readSettings(connector),
+    incomingAccountAttributes: readAccountSettings(connector).incomingAccountAttributes,
+  };
+}
 
 export interface NotificationDeps {
   registry: WorkspaceRegistry;
@@ -72,16 +80,23 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   const knownCustomAttributes = new Map<string, Set<string>>();
   const now = () => deps.now?.() ?? new Date();
 
+  // The settings read from a connector's private_settings as Hull answered them. hullAuth hands
+  // out the same object while its answer is cached (a minute) and a new one once Hull is asked
+  // again, and nothing edits one in place (a change is a new object), so a burst parses the
+  // settings once rather than once per notification.
+  const settingsRead = new WeakMap<object, ReturnType<typeof readWebhookSettings>>();
+
   /** The connector's settings; undefined when it is connected to another workspace now. */
   async function settingsFor(credentials: HullCredentials, notification: IntercomNotification) {
     const connector = await deps.hullAuth.authenticate(credentials);
-    const settings = readSettings(connector);
+    const stored = connector.private_settings;
+    let settings = stored && settingsRead.get(stored);
+    if (!settings) {
+      settings = readWebhookSettings(connector);
+      if (stored) settingsRead.set(stored, settings);
+    }
     return settings.workspace?.app_id === notification.app_id
-      ? {
-          ...settings,
-          workspace: settings.workspace,
-          incomingAccountAttributes: readAccountSettings(connector).incomingAccountAttributes,
-        }
+      ? { ...settings, workspace: settings.workspace }
       : undefined;
   }
 

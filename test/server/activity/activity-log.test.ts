@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  MAX_BUFFERED_ENTRIES,
   MAX_ID,
   MAX_LIST,
   MAX_TEXT,
@@ -16,6 +17,7 @@ import type { ActivityStore, ActivityTier } from "../../../server/durable/activi
 import { createFileActivityStore } from "../../../server/durable/file-activity";
 import { createRedis } from "../../../server/redis/redis-client";
 import { createRedisActivityStore } from "../../../server/redis/redis-activity";
+import { waitUntil } from "../../helpers/wait";
 
 const HOUR = 3_600_000;
 const redis = createRedis("redis://127.0.0.1:6379");
@@ -275,5 +277,38 @@ describe("redactSecrets(text)", () => {
     log.error("c1", "Intercom said 401 for Bearer dG9rOnNlY3JldA==", "reconnect (token=abc)");
     const [entry] = (await log.page("c1", {})).entries;
     expect(JSON.stringify(entry)).not.toMatch(/dG9rOnNlY3JldA|abc\)/);
+  });
+});
+
+describe("the activity log on a store slower than the records", () => {
+  it("gathers what comes during a write into one next batch, bounded to the newest entries", async () => {
+    const appended: number[] = [];
+    let release: (() => void) | undefined;
+    const store = createFileActivityStore(undefined);
+    const slow: ActivityStore = {
+      ...store,
+      async append(connectorId, entries, counts, hour) {
+        appended.push(entries.length);
+        if (appended.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        await store.append(connectorId, entries, counts, hour);
+      },
+    };
+    const log = createActivityLog({ store: slow, batchMs: 1 });
+    const webhook = (index: number) =>
+      log.record("c1", { kind: "webhook", outcome: "ok", message: `webhook ${index}` });
+    webhook(0);
+    await waitUntil(() => release, { what: "the first write in progress" });
+    // The burst comes in slices with the event loop free between them, so timers do fire meanwhile.
+    const burst = 2 * MAX_BUFFERED_ENTRIES;
+    for (let index = 1; index <= burst; index += 1) {
+      webhook(index);
+      if (index % 1000 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    release!();
+    await log.flush();
+    expect(appended).toHaveLength(2);
+    expect(appended[1]).toBeLessThanOrEqual(MAX_BUFFERED_ENTRIES * 1.25);
+    const newest = await log.page("c1", { limit: 1 });
+    expect(newest.entries[0]?.message).toBe(`webhook ${burst}`);
   });
 });

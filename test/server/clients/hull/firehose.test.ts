@@ -1,6 +1,10 @@
 import jwt from "jsonwebtoken";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFirehoseWriter, EntriesRefused } from "../../../../server/clients/hull/firehose";
+import {
+  createFirehoseWriter,
+  EntriesRefused,
+  type FirehoseOptions,
+} from "../../../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
 import { RetryableError, UpstreamRefusedError } from "../../../../server/errors";
 import {
@@ -8,6 +12,7 @@ import {
   type FakeReply,
   type RecordedRequest,
 } from "../../../helpers/fake-server";
+import { waitUntil } from "../../../helpers/wait";
 
 const credentials = {
   id: "5f0c1a2b3c4d5e6f7a8b9c0d",
@@ -25,12 +30,42 @@ let firehose: Awaited<ReturnType<typeof startFakeServer>> | undefined;
 afterEach(() => firehose?.close());
 
 async function writerAgainst(
-  reply: (request: RecordedRequest) => FakeReply,
-  options: { flushAt?: number } = {},
+  reply: (request: RecordedRequest) => FakeReply | Promise<FakeReply>,
+  options: Partial<FirehoseOptions> = {},
 ) {
   firehose = await startFakeServer(reply);
-  return createFirehoseWriter({ url: `${firehose.url}/firehose`, retryDelayMs: 1, ...options });
+  // A minute's ceiling: a test sees a batch posted only because the group commit posted it.
+  return createFirehoseWriter({
+    url: `${firehose.url}/firehose`,
+    retryDelayMs: 1,
+    maxGatherMs: 60_000,
+    ...options,
+  });
 }
+
+/** Hull's answers held until the test releases them, so batches stay in flight meanwhile. */
+function heldReplies() {
+  const waiting: (() => void)[] = [];
+  let released = false;
+  return {
+    reply(): Promise<FakeReply> {
+      if (released) return Promise.resolve({ body: {} });
+      return new Promise((resolve) => waiting.push(() => resolve({ body: {} })));
+    },
+    releaseAll() {
+      released = true;
+      for (const release of waiting.splice(0)) release();
+    },
+  };
+}
+
+const emailsOf = (request: RecordedRequest) =>
+  (request.body as Batch).batch.map(
+    (entry) =>
+      (jwt.decode(entry.headers["Hull-Access-Token"]!) as Record<string, { email?: string }>)[
+        "io.hull.asUser"
+      ]!.email,
+  );
 
 describe("createFirehoseWriter(options)", () => {
   it("signs each entry with the connector secret and the user's claims", async () => {
@@ -49,13 +84,122 @@ describe("createFirehoseWriter(options)", () => {
     expect(entry).toMatchObject({ type: "traits", body: { "intercom/email": "ada@example.com" } });
   });
 
-  it("gathers concurrent writes into shared batches of at most flushAt entries", async () => {
-    const writer = await writerAgainst(() => ({ body: {} }), { flushAt: 3 });
-    await Promise.all(
-      ["a", "b", "c", "d"].map((name) => writer.write(credentials, [traits(`${name}@x.io`)])),
+  it("posts a lone entry at once and gathers what is written meanwhile into the next batch, in order", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { maxPartialInFlight: 1 });
+    const first = writer.write(credentials, [traits("a@x.io")]);
+    // No timer sends it: the ceiling is a minute, so only the group commit can have posted it.
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the lone entry posted" });
+    const gathered = ["b", "c", "d"].map((name) =>
+      writer.write(credentials, [traits(`${name}@x.io`)]),
     );
-    const sizes = firehose!.requests.map((request) => (request.body as Batch).batch.length);
-    expect(sizes).toEqual([3, 1]);
+    hull.releaseAll();
+    await Promise.all([first, ...gathered]);
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io", "c@x.io", "d@x.io"]]);
+  });
+
+  it("keeps up to maxPartialInFlight small batches in flight before entries gather", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { maxPartialInFlight: 2 });
+    const writes = [writer.write(credentials, [traits("a@x.io")])];
+    writes.push(writer.write(credentials, [traits("b@x.io")]));
+    await waitUntil(() => firehose!.requests.length === 2, { what: "two batches in flight" });
+    writes.push(writer.write(credentials, [traits("c@x.io")]));
+    writes.push(writer.write(credentials, [traits("d@x.io")]));
+    hull.releaseAll();
+    await Promise.all(writes);
+    expect(firehose!.requests.map(emailsOf)).toEqual([
+      ["a@x.io"],
+      ["b@x.io"],
+      ["c@x.io", "d@x.io"],
+    ]);
+  });
+
+  it("sends a full batch at once even while the small-batch slots are taken, and the rest behind them", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { flushAt: 2, maxPartialInFlight: 1 });
+    const first = writer.write(credentials, [traits("a@x.io")]);
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    const more = writer.write(
+      credentials,
+      ["b", "c", "d"].map((name) => traits(`${name}@x.io`)),
+    );
+    await waitUntil(() => firehose!.requests.length === 2, { what: "the full batch" });
+    expect(emailsOf(firehose!.requests[1]!)).toEqual(["b@x.io", "c@x.io"]);
+    hull.releaseAll();
+    await Promise.all([first, more]);
+    expect(firehose!.requests.map(emailsOf)).toEqual([
+      ["a@x.io"],
+      ["b@x.io", "c@x.io"],
+      ["d@x.io"],
+    ]);
+  });
+
+  it("sends the rest of a large write beside its full batches: full batches take no small-batch slot", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { flushAt: 2, maxPartialInFlight: 1 });
+    const page = writer.write(
+      credentials,
+      ["a", "b", "c"].map((name) => traits(`${name}@x.io`)),
+    );
+    await waitUntil(() => firehose!.requests.length === 2, { what: "both batches in flight" });
+    hull.releaseAll();
+    await page;
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io", "b@x.io"], ["c@x.io"]]);
+  });
+
+  it("sends a write made with `now` at once, even while a small batch is in flight", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { maxPartialInFlight: 1 });
+    const first = writer.write(credentials, [traits("a@x.io")]);
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    const page = writer.write(credentials, [traits("b@x.io"), traits("c@x.io")], { now: true });
+    await waitUntil(() => firehose!.requests.length === 2, { what: "the `now` batch" });
+    hull.releaseAll();
+    await Promise.all([first, page]);
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io", "c@x.io"]]);
+  });
+
+  it("when Hull fails a batch, rejects only its writers and still writes what gathered behind it", async () => {
+    const hull = heldReplies();
+    let calls = 0;
+    const writer = await writerAgainst(
+      () => (++calls === 1 ? hull.reply().then(() => ({ status: 503 })) : { body: {} }),
+      { maxPartialInFlight: 1, retries: 0 },
+    );
+    const failing = writer.write(credentials, [traits("a@x.io")]).catch((error: unknown) => error);
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    const behind = ["b", "c"].map((name) => writer.write(credentials, [traits(`${name}@x.io`)]));
+    hull.releaseAll();
+    expect(await failing).toBeInstanceOf(RetryableError);
+    await Promise.all(behind);
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io", "c@x.io"]]);
+  });
+
+  it("sends gathered entries after maxGatherMs when the batch in flight hangs", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(
+      (request) => (emailsOf(request)[0] === "a@x.io" ? hull.reply() : { body: {} }),
+      { maxPartialInFlight: 1, maxGatherMs: 1 },
+    );
+    const hanging = writer.write(credentials, [traits("a@x.io")]);
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    await writer.write(credentials, [traits("b@x.io")]);
+    expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io"]]);
+    hull.releaseAll();
+    await hanging;
+  });
+
+  it("flush sends what gathered without waiting for the batch in flight", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { maxPartialInFlight: 1 });
+    const writes = [writer.write(credentials, [traits("a@x.io")])];
+    await waitUntil(() => firehose!.requests.length === 1, { what: "the first batch" });
+    writes.push(writer.write(credentials, [traits("b@x.io")]));
+    const flushed = writer.flush();
+    await waitUntil(() => firehose!.requests.length === 2, { what: "the gathered batch flushed" });
+    hull.releaseAll();
+    await Promise.all([flushed, ...writes]);
   });
 
   it("resolves a write only after Hull accepted it, retrying a 5xx", async () => {

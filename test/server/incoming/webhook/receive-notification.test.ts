@@ -152,6 +152,18 @@ describe("receiving a notification", () => {
     expect(firehose.calls).toBe(0);
   });
 
+  it("reads the settings again once Hull answers new ones (settings are parsed once per answer)", async () => {
+    const { receiver, hull, firehose } = setup();
+    await receiver.receive(userUpdated("n1"));
+    // The connector moved to another workspace: Hull's next answer carries new private_settings.
+    hull.connector = {
+      ...hull.connector,
+      private_settings: { ...CONNECTED, intercom_workspace: { app_id: "another", region: "US" } },
+    };
+    await expect(receiver.receive(userUpdated("n2"))).resolves.toEqual({ outcome: "ignored" });
+    expect(firehose.calls).toBe(1);
+  });
+
   it("skips a connector Hull no longer knows, without making Intercom retry", async () => {
     const { receiver, hull, firehose, dedupe } = setup();
     hull.refuse = new UnauthorizedError("Hull does not know this connector");
