@@ -1,3 +1,4 @@
+import { withoutTraitsPrefixes } from "../../../common/identity";
 import type { HullConnector, HullCredentials } from "../../clients/hull/types";
 import { IntercomApiError } from "../../clients/intercom/errors";
 import { ConfigurationError } from "../../errors";
@@ -150,9 +151,7 @@ export async function attachSentUsers(
     if (!outcome.contactId || outcome.skipped || outcome.problems.length > 0) return [];
     const message = byUser.get(outcome.userId) as { user?: Record<string, unknown> } | undefined;
     if (!message?.user) return [];
-    const user = Object.fromEntries(
-      Object.entries(message.user).map(([key, value]) => [key.replace(/^traits_/, ""), value]),
-    );
+    const user = withoutTraitsPrefixes(message.user);
     const account = userAccountOf(message);
     return [
       {

@@ -1,3 +1,4 @@
+import { intercomAnonymousId } from "../../../common/identity";
 import type { ActivityLog } from "../../activity";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
@@ -184,7 +185,7 @@ export async function syncAccount(
         {
           type: "traits",
           claims: {},
-          account: { id: account.id, anonymous_id: `intercom:${saved.id}` },
+          account: { id: account.id, anonymous_id: intercomAnonymousId(saved.id) },
           body: traits,
         },
       ]);

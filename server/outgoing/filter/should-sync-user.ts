@@ -1,3 +1,4 @@
+import { withoutTraitsPrefix } from "../../../common/identity";
 import type { ConnectorSettings } from "../../settings";
 import type { IntercomState } from "../../intercom-states";
 import {
@@ -27,8 +28,6 @@ export type FilterSettings = Pick<
   | "outgoingAttributes"
   | "sendEvents"
 >;
-
-const stripTraits = (name: string) => name.replace(/^traits_/, "");
 
 /**
  * Decides whether a user goes to Intercom (DESIGN.md §5; Intercom states: server/intercom-states.ts).
@@ -92,7 +91,7 @@ export function shouldSyncUser(
   const relevant = new Set([
     "email",
     "external_id",
-    ...settings.outgoingAttributes.map((row) => stripTraits(row.hull)),
+    ...settings.outgoingAttributes.map((row) => withoutTraitsPrefix(row.hull)),
   ]);
   if (!changes.isNew && knownIntercomId(user) && !changed.some((name) => relevant.has(name))) {
     return { send: "nothing", reason: "no mapped attribute changed" };
