@@ -8,7 +8,7 @@ import type { IntercomCompany } from "../../clients/intercom/companies";
 import { IntercomApiError } from "../../clients/intercom/errors";
 import type { Logger } from "../../log";
 import type { CustomAttributes } from "../../outgoing/intercom/custom-attributes";
-import type { AccountSettings } from "../account-settings";
+import { ownAccountSettings, type AccountSettings } from "../account-settings";
 import {
   companyTagChanges,
   companyTagName,
@@ -259,10 +259,9 @@ export async function syncAccounts(
 async function saveLearntTags(run: AccountRun, learnt: Record<string, string>): Promise<void> {
   if (Object.keys(learnt).length === 0) return;
   try {
-    const stored = (await run.hull.getConnector()).private_settings?.account_tag_mapping;
-    const mapping = typeof stored === "object" && stored !== null ? stored : {};
+    const current = await run.hull.getConnector();
     await run.hull.updateSettings({
-      private_settings: { account_tag_mapping: { ...mapping, ...learnt } },
+      private_settings: ownAccountSettings.accountTagMapping(current, learnt),
     });
   } catch (error) {
     // Not fatal: POST /tags finds the same tags by name next time; only renames need the ids.
