@@ -135,7 +135,7 @@ describe("the tag mappings the connector writes itself", () => {
     expect(
       ownSettings.tagMapping({ private_settings: { tag_mapping: ["x"] } }, { s: "t" }),
     ).toEqual({ tag_mapping: { s: "t" } });
-    expect(ownAccountSettings.accountTagMapping({}, { a: "t" })).toEqual({
+    expect(ownAccountSettings.accountTagMapping({ private_settings: {} }, { a: "t" })).toEqual({
       account_tag_mapping: { a: "t" },
     });
   });

@@ -43,6 +43,18 @@ export interface AccountOutcome {
   upserted: boolean;
   tagged: number;
   untagged: number;
+  /** Account segment id → Intercom tag id for tags applied that `account_tag_mapping` lacks. */
+  learntTags: Record<string, string>;
+}
+
+/** What upserting a company did: its Intercom id and tags when Intercom answered. */
+interface UpsertedCompany {
+  id?: string;
+  tags?: string[];
+  /** Whether a request was made (false: nothing differed from Intercom's). */
+  upserted: boolean;
+  /** Attributes left out or changed by the mapping, for the account's outcome. */
+  warnings: string[];
 }
 
 /** Whether an account is in one of the synchronized account segments (empty list = none). */
@@ -72,8 +84,7 @@ function companyTags(company: IntercomCompany): string[] | undefined {
 async function upsertCompany(
   run: AccountRun,
   account: OutgoingAccount,
-  outcome: AccountOutcome,
-): Promise<{ id?: string; tags?: string[] } | undefined> {
+): Promise<UpsertedCompany | undefined> {
   const known = intercomCompanyIdOf(account);
   const types = run.settings.outgoingAccountAttributes.length
     ? await run.customAttributes.types()
@@ -98,21 +109,20 @@ async function upsertCompany(
     });
     if (!mapping) return undefined;
   }
-  outcome.warnings.push(...mapping.warnings);
+  const warnings = [...mapping.warnings];
   const { company } = mapping;
   if (mapping.missing.length > 0 && company.custom_attributes) {
     const { usable, refused } = await run.customAttributes.ensure(mapping.missing);
     for (const { name, reason } of refused) {
-      outcome.warnings.push(`company attribute ${name} not written: ${reason}`);
+      warnings.push(`company attribute ${name} not written: ${reason}`);
       if (!usable.has(name)) delete company.custom_attributes[name];
     }
     if (Object.keys(company.custom_attributes).length === 0) delete company.custom_attributes;
   }
   const changes = Object.keys(company).filter((key) => key !== "company_id");
-  if (known && changes.length === 0) return { id: known };
+  if (known && changes.length === 0) return { id: known, upserted: false, warnings };
   const saved = await run.api.upsertCompany(company);
-  outcome.upserted = true;
-  return { id: saved.id, tags: companyTags(saved) };
+  return { id: saved.id, tags: companyTags(saved), upserted: true, warnings };
 }
 
 /**
@@ -120,12 +130,12 @@ async function upsertCompany(
  * (or updates) its Intercom company and carries its account segments as company tags; an account
  * that left a segment loses that tag. Hull learns the company's `intercom/id` (and the account
  * the `intercom:<id>` claim the incoming flow links contacts by) and `intercom/tags`. A refusal
- * by Intercom (4xx) is the account's problem, reported; rate limits and outages throw.
+ * by Intercom (4xx) is the account's problem, reported; rate limits and outages throw (the
+ * errors of `run.api` and `run.firehose`: RetryableError, ConfigurationError).
  */
 export async function syncAccount(
   run: AccountRun,
   update: AccountUpdate,
-  learntTags: Record<string, string>,
   retried = false,
 ): Promise<AccountOutcome> {
   const { account } = update;
@@ -136,6 +146,7 @@ export async function syncAccount(
     upserted: false,
     tagged: 0,
     untagged: 0,
+    learntTags: {},
   };
   const synced = isSynchronized(
     update.segments.map(({ id }) => id),
@@ -151,8 +162,12 @@ export async function syncAccount(
   }
   try {
     const saved = synced
-      ? await upsertCompany(run, account, outcome)
-      : { id: intercomCompanyIdOf(account) };
+      ? await upsertCompany(run, account)
+      : { id: intercomCompanyIdOf(account), upserted: false, warnings: [] };
+    if (saved) {
+      outcome.upserted = saved.upserted;
+      outcome.warnings.push(...saved.warnings);
+    }
     if (!saved?.id) {
       outcome.skipped = synced
         ? "the account has no external_id nor domain to be an Intercom company by"
@@ -169,7 +184,7 @@ export async function syncAccount(
     for (const segment of apply) {
       const tag = await run.api.tagCompanies(companyTagName(segment), [saved.id]);
       if (!Object.hasOwn(run.settings.accountTagMapping, segment.id))
-        learntTags[segment.id] = tag.id;
+        outcome.learntTags[segment.id] = tag.id;
       outcome.tagged += 1;
     }
     for (const segment of remove) {
@@ -196,7 +211,7 @@ export async function syncAccount(
       // The company Hull knew is gone from Intercom (deleted there): what Hull holds of it is
       // stale, so the account is sent once more as new, and Hull learns the new company's id.
       run.logger.info({ account: account.id, reason: error.message }, "company made again");
-      return syncAccount(run, { ...update, account: withoutIntercom(account) }, learntTags, true);
+      return syncAccount(run, { ...update, account: withoutIntercom(account) }, true);
     }
     outcome.problems.push(error.message);
   }
@@ -245,18 +260,28 @@ export async function syncAccounts(
   run: AccountRun,
   updates: readonly AccountUpdate[],
 ): Promise<AccountOutcome[]> {
-  const learnt: Record<string, string> = Object.create(null);
   const outcomes: AccountOutcome[] = [];
   try {
-    for (const update of updates) outcomes.push(await syncAccount(run, update, learnt));
+    for (const update of updates) outcomes.push(await syncAccount(run, update));
   } finally {
-    await saveLearntTags(run, learnt);
+    await saveLearntTags(run, outcomes);
     report(run, outcomes);
   }
   return outcomes;
 }
 
-async function saveLearntTags(run: AccountRun, learnt: Record<string, string>): Promise<void> {
+/**
+ * Stores the tag ids the `outcomes` learnt in `private_settings.account_tag_mapping` (merged with
+ * Hull's fresh copy). Never throws: a mapping not saved is logged, and found by name next time.
+ */
+async function saveLearntTags(
+  run: AccountRun,
+  outcomes: readonly Pick<AccountOutcome, "learntTags">[],
+): Promise<void> {
+  const learnt = Object.assign({}, ...outcomes.map((outcome) => outcome.learntTags)) as Record<
+    string,
+    string
+  >;
   if (Object.keys(learnt).length === 0) return;
   try {
     const current = await run.hull.getConnector();
