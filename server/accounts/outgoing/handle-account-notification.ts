@@ -133,6 +133,8 @@ export async function handleAccountNotification(
 /**
  * After a `user:update` run: attaches the contacts just sent to their accounts' companies (and
  * detaches those who left their account). Does nothing without synchronized account segments.
+ * Throws ConfigurationError when accounts are to be sent and Intercom is not connected, and what
+ * must make Hull resend (RetryableError); Intercom's refusals are counted per user.
  */
 export async function attachSentUsers(
   deps: OutgoingDeps,

@@ -79,7 +79,10 @@ const messageSchema = z.looseObject({
 const refs = (segments: { id: string; name: string }[] = []): SegmentRef[] =>
   segments.map(({ id, name }) => ({ id, name }));
 
-/** The user report as connectors see it, with names for its segments where Hull gave them. */
+/**
+ * The user report as connectors see it, with names for its segments where Hull gave them. Throws
+ * BadRequestError when the report has no id.
+ */
 export function readUserReport(
   raw: unknown,
   segmentNames: ReadonlyMap<string, string> = new Map(),
@@ -95,6 +98,7 @@ export function readUserReport(
 /**
  * Reads one `user:update` message; a malformed one is a 400 for the whole notification, before
  * anything is sent anywhere.
+ * Throws BadRequestError naming the field.
  */
 export function readUserUpdateMessage(
   raw: unknown,
