@@ -14,6 +14,7 @@ import type { JobControl } from "../../../server/jobs/execute-job";
 import type { StoredJob } from "../../../server/jobs/types";
 import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
 import { describePageError } from "../../../server/http/html-errors";
+import { OrganizationDisabledError } from "../../../server/clients/hull/rest";
 
 describe("activity entries", () => {
   it("a skipped user carries the filter's reason and what to do", () => {
@@ -138,6 +139,12 @@ describe("describePageError(error)", () => {
     const page = describePageError(new UnauthorizedError("Token expired"));
     expect(page.status).toBe(401);
     expect(page.message).toMatch(/Open the dashboard again from Hull/);
+  });
+
+  it("a disabled Hull organization says so, not that Hull is unreachable", () => {
+    const page = describePageError(new OrganizationDisabledError());
+    expect(page.status).toBe(503);
+    expect(page.title).toMatch(/disabled/);
   });
 
   it("Hull unreachable says to reload; an unknown error says nothing internal", () => {
