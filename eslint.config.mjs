@@ -34,6 +34,8 @@ export default tseslint.config(
       "server/**/filter/**/*.ts",
       "client/mapping/**/*.ts",
       "common/**/*.ts",
+      // Pure planning beside its flows: which segments to extract, and the callback they need.
+      "server/segment-members/plan-member-extracts.ts",
     ],
     // Patterns are gitignore-style (ESLint uses the `ignore` package): a later "!" pattern
     // re-allows, so `clients/**/types` modules stay importable; type-only imports always are.

@@ -24,3 +24,24 @@ export function withoutTraitsPrefix(name: string): string {
 }
 
 const TRAITS_PREFIX = "traits_";
+
+/**
+ * A flat report (`{traits_plan: …, email: …}`) with every key through {@link withoutTraitsPrefix}.
+ * Keys are Hull's input: the result has no prototype, so "__proto__" stays an ordinary key.
+ */
+export function withoutTraitsPrefixes<T>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = Object.create(null);
+  for (const [key, value] of Object.entries(values)) out[withoutTraitsPrefix(key)] = value;
+  return out;
+}
+
+/**
+ * An account attribute as a settings row names it (`traits_plan`, `account.plan`, `plan`) → as
+ * it is written and read on the Hull account (`plan`).
+ */
+export function accountAttributeName(name: string): string {
+  const bare = withoutTraitsPrefix(name);
+  return bare.startsWith(ACCOUNT_PREFIX) ? bare.slice(ACCOUNT_PREFIX.length) : bare;
+}
+
+const ACCOUNT_PREFIX = "account.";

@@ -3,6 +3,7 @@
  * timeline entry (what happened, who, why, what to do). Pure, so a call site stays one line:
  * `deps.activity.record(connectorId, userSkippedEntry(skipped))`.
  */
+import type { SkipCode } from "./outgoing/filter/should-sync-user";
 import type { ActivityLog, ActivityPerson, NewActivityEntry } from "./activity";
 import { JobAborted, type JobHandler } from "./jobs/execute-job";
 import type { StoredJob } from "./jobs/types";
@@ -24,27 +25,30 @@ export function personOf(user: {
   return person;
 }
 
-/** What a person can do about a skip, by the filter's reason (`outgoing/filter/should-sync-user.ts`). */
-export function hintForSkip(reason: string): string | undefined {
-  if (reason.startsWith("no synchronized segments"))
-    return "Pick the segments to send in Settings → Synchronized segments.";
-  if (reason.startsWith("not in a synchronized segment"))
-    return "Add one of this user's segments to Settings → Synchronized segments, or use Hull's “Send to Intercom”.";
-  if (reason.startsWith("archived in Intercom"))
-    return "Turn on “Unarchive contacts” in Settings to send it, or unarchive the contact in Intercom.";
-  if (reason.startsWith("deleted in Intercom"))
-    return "Turn off “Ignore users deleted in Intercom” in Settings to create the contact again.";
-  if (reason.startsWith("no email, external_id"))
-    return "Give the user an email or an external_id in Hull.";
-  return undefined;
+const SKIP_HINTS: Partial<Record<SkipCode, string>> = {
+  "no-segments": "Pick the segments to send in Settings → Synchronized segments.",
+  "not-in-segment":
+    "Add one of this user's segments to Settings → Synchronized segments, or use Hull's “Send to Intercom”.",
+  archived:
+    "Turn on “Unarchive contacts” in Settings to send it, or unarchive the contact in Intercom.",
+  deleted: "Turn off “Ignore users deleted in Intercom” in Settings to create the contact again.",
+  "no-identifier": "Give the user an email or an external_id in Hull.",
+};
+
+/**
+ * What a person can do about a skip, by the filter's code (`outgoing/filter/should-sync-user.ts`);
+ * undefined when nothing is to be done (the loop guard, nothing changed).
+ */
+export function hintForSkip(code: SkipCode): string | undefined {
+  return SKIP_HINTS[code];
 }
 
 /** A user the outgoing filter left out. */
 export function userSkippedEntry(
-  skipped: { userId: string; reason: string },
+  skipped: { userId: string; code?: SkipCode; reason: string },
   person: ActivityPerson = {},
 ): NewActivityEntry {
-  const hint = hintForSkip(skipped.reason);
+  const hint = skipped.code && hintForSkip(skipped.code);
   return {
     kind: "user",
     outcome: "skipped",
@@ -67,6 +71,7 @@ export function userOutcomeEntry(
     problems: string[];
     warnings: string[];
     skipped?: string;
+    skipCode?: SkipCode;
   },
   person: ActivityPerson = {},
 ): NewActivityEntry {
@@ -76,7 +81,10 @@ export function userOutcomeEntry(
     ...person,
   };
   if (outcome.skipped)
-    return userSkippedEntry({ userId: outcome.userId, reason: outcome.skipped }, who);
+    return userSkippedEntry(
+      { userId: outcome.userId, code: outcome.skipCode, reason: outcome.skipped },
+      who,
+    );
   const details: Record<string, number | string[]> = {};
   if (outcome.events > 0) details.events = outcome.events;
   if (outcome.tagged > 0) details.tags_applied = outcome.tagged;

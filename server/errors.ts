@@ -99,6 +99,15 @@ export class ConfigurationError extends ConnectorError {
   override readonly code: string = "configuration";
 }
 
+/**
+ * The HTTP status that answers `error` (docs/error-handling.md): a ConnectorError's own status
+ * (4xx, 502, 503), 500 for anything else (a bug). The JSON errors middleware, the HTML error pages
+ * and the OAuth callback's page all answer with it.
+ */
+export function statusOf(error: unknown): number {
+  return error instanceof ConnectorError ? error.status : 500;
+}
+
 export type FlowControl = { type: "next" | "retry"; size?: number; in?: number; in_time?: number };
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { accountSettingsUpdate } from "./accounts/account-settings";
+import { accountSettingsUpdate, storedStrings } from "./accounts/account-settings";
 import type { HullConnector } from "./clients/hull/types";
 import { messengerRegion, normaliseRegion, type Region } from "./clients/intercom/regions";
 
@@ -202,6 +202,15 @@ export function websiteSettings(connector: Pick<HullConnector, "private_settings
  * `private_settings` to give `HullRestClient.updateSettings`.
  */
 export const ownSettings = {
+  /**
+   * Segment id → Intercom tag id: the `connector`'s stored mapping (Hull's fresh copy, so a
+   * concurrent run's ids are kept) with the ids `learnt` by this run added.
+   */
+  tagMapping(connector: Pick<HullConnector, "private_settings">, learnt: Record<string, string>) {
+    return {
+      tag_mapping: { ...storedStrings(connector.private_settings?.tag_mapping), ...learnt },
+    };
+  },
   /** Custom attribute names seen on Intercom users (the attribute catalogue), merged and sorted. */
   customAttributes(known: Iterable<string>, seen: Iterable<string>) {
     return { custom_attributes: [...new Set([...known, ...seen])].sort() };

@@ -47,6 +47,19 @@ function rows<T>(schema: z.ZodType<T>, value: unknown): T[] {
   });
 }
 
+/**
+ * The string entries of a stored map (others dropped one by one, so one bad entry does not cost
+ * the rest). Shared with server/settings.ts (which imports this module).
+ */
+export function storedStrings(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
+  );
+}
+
 /** Reads the account settings leniently: a value of the wrong shape counts as unset. */
 export function readAccountSettings(
   connector: Pick<HullConnector, "private_settings">,
@@ -61,3 +74,22 @@ export function readAccountSettings(
     accountTagMapping: mapping.success ? mapping.data : {},
   };
 }
+
+/**
+ * The account private_settings the connector writes itself (as `ownSettings` in server/settings.ts):
+ * each function answers the partial `private_settings` to give `HullRestClient.updateSettings`.
+ */
+export const ownAccountSettings = {
+  /** Account segment id → Intercom tag id: Hull's fresh copy with the ids `learnt` by this run. */
+  accountTagMapping(
+    connector: Pick<HullConnector, "private_settings">,
+    learnt: Record<string, string>,
+  ) {
+    return {
+      account_tag_mapping: {
+        ...storedStrings(connector.private_settings?.account_tag_mapping),
+        ...learnt,
+      },
+    };
+  },
+};

@@ -16,7 +16,10 @@ const MANIFEST_FILES: Record<string, string> = {
 };
 const MANIFEST_FILES_DIR = PATHS.assets;
 
-/** The manifest Hull reads, and the browser bundles, revalidated by ETag so a deploy shows at once. */
+/**
+ * The manifest Hull reads, and the browser bundles, revalidated by ETag so a deploy shows at once.
+ * Throws BadRequestError (404) for a bundle that is not built.
+ */
 export function assetRoutes(deps: Pick<AppDeps, "assetsDir" | "manifest">): Router {
   const router = new Router();
   router.get("/manifest.json", (ctx) => {

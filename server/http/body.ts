@@ -62,7 +62,10 @@ export async function parseJsonBody(
   }
 }
 
-/** `readRawBody` then `parseJsonBody`: 413 over `limit`, 400 too deep or not JSON. */
+/**
+ * `readRawBody` then `parseJsonBody`. Throws BadRequestError: 413 over `limit`; 400 for a body
+ * too deep, not JSON or unreadable.
+ */
 export async function readJsonBody(
   ctx: Context,
   limit: string | number = "1mb",

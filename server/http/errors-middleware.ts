@@ -1,5 +1,5 @@
 import type { Middleware } from "koa";
-import { ConnectorError } from "../errors";
+import { ConnectorError, statusOf } from "../errors";
 import type { Logger } from "../log";
 import { safeUrl } from "../log";
 
@@ -16,7 +16,7 @@ export function handleErrors(logger: Logger): Middleware {
       await next();
     } catch (error) {
       const known = error instanceof ConnectorError;
-      const status = known ? error.status : 500;
+      const status = statusOf(error);
       ctx.status = status;
       ctx.body = {
         error:

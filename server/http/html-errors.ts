@@ -1,5 +1,5 @@
 import type { Context, Middleware } from "koa";
-import { ConnectorError } from "../errors";
+import { ConnectorError, statusOf } from "../errors";
 import type { Logger } from "../log";
 import { safeUrl } from "../log";
 import { messagePage } from "./pages";
@@ -10,7 +10,7 @@ export function describePageError(error: unknown): {
   title: string;
   message: string;
 } {
-  const status = error instanceof ConnectorError ? error.status : 500;
+  const status = statusOf(error);
   const reason = error instanceof ConnectorError && error.expose ? ` (${error.message})` : "";
   if (status === 401 || status === 403 || status === 404) {
     return {
@@ -22,7 +22,8 @@ export function describePageError(error: unknown): {
         "Links to the dashboard are made by Hull each time and stop working after a while, so a bookmarked or copied link does not last.",
     };
   }
-  if (status === 402) {
+  // By code, not status: a disabled organization is a ConfigurationError (503) like others.
+  if (error instanceof ConnectorError && error.code === "organization-disabled") {
     return {
       status,
       title: "This Hull organization is disabled",

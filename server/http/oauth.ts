@@ -6,7 +6,7 @@ import { connectedEntry } from "../activity-entries";
 import { connectWorkspace } from "../connection/connect-workspace";
 import { handleUninstall } from "../connection/disconnect-workspace";
 import { refreshStatus } from "../status/check-status";
-import { BadRequestError, ConnectorError, UnauthorizedError } from "../errors";
+import { BadRequestError, ConnectorError, statusOf, UnauthorizedError } from "../errors";
 import { readJsonBody } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
@@ -115,7 +115,7 @@ export function oauthRoutes(deps: AppDeps): Router {
       });
     } catch (failure) {
       deps.logger.warn({ connector: credentials.id, err: failure }, "oauth callback failed");
-      ctx.status = failure instanceof ConnectorError && failure.status < 500 ? failure.status : 502;
+      ctx.status = statusOf(failure);
       outcomePage(ctx, {
         type: "failed",
         title: "Intercom could not be connected",

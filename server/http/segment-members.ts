@@ -24,6 +24,7 @@ const requestSchema = z.union([
  * "Send current members". Asks Hull for an extract of each synchronized segment's members; the
  * users then arrive at /batch and are sent as a job (docs/adr/018). Answers
  * `{extracts: MemberExtractOutcome[]}`; a bad request is refused with 400 and nothing is asked.
+ * Throws BadRequestError (400, 404 for a segment Hull does not have) to the errors middleware.
  */
 export function segmentMembersRoutes(deps: AppDeps): Router {
   const router = new Router();

@@ -10,6 +10,7 @@ import {
   RetryableError,
   UnauthorizedError,
   UpstreamRefusedError,
+  statusOf,
   toFlowControl,
 } from "../../server/errors";
 import { handleErrors } from "../../server/http/errors-middleware";
@@ -69,6 +70,16 @@ describe("the error model", () => {
   it("details of a caller's mistake reach the caller", async () => {
     const answer = await answerFor(new BadRequestError("invalid", 400, { field: "is wrong" }));
     expect(answer.body).toEqual({ error: "invalid", details: { field: "is wrong" } });
+  });
+
+  it("statusOf answers each kind's own status, the same for JSON, pages and the OAuth callback", () => {
+    expect(statusOf(new BadRequestError("too big", 413))).toBe(413);
+    expect(statusOf(new UnauthorizedError())).toBe(401);
+    expect(statusOf(new UpstreamRefusedError("intercom", 400, "refused"))).toBe(502);
+    // Unavailable and configuration are 503, not a 502 of an upstream's refusal.
+    expect(statusOf(new RetryableError("Intercom is unreachable"))).toBe(503);
+    expect(statusOf(new TokenRevokedError())).toBe(503);
+    expect(statusOf(new Error("a bug"))).toBe(500);
   });
 
   it("a caller's mistake is a 4xx, never anything else", () => {

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   connectionSettings,
   disconnectionSettings,
+  ownSettings,
   privateSettingsUpdate,
   readSettings,
   settingsUpdateSchema,
   websiteSettings,
 } from "../../server/settings";
+import { ownAccountSettings } from "../../server/accounts/account-settings";
 
 const SEGMENT = "5f0c1a2b3c4d5e6f7a8b9c0d";
 
@@ -109,5 +111,32 @@ describe("settings writes never need public settings (docs/adr/007)", () => {
     });
     expect(JSON.stringify(websiteSettings(connector))).not.toContain("secret-token");
     expect(websiteSettings({ private_settings: {}, settings: {} })).toBeNull();
+  });
+});
+
+describe("the tag mappings the connector writes itself", () => {
+  const stored = {
+    private_settings: {
+      tag_mapping: { seg1: "t1", seg2: "t2", broken: 42 },
+      account_tag_mapping: { acc1: "a1", broken: null },
+    },
+  };
+
+  it("adds the ids learnt to Hull's fresh copy, learnt ids winning, bad entries dropped one by one", () => {
+    expect(ownSettings.tagMapping(stored, { seg2: "t2b", seg3: "t3" })).toEqual({
+      tag_mapping: { seg1: "t1", seg2: "t2b", seg3: "t3" },
+    });
+    expect(ownAccountSettings.accountTagMapping(stored, { acc2: "a2" })).toEqual({
+      account_tag_mapping: { acc1: "a1", acc2: "a2" },
+    });
+  });
+
+  it("starts afresh when nothing (or not a map) is stored", () => {
+    expect(
+      ownSettings.tagMapping({ private_settings: { tag_mapping: ["x"] } }, { s: "t" }),
+    ).toEqual({ tag_mapping: { s: "t" } });
+    expect(ownAccountSettings.accountTagMapping({ private_settings: {} }, { a: "t" })).toEqual({
+      account_tag_mapping: { a: "t" },
+    });
   });
 });

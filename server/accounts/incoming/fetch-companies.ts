@@ -98,6 +98,9 @@ export async function companyPageEntries(
  * outages slow it down; a scroll Intercom expired (404, after a minute unused) or another scroll
  * of the workspace (400 `scroll_exists`) makes it wait and start the scroll again (writes are
  * idempotent; Intercom's scroll cannot resume from a point, so neither can a restarted job).
+ * The handler throws ConfigurationError when Intercom is not connected, JobAborted when the job is
+ * stopped, and what Intercom's client and the firehose throw (RetryableError: the job waits and
+ * retries).
  */
 export function createFetchCompaniesHandler(
   deps: FetchDeps & { sleep?: (ms: number) => Promise<void> },

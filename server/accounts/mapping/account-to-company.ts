@@ -1,3 +1,4 @@
+import { accountAttributeName, withoutTraitsPrefix } from "../../../common/identity";
 import type { CompanyWrite } from "../../clients/intercom/companies";
 import {
   inferDataType,
@@ -116,7 +117,7 @@ export function mapAccountToCompany(input: {
   const unknown: string[] = [];
   const warnings: string[] = [];
   for (const row of rowsWithName(input.rows)) {
-    const hullName = row.hull.replace(/^traits_/, "").replace(/^account\./, "");
+    const hullName = accountAttributeName(row.hull);
     if (!Object.hasOwn(account, hullName)) continue;
     const value = account[hullName];
     if (value === undefined || value === null) continue;
@@ -179,7 +180,7 @@ export function companyValuesFromAccount(
     const candidates = [`intercom/${name}`];
     if (custom) {
       for (const row of incomingRows) {
-        if (row.name === name) candidates.unshift(row.hull.replace(/^traits_/, ""));
+        if (row.name === name) candidates.unshift(withoutTraitsPrefix(row.hull));
       }
     }
     const key = candidates.find((candidate) => Object.hasOwn(account, candidate));

@@ -1,3 +1,4 @@
+import { accountAttributeName, intercomAnonymousId } from "../../../common/identity";
 import type { AccountClaims, AttributeValue } from "../../clients/hull/types";
 import { isIdentifier } from "../../hull-entry-rules";
 import { arrayAt, isObject, objectAt, stringAt, type Json } from "../../incoming/mapping/read";
@@ -73,7 +74,7 @@ export function companyAccountClaims(company: unknown): AccountClaims | undefine
   const externalId = stringAt(company, "company_id");
   const domain = domainOf(company.website);
   return {
-    anonymous_id: `intercom:${id}`,
+    anonymous_id: intercomAnonymousId(id),
     ...(isIdentifier(externalId) ? { external_id: externalId } : {}),
     ...(domain ? { domain } : {}),
   };
@@ -134,7 +135,7 @@ export function mapCompanyToHullAccount(
     if (!Object.hasOwn(custom, name)) continue;
     const value = custom[name];
     if (value === undefined || (typeof value === "object" && value !== null)) continue;
-    attributes[hull.replace(/^traits_/, "").replace(/^account\./, "")] = value;
+    attributes[accountAttributeName(hull)] = value;
   }
   const name = stringAt(company, "name");
   if (name) attributes.name = { operation: "setIfNull", value: name };

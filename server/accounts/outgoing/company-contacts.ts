@@ -28,7 +28,6 @@ export async function attachContactsToCompanies(
   users: readonly SentUser[],
 ): Promise<void> {
   const companies = new Map<string, string | undefined>(); // Hull account id → Intercom company id
-  const learnt: Record<string, string> = Object.create(null);
   for (const sent of users) {
     const attached =
       typeof sent.user[ATTACHED_COMPANY] === "string" && sent.user[ATTACHED_COMPANY] !== ""
@@ -46,7 +45,9 @@ export async function attachContactsToCompanies(
             segments: sent.accountSegmentIds.map((segmentId) => ({ id: segmentId, name: "" })),
             left: [],
           };
-          id = (await syncAccount(run, update, learnt)).companyId;
+          // Its segments' names are not known here, so it gets no tags (and learns no tag id)
+          // until its own account:update.
+          id = (await syncAccount(run, update)).companyId;
         }
         companies.set(account.id, id);
       }

@@ -1,3 +1,4 @@
+import { withoutTraitsPrefixes } from "../../../common/identity";
 import type { HullConnector, HullCredentials } from "../../clients/hull/types";
 import { IntercomApiError } from "../../clients/intercom/errors";
 import { ConfigurationError } from "../../errors";
@@ -138,6 +139,8 @@ export async function handleAccountNotification(
 /**
  * After a `user:update` run: attaches the contacts just sent to their accounts' companies (and
  * detaches those who left their account). Does nothing without synchronized account segments.
+ * Throws ConfigurationError when accounts are to be sent and Intercom is not connected, and what
+ * must make Hull resend (RetryableError); Intercom's refusals are counted per user.
  */
 export async function attachSentUsers(
   deps: OutgoingDeps,
@@ -156,9 +159,7 @@ export async function attachSentUsers(
     if (!outcome.contactId || outcome.skipped || outcome.problems.length > 0) return [];
     const message = byUser.get(outcome.userId) as { user?: Record<string, unknown> } | undefined;
     if (!message?.user) return [];
-    const user = Object.fromEntries(
-      Object.entries(message.user).map(([key, value]) => [key.replace(/^traits_/, ""), value]),
-    );
+    const user = withoutTraitsPrefixes(message.user);
     const account = userAccountOf(message);
     return [
       {

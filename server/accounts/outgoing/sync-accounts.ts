@@ -1,3 +1,4 @@
+import { intercomAnonymousId } from "../../../common/identity";
 import type { ActivityLog } from "../../activity";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
@@ -8,7 +9,7 @@ import { IntercomApiError } from "../../clients/intercom/errors";
 import { RetryableError } from "../../errors";
 import type { Logger } from "../../log";
 import type { CustomAttributes } from "../../outgoing/intercom/custom-attributes";
-import type { AccountSettings } from "../account-settings";
+import { ownAccountSettings, type AccountSettings } from "../account-settings";
 import {
   companyTagChanges,
   companyTagName,
@@ -43,6 +44,18 @@ export interface AccountOutcome {
   upserted: boolean;
   tagged: number;
   untagged: number;
+  /** Account segment id → Intercom tag id for tags applied that `account_tag_mapping` lacks. */
+  learntTags: Record<string, string>;
+}
+
+/** What upserting a company did: its Intercom id and tags when Intercom answered. */
+interface UpsertedCompany {
+  id?: string;
+  tags?: string[];
+  /** Whether a request was made (false: nothing differed from Intercom's). */
+  upserted: boolean;
+  /** Attributes left out or changed by the mapping, for the account's outcome. */
+  warnings: string[];
 }
 
 /** Whether an account is in one of the synchronized account segments (empty list = none). */
@@ -72,8 +85,7 @@ function companyTags(company: IntercomCompany): string[] | undefined {
 async function upsertCompany(
   run: AccountRun,
   account: OutgoingAccount,
-  outcome: AccountOutcome,
-): Promise<{ id?: string; tags?: string[] } | undefined> {
+): Promise<UpsertedCompany | undefined> {
   const known = intercomCompanyIdOf(account);
   const types = run.settings.outgoingAccountAttributes.length
     ? await run.customAttributes.types()
@@ -98,21 +110,20 @@ async function upsertCompany(
     });
     if (!mapping) return undefined;
   }
-  outcome.warnings.push(...mapping.warnings);
+  const warnings = [...mapping.warnings];
   const { company } = mapping;
   if (mapping.missing.length > 0 && company.custom_attributes) {
     const { usable, refused } = await run.customAttributes.ensure(mapping.missing);
     for (const { name, reason } of refused) {
-      outcome.warnings.push(`company attribute ${name} not written: ${reason}`);
+      warnings.push(`company attribute ${name} not written: ${reason}`);
       if (!usable.has(name)) delete company.custom_attributes[name];
     }
     if (Object.keys(company.custom_attributes).length === 0) delete company.custom_attributes;
   }
   const changes = Object.keys(company).filter((key) => key !== "company_id");
-  if (known && changes.length === 0) return { id: known };
+  if (known && changes.length === 0) return { id: known, upserted: false, warnings };
   const saved = await run.api.upsertCompany(company);
-  outcome.upserted = true;
-  return { id: saved.id, tags: companyTags(saved) };
+  return { id: saved.id, tags: companyTags(saved), upserted: true, warnings };
 }
 
 /** How one account is sent. */
@@ -132,12 +143,12 @@ export interface SyncAccountOptions {
  * segments as company tags; an account that left a segment loses that tag. Hull learns the
  * company's `intercom/id` (and the account the `intercom:<id>` claim the incoming flow links
  * contacts by) and `intercom/tags`. A refusal by Intercom (4xx) is the account's problem,
- * reported; rate limits and outages throw.
+ * reported; rate limits and outages throw (the errors of `run.api` and `run.firehose`:
+ * RetryableError, ConfigurationError).
  */
 export async function syncAccount(
   run: AccountRun,
   update: AccountUpdate,
-  learntTags: Record<string, string>,
   { manual = false, retried = false }: SyncAccountOptions = {},
 ): Promise<AccountOutcome> {
   const { account } = update;
@@ -148,6 +159,7 @@ export async function syncAccount(
     upserted: false,
     tagged: 0,
     untagged: 0,
+    learntTags: {},
   };
   const synced =
     manual ||
@@ -165,8 +177,12 @@ export async function syncAccount(
   }
   try {
     const saved = synced
-      ? await upsertCompany(run, account, outcome)
-      : { id: intercomCompanyIdOf(account) };
+      ? await upsertCompany(run, account)
+      : { id: intercomCompanyIdOf(account), upserted: false, warnings: [] };
+    if (saved) {
+      outcome.upserted = saved.upserted;
+      outcome.warnings.push(...saved.warnings);
+    }
     if (!saved?.id) {
       outcome.skipped = synced
         ? "the account has no external_id nor domain to be an Intercom company by"
@@ -183,7 +199,7 @@ export async function syncAccount(
     for (const segment of apply) {
       const tag = await run.api.tagCompanies(companyTagName(segment), [saved.id]);
       if (!Object.hasOwn(run.settings.accountTagMapping, segment.id))
-        learntTags[segment.id] = tag.id;
+        outcome.learntTags[segment.id] = tag.id;
       outcome.tagged += 1;
     }
     for (const segment of remove) {
@@ -199,7 +215,7 @@ export async function syncAccount(
         {
           type: "traits",
           claims: {},
-          account: { id: account.id, anonymous_id: `intercom:${saved.id}` },
+          account: { id: account.id, anonymous_id: intercomAnonymousId(saved.id) },
           body: traits,
         },
       ]);
@@ -210,10 +226,11 @@ export async function syncAccount(
       // The company Hull knew is gone from Intercom (deleted there): what Hull holds of it is
       // stale, so the account is sent once more as new, and Hull learns the new company's id.
       run.logger.info({ account: account.id, reason: error.message }, "company made again");
-      return syncAccount(run, { ...update, account: withoutIntercom(account) }, learntTags, {
-        manual,
-        retried: true,
-      });
+      return syncAccount(
+        run,
+        { ...update, account: withoutIntercom(account) },
+        { manual, retried: true },
+      );
     }
     outcome.problems.push(error.message);
   }
@@ -276,13 +293,12 @@ export async function syncAccounts(
   updates: readonly AccountUpdate[],
   { manual = false, waitBeforeRetry }: SyncAccountsOptions = {},
 ): Promise<AccountOutcome[]> {
-  const learnt: Record<string, string> = Object.create(null);
   const outcomes: AccountOutcome[] = [];
   try {
     for (const update of updates) {
       for (let attempt = 1; ; attempt++) {
         try {
-          outcomes.push(await syncAccount(run, update, learnt, { manual }));
+          outcomes.push(await syncAccount(run, update, { manual }));
           break;
         } catch (error) {
           if (!(error instanceof RetryableError) || !waitBeforeRetry) throw error;
@@ -291,19 +307,29 @@ export async function syncAccounts(
       }
     }
   } finally {
-    await saveLearntTags(run, learnt);
+    await saveLearntTags(run, outcomes);
     report(run, outcomes);
   }
   return outcomes;
 }
 
-async function saveLearntTags(run: AccountRun, learnt: Record<string, string>): Promise<void> {
+/**
+ * Stores the tag ids the `outcomes` learnt in `private_settings.account_tag_mapping` (merged with
+ * Hull's fresh copy). Never throws: a mapping not saved is logged, and found by name next time.
+ */
+async function saveLearntTags(
+  run: AccountRun,
+  outcomes: readonly Pick<AccountOutcome, "learntTags">[],
+): Promise<void> {
+  const learnt = Object.assign({}, ...outcomes.map((outcome) => outcome.learntTags)) as Record<
+    string,
+    string
+  >;
   if (Object.keys(learnt).length === 0) return;
   try {
-    const stored = (await run.hull.getConnector()).private_settings?.account_tag_mapping;
-    const mapping = typeof stored === "object" && stored !== null ? stored : {};
+    const current = await run.hull.getConnector();
     await run.hull.updateSettings({
-      private_settings: { account_tag_mapping: { ...mapping, ...learnt } },
+      private_settings: ownAccountSettings.accountTagMapping(current, learnt),
     });
   } catch (error) {
     // Not fatal: POST /tags finds the same tags by name next time; only renames need the ids.

@@ -42,6 +42,8 @@ function header(
  * (lib/utils/smart-notifier-validator.js, `superagent.post(certUrl, signature)`) sends it — a
  * string body, so superagent's form content type. We only ever ask hosts on the allow-list, never
  * follow a redirect, and cache keys per URL.
+ * The verifier throws NotifierSignatureError (an UnauthorizedError, 401, with hull's own code) for
+ * a missing, malformed, expired or wrongly signed token, or a key it may not fetch.
  */
 export function createNotifierSignatureVerifier(
   allowedHosts: readonly string[],

@@ -9,6 +9,14 @@ import type { SafeFetch } from "../safe-fetch";
 import { organizationBaseUrl } from "./hosts";
 import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } from "./types";
 
+/** Hull answered 402: the organization is disabled; nothing works until its administrator acts. */
+export class OrganizationDisabledError extends ConfigurationError {
+  override readonly code = "organization-disabled";
+  constructor() {
+    super("The Hull organization is disabled");
+  }
+}
+
 export interface HullRestClient {
   getConnector(): Promise<HullConnector>;
   /**
@@ -87,7 +95,7 @@ export function createHullRestClient(
       throw new UnauthorizedError("Hull refused the connector credentials");
     if (status === 404)
       throw new UnauthorizedError("Hull does not know this connector (wrong id or organization)");
-    if (status === 402) throw new ConfigurationError("The Hull organization is disabled");
+    if (status === 402) throw new OrganizationDisabledError();
     if (status >= 500 || status === 429)
       throw new RetryableError(`Hull answered ${status} to ${method} ${path}`);
     throw new UpstreamRefusedError("hull", status, `Hull answered ${status} to ${method} ${path}`);

@@ -30,6 +30,19 @@ export class IntercomApiError extends UpstreamRefusedError {
   get alreadyExists(): boolean {
     return this.upstreamStatus === 409 || /\balready (have|exists)\b/i.test(this.intercomMessage);
   }
+
+  /**
+   * The contact a 409 names: "A contact matching those details already exists with id=…", or
+   * "An archived contact matching those details already exists with id=…" (intercom-api.md §2.4).
+   * Intercom gives the id and the archived state only in its wording, read here, at the boundary.
+   * Undefined for another error, or a 409 that names no id.
+   */
+  get conflictingContact(): { id: string; archived: boolean } | undefined {
+    if (this.upstreamStatus !== 409) return undefined;
+    const id = /id=([0-9a-zA-Z]+)/.exec(this.intercomMessage)?.[1];
+    if (!id) return undefined;
+    return { id, archived: /\ban archived contact\b/i.test(this.intercomMessage) };
+  }
 }
 
 /** The access token no longer works: the workspace must be connected again. */

@@ -1,7 +1,12 @@
 import type { IntercomState } from "../../intercom-states";
 import { INTERCOM_TRAITS } from "../hull-input/intercom-traits";
 import type { UserUpdate } from "../hull-input/user-update";
-import { shouldSyncUser, type FilterSettings, type SyncDecision } from "./should-sync-user";
+import {
+  shouldSyncUser,
+  type FilterSettings,
+  type SkipCode,
+  type SyncDecision,
+} from "./should-sync-user";
 
 export interface Selection {
   send: { update: UserUpdate; decision: Exclude<SyncDecision, { send: "nothing" }> }[];
@@ -14,6 +19,7 @@ export interface Selection {
  */
 export interface SkippedUser {
   userId: string;
+  code: SkipCode;
   reason: string;
   state?: IntercomState;
   recordedReason?: unknown;
@@ -56,9 +62,10 @@ export function selectUsers(
   for (const update of mergeByUser(updates)) {
     const decision = shouldSyncUser(update, settings, options);
     if (decision.send === "nothing") {
-      const { reason, state } = decision;
+      const { code, reason, state } = decision;
       selection.skipped.push({
         userId: update.user.id,
+        code,
         reason,
         ...(state
           ? { state, recordedReason: update.user[INTERCOM_TRAITS.skippedReason] ?? null }

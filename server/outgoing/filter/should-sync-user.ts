@@ -1,3 +1,4 @@
+import { withoutTraitsPrefix } from "../../../common/identity";
 import type { ConnectorSettings } from "../../settings";
 import type { IntercomState } from "../../intercom-states";
 import {
@@ -9,6 +10,19 @@ import {
 import { isSendableEvent } from "../mapping/event-to-data-event";
 import type { UserUpdate } from "../hull-input/user-update";
 
+/**
+ * Why a user is left out, as a stable code: what the dashboard's hint and any other reader test
+ * (the `reason` beside it is for people and may be reworded).
+ */
+export type SkipCode =
+  | "deleted"
+  | "archived"
+  | "no-identifier"
+  | "no-segments"
+  | "not-in-segment"
+  | "loop-guard"
+  | "nothing-changed";
+
 export type SyncDecision =
   | { send: "everything" }
   /** The user left every synchronized segment: only the tags of the segments left come off. */
@@ -17,7 +31,7 @@ export type SyncDecision =
    * `state`: left out because of what Intercom reported (deleted, archived); the Hull user is
    * told why, since nothing else shows it.
    */
-  | { send: "nothing"; reason: string; state?: IntercomState };
+  | { send: "nothing"; code: SkipCode; reason: string; state?: IntercomState };
 
 export type FilterSettings = Pick<
   ConnectorSettings,
@@ -27,8 +41,6 @@ export type FilterSettings = Pick<
   | "outgoingAttributes"
   | "sendEvents"
 >;
-
-const stripTraits = (name: string) => name.replace(/^traits_/, "");
 
 /**
  * Decides whether a user goes to Intercom (DESIGN.md §5; Intercom states: server/intercom-states.ts).
@@ -45,6 +57,7 @@ export function shouldSyncUser(
   if (settings.ignoreDeletedUsers && states.has("deleted")) {
     return {
       send: "nothing",
+      code: "deleted",
       reason: "deleted in Intercom (ignore_deleted_users is on)",
       state: "deleted",
     };
@@ -54,12 +67,17 @@ export function shouldSyncUser(
   if (states.has("archived") && !settings.unarchiveContacts && !states.has("deleted")) {
     return {
       send: "nothing",
+      code: "archived",
       reason: "archived in Intercom (unarchive_contacts is off)",
       state: "archived",
     };
   }
   if (!knownIntercomId(user) && !hullEmail(user) && !hullExternalId(user)) {
-    return { send: "nothing", reason: "no email, external_id or Intercom id to identify it by" };
+    return {
+      send: "nothing",
+      code: "no-identifier",
+      reason: "no email, external_id or Intercom id to identify it by",
+    };
   }
   if (manual) return { send: "everything" };
 
@@ -68,13 +86,13 @@ export function shouldSyncUser(
   if (!inWhitelist) {
     const leftWhitelisted = changes?.left.some((segment) => whitelist.has(segment.id)) ?? false;
     if (leftWhitelisted && knownIntercomId(user)) return { send: "tags-only" };
-    return {
-      send: "nothing",
-      reason:
-        whitelist.size === 0
-          ? "no synchronized segments are configured (nobody is sent)"
-          : "not in a synchronized segment",
-    };
+    return whitelist.size === 0
+      ? {
+          send: "nothing",
+          code: "no-segments",
+          reason: "no synchronized segments are configured (nobody is sent)",
+        }
+      : { send: "nothing", code: "not-in-segment", reason: "not in a synchronized segment" };
   }
   if (!changes) return { send: "everything" };
 
@@ -87,15 +105,19 @@ export function shouldSyncUser(
   // attributes come back as user:update; they alone must send nothing (classic bug §5.7 skipped
   // even messages that also entered segments, which is why segment changes are checked first).
   if (changed.every((name) => name.startsWith("intercom/"))) {
-    return { send: "nothing", reason: "only intercom/ attributes changed (loop guard)" };
+    return {
+      send: "nothing",
+      code: "loop-guard",
+      reason: "only intercom/ attributes changed (loop guard)",
+    };
   }
   const relevant = new Set([
     "email",
     "external_id",
-    ...settings.outgoingAttributes.map((row) => stripTraits(row.hull)),
+    ...settings.outgoingAttributes.map((row) => withoutTraitsPrefix(row.hull)),
   ]);
   if (!changes.isNew && knownIntercomId(user) && !changed.some((name) => relevant.has(name))) {
-    return { send: "nothing", reason: "no mapped attribute changed" };
+    return { send: "nothing", code: "nothing-changed", reason: "no mapped attribute changed" };
   }
   return { send: "everything" };
 }

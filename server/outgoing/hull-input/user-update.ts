@@ -1,3 +1,4 @@
+import { withoutTraitsPrefixes } from "../../../common/identity";
 import { z } from "zod";
 import { BadRequestError } from "../../errors";
 
@@ -75,26 +76,20 @@ const messageSchema = z.looseObject({
     .optional(),
 });
 
-const stripTraits = (key: string) => (key.startsWith("traits_") ? key.slice(7) : key);
-
-function withoutTraitsPrefix<T>(values: Record<string, T>): Record<string, T> {
-  // Hull's trait names are input: without a prototype, "__proto__" stays an ordinary key.
-  const out: Record<string, T> = Object.create(null);
-  for (const [key, value] of Object.entries(values)) out[stripTraits(key)] = value;
-  return out;
-}
-
 const refs = (segments: { id: string; name: string }[] = []): SegmentRef[] =>
   segments.map(({ id, name }) => ({ id, name }));
 
-/** The user report as connectors see it, with names for its segments where Hull gave them. */
+/**
+ * The user report as connectors see it, with names for its segments where Hull gave them. Throws
+ * BadRequestError when the report has no id.
+ */
 export function readUserReport(
   raw: unknown,
   segmentNames: ReadonlyMap<string, string> = new Map(),
 ): UserUpdate {
   const parsed = userReport.safeParse(raw);
   if (!parsed.success) throw new BadRequestError("A user report needs an id");
-  const user = withoutTraitsPrefix(parsed.data as Record<string, unknown>) as OutgoingUser;
+  const user = withoutTraitsPrefixes(parsed.data as Record<string, unknown>) as OutgoingUser;
   user.segment_ids = parsed.data.segment_ids ?? [];
   const segments = user.segment_ids.map((id) => ({ id, name: segmentNames.get(id) ?? "" }));
   return { user, segments, events: [] };
@@ -103,6 +98,7 @@ export function readUserReport(
 /**
  * Reads one `user:update` message; a malformed one is a 400 for the whole notification, before
  * anything is sent anywhere.
+ * Throws BadRequestError naming the field.
  */
 export function readUserUpdateMessage(
   raw: unknown,
@@ -116,7 +112,7 @@ export function readUserUpdateMessage(
     );
   }
   const message = parsed.data;
-  const user = withoutTraitsPrefix(message.user as Record<string, unknown>) as OutgoingUser;
+  const user = withoutTraitsPrefixes(message.user as Record<string, unknown>) as OutgoingUser;
   // A message may name the user's segments only as `segments` (minihull's user reports,
   // src/mini-hull.js mimicUserReport: {user, segments, changes, events}).
   user.segment_ids =
@@ -130,7 +126,7 @@ export function readUserUpdateMessage(
   }));
   const changes = message.changes;
   const changedUser: Record<string, [unknown, unknown]> = Object.create(null);
-  for (const [key, value] of Object.entries(withoutTraitsPrefix(changes?.user ?? {}))) {
+  for (const [key, value] of Object.entries(withoutTraitsPrefixes(changes?.user ?? {}))) {
     if (Array.isArray(value) && value.length === 2) changedUser[key] = [value[0], value[1]];
   }
   return {

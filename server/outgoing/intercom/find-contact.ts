@@ -18,17 +18,9 @@ export async function findUserByExternalId(
   }
 }
 
-/**
- * The contact a 409 names: "A contact matching those details already exists with id=…", or
- * "An archived contact matching those details already exists with id=…" (intercom-api.md §2.4).
- * An archived one is not a live duplicate: nothing may be written into it unless it is
- * unarchived first.
- */
+/** The contact a 409 names, live or archived (IntercomApiError.conflictingContact); else undefined. */
 export function conflictingContact(error: unknown): { id: string; archived: boolean } | undefined {
-  if (!(error instanceof IntercomApiError) || error.upstreamStatus !== 409) return undefined;
-  const id = /id=([0-9a-zA-Z]+)/.exec(error.message)?.[1];
-  if (!id) return undefined;
-  return { id, archived: /\ban archived contact\b/i.test(error.message) };
+  return error instanceof IntercomApiError ? error.conflictingContact : undefined;
 }
 
 /** The id of a live duplicate a 409 names; undefined for an archived one or another error. */

@@ -61,27 +61,36 @@ type Target = Omit<UpsertedContact, "created" | "warnings">;
  * written. Throws what the client throws (IntercomApiError for a refusal, RetryableError).
  */
 export async function upsertContact(run: UpsertRun, user: OutgoingUser): Promise<UpsertedContact> {
-  const warnings: string[] = [];
   const knownId = knownIntercomId(user);
-  if (knownId) {
-    // Hull holds the contact as archived and the filter let it through: unarchive_contacts is on.
-    const unarchived = intercomStates(user).has("archived")
-      ? await unarchive(run, knownId, warnings)
-      : false;
-    const target = await knownTarget(run, user, knownId);
-    try {
-      const updated = await updateAttributes(run, user, target, warnings);
-      return { ...updated, created: false, ...(unarchived ? { unarchived } : {}), warnings };
-    } catch (error) {
-      if (!isNotFound(error) || target.contact) throw error;
-      warnings.push(`Intercom no longer has contact ${knownId}; creating it again`);
-    }
+  if (!knownId) return createFirst(run, user);
+  // Hull holds the contact as archived and the filter let it through: unarchive_contacts is on.
+  const unarchived = intercomStates(user).has("archived") && (await unarchive(run, knownId));
+  const before = unarchived ? [unarchivedWarning(knownId)] : [];
+  const target = await knownTarget(run, user, knownId);
+  try {
+    const updated = await updateAttributes(run, user, target);
+    return {
+      ...updated.target,
+      created: false,
+      ...(unarchived ? { unarchived } : {}),
+      warnings: [...before, ...updated.warnings],
+    };
+  } catch (error) {
+    if (!isNotFound(error) || target.contact) throw error;
   }
-  return createFirst(run, user, warnings);
+  const created = await createFirst(run, user);
+  const gone = `Intercom no longer has contact ${knownId}; creating it again`;
+  return { ...created, warnings: [...before, gone, ...created.warnings] };
 }
 
-/** `POST /contacts/{id}/unarchive`; false when Intercom no longer has the contact at all. */
-async function unarchive(run: UpsertRun, id: string, warnings: string[]): Promise<boolean> {
+const unarchivedWarning = (id: string) =>
+  `contact ${id} was archived in Intercom; unarchived it (unarchive_contacts is on)`;
+
+/**
+ * `POST /contacts/{id}/unarchive`: true once unarchived, false when Intercom no longer has the
+ * contact at all. Throws ArchivedContactError when unarchive_contacts is off.
+ */
+async function unarchive(run: UpsertRun, id: string): Promise<boolean> {
   if (!run.settings.unarchiveContacts) throw new ArchivedContactError(id);
   try {
     await run.api.unarchiveContact(id);
@@ -89,7 +98,6 @@ async function unarchive(run: UpsertRun, id: string, warnings: string[]): Promis
     if (isNotFound(error)) return false;
     throw error;
   }
-  warnings.push(`contact ${id} was archived in Intercom; unarchived it (unarchive_contacts is on)`);
   return true;
 }
 
@@ -176,13 +184,15 @@ function identityFixes(target: Target, user: OutgoingUser): ContactWrite {
   return fixes;
 }
 
-/** One `PUT /contacts/{id}` with the mapped attributes (none when nothing is to be written). */
+/**
+ * One `PUT /contacts/{id}` with the mapped attributes (none when nothing is to be written): the
+ * target as written, and the mapping's warnings.
+ */
 async function updateAttributes(
   run: UpsertRun,
   user: OutgoingUser,
   target: Target,
-  warnings: string[],
-): Promise<Target> {
+): Promise<{ target: Target; warnings: string[] }> {
   const fromHull = intercomValuesFromHull(user, run.settings.incomingAttributes);
   let lookup = target.contact ? intercomValuesFromContact(target.contact) : fromHull;
   if (!target.contact && mapAttributes(run, user, await customTypes(run), lookup).unknown.length) {
@@ -190,22 +200,17 @@ async function updateAttributes(
     target = { ...target, contact: await run.api.getContact(target.id) };
     lookup = intercomValuesFromContact(target.contact!);
   }
-  const { mapped, warnings: mapping } = await mapForCatalogue(run, (types) =>
+  const { mapped, warnings } = await mapForCatalogue(run, (types) =>
     mapAttributes(run, user, types, lookup),
   );
-  warnings.push(...mapping);
   const body = { ...identityFixes(target, user), ...mapped.contact };
-  if (Object.keys(body).length === 0) return target;
+  if (Object.keys(body).length === 0) return { target, warnings };
   const updated = await run.api.updateContact(target.id, body);
-  return { ...target, role: updated.role ?? target.role, contact: updated };
+  return { target: { ...target, role: updated.role ?? target.role, contact: updated }, warnings };
 }
 
 /** `POST /contacts`; a 409 names the contact Intercom already has, which is updated instead. */
-async function createFirst(
-  run: UpsertRun,
-  user: OutgoingUser,
-  warnings: string[],
-): Promise<UpsertedContact> {
+async function createFirst(run: UpsertRun, user: OutgoingUser): Promise<UpsertedContact> {
   const { mapped, warnings: mapping } = await mapForCatalogue(run, (types) =>
     mapAttributes(run, user, types, "new"),
   );
@@ -219,27 +224,33 @@ async function createFirst(
   };
   try {
     const contact = await run.api.createContact(body);
-    warnings.push(...mapping);
     return {
       id: contact.id,
       role: contact.role,
       contact,
       created: true,
       converted: false,
-      warnings,
+      warnings: mapping,
     };
   } catch (error) {
     const conflict = conflictingContact(error);
     if (!conflict) throw error;
     const { id } = conflict;
     // An archived duplicate is not a live one: write into it only once it is unarchived.
-    const unarchived = conflict.archived && (await unarchive(run, id, warnings));
-    if (!conflict.archived) {
-      warnings.push(`Intercom already had this contact (${id}); updated it instead`);
-    }
+    const unarchived = conflict.archived && (await unarchive(run, id));
+    const found = conflict.archived
+      ? unarchived
+        ? [unarchivedWarning(id)]
+        : []
+      : [`Intercom already had this contact (${id}); updated it instead`];
     // "New" mapped every row; an existing contact is mapped again against what it holds.
     const target: Target = { id, role: "user", converted: false };
-    const updated = await updateAttributes(run, user, target, warnings);
-    return { ...updated, created: false, ...(unarchived ? { unarchived } : {}), warnings };
+    const updated = await updateAttributes(run, user, target);
+    return {
+      ...updated.target,
+      created: false,
+      ...(unarchived ? { unarchived } : {}),
+      warnings: [...found, ...updated.warnings],
+    };
   }
 }

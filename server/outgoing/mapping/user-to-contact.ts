@@ -1,3 +1,4 @@
+import { withoutTraitsPrefix } from "../../../common/identity";
 import type { ContactWrite, IntercomContact } from "../../clients/intercom/types";
 import type { ConnectorSettings } from "../../settings";
 import type { OutgoingUser } from "../hull-input/user-update";
@@ -86,7 +87,7 @@ export function mapUserToContact(input: AttributeMappingInput): AttributeMapping
   const warnings: string[] = [];
 
   for (const row of rows) {
-    const hullName = row.hull.replace(/^traits_/, "");
+    const hullName = withoutTraitsPrefix(row.hull);
     const value = user[hullName];
     if (value === undefined || value === null) continue;
     const target = targetOf(row.name);
@@ -162,7 +163,7 @@ export function intercomValuesFromHull(
     if (custom) {
       for (const row of incomingRows) {
         if (row.name !== name) continue;
-        const hull = row.hull.replace(/^traits_/, "");
+        const hull = withoutTraitsPrefix(row.hull);
         candidates.unshift(hull.startsWith("intercom/") ? hull : `intercom/${hull}`);
       }
     }

@@ -12,6 +12,8 @@ import { sendExtract } from "./send-extract";
 /**
  * A "send to Intercom" extract as a job: what Hull was told is accepted survives a restart, and
  * resumes after the last chunk Intercom took (a checkpoint per chunk).
+ * The handler throws what the download (BadRequestError) and the run (ConfigurationError,
+ * RetryableError) throw, and an Error for a job without a URL (a bug: /batch always gives one).
  */
 export function createExtractHandler(
   deps: OutgoingDeps & { pending: PendingUsers },

@@ -1,3 +1,4 @@
+import { ownSettings } from "../../settings";
 import { eventAndTagEntries, personOf, userOutcomeEntry } from "../../activity-entries";
 import type { FirehoseEntry } from "../../clients/hull/types";
 import { RetryableError } from "../../errors";
@@ -139,9 +140,7 @@ async function saveLearntTags(run: OutgoingRun): Promise<void> {
   if (Object.keys(learnt).length === 0) return;
   try {
     const current = await run.hull.getConnector();
-    const stored = current.private_settings?.tag_mapping;
-    const mapping = typeof stored === "object" && stored !== null ? stored : {};
-    await run.hull.updateSettings({ private_settings: { tag_mapping: { ...mapping, ...learnt } } });
+    await run.hull.updateSettings({ private_settings: ownSettings.tagMapping(current, learnt) });
   } catch (error) {
     // Not fatal: POST /tags finds the same tags by name next time.
     run.logger.warn({ err: error, connector: run.credentials.id }, "tag mapping not saved");

@@ -1,5 +1,5 @@
 import { IntercomApiError } from "../../clients/intercom/errors";
-import type { SyncDecision } from "../filter/should-sync-user";
+import type { SkipCode, SyncDecision } from "../filter/should-sync-user";
 import { knownIntercomId } from "../hull-input/intercom-traits";
 import type { UserUpdate } from "../hull-input/user-update";
 import { sendEvents } from "../intercom/send-events";
@@ -25,6 +25,8 @@ export interface UserOutcome {
   warnings: string[];
   /** Left out after all, and why (the contact turned out archived in Intercom). */
   skipped?: string;
+  /** The stable code of `skipped`, for readers that act on it (the dashboard's hint). */
+  skipCode?: SkipCode;
   /** Events and segment tags not sent because the contact itself was refused. */
   eventsFailed?: number;
   tagsFailed?: number;
@@ -82,6 +84,7 @@ export async function syncContact(
     if (error instanceof ArchivedContactError) {
       outcome.contactId = error.contactId;
       outcome.skipped = "archived in Intercom (unarchive_contacts is off)";
+      outcome.skipCode = "archived";
       return { outcome, archived: error, wholePicture: false };
     }
     if (!(error instanceof IntercomApiError)) throw error;

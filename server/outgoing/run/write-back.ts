@@ -1,3 +1,4 @@
+import { intercomAnonymousId } from "../../../common/identity";
 import type { FirehoseEntry } from "../../clients/hull/types";
 import { INTERCOM_TRAITS, knownIntercomId } from "../hull-input/intercom-traits";
 import type { UserUpdate } from "../hull-input/user-update";
@@ -51,7 +52,7 @@ export function writeBackEntries(
     // Sent now: the reason it was once left out no longer holds.
     if (isSet(user[INTERCOM_TRAITS.skippedReason])) traits[INTERCOM_TRAITS.skippedReason] = null;
     if (contact.unarchived) traits[INTERCOM_TRAITS.archived] = null;
-    const alias = `intercom:${contact.id}`;
+    const alias = intercomAnonymousId(contact.id);
     if (Object.keys(traits).length > 0 && !user.anonymous_ids?.includes(alias)) {
       entries.push({ type: "alias", claims, body: { anonymous_id: alias } });
     }

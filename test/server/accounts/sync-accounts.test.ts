@@ -235,6 +235,21 @@ describe("contacts ↔ companies", () => {
     expect(calls).toEqual(["attach refused ic-globex-1", "attach k1 ic-globex-1"]);
     expect((await run.activity.snapshot("c1")).counters["outgoing.contacts.attach_failed"]).toBe(1);
   });
+
+  it("makes the company of an account Intercom lacks, untagged until its own account:update", async () => {
+    const { run, calls, savedSettings } = fakeRun();
+    await attachContactsToCompanies(run, [
+      {
+        userId: "u1",
+        contactId: "k1",
+        user: {},
+        account: { id: "h9", external_id: "initech-9" },
+        accountSegmentIds: [SEGMENT.id],
+      },
+    ]);
+    expect(calls).toEqual(['POST /companies {"company_id":"initech-9"}', "attach k1 ic-initech-9"]);
+    expect(savedSettings).toEqual([]);
+  });
 });
 
 async function* linesOf(values: readonly unknown[]): AsyncIterable<string> {

@@ -14,11 +14,12 @@ import type { JobControl } from "../../../server/jobs/execute-job";
 import type { StoredJob } from "../../../server/jobs/types";
 import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
 import { describePageError } from "../../../server/http/html-errors";
+import { OrganizationDisabledError } from "../../../server/clients/hull/rest";
 
 describe("activity entries", () => {
   it("a skipped user carries the filter's reason and what to do", () => {
     const entry = userSkippedEntry(
-      { userId: "u1", reason: "not in a synchronized segment" },
+      { userId: "u1", code: "not-in-segment", reason: "not in a synchronized segment" },
       { email: "ada@example.com" },
     );
     expect(entry).toMatchObject({
@@ -28,7 +29,24 @@ describe("activity entries", () => {
       reason: "not in a synchronized segment",
     });
     expect(entry.hint).toMatch(/Synchronized segments/);
-    expect(hintForSkip("only intercom/ attributes changed (loop guard)")).toBeUndefined();
+    expect(hintForSkip("loop-guard")).toBeUndefined();
+    // The hint follows the code, not the wording: a reworded reason keeps its hint.
+    expect(
+      userSkippedEntry({ userId: "u1", code: "archived", reason: "reworded entirely" }).hint,
+    ).toMatch(/Unarchive contacts/);
+    expect(
+      userOutcomeEntry({
+        userId: "u1",
+        created: false,
+        events: 0,
+        tagged: 0,
+        untagged: 0,
+        problems: [],
+        warnings: [],
+        skipped: "archived in Intercom (unarchive_contacts is off)",
+        skipCode: "archived",
+      }).hint,
+    ).toMatch(/Unarchive contacts/);
   });
 
   it("a refused user says Intercom's reason; a sent one what went out", () => {
@@ -121,6 +139,12 @@ describe("describePageError(error)", () => {
     const page = describePageError(new UnauthorizedError("Token expired"));
     expect(page.status).toBe(401);
     expect(page.message).toMatch(/Open the dashboard again from Hull/);
+  });
+
+  it("a disabled Hull organization says so, not that Hull is unreachable", () => {
+    const page = describePageError(new OrganizationDisabledError());
+    expect(page.status).toBe(503);
+    expect(page.title).toMatch(/disabled/);
   });
 
   it("Hull unreachable says to reload; an unknown error says nothing internal", () => {

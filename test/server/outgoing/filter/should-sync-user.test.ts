@@ -186,12 +186,18 @@ describe("shouldSyncUser(update, settings, options)", () => {
     expect(shouldSyncUser(...args).send).toBe(expected);
   });
 
-  it("gives a reason for every skip", () => {
+  it("gives a code and a reason for every skip", () => {
     const decision = shouldSyncUser(update(), settings({ synchronizedSegments: [] }));
     expect(decision).toEqual({
       send: "nothing",
+      code: "no-segments",
       reason: expect.stringContaining("no synchronized segments"),
     });
+    for (const [, args, expected] of cases) {
+      if (expected !== "nothing") continue;
+      const skip = shouldSyncUser(...args);
+      expect(skip).toMatchObject({ code: expect.any(String), reason: expect.any(String) });
+    }
   });
 });
 
@@ -212,6 +218,8 @@ describe("selectUsers(updates, settings)", () => {
 
   it("lists skipped users with their reasons", () => {
     const selection = selectUsers([update()], settings({ synchronizedSegments: [] }));
-    expect(selection.skipped).toEqual([{ userId: "u1", reason: expect.any(String) }]);
+    expect(selection.skipped).toEqual([
+      { userId: "u1", code: "no-segments", reason: expect.any(String) },
+    ]);
   });
 });
