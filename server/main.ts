@@ -37,6 +37,10 @@ import { createRedisRegistry } from "./redis/redis-registry";
 import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
 
+// Re-exported so that a host starting the compiled bundle in its own process (the bench's
+// bench/processes/compiled-connector.mjs) configures it exactly as `main` does.
+export { loadConfig };
+
 export interface RunningConnector {
   url: string;
   deps: AppDeps;
