@@ -74,7 +74,7 @@ export async function startConnector(
     hullTransport,
   );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
-  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? await createRedis(config.redisUrl) : undefined;
   const serializeSettingsWrites = createSettingsWriter(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),
@@ -157,7 +157,7 @@ export async function startConnector(
     },
   });
   const jobs = redis
-    ? createBullJobRunner({
+    ? await createBullJobRunner({
         redis,
         prefix: config.redisPrefix,
         store: createRedisJobStore(redis, config.redisPrefix, config.secret),

@@ -34,7 +34,12 @@ function stateFor(secret: string): SigningState {
  * Verifiable by jsonwebtoken and by jwt-simple (hull-client's library), as tests check.
  */
 export function signHs256(payload: Record<string, unknown>, key: KeyObject): string {
-  const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+  return signJson(JSON.stringify(payload), key);
+}
+
+/** `signHs256` for a payload already serialised as a JSON object. */
+function signJson(payloadJson: string, key: KeyObject): string {
+  const body = `${HEADER}.${Buffer.from(payloadJson).toString("base64url")}`;
   return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
 }
 
@@ -77,7 +82,9 @@ export function firehoseToken(
   const cached = state.tokens.get(cacheKey);
   if (cached && now - cached.signedAt < TOKEN_REUSE_MS && now >= cached.signedAt)
     return cached.token;
-  const token = signHs256({ ...subject, iat: Math.floor(now / 1000) }, state.key);
+  // The signed payload is the subject with `iat` last, as `{...subject, iat}` serialises; built
+  // from the cache key's JSON instead of serialising the subject a second time.
+  const token = signJson(`${cacheKey.slice(0, -1)},"iat":${Math.floor(now / 1000)}}`, state.key);
   if (state.tokens.size >= MAX_TOKENS) state.tokens.clear();
   state.tokens.set(cacheKey, { token, signedAt: now });
   return token;

@@ -11,7 +11,7 @@ import { createRedis } from "../../../server/redis/redis-client";
 import { createRedisActivityStore } from "../../../server/redis/redis-activity";
 
 const HOUR = 3_600_000;
-const redis = createRedis("redis://127.0.0.1:6379");
+const redis = await createRedis("redis://127.0.0.1:6379");
 const prefix = `test-activity-${randomBytes(6).toString("hex")}`;
 const dirs: string[] = [];
 afterAll(async () => {
