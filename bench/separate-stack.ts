@@ -115,7 +115,12 @@ export async function startConnectorProcess(
       ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
     connector = await startChild<{ url: string }>(await connectorProgram(), {
-      nodeArgs: [...(options.nodeArgs ?? []), ...profile],
+      // BENCH_CONNECTOR_NODE_ARGS: more node/V8 flags for the connector (space-separated), to try them.
+      nodeArgs: [
+        ...(options.nodeArgs ?? []),
+        ...profile,
+        ...(process.env.BENCH_CONNECTOR_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      ],
       env: {
         PORT: "0",
         SECRET: "bench-secret-not-for-production",

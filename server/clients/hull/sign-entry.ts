@@ -7,8 +7,12 @@ const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toStrin
 
 /** How long (ms) a signed token is reused for the same connector and claims. */
 const TOKEN_REUSE_MS = 60_000;
-/** Tokens kept per connector secret; the cache is emptied when it grows past this. */
-const MAX_TOKENS = 10_000;
+/**
+ * Tokens kept per connector secret; the cache is emptied when it grows past this. A repeat comes
+ * from the same few users within seconds (a webhook burst); a fetch never repeats one, and 10,000
+ * kept tokens were ~8 MB of its live heap (a heap snapshot, issue 18).
+ */
+const MAX_TOKENS = 1_000;
 
 interface SigningState {
   key: KeyObject;
