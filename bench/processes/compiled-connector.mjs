@@ -16,10 +16,16 @@ try {
     const file = `${process.env.BENCH_MEMORY_LOG}.${process.pid}`;
     setInterval(() => {
       const spaces = Object.fromEntries(
-        getHeapSpaceStatistics().map((space) => [space.space_name, Math.round(space.space_size / 1e6)]),
+        getHeapSpaceStatistics().map((space) => [
+          space.space_name,
+          Math.round(space.space_size / 1e6),
+        ]),
       );
       const memory = Object.fromEntries(
-        Object.entries(process.memoryUsage()).map(([name, bytes]) => [name, Math.round(bytes / 1e6)]),
+        Object.entries(process.memoryUsage()).map(([name, bytes]) => [
+          name,
+          Math.round(bytes / 1e6),
+        ]),
       );
       appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...memory, spaces })}\n`);
     }, 1000).unref();

@@ -12,9 +12,21 @@ export interface FirehoseWriter {
    * is down or slow (some entries may be in Hull: writes are idempotent), or with an
    * `UpstreamRefusedError` when Hull refused the connector itself (401, 403, 404…).
    */
-  write(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
+  write(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+    options?: WriteOptions,
+  ): Promise<void>;
   /** Sends whatever is queued now. */
   flush(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * Send what is queued now instead of waiting `flushAfterMs` for company: for a writer that
+   * awaits its entries and has no more to add until they are in (a fetch's page). Default false.
+   */
+  now?: boolean;
 }
 
 /** One entry Hull will never take, and why (Hull's message, or the entry rule's). */
@@ -174,7 +186,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   }
 
   return {
-    write(credentials, entries) {
+    write(credentials, entries, options = {}) {
       if (entries.length === 0) return Promise.resolve();
       const key = `${credentials.organization}/${credentials.id}`;
       let queue = queues.get(key);
@@ -191,7 +203,8 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
           else settle(ticket, { refused: { entry, reason: checked.reason } });
         }
         while (current.items.length >= flushAt) send(current, current.items.splice(0, flushAt));
-        if (current.items.length > 0 && !current.timer) {
+        if (options.now) drain(current);
+        else if (current.items.length > 0 && !current.timer) {
           current.timer = setTimeout(() => drain(current), flushAfterMs);
         } else if (current.items.length === 0) {
           clearTimeout(current.timer);

@@ -26,7 +26,7 @@ afterEach(() => firehose?.close());
 
 async function writerAgainst(
   reply: (request: RecordedRequest) => FakeReply,
-  options: { flushAt?: number } = {},
+  options: { flushAt?: number; flushAfterMs?: number } = {},
 ) {
   firehose = await startFakeServer(reply);
   return createFirehoseWriter({ url: `${firehose.url}/firehose`, retryDelayMs: 1, ...options });
@@ -56,6 +56,19 @@ describe("createFirehoseWriter(options)", () => {
     );
     const sizes = firehose!.requests.map((request) => (request.body as Batch).batch.length);
     expect(sizes).toEqual([3, 1]);
+  });
+
+  it("sends what is queued at once for a write made with `now` (a fetch's page), not after flushAfterMs", async () => {
+    // An hour's wait for company: only `now` can send these entries within the test.
+    const writer = await writerAgainst(() => ({ body: {} }), {
+      flushAt: 100,
+      flushAfterMs: 3_600_000,
+    });
+    const waiting = writer.write(credentials, [traits("a@x.io")]);
+    await writer.write(credentials, [traits("b@x.io"), traits("c@x.io")], { now: true });
+    await waiting;
+    const sizes = firehose!.requests.map((request) => (request.body as Batch).batch.length);
+    expect(sizes).toEqual([3]);
   });
 
   it("resolves a write only after Hull accepted it, retrying a 5xx", async () => {
