@@ -1,11 +1,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 
-/** A message between the bench and one of its child processes; `id` pairs a request with its answer. */
-export interface ChildMessage {
-  type: string;
-  id?: number;
-  [key: string]: unknown;
-}
+import type { ChildMessage } from "./child-ipc.mjs";
+
+export type { ChildMessage };
 
 export interface RunningChild<Ready> {
   pid: number;
@@ -18,15 +15,16 @@ export interface RunningChild<Ready> {
 }
 
 /**
- * Starts `script` (TypeScript, through tsx) as a separate Node process with an IPC channel and
- * waits for its `{type: "ready"}` message. A child that exits first rejects with its exit code.
+ * Starts `script` as a separate Node process with an IPC channel and waits for its
+ * `{type: "ready"}` message: a `.ts` script through tsx, a `.mjs` one under plain node. A child that
+ * exits first rejects with its exit code.
  */
 export function startChild<Ready>(
   script: string,
   options: { env?: Record<string, string>; args?: string[]; nodeArgs?: string[] } = {},
 ): Promise<RunningChild<Ready>> {
   const child: ChildProcess = fork(script, options.args ?? [], {
-    execArgv: ["--import", "tsx", ...(options.nodeArgs ?? [])],
+    execArgv: [...(script.endsWith(".ts") ? ["--import", "tsx"] : []), ...(options.nodeArgs ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -74,31 +72,6 @@ export function startChild<Ready>(
   });
 }
 
-/** In a child: answers the bench's requests with `handle` and announces readiness. */
-export function serveParent(
-  ready: Record<string, unknown>,
-  handle: (message: ChildMessage) => Promise<Record<string, unknown>>,
-): void {
-  process.on("message", (message: ChildMessage) => {
-    void handle(message).then(
-      (answer) => process.send?.({ ...answer, type: message.type, id: message.id }),
-      (error: unknown) =>
-        process.send?.({ type: "error", id: message.id, message: (error as Error).message }),
-    );
-  });
-  // The bench going away (Ctrl-C, a crash) must not leave servers behind.
-  process.on("disconnect", () => process.exit(0));
-  process.send?.({ ...ready, type: "ready" });
-}
-
-/** What a child reports about itself: its peak and current memory and the CPU it has used. */
-export function processUsage() {
-  const usage = process.resourceUsage();
-  return {
-    max_rss_bytes: usage.maxRSS * 1024,
-    rss_bytes: process.memoryUsage.rss(),
-    cpu_ms: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-  };
-}
-
-export type ProcessUsage = ReturnType<typeof processUsage>;
+// The child side (serveParent, processUsage) is plain JavaScript, shared with children that plain
+// node runs (the compiled connector).
+export { processUsage, serveParent, type ProcessUsage } from "./child-ipc.mjs";

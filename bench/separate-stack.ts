@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectThroughOAuth } from "../sandbox/scenarios/connect-through-oauth";
+import { SERVER_BUNDLE, buildIfStale } from "../scripts/build-if-stale";
 import { startChild, type ProcessUsage, type RunningChild } from "./child-process";
 
 interface IntercomReady {
@@ -83,9 +84,24 @@ export async function startStandIns(): Promise<StandIns> {
   };
 }
 
+let bundleChecked: Promise<void> | undefined;
+
 /**
- * Starts a fresh connector (`server/main.ts` from its environment, its own DATA_DIR) against the
- * stand-ins, points their webhooks and notifications at it and connects Intercom through OAuth.
+ * The connector's program: the compiled bundle (dist/server.mjs, rebuilt once per bench run if
+ * older than its sources) under plain node, as production runs it (ADR 016); with
+ * BENCH_FROM_SOURCE=1, server/main.ts through tsx (no build; start-up transpiles, RSS carries tsx).
+ */
+async function connectorProgram(): Promise<string> {
+  if (process.env.BENCH_FROM_SOURCE === "1") return join(here, "processes/connector.ts");
+  bundleChecked ??= buildIfStale([SERVER_BUNDLE]);
+  await bundleChecked;
+  return join(here, "processes/compiled-connector.mjs");
+}
+
+/**
+ * Starts a fresh connector (`server/main.ts` from its environment, its own DATA_DIR; compiled
+ * unless BENCH_FROM_SOURCE=1) against the stand-ins, points their webhooks and notifications at it
+ * and connects Intercom through OAuth.
  */
 export async function startConnectorProcess(
   standIns: StandIns,
@@ -98,8 +114,13 @@ export async function startConnectorProcess(
     const profile = process.env.BENCH_CPU_PROF
       ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
-    connector = await startChild<{ url: string }>(join(here, "processes/connector.ts"), {
-      nodeArgs: [...(options.nodeArgs ?? []), ...profile],
+    connector = await startChild<{ url: string }>(await connectorProgram(), {
+      // BENCH_CONNECTOR_NODE_ARGS: more node/V8 flags for the connector (space-separated), to try them.
+      nodeArgs: [
+        ...(options.nodeArgs ?? []),
+        ...profile,
+        ...(process.env.BENCH_CONNECTOR_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      ],
       env: {
         PORT: "0",
         SECRET: "bench-secret-not-for-production",

@@ -37,6 +37,10 @@ import { createRedisRegistry } from "./redis/redis-registry";
 import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
 
+// Re-exported so that a host starting the compiled bundle in its own process (the bench's
+// bench/processes/compiled-connector.mjs) configures it exactly as `main` does.
+export { loadConfig };
+
 export interface RunningConnector {
   url: string;
   deps: AppDeps;
@@ -70,7 +74,7 @@ export async function startConnector(
     hullTransport,
   );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
-  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? await createRedis(config.redisUrl) : undefined;
   const serializeSettingsWrites = createSettingsWriter(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),
@@ -153,7 +157,7 @@ export async function startConnector(
     },
   });
   const jobs = redis
-    ? createBullJobRunner({
+    ? await createBullJobRunner({
         redis,
         prefix: config.redisPrefix,
         store: createRedisJobStore(redis, config.redisPrefix, config.secret),

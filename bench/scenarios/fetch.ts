@@ -325,7 +325,7 @@ export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measu
       await connector.close();
     }
   } finally {
-    await standIns.close();
+    await limited.close();
   }
   return rows;
 }

@@ -23,6 +23,7 @@ export type WriteOutcome =
  * with their reasons, and everything else is written. Resolves once Hull accepted the rest and the
  * refused entries are durable in the dead-letter store.
  *
+ * With `now`, the entries go out at once rather than waiting for company (FirehoseWriter.write).
  * With `budgetMs`, resolves `{kind: "late"}` when Hull has not answered within that many
  * milliseconds; the write is not cancelled (a late success is harmless: event ids and traits are
  * idempotent) and its later outcome is only logged, since the caller keeps the entries elsewhere.
@@ -35,9 +36,9 @@ export async function writeToHull(
   credentials: HullCredentials,
   entries: FirehoseEntry[],
   source: DeadLetterSource,
-  options: { budgetMs?: number } = {},
+  options: { budgetMs?: number; now?: boolean } = {},
 ): Promise<WriteOutcome> {
-  const writing = deps.firehose.write(credentials, entries);
+  const writing = deps.firehose.write(credentials, entries, { now: options.now });
   if (options.budgetMs !== undefined) {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {

@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type Job as BullJob } from "bullmq";
+import type { Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log";
 import { executeJob, type JobHandler } from "./execute-job";
@@ -21,9 +21,11 @@ export interface BullRunnerOptions {
  * Scale-out: jobs go through a BullMQ queue in Redis, so any connector process can run them, and a
  * job whose process died is taken over by another once its lock lapses — from the checkpoint the job
  * store keeps. One fetch of a kind per connector across all processes: the queue's job id is
- * `<connector>-<kind>`, and BullMQ ignores a second job with an id it still holds.
+ * `<connector>-<kind>`, and BullMQ ignores a second job with an id it still holds. BullMQ is loaded
+ * here, on first use (a dynamic import the bundle keeps): the embedded mode never loads it.
  */
-export function createBullJobRunner(options: BullRunnerOptions): JobRunner {
+export async function createBullJobRunner(options: BullRunnerOptions): Promise<JobRunner> {
+  const { DelayedError, Queue, Worker } = await import("bullmq");
   const { redis, prefix, store, handlers, logger, lockMs = 30_000 } = options;
   const queueName = "jobs";
   const queue = new Queue(queueName, { connection: redis, prefix });

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  const redis = createRedis("redis://127.0.0.1:6379");
+  const redis = await createRedis("redis://127.0.0.1:6379");
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();

@@ -266,7 +266,7 @@ describe("prototype names as keys of every store", () => {
   });
 
   it("the Redis registry", async () => {
-    const redis = createRedis("redis://127.0.0.1:6379");
+    const redis = await createRedis("redis://127.0.0.1:6379");
     const prefix = `prototype-names-${randomUUID()}`;
     try {
       await registryKeepsThemAsKeys(createRedisRegistry(redis, prefix, "prototype-names-0123"));

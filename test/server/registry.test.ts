@@ -82,7 +82,7 @@ describe.each([
   [
     "Redis",
     async () => {
-      const redis = createRedis("redis://127.0.0.1:6379");
+      const redis = await createRedis("redis://127.0.0.1:6379");
       const prefix = `test-registry-${randomUUID()}`;
       return {
         registry: createRedisRegistry(redis, prefix, "a-long-enough-secret"),

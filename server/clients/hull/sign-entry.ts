@@ -7,8 +7,12 @@ const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toStrin
 
 /** How long (ms) a signed token is reused for the same connector and claims. */
 const TOKEN_REUSE_MS = 60_000;
-/** Tokens kept per connector secret; the cache is emptied when it grows past this. */
-const MAX_TOKENS = 10_000;
+/**
+ * Tokens kept per connector secret; the cache is emptied when it grows past this. A repeat comes
+ * from the same few users within seconds (a webhook burst); a fetch never repeats one, and 10,000
+ * kept tokens were ~8 MB of its live heap (a heap snapshot, issue 18).
+ */
+const MAX_TOKENS = 1_000;
 
 interface SigningState {
   key: KeyObject;
@@ -34,7 +38,12 @@ function stateFor(secret: string): SigningState {
  * Verifiable by jsonwebtoken and by jwt-simple (hull-client's library), as tests check.
  */
 export function signHs256(payload: Record<string, unknown>, key: KeyObject): string {
-  const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+  return signJson(JSON.stringify(payload), key);
+}
+
+/** `signHs256` for a payload already serialised as a JSON object. */
+function signJson(payloadJson: string, key: KeyObject): string {
+  const body = `${HEADER}.${Buffer.from(payloadJson).toString("base64url")}`;
   return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
 }
 
@@ -77,7 +86,9 @@ export function firehoseToken(
   const cached = state.tokens.get(cacheKey);
   if (cached && now - cached.signedAt < TOKEN_REUSE_MS && now >= cached.signedAt)
     return cached.token;
-  const token = signHs256({ ...subject, iat: Math.floor(now / 1000) }, state.key);
+  // The signed payload is the subject with `iat` last, as `{...subject, iat}` serialises; built
+  // from the cache key's JSON instead of serialising the subject a second time.
+  const token = signJson(`${cacheKey.slice(0, -1)},"iat":${Math.floor(now / 1000)}}`, state.key);
   if (state.tokens.size >= MAX_TOKENS) state.tokens.clear();
   state.tokens.set(cacheKey, { token, signedAt: now });
   return token;

@@ -90,7 +90,8 @@ export async function writeContactsToHull(
     entries.push(...write.entries);
     for (const name of write.customAttributes) customAttributes.add(name);
   }
-  await writeToHull(deps, credentials, entries, "fetch");
+  // The page is all there is until it is in Hull: its last partial batch need not wait for company.
+  await writeToHull(deps, credentials, entries, "fetch", { now: true });
   return { written, customAttributes: [...customAttributes] };
 }
 

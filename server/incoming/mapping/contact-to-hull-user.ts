@@ -73,13 +73,18 @@ const STANDARD_PATHS = STANDARD_FIELDS.map(
   ([path, hull, kind]) => [path.split("."), hull, kind] as const,
 );
 
-function lookup(item: Json, parts: readonly string[]): { found: boolean; value: unknown } {
+/** Returned by `lookup` for a path the item lacks (distinct from a field present as undefined). */
+const MISSING: unique symbol = Symbol("missing");
+
+// The value itself or MISSING, not a `{found, value}` pair: one object per field of every
+// contact was garbage a fetch paid for (bench/README.md, issue 18).
+function lookup(item: Json, parts: readonly string[]): unknown {
   let current: unknown = item;
   for (const part of parts) {
-    if (!isObject(current) || !(part in current)) return { found: false, value: undefined };
+    if (!isObject(current) || !(part in current)) return MISSING;
     current = current[part];
   }
-  return { found: true, value: current };
+  return current;
 }
 
 function normalise(value: unknown, kind: Kind | undefined): unknown {
@@ -134,8 +139,8 @@ export function mapContactToHullUser(
   // Keys come from Intercom's and the settings' names: no prototype to write "__proto__" into.
   const attributes: Record<string, AttributeValue> = Object.create(null);
   for (const [path, hull, kind] of STANDARD_PATHS) {
-    const { found, value } = lookup(item, path);
-    if (!found) continue;
+    const value = lookup(item, path);
+    if (value === MISSING) continue;
     const normalised = normalise(value, kind);
     if (normalised !== undefined) attributes[`intercom/${hull}`] = normalised;
   }

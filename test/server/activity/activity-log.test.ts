@@ -20,7 +20,7 @@ import { createRedisActivityStore } from "../../../server/redis/redis-activity";
 import { waitUntil } from "../../helpers/wait";
 
 const HOUR = 3_600_000;
-const redis = createRedis("redis://127.0.0.1:6379");
+const redis = await createRedis("redis://127.0.0.1:6379");
 const prefix = `test-activity-${randomBytes(6).toString("hex")}`;
 const dirs: string[] = [];
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { RetryableError } from "../../../server/errors";
 import { createRedis } from "../../../server/redis/redis-client";
 import { createRedisLock } from "../../../server/redis/redis-lock";
 
-const redis = createRedis("redis://127.0.0.1:6379");
+const redis = await createRedis("redis://127.0.0.1:6379");
 const prefix = `test-lock-${randomBytes(6).toString("hex")}`;
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}:*`);
