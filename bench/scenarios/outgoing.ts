@@ -77,7 +77,11 @@ async function seedUsers(stack: SeparateStack, users: ReturnType<typeof seeds>):
   }
 }
 
-/** Waits until Hull has nothing left to send: no new notification for `quietMs`, the last one answered. */
+/**
+ * Waits until the sync is over: Hull has nothing left to send (no new notification for `quietMs`,
+ * the last one answered) and the connector holds no user waiting for Intercom's budget (users it
+ * took over, ADR 012, go out after Hull was answered, so Hull's log alone ends too early).
+ */
 async function waitUntilQuiet(stack: SeparateStack, quietMs: number, capS: number): Promise<void> {
   const deadline = Date.now() + capS * 1000;
   let last = "";
@@ -98,7 +102,7 @@ async function waitUntilQuiet(stack: SeparateStack, quietMs: number, capS: numbe
     }
     const settled =
       tail !== undefined && tail.status === 200 && tail.flow_control?.type !== "retry";
-    if (settled && Date.now() - quietSince >= quietMs) return;
+    if (settled && Date.now() - quietSince >= quietMs && (await waitingUsers(stack)) === 0) return;
   }
 }
 
@@ -110,6 +114,14 @@ function tally(requests: LoggedRequest[]): Record<string, number> {
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** Users the connector holds for Intercom's budget (the dashboard's overview). */
+async function waitingUsers(stack: SeparateStack): Promise<number> {
+  const answer = await stack.connectorCall("/admin/api/overview", "GET");
+  if (!answer.ok) throw new Error(`overview answered ${answer.status}`);
+  const overview = (await answer.json()) as { outgoing?: { waiting_users?: number } };
+  return overview.outgoing?.waiting_users ?? 0;
 }
 
 async function takeRequests(stack: SeparateStack): Promise<LoggedRequest[]> {
