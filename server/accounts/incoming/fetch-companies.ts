@@ -54,11 +54,31 @@ async function oneScrollAtATime<T>(appId: string, work: () => Promise<T>): Promi
 }
 
 /**
+ * One page of a company's contacts, or undefined when Intercom no longer has the company (404
+ * "Company Not Found", the description's ListAttachedContacts): deleted between the scroll page
+ * and this read, so it has no contacts to link, and its `company.deleted` webhook marks the
+ * account. Any other refusal is thrown (IntercomApiError), as are rate limits and outages.
+ */
+async function contactsOrGone(
+  api: Pick<IntercomApi, "listCompanyContacts">,
+  companyId: string,
+  page: number,
+) {
+  try {
+    return await api.listCompanyContacts(companyId, page, CONTACTS_PAGE);
+  } catch (error) {
+    if (error instanceof IntercomApiError && error.upstreamStatus === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
  * What one page of companies becomes in Hull: each company's account (claims and `intercom/`
  * attributes) and, for each contact attached to it whose chosen company it is (`chosenCompany`:
  * the newest the contact lists, docs/adr/020), the link of that user to the account
  * (`asUser(u).account(a)`). A contact with several companies is linked in its chosen company's
  * pass only, so the fetch ends with the same link a webhook about the contact would write.
+ * A company Intercom deleted since the scroll read it keeps its account write, without links.
  */
 export async function companyPageEntries(
   api: Pick<IntercomApi, "listCompanyContacts">,
@@ -76,7 +96,8 @@ export async function companyPageEntries(
     if (company.user_count === 0) continue;
     const claims = companyAccountClaims(company)!;
     for (let page = 1; ; page++) {
-      const list = await api.listCompanyContacts(company.id, page, CONTACTS_PAGE);
+      const list = await contactsOrGone(api, company.id, page);
+      if (!list) break;
       for (const contact of list.data ?? []) {
         const user = contactClaims(contact);
         if (!user) continue;

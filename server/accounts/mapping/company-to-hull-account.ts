@@ -40,7 +40,7 @@ const STANDARD_FIELDS: readonly [path: string, hull: string, kind?: Kind][] = [
  * The domain of a company's website (`https://www.Example.com/about` → `example.com`), or
  * undefined when it names none. Intercom does not validate `website` ("Accepts any string",
  * official description), so a bare host is read too; `www.` is dropped as Hull's own domain
- * claims carry none.
+ * claims carry none. A host no DNS name can be (over 253 characters, a label over 63) is none.
  */
 export function domainOf(website: unknown): string | undefined {
   if (typeof website !== "string" || website.trim() === "") return undefined;
@@ -57,6 +57,9 @@ export function domainOf(website: unknown): string | undefined {
     .replace(/\.$/, "");
   // A domain has a dot and is not an IP address.
   if (!host.includes(".") || /^[\d.]+$/.test(host) || host.startsWith("[")) return undefined;
+  // Nor longer than a DNS name can be (RFC 1035 §2.3.4: labels of 63 bytes, 255 in all, i.e.
+  // 253 characters written out): `website` is any string, and the domain becomes a Hull claim.
+  if (host.length > 253 || host.split(".").some((label) => label.length > 63)) return undefined;
   return host;
 }
 

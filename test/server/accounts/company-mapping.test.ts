@@ -13,6 +13,7 @@ import {
   planCompanyDeleted,
 } from "../../../server/accounts/mapping/company-notification";
 import {
+  companyAccountClaims,
   contactAccount,
   domainOf,
   mapCompanyToHullAccount,
@@ -68,6 +69,16 @@ describe("Intercom company → Hull account", () => {
     expect(domainOf("localhost")).toBeUndefined();
     expect(domainOf("")).toBeUndefined();
     expect(domainOf(42)).toBeUndefined();
+  });
+
+  it("claims no domain from a website no DNS name can be (RFC 1035: 63-byte labels, 253 in all)", () => {
+    // Intercom accepts any string as `website`; a 10 kB one must not become a 10 kB Hull claim.
+    expect(domainOf(`https://${"a".repeat(64)}.example`)).toBeUndefined();
+    expect(domainOf(`${"abcdefgh.".repeat(30)}example`)).toBeUndefined();
+    expect(domainOf(`https://${"a".repeat(63)}.example`)).toBe(`${"a".repeat(63)}.example`);
+    expect(
+      companyAccountClaims({ id: "c1", website: `https://${"x".repeat(10_240)}.example` }),
+    ).toEqual({ anonymous_id: "intercom:c1" });
   });
 
   it("links a contact to a company from a 2.x reference or a 1.x company list", () => {

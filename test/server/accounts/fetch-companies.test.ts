@@ -148,4 +148,42 @@ describe("Fetch all companies", () => {
     expect(linksOf("alone@b.example")).toHaveLength(2);
     expect(links).toBe(3);
   });
+
+  it("writes the accounts of a page whose company Intercom deleted meanwhile (404), without its links", async () => {
+    const contact = { type: "contact" as const, id: "k9", email: "kept@b.example" };
+    const api = {
+      listCompanyContacts: async (id: string) => {
+        if (id === "6762f0a61bb69f9f2193bb55")
+          throw new IntercomApiError(404, "company_not_found", "Company Not Found", "GET", "/x");
+        return { type: "list" as const, data: [contact] };
+      },
+    };
+    const pages = [
+      {
+        type: "company" as const,
+        id: "6762f0a61bb69f9f2193bb55",
+        company_id: "gone",
+        user_count: 1,
+      },
+      {
+        type: "company" as const,
+        id: "6762f0dd1bb69f9f2193bb90",
+        company_id: "here",
+        user_count: 1,
+      },
+    ];
+    const { entries, accounts, links } = await companyPageEntries(api, pages, []);
+    expect(accounts).toBe(2);
+    expect(links).toBe(1);
+    expect(entries.filter((entry) => entry.type === "traits" && entry.claims.email)).toEqual([
+      expect.objectContaining({ account: expect.objectContaining({ external_id: "here" }) }),
+    ]);
+    // Anything else Intercom refuses still fails the page, as before.
+    const refusing = {
+      listCompanyContacts: async () => {
+        throw new IntercomApiError(403, "forbidden", "no", "GET", "/x");
+      },
+    };
+    await expect(companyPageEntries(refusing, pages, [])).rejects.toBeInstanceOf(IntercomApiError);
+  });
 });
