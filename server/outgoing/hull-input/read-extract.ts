@@ -1,24 +1,107 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { SafeFetch } from "../../clients/safe-fetch";
 import { BadRequestError } from "../../errors";
 import type { ExtractFiles } from "./extract-files";
 
+/** Limits on a download; a caller-supplied URL must not fill the disk, memory or a job forever. */
+export interface DownloadLimits {
+  /** Ms to wait for the answer's headers, and then between two chunks of its body. */
+  timeoutMs?: number;
+  /** Bytes an extract may hold in all (default 8 GiB: 1,000,000 user reports of ~8 kB). */
+  maxBytes?: number;
+  /** Bytes one line may hold (default 8 MiB): the reader holds a line whole in memory. */
+  maxLineBytes?: number;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Counts what passes: fails with BadRequestError once the body outgrows `maxBytes` or a line
+ * outgrows `maxLineBytes`, and when no chunk has come for `timeoutMs` (a server that sent its
+ * headers and then stalls would otherwise hold the job forever).
+ */
+function boundedBody(limits: Required<DownloadLimits>): Transform {
+  let total = 0;
+  let line = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const refuse = (message: string) =>
+    new BadRequestError(`Could not download the extract: ${message}`);
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > limits.maxBytes) return done(refuse(`it is over ${limits.maxBytes} bytes`));
+      // `line`: the bytes of the line still open at the end of the chunks seen so far.
+      const first = chunk.indexOf(NEWLINE);
+      let longest: number;
+      if (first === -1) {
+        line += chunk.length;
+        longest = line;
+      } else {
+        const tail = chunk.length - chunk.lastIndexOf(NEWLINE) - 1;
+        longest = Math.max(line + first, longestInside(chunk), tail);
+        line = tail;
+      }
+      if (longest > limits.maxLineBytes)
+        return done(refuse(`a line is over ${limits.maxLineBytes} bytes`));
+      arm();
+      done(null, chunk);
+    },
+    flush(done) {
+      clearTimeout(idle);
+      done();
+    },
+    destroy(error, done) {
+      clearTimeout(idle);
+      done(error);
+    },
+  });
+  function arm() {
+    clearTimeout(idle);
+    idle = setTimeout(
+      () => counter.destroy(refuse(`nothing came for ${limits.timeoutMs} ms`)),
+      limits.timeoutMs,
+    );
+  }
+  arm();
+  return counter;
+}
+
+/** The longest run between two newlines inside `chunk` (0 when it holds fewer than two). */
+function longestInside(chunk: Buffer): number {
+  let longest = 0;
+  let from = chunk.indexOf(NEWLINE);
+  while (from !== -1) {
+    const next = chunk.indexOf(NEWLINE, from + 1);
+    if (next === -1) break;
+    longest = Math.max(longest, next - from - 1);
+    from = next;
+  }
+  return longest;
+}
+
 /**
  * Downloads a Hull extract (JSON values, one per line, hull-platform.md §2.6) to `file`. The file,
  * not memory, holds what Intercom has not taken yet: the download is not held open while Intercom
  * paces us (a server may close a connection that reads too slowly), and memory stays flat for any
- * size. The URL is the caller's: `fetch` is the SSRF-safe transport (server/clients/safe-fetch.ts).
- * Throws BadRequestError when it cannot be downloaded; the caller removes `file` in any case.
+ * size. The URL is the caller's: `fetch` is the SSRF-safe transport (server/clients/safe-fetch.ts),
+ * and `limits` bound its size, its lines and its silences.
+ * Throws BadRequestError when it cannot be downloaded or breaks a limit; the caller removes `file`
+ * in any case.
  */
 export async function downloadExtract(
   url: string,
   file: string,
-  { fetch = globalThis.fetch, timeoutMs = 30_000 }: { fetch?: SafeFetch; timeoutMs?: number } = {},
+  {
+    fetch = globalThis.fetch,
+    timeoutMs = 30_000,
+    maxBytes = 8 * 1024 ** 3,
+    maxLineBytes = 8 * 1024 ** 2,
+  }: { fetch?: SafeFetch } & DownloadLimits = {},
 ): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -34,12 +117,19 @@ export async function downloadExtract(
     await response.body?.cancel();
     throw new BadRequestError(`Could not download the extract: Hull answered ${response.status}`);
   }
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body.cancel();
+    throw new BadRequestError(`Could not download the extract: it is over ${maxBytes} bytes`);
+  }
   try {
     await pipeline(
       Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      boundedBody({ timeoutMs, maxBytes, maxLineBytes }),
       createWriteStream(file, { mode: 0o600 }),
     );
   } catch (error) {
+    if (error instanceof BadRequestError) throw error;
     throw new BadRequestError(`Could not download the extract: ${(error as Error).message}`);
   }
 }

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BadRequestError } from "../../../../server/errors";
+import { downloadExtract } from "../../../../server/outgoing/hull-input/read-extract";
+
+// An extract URL is the caller's: its body must not fill the disk, one line must not fill memory,
+// and a server that sends headers and then nothing must not hold the job forever.
+const folder = mkdtempSync(join(tmpdir(), "read-extract-"));
+const stalled: ServerResponse[] = [];
+let server: Server;
+let base: string;
+
+const routes: Record<string, (response: ServerResponse) => void> = {
+  "/ok": (response) => response.end('{"id":"a"}\n{"id":"b"}\n'),
+  // No content-length: the size is only known as the body comes.
+  "/big": (response) => {
+    response.write(`${'{"id":"x"}\n'.repeat(200)}`);
+    response.end(`${'{"id":"y"}\n'.repeat(200)}`);
+  },
+  "/declared-big": (response) => {
+    response.setHeader("content-length", String(10_000));
+    response.end("x".repeat(10_000));
+  },
+  // One line split over chunks, so no chunk alone is over the limit.
+  "/long-line": (response) => {
+    response.write('{"id":"a"}\n{"name":"');
+    response.write("y".repeat(300));
+    response.end('"}\n');
+  },
+  "/stall": (response) => {
+    response.write('{"id":"a"}\n');
+    stalled.push(response);
+  },
+};
+
+beforeAll(async () => {
+  server = createServer((request, response) => routes[request.url ?? ""]!(response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const response of stalled) response.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const limits = { maxBytes: 1_000, maxLineBytes: 200, timeoutMs: 60_000 };
+
+describe("downloadExtract", () => {
+  it("writes a body within the limits to the file", async () => {
+    const file = join(folder, "ok.json");
+    await downloadExtract(`${base}/ok`, file, limits);
+    expect(readFileSync(file, "utf8")).toBe('{"id":"a"}\n{"id":"b"}\n');
+  });
+
+  it("refuses a body that outgrows maxBytes as it comes", async () => {
+    const download = downloadExtract(`${base}/big`, join(folder, "big.json"), limits);
+    await expect(download).rejects.toBeInstanceOf(BadRequestError);
+    await expect(download).rejects.toThrow("over 1000 bytes");
+  });
+
+  it("refuses a body whose content-length says it is too big, before reading it", async () => {
+    await expect(
+      downloadExtract(`${base}/declared-big`, join(folder, "declared.json"), limits),
+    ).rejects.toThrow("over 1000 bytes");
+  });
+
+  it("refuses a line longer than maxLineBytes, even split over chunks", async () => {
+    await expect(
+      downloadExtract(`${base}/long-line`, join(folder, "long.json"), limits),
+    ).rejects.toThrow("a line is over 200 bytes");
+  });
+
+  it("gives up on a server that stops sending, whatever the size", async () => {
+    // The server never sends the rest: the outcome does not depend on how long the wait is.
+    await expect(
+      downloadExtract(`${base}/stall`, join(folder, "stall.json"), { ...limits, timeoutMs: 300 }),
+    ).rejects.toThrow(/nothing came for 300 ms/);
+  });
+});
