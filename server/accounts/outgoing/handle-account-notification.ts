@@ -14,7 +14,7 @@ import { readAccountSettings } from "../account-settings";
 import { companyTagName, type SegmentRef } from "../mapping/account-to-company";
 import { readAccountUpdateMessage, userAccountOf } from "./account-update";
 import { attachContactsToCompanies, type SentUser } from "./company-contacts";
-import { syncAccounts, type AccountRun } from "./sync-accounts";
+import { renameAccountTag, syncAccounts, type AccountRun } from "./sync-accounts";
 
 /** The smart-notifier channels of accounts (hull-platform.md §2.5). */
 export const ACCOUNT_CHANNELS: ReadonlySet<string> = new Set([
@@ -124,7 +124,7 @@ export async function handleAccountNotification(
     const api = intercomApiFor(deps.intercom, readSettings(connector), options);
     if (!api) continue;
     try {
-      await api.renameTag(tagId, name);
+      await renameAccountTag(api, tagId, name);
       logger.info({ segment: segment.id, tag: tagId, name }, "account segment tag renamed");
     } catch (error) {
       if (!(error instanceof IntercomApiError)) throw error;

@@ -196,14 +196,16 @@ export async function syncAccount(
       left: update.left,
       companyTags: saved.tags ?? held,
     });
+    const companyId = saved.id;
     for (const segment of apply) {
-      const tag = await run.api.tagCompanies(companyTagName(segment), [saved.id]);
-      if (!Object.hasOwn(run.settings.accountTagMapping, segment.id))
-        outcome.learntTags[segment.id] = tag.id;
+      await withNamedTag(run, segment, outcome.warnings, async (mapped) => {
+        const tag = await run.api.tagCompanies(companyTagName(segment), [companyId]);
+        if (!mapped) outcome.learntTags[segment.id] = tag.id;
+      });
       outcome.tagged += 1;
     }
     for (const segment of remove) {
-      await untag(run, segment, saved.id);
+      await withNamedTag(run, segment, outcome.warnings, () => untag(run, segment, companyId));
       outcome.untagged += 1;
     }
     const names = tagsAfter(saved.tags ?? held, apply, remove);
@@ -235,6 +237,75 @@ export async function syncAccount(
     outcome.problems.push(error.message);
   }
   return outcome;
+}
+
+/**
+ * The name this process last gave each mapped company tag (tag id → name), and the tag operations
+ * under way, one at a time per tag. Intercom tags companies by name only (`POST /tags {name,
+ * companies}`, intercom-api.md §1.4), so "give the mapped tag the segment's current name, then tag
+ * by that name" must not interleave with another run doing the same with another name (a message
+ * sent before a rename, handled after it): the company would get a second tag.
+ */
+const lastNames = new Map<string, string>();
+const underWay = new Map<string, Promise<unknown>>();
+
+/** Runs `work` once every earlier operation on the same tag has ended. */
+function oneAtATime<T>(tagId: string, work: () => Promise<T>): Promise<T> {
+  const before = underWay.get(tagId) ?? Promise.resolve();
+  const next = before.then(work, work);
+  const settled = next.catch(() => undefined);
+  underWay.set(tagId, settled);
+  void settled.then(() => {
+    if (underWay.get(tagId) === settled) underWay.delete(tagId);
+  });
+  return next;
+}
+
+/**
+ * Renames a mapped company tag (the `accounts_segment:update` handler and the runs below share
+ * it, so this process knows each tag's name). Throws what `api.renameTag` throws.
+ */
+export function renameAccountTag(api: AccountRun["api"], tagId: string, name: string) {
+  return oneAtATime(tagId, async () => {
+    await api.renameTag(tagId, name);
+    lastNames.set(tagId, name);
+  });
+}
+
+/**
+ * Gives the tag `account_tag_mapping` holds for `segment` the segment's current name (unless this
+ * process last named it so), then runs `work` (a tag or an untag by that name), one at a time per
+ * tag. Hull sends a renamed segment's `account:update` beside its `accounts_segment:update`:
+ * tagging by the new name first would make a second tag. `mapped` tells `work` whether a mapped
+ * tag is in use (false: none is mapped, or Intercom no longer has it, so the tag found by name is
+ * to be learnt); another refusal of the rename is a warning, and `work` runs by name as before.
+ * Throws what `run.api` and `work` throw for rate limits and outages.
+ */
+async function withNamedTag<T>(
+  run: AccountRun,
+  segment: SegmentRef,
+  warnings: string[],
+  work: (mapped: boolean) => Promise<T>,
+): Promise<T> {
+  const mapping = run.settings.accountTagMapping;
+  const tagId = Object.hasOwn(mapping, segment.id) ? mapping[segment.id] : undefined;
+  if (!tagId) return work(false);
+  const name = companyTagName(segment);
+  return oneAtATime(tagId, async () => {
+    if (lastNames.get(tagId) === name) return work(true);
+    try {
+      await run.api.renameTag(tagId, name);
+      lastNames.set(tagId, name);
+    } catch (error) {
+      if (!(error instanceof IntercomApiError)) throw error;
+      if (error.upstreamStatus === 404) {
+        lastNames.delete(tagId);
+        return work(false);
+      }
+      warnings.push(`tag of segment ${segment.name} not renamed: ${error.intercomMessage}`);
+    }
+    return work(true);
+  });
 }
 
 /** The account without what Hull last knew of its Intercom company (`intercom/…`). */

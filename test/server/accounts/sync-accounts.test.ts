@@ -35,6 +35,12 @@ function fakeRun(settings: Partial<AccountSettings> = {}) {
         throw new IntercomApiError(404, "company_not_found", "Company Not Found", "POST", "/tags");
       return { type: "tag", id: "tag-1", name };
     },
+    renameTag: async (id: string, name: string) => {
+      calls.push(`rename ${id} ${name}`);
+      if (id === "tag-gone")
+        throw new IntercomApiError(404, "not_found", "Resource Not Found", "POST", "/tags");
+      return { type: "tag", id, name };
+    },
     untagCompanies: async (name: string, ids: string[]) => {
       calls.push(`untag ${name} ${ids.join(",")}`);
       return { type: "tag", id: "tag-1", name };
@@ -109,6 +115,32 @@ describe("outgoing accounts", () => {
         body: { "intercom/id": "ic-globex-1", "intercom/tags": ["Enterprise"] },
       },
     ]);
+    expect(savedSettings).toEqual([{ account_tag_mapping: { [SEGMENT.id]: "tag-1" } }]);
+  });
+
+  it("names the mapped tag after its renamed segment before tagging by name, once a run (no second tag)", async () => {
+    const { run, calls, savedSettings } = fakeRun({ accountTagMapping: { [SEGMENT.id]: "tag-7" } });
+    const renamed = { ...SEGMENT, name: "Enterprise accounts" };
+    await syncAccounts(run, [
+      { account: { id: "h1", external_id: "globex-1" }, segments: [renamed], left: [] },
+      { account: { id: "h2", external_id: "initech-1" }, segments: [renamed], left: [] },
+    ]);
+    expect(calls.filter((call) => !call.startsWith("POST /companies"))).toEqual([
+      "rename tag-7 Enterprise accounts",
+      "tag Enterprise accounts ic-globex-1",
+      "tag Enterprise accounts ic-initech-1",
+    ]);
+    expect(savedSettings).toEqual([]);
+  });
+
+  it("learns the tag found by name when Intercom no longer has the mapped one", async () => {
+    const { run, calls, savedSettings } = fakeRun({
+      accountTagMapping: { [SEGMENT.id]: "tag-gone" },
+    });
+    await syncAccounts(run, [
+      { account: { id: "h1", external_id: "globex-1" }, segments: [SEGMENT], left: [] },
+    ]);
+    expect(calls).toContain("rename tag-gone Enterprise");
     expect(savedSettings).toEqual([{ account_tag_mapping: { [SEGMENT.id]: "tag-1" } }]);
   });
 
