@@ -21,6 +21,7 @@ import {
   type SegmentRef,
 } from "../mapping/account-to-company";
 import type { AccountUpdate } from "./account-update";
+import { createKeyedQueue } from "../../keyed-queue";
 
 /** What one outgoing account run works with: one connector, its Intercom workspace. */
 export interface AccountRun {
@@ -247,19 +248,7 @@ export async function syncAccount(
  * sent before a rename, handled after it): the company would get a second tag.
  */
 const lastNames = new Map<string, string>();
-const underWay = new Map<string, Promise<unknown>>();
-
-/** Runs `work` once every earlier operation on the same tag has ended. */
-function oneAtATime<T>(tagId: string, work: () => Promise<T>): Promise<T> {
-  const before = underWay.get(tagId) ?? Promise.resolve();
-  const next = before.then(work, work);
-  const settled = next.catch(() => undefined);
-  underWay.set(tagId, settled);
-  void settled.then(() => {
-    if (underWay.get(tagId) === settled) underWay.delete(tagId);
-  });
-  return next;
-}
+const oneAtATime = createKeyedQueue();
 
 /**
  * Renames a mapped company tag (the `accounts_segment:update` handler and the runs below share

@@ -8,6 +8,7 @@ import { fetchJson, NetworkError } from "../fetch-json";
 import type { SafeFetch } from "../safe-fetch";
 import { organizationBaseUrl } from "./hosts";
 import type { HullAttributeNode, HullConnector, HullCredentials, HullSegment } from "./types";
+import { createKeyedQueue } from "../../keyed-queue";
 
 /** Hull answered 402: the organization is disabled; nothing works until its administrator acts. */
 export class OrganizationDisabledError extends ConfigurationError {
@@ -183,22 +184,18 @@ export function createSettingsWriter(
   forget: (credentials: HullCredentials) => void,
   shared?: { withLock<T>(name: string, work: () => Promise<T>): Promise<T> },
 ) {
-  const queues = new Map<string, Promise<unknown>>();
+  const oneAtATime = createKeyedQueue();
   return (credentials: HullCredentials, client: HullRestClient): HullRestClient => ({
     ...client,
     updateSettings(update) {
       const key = `${credentials.organization}/${credentials.id}`;
-      const write = (queues.get(key) ?? Promise.resolve()).then(async () => {
+      return oneAtATime(key, async () => {
         const saved = shared
           ? await shared.withLock(`settings:${key}`, () => client.updateSettings(update))
           : await client.updateSettings(update);
         forget(credentials);
         return saved;
       });
-      const settled = write.catch(() => undefined);
-      queues.set(key, settled);
-      void settled.then(() => queues.get(key) === settled && queues.delete(key));
-      return write;
     },
   });
 }
