@@ -1,10 +1,9 @@
-import type { SafeFetch } from "../../clients/safe-fetch";
 import type { RetryableError } from "../../errors";
 import type { JobControl, JobHandler } from "../../jobs/execute-job";
 import type { StoredJob } from "../../jobs/types";
 import type { CustomAttributeCache } from "../../outgoing/intercom/custom-attributes";
-import type { ExtractFiles } from "../../outgoing/hull-input/extract-files";
-import { inChunks, skipFirst, withExtractLines } from "../../outgoing/hull-input/read-extract";
+import { inChunks, skipFirst } from "../../outgoing/hull-input/read-extract";
+import { runExtractJob, type ExtractDownload } from "../../outgoing/run/extract-job";
 import type { OutgoingDeps } from "../../outgoing/run/open-outgoing-run";
 import { readAccountReport, type AccountUpdate } from "./account-update";
 import { openAccountRun } from "./handle-account-notification";
@@ -122,13 +121,11 @@ export async function sendAccountExtract(
 export function createAccountExtractHandler(
   deps: OutgoingDeps,
   attributeCache: CustomAttributeCache,
-  download: { files: ExtractFiles; fetch: SafeFetch },
+  download: ExtractDownload,
   sendOptions: Pick<SendAccountExtractOptions, "sleep" | "retryDelayMs" | "maxAttempts"> = {},
 ): JobHandler {
   return async (job: StoredJob, control: JobControl) => {
     const { credentials } = job;
-    const url = job.params.url;
-    if (!url) throw new Error("This extract job has no URL");
     const hull = deps.hullClient(credentials);
     const [connector, segments] = await Promise.all([
       hull.getConnector(),
@@ -136,26 +133,14 @@ export function createAccountExtractHandler(
     ]);
     // A manual send: opened whatever the whitelist (never undefined then).
     const run = openAccountRun(deps, credentials, connector, { attributeCache, manual: true })!;
-    const skipLines = Number(job.checkpoint.lines ?? 0);
-    run.logger.info({ job: job.id, resumeAt: skipLines }, "outgoing.account_batch.start");
-    const summary = await withExtractLines(url, job.id, download, (extract) =>
-      sendAccountExtract(run, extract, {
+    await runExtractJob(job, control, download, async (lines, step) => {
+      run.logger.info({ job: job.id, resumeAt: step.skipLines }, "outgoing.account_batch.start");
+      const summary = await sendAccountExtract(run, lines, {
         ...sendOptions,
+        ...step,
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
-        skipLines,
-        onChunkDone: (lines, progress) =>
-          control.checkpoint({
-            checkpoint: { lines },
-            progress: { fetched: lines, errors: progress.failed },
-          }),
-      }),
-    );
-    await control.checkpoint({
-      progress: {
-        fetched: skipLines + summary.accounts,
-        total: skipLines + summary.accounts,
-        errors: summary.failed,
-      },
+      });
+      return { records: summary.accounts, failed: summary.failed };
     });
   };
 }
