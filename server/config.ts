@@ -57,6 +57,11 @@ const environment = z.object({
   /** How far back the first incremental fetch of a fresh install reads, in hours (1 to 8,760). */
   FETCH_FIRST_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * How far (%) the heap may grow past what the last full collection kept before V8 collects
+   * again (server/heap.ts, ADR 023); 0 keeps V8's own factor.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(30),
 });
 
 export interface Config {
@@ -75,6 +80,8 @@ export interface Config {
   /** Seconds the first incremental fetch of a fresh install looks back. */
   fetchFirstLookbackSeconds: number;
   logLevel: string;
+  /** V8's old-generation growing factor in percent (server/heap.ts); 0: V8's own. */
+  heapGrowingPercent: number;
 }
 
 const hostList = (value: string) =>
@@ -133,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLockMs: values.JOB_LOCK_MS,
     fetchFirstLookbackSeconds: values.FETCH_FIRST_LOOKBACK_HOURS * 3600,
     logLevel: values.LOG_LEVEL,
+    heapGrowingPercent: values.HEAP_GROWING_PERCENT,
   };
 }
 

@@ -36,10 +36,12 @@ import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
+import { tuneHeap } from "./heap";
 
 // Re-exported so that a host starting the compiled bundle in its own process (the bench's
 // bench/processes/compiled-connector.mjs) configures it exactly as `main` does.
 export { loadConfig };
+export { tuneHeap };
 
 export interface RunningConnector {
   url: string;
@@ -211,6 +213,7 @@ export async function startConnector(
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  tuneHeap(config.heapGrowingPercent);
   const logger = createLogger(config.logLevel);
   const connector = await startConnector(config, logger);
   const stop = async (signal: string) => {

@@ -4,10 +4,13 @@
 // rebuilding a stale bundle. bench/processes/connector.ts runs the same from source (tsx).
 import { processUsage, serveParent } from "../child-ipc.mjs";
 
-const { loadConfig, startConnector } = await import("../../dist/server.mjs");
+const { loadConfig, startConnector, tuneHeap } = await import("../../dist/server.mjs");
 
 try {
-  const connector = await startConnector(loadConfig(process.env));
+  // As main() in server/main.ts starts a production process: the heap tuned first (ADR 023).
+  const config = loadConfig(process.env);
+  tuneHeap(config.heapGrowingPercent);
+  const connector = await startConnector(config);
   // BENCH_MEMORY_LOG=<file>: V8's heap spaces and the process's memory every second, one JSON line
   // each, to see what holds RSS (issue 18).
   if (process.env.BENCH_MEMORY_LOG) {

@@ -142,10 +142,18 @@ async function connectorRound(standIns: StandIns, contacts: number, capS: number
   }
 }
 
-/** A fresh process running the SDK script (bench/baselines/sdk-fetch.ts). */
-async function sdkRound(standIns: StandIns, token: string, capS: number): Promise<Run> {
+/**
+ * A fresh process running a baseline script: the SDK script (bench/baselines/sdk-fetch.ts) or the
+ * raw floor (bench/baselines/raw-fetch.ts, the same work on node:http and node:crypto alone).
+ */
+async function baselineRound(
+  standIns: StandIns,
+  token: string,
+  capS: number,
+  script: "sdk-fetch.ts" | "raw-fetch.ts",
+): Promise<Run> {
   await freshRun(standIns);
-  const child = await startChild<object>(join(import.meta.dirname, "../baselines/sdk-fetch.ts"));
+  const child = await startChild<object>(join(import.meta.dirname, "../baselines", script));
   try {
     const request: SdkFetchRequest = {
       intercomUrl: standIns.urls.intercom,
@@ -161,7 +169,7 @@ async function sdkRound(standIns: StandIns, token: string, capS: number): Promis
       type: "fetch",
       ...request,
     });
-    if (result.type === "error") throw new Error(`the SDK fetch failed: ${result.message}`);
+    if (result.type === "error") throw new Error(`${script} failed: ${result.message}`);
     return {
       seconds: result.seconds,
       fetched: result.contacts,
@@ -182,10 +190,17 @@ const cpuS = (usages: ProcessUsage[]) =>
   usages.reduce((sum, usage) => sum + usage.cpu_ms, 0) / 1000;
 
 /** Rows comparing the connector with the SDK script, round by round (ADR 015). */
-function comparisonRows(connector: ConnectorRun[], sdk: Run[], contacts: number, capS: number) {
+function comparisonRows(
+  connector: ConnectorRun[],
+  sdk: Run[],
+  floor: Run[],
+  contacts: number,
+  capS: number,
+) {
   const each = <T>(runs: T[], figureOf: (run: T) => number) => spread(runs.map(figureOf));
-  const ratio = (figureOf: (run: Run) => number) =>
-    spread(connector.map((run, round) => figureOf(run) / figureOf(sdk[round]!)));
+  const ratioOf = (top: Run[], bottom: Run[], figureOf: (run: Run) => number) =>
+    spread(top.map((run, round) => figureOf(run) / figureOf(bottom[round]!)));
+  const ratio = (figureOf: (run: Run) => number) => ratioOf(connector, sdk, figureOf);
   return [
     median(
       `contacts fetched (no rate limit, stopped at ${capS} s)`,
@@ -206,6 +221,17 @@ function comparisonRows(connector: ConnectorRun[], sdk: Run[], contacts: number,
     median("SDK script: contacts per CPU-second", each(sdk, perCpuSecond), "contacts/s"),
     median("contacts per second, connector ÷ SDK script", ratio(perSecond), "×"),
     median("contacts per CPU-second, connector ÷ SDK script", ratio(perCpuSecond), "×", { min: 3 }),
+    median("raw floor: contacts per CPU-second", each(floor, perCpuSecond), "contacts/s"),
+    median(
+      "contacts per CPU-second, raw floor ÷ SDK script (the most any program doing the SDK script's work reaches)",
+      ratioOf(floor, sdk, perCpuSecond),
+      "×",
+    ),
+    median(
+      "contacts per CPU-second, connector ÷ raw floor",
+      ratioOf(connector, floor, perCpuSecond),
+      "×",
+    ),
     atMost(
       "requests per contact",
       tidy(Math.max(...connector.map((run) => run.searches / run.served))),
@@ -270,15 +296,17 @@ export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measu
       const watch = watchOtherLoad();
       const runs = await alternate(size.rounds, {
         connector: () => connectorRound(standIns, size.unlimited, size.capS),
-        "SDK script": () => sdkRound(standIns, token, size.capS),
+        "SDK script": () => baselineRound(standIns, token, size.capS, "sdk-fetch.ts"),
+        "raw floor": () => baselineRound(standIns, token, size.capS, "raw-fetch.ts"),
       });
       const connector = runs.connector as ConnectorRun[];
       const sdk = runs["SDK script"]!;
+      const floor = runs["raw floor"]!;
       const parent = process.cpuUsage(parentBefore);
       const ours =
         cpuS(await standIns.usage()) -
         standInsBefore +
-        [...connector, ...sdk].reduce((sum, run) => sum + run.lifetimeCpuMs / 1000, 0) +
+        [...connector, ...sdk, ...floor].reduce((sum, run) => sum + run.lifetimeCpuMs / 1000, 0) +
         (parent.user + parent.system) / 1e6;
       const load = loadRows(loadBefore, watch.stop(ours), policy);
       rows.push(...load.rows);
@@ -292,7 +320,7 @@ export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measu
             policy.maxLoadPerCore,
           ),
         );
-      } else rows.push(...comparisonRows(connector, sdk, size.unlimited, size.capS));
+      } else rows.push(...comparisonRows(connector, sdk, floor, size.unlimited, size.capS));
     }
   } finally {
     await standIns.close();

@@ -70,7 +70,7 @@ async function round(
   standIns: StandIns,
   sender: RunningChild<object>,
   size: Size,
-  receiver: "connector" | "hull-framework" | "bare",
+  receiver: "connector" | "hull-framework" | "raw" | "bare",
 ): Promise<Run> {
   await control(`${standIns.urls.hull}/_sandbox/reset`);
   if (receiver === "connector") {
@@ -88,6 +88,9 @@ async function round(
       env: {
         INTERCOM_CLIENT_SECRET: standIns.intercom.clientSecret,
         HULL_URL: standIns.urls.hull,
+        HULL_CONNECTOR_ID: standIns.hull.connector.id,
+        HULL_CONNECTOR_SECRET: standIns.hull.connector.secret,
+        HULL_ORGANIZATION: standIns.hull.connector.organization,
       },
     },
   );
@@ -109,6 +112,7 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
   const connector = runs.connector!;
   const framework = runs["hull-framework"]!;
   const bare = runs.bare!;
+  const floor = runs.raw!;
   const each = (list: Run[], figureOf: (run: Run) => number) => spread(list.map(figureOf));
   const ratio = (other: Run[]) =>
     spread(connector.map((run, index) => rate(run) / rate(other[index]!)));
@@ -165,6 +169,16 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
       each(framework, (run) => run.burst.p99_ms),
       "ms",
     ),
+    median(
+      "raw storing floor (node:http, HMAC, one signed Hull event, batched): notifications per second",
+      each(floor, rate),
+      "notifications/s",
+    ),
+    median(
+      "raw storing floor: p99",
+      each(floor, (run) => run.burst.p99_ms),
+      "ms",
+    ),
     median("bare node:http limit: notifications per second", each(bare, rate), "notifications/s"),
     median(
       "bare node:http limit: p50",
@@ -180,6 +194,12 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
       min: 1.5,
     }),
     median("notifications/s, connector ÷ bare limit", ratio(bare), "×", { min: 0.5 }),
+    median("notifications/s, connector ÷ raw storing floor", ratio(floor), "×"),
+    median(
+      "notifications/s, raw storing floor ÷ bare limit (the most a receiver that stores reaches)",
+      spread(floor.map((run, index) => rate(run) / rate(bare[index]!))),
+      "×",
+    ),
   ];
 }
 
@@ -214,6 +234,7 @@ export async function benchWebhooks(mode: Mode, args: string[] = []): Promise<Me
     const runs = await alternate(size.rounds, {
       connector: () => round(standIns, sender, size, "connector"),
       "hull-framework": () => round(standIns, sender, size, "hull-framework"),
+      raw: () => round(standIns, sender, size, "raw"),
       bare: () => round(standIns, sender, size, "bare"),
     });
     const parent = process.cpuUsage(parentBefore);

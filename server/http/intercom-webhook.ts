@@ -37,7 +37,9 @@ export function intercomWebhookRoutes(deps: {
     const { notification } = parsed;
     const { outcome, detail } = await deps.receiver.receive(notification);
     metrics.webhooks.inc({ outcome });
-    deps.logger.info(
+    // Debug, not info: one line per notification is the largest log cost of a busy workspace,
+    // and the metrics above and the activity log already count and explain each outcome.
+    deps.logger.debug(
       {
         topic: notification.topic,
         workspace: notification.app_id,

@@ -1,0 +1,142 @@
+// The floor for the fetch: the SDK script's work (sdk-fetch.ts: the same search, the same 16
+// attributes and claims, one firehose entry per contact, the next page once Hull took this one)
+// done with nothing but node:http and node:crypto. No SDK, no checkpoint, no retry, no entry
+// rules, no dead letters, no settings: the least CPU that work can take in Node, so that
+// "connector ÷ floor" says how close the connector comes to what the machine allows (issue 18).
+// Not something to ship: it handles no failure at all.
+import { createHmac } from "node:crypto";
+import { Agent, request } from "node:http";
+import { processUsage, serveParent } from "../child-process";
+import type { SdkFetchRequest, SdkFetchResult } from "./sdk-fetch";
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+/** One HTTP exchange with a JSON body; resolves with the parsed answer (rejects on status ≥ 300). */
+function exchange(url: string, headers: Record<string, string>, body: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          ...headers,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          if ((response.statusCode ?? 500) >= 300)
+            reject(new Error(`${url} answered ${response.statusCode}: ${text.slice(0, 200)}`));
+          else resolve(text ? JSON.parse(text) : undefined);
+        });
+        response.on("error", reject);
+      },
+    );
+    sent.on("error", reject);
+    sent.end(body);
+  });
+}
+
+interface Contact {
+  id: string;
+  role?: string;
+  external_id?: string | null;
+  email?: string | null;
+  location?: { country?: string | null; city?: string | null } | null;
+  [field: string]: unknown;
+}
+
+const PLAIN = ["email", "phone", "name", "owner_id", "browser", "browser_language", "os"] as const;
+const DATES = ["created_at", "updated_at", "signed_up_at", "last_seen_at"] as const;
+const HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url");
+
+/** The SDK script's attributes (sdk-fetch.ts attributesOf), field for field. */
+function attributesOf(contact: Contact): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {
+    "intercom/id": contact.id,
+    "intercom/external_id": contact.external_id,
+    "intercom/is_lead": contact.role === "lead",
+  };
+  for (const field of PLAIN) attributes[`intercom/${field}`] = contact[field] ?? null;
+  for (const field of DATES) {
+    const seconds = contact[field] as number | null | undefined;
+    attributes[`intercom/${field}`] = seconds ? new Date(seconds * 1000).toISOString() : null;
+  }
+  attributes["intercom/location_country"] = contact.location?.country ?? null;
+  attributes["intercom/location_city"] = contact.location?.city ?? null;
+  return attributes;
+}
+
+/** Reads every user contact and writes it to Hull, one request per page; resolves after the last. */
+export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult> {
+  const { id, secret, organization } = request.hull;
+  const firehose = request.hull.firehoseUrl ?? `http://${organization}/api/v1/firehose`;
+  const hullHeaders = {
+    "Hull-App-Id": id,
+    "Hull-Access-Token": secret,
+    "Hull-Organization": organization,
+  };
+  const intercomHeaders = {
+    authorization: `Bearer ${request.token}`,
+    accept: "application/json",
+    "Intercom-Version": "2.14",
+  };
+  const before = processUsage();
+  const started = performance.now();
+  let contacts = 0;
+  let after: string | undefined;
+  for (;;) {
+    const query = JSON.stringify({
+      query: { field: "role", operator: "=", value: "user" },
+      pagination: { per_page: 150, ...(after ? { starting_after: after } : {}) },
+    });
+    const page = (await exchange(
+      `${request.intercomUrl}/contacts/search`,
+      intercomHeaders,
+      query,
+    )) as {
+      data: Contact[];
+      pages?: { next?: { starting_after?: string } | null };
+    };
+    const now = new Date();
+    const timestamp = now.toISOString();
+    const iat = Math.floor(now.getTime() / 1000);
+    const batch = page.data.map((contact) => {
+      const claims: Record<string, string> = { anonymous_id: `intercom:${contact.id}` };
+      if (contact.email) claims.email = contact.email;
+      if (contact.external_id) claims.external_id = contact.external_id;
+      const payload = JSON.stringify({
+        iss: id,
+        "io.hull.asUser": claims,
+        "io.hull.subjectType": "user",
+        iat,
+      });
+      const body = `${HEADER}.${Buffer.from(payload).toString("base64url")}`;
+      const token = `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+      return {
+        type: "traits",
+        body: attributesOf(contact),
+        headers: { "Hull-Access-Token": token },
+        timestamp,
+      };
+    });
+    await exchange(firehose, hullHeaders, JSON.stringify({ batch, timestamp, sentAt: timestamp }));
+    contacts += page.data.length;
+    after = page.pages?.next?.starting_after ?? undefined;
+    if (!after || performance.now() - started > request.capS * 1000) break;
+  }
+  return { contacts, seconds: (performance.now() - started) / 1000, before, after: processUsage() };
+}
+
+if (process.send) {
+  serveParent({}, async (message) =>
+    message.type === "fetch"
+      ? { ...(await rawFetch(message as unknown as SdkFetchRequest)) }
+      : processUsage(),
+  );
+}
