@@ -9,7 +9,8 @@ import { processUsage, serveParent } from "../child-process";
 import { express, hull, quietHullLogs, type HullClient } from "./vendor-sdks";
 import { hubSignatureMatches } from "./verify-hub-signature";
 
-interface Notification {
+/** The fields of a conversation notification the webhook baselines read. */
+export interface Notification {
   id?: string;
   topic?: string;
   created_at?: number;

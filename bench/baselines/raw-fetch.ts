@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
 import { processUsage, serveParent } from "../child-process";
+import { attributesOf, type BaselineContact } from "./contact-attributes";
 import type { SdkFetchRequest, SdkFetchResult } from "./sdk-fetch";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -42,35 +43,7 @@ function exchange(url: string, headers: Record<string, string>, body: string): P
   });
 }
 
-interface Contact {
-  id: string;
-  role?: string;
-  external_id?: string | null;
-  email?: string | null;
-  location?: { country?: string | null; city?: string | null } | null;
-  [field: string]: unknown;
-}
-
-const PLAIN = ["email", "phone", "name", "owner_id", "browser", "browser_language", "os"] as const;
-const DATES = ["created_at", "updated_at", "signed_up_at", "last_seen_at"] as const;
 const HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url");
-
-/** The SDK script's attributes (sdk-fetch.ts attributesOf), field for field. */
-function attributesOf(contact: Contact): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {
-    "intercom/id": contact.id,
-    "intercom/external_id": contact.external_id,
-    "intercom/is_lead": contact.role === "lead",
-  };
-  for (const field of PLAIN) attributes[`intercom/${field}`] = contact[field] ?? null;
-  for (const field of DATES) {
-    const seconds = contact[field] as number | null | undefined;
-    attributes[`intercom/${field}`] = seconds ? new Date(seconds * 1000).toISOString() : null;
-  }
-  attributes["intercom/location_country"] = contact.location?.country ?? null;
-  attributes["intercom/location_city"] = contact.location?.city ?? null;
-  return attributes;
-}
 
 /** Reads every user contact and writes it to Hull, one request per page; resolves after the last. */
 export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult> {
@@ -100,7 +73,7 @@ export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult
       intercomHeaders,
       query,
     )) as {
-      data: Contact[];
+      data: BaselineContact[];
       pages?: { next?: { starting_after?: string } | null };
     };
     const now = new Date();

@@ -10,6 +10,7 @@ import { createHmac } from "node:crypto";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { processUsage, serveParent } from "../child-process";
+import type { Notification } from "./hull-framework-webhooks";
 import { hubSignatureMatches } from "./verify-hub-signature";
 
 const secret = process.env.INTERCOM_CLIENT_SECRET ?? "";
@@ -62,19 +63,6 @@ function post(): void {
   );
   sent.on("error", () => settle(false));
   sent.end(body);
-}
-
-interface Notification {
-  id?: string;
-  topic?: string;
-  created_at?: number;
-  data?: {
-    item?: {
-      id?: string;
-      source?: { body?: string; author?: { id?: string } };
-      contacts?: { contacts?: { id?: string }[] };
-    };
-  };
 }
 
 /** The Hull-framework receiver's event, as one signed firehose entry (JSON). */

@@ -3,8 +3,9 @@
 // Hull's official `hull-client` writes each one to the firehose with its own batcher, and the next
 // page is read once Hull took this one (memory stays flat, as it must for a million contacts). No
 // checkpoints, no retries beyond the SDKs' own: it is a plain script, not a handicapped one.
-import { IntercomClient, type Intercom } from "intercom-client";
+import { IntercomClient } from "intercom-client";
 import { processUsage, serveParent, type ProcessUsage } from "../child-process";
+import { attributesOf } from "./contact-attributes";
 import { HullClientClass, quietHullLogs, type HullClientConfig } from "./vendor-sdks";
 
 export interface SdkFetchRequest {
@@ -21,27 +22,6 @@ export interface SdkFetchResult {
   seconds: number;
   before: ProcessUsage;
   after: ProcessUsage;
-}
-
-/** Intercom fields copied as they are into Hull's `intercom/` attribute group. */
-const PLAIN = ["email", "phone", "name", "owner_id", "browser", "browser_language", "os"] as const;
-/** Intercom timestamps (Unix seconds), written as ISO dates. */
-const DATES = ["created_at", "updated_at", "signed_up_at", "last_seen_at"] as const;
-
-function attributesOf(contact: Intercom.Contact): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {
-    "intercom/id": contact.id,
-    "intercom/external_id": contact.external_id,
-    "intercom/is_lead": contact.role === "lead",
-  };
-  for (const field of PLAIN) attributes[`intercom/${field}`] = contact[field] ?? null;
-  for (const field of DATES) {
-    const seconds = contact[field];
-    attributes[`intercom/${field}`] = seconds ? new Date(seconds * 1000).toISOString() : null;
-  }
-  attributes["intercom/location_country"] = contact.location?.country ?? null;
-  attributes["intercom/location_city"] = contact.location?.city ?? null;
-  return attributes;
 }
 
 /** Reads every user contact and writes it to Hull; resolves once Hull took the last one. */
