@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--only=fetch,webhooks] [--out=path.json] [--outgoing-users=N]
-// [--fetch-contacts=N] [--webhook-count=N] [--max-load=0.5] [--ignore-load]`: runs the scenarios against the stand-ins,
+// [--fetch-contacts=N] [--fetch-cap-s=S] [--webhook-count=N] [--max-load=0.5] [--ignore-load]`: runs the scenarios against the stand-ins,
 // beside the vendors' SDKs where there is one (ADR 015), prints one table and writes the rows as
 // JSON (DESIGN.md §8).
 import { join } from "node:path";

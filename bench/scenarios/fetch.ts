@@ -267,9 +267,32 @@ function comparisonRows(
   ];
 }
 
+/**
+ * The positive number given as `--name=N`, or undefined when the option is absent.
+ * Throws on anything else, so that a typo does not silently run the default size.
+ */
+function positiveOption(args: string[], name: string): number | undefined {
+  const raw = args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/**
+ * The fetch scenario. Options: `--fetch-contacts=N` (contacts in the stand-in, default 1,000,000
+ * in full mode), `--fetch-cap-s=S` (seconds each unlimited run may take before it is stopped,
+ * default 60; the limited fetch gets twice that).
+ */
 export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measurement[]> {
-  const contacts = Number(args.find((arg) => arg.startsWith("--fetch-contacts="))?.split("=")[1]);
-  const size = { ...sizes[mode], ...(contacts > 0 ? { unlimited: contacts } : {}) };
+  const contacts = positiveOption(args, "fetch-contacts");
+  const capS = positiveOption(args, "fetch-cap-s");
+  const size = {
+    ...sizes[mode],
+    ...(contacts ? { unlimited: contacts } : {}),
+    ...(capS ? { capS } : {}),
+  };
   const policy = loadPolicy(args, mode === "quick");
   const rows: Measurement[] = [];
   const standIns = await startStandIns();
