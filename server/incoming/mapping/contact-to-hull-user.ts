@@ -144,6 +144,9 @@ export function mapContactToHullUser(
     const normalised = normalise(value, kind);
     if (normalised !== undefined) attributes[`intercom/${hull}`] = normalised;
   }
+  // The 2.14 description and its examples give `avatar` as {type, image_url}; intercom-client
+  // 7.0.3 types it as the URL itself. The description is followed, and a URL is read too.
+  if (typeof item.avatar === "string") attributes["intercom/avatar"] = item.avatar;
   if (externalId)
     attributes[role === "user" ? "intercom/external_id" : "intercom/visitor_id"] = externalId;
   attributes["intercom/is_lead"] = role === "lead";

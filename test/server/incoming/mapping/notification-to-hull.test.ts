@@ -62,6 +62,16 @@ describe("planNotification: users", () => {
     });
   });
 
+  it("reads an avatar given as its URL (intercom-client 7.0.3's type) as well as an object", () => {
+    const entries = write("contact.user.created", {
+      ...modernUser(),
+      avatar: "https://static.example/grace.png",
+    });
+    expect(traitsOf(entries).body).toMatchObject({
+      "intercom/avatar": "https://static.example/grace.png",
+    });
+  });
+
   it.each([
     ["user.created", legacyUser()],
     ["user.email.updated", legacyUser()],
