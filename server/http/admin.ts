@@ -18,7 +18,7 @@ import { deadLetterView } from "../admin/dead-letter-view";
 import { retryDeadLetter } from "../durable/retry-dead-letter";
 import { readActivityQuery } from "../admin/activity-query";
 import { changedSettings, disconnectedEntry, settingsEntry } from "../activity-entries";
-import { readJsonBody } from "./body";
+import { readDashboardJson } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 import { htmlErrorPages } from "./html-errors";
@@ -135,7 +135,7 @@ export function adminRoutes(deps: AppDeps): Router {
   });
 
   router.put("/admin/api/settings", auth, async (ctx) => {
-    const parsed = settingsUpdateSchema.safeParse(await readJsonBody(ctx, "256kb"));
+    const parsed = settingsUpdateSchema.safeParse(await readDashboardJson(ctx, "256kb"));
     if (!parsed.success) {
       const details = parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),

@@ -6,7 +6,7 @@ import type { JobRequest, JobRunner } from "../jobs/job-runner";
 import { describeJob } from "../jobs/types";
 import { BadRequestError } from "../errors";
 import { isConnected, readSettings } from "../settings";
-import { readJsonBody } from "./body";
+import { readDashboardJson } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 
@@ -97,7 +97,7 @@ export function fetchRoutes(deps: AppDeps, jobs: JobRunner): Router {
     ctx.body = { jobs: (await jobs.list(hullState(ctx).credentials.id)).map(describeJob) };
   });
   router.post("/admin/api/fetch", auth, async (ctx) => {
-    const body = (await readJsonBody(ctx, "4kb")) as { kind?: unknown } | undefined;
+    const body = (await readDashboardJson(ctx, "4kb")) as { kind?: unknown } | undefined;
     if (body?.kind !== "users" && body?.kind !== "leads" && body?.kind !== "companies")
       throw new BadRequestError(
         'Expected {"kind": "users"}, {"kind": "leads"} or {"kind": "companies"}',

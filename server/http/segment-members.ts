@@ -3,7 +3,7 @@ import { z } from "zod";
 import { BadRequestError } from "../errors";
 import { readSettings } from "../settings";
 import { sendCurrentMembers } from "../segment-members/send-current-members";
-import { readJsonBody } from "./body";
+import { readDashboardJson } from "./body";
 import type { AppDeps } from "./deps";
 import { hullState, requireHull } from "./hull-auth";
 
@@ -32,7 +32,7 @@ export function segmentMembersRoutes(deps: AppDeps): Router {
     "/admin/api/segments/members",
     requireHull(deps.hullAuth, deps.tokens),
     async (ctx) => {
-      const parsed = requestSchema.safeParse(await readJsonBody(ctx, "16kb"));
+      const parsed = requestSchema.safeParse(await readDashboardJson(ctx, "16kb"));
       if (!parsed.success) {
         throw new BadRequestError(
           'Give {"segment_ids": ["<segment id>", ...]} or {"all": true}; nothing was sent.',

@@ -107,6 +107,17 @@ describe("the dashboard", () => {
     expect(await hullConnector(stack)).toEqual(before);
   });
 
+  it("refuses settings sent as another type than JSON, and writes nothing", async () => {
+    const before = await hullConnector(stack);
+    const response = await api("/admin/api/settings", {
+      method: "PUT",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ settings: { alignment: "right" } }),
+    });
+    expect(response.status).toBe(415);
+    expect(await hullConnector(stack)).toEqual(before);
+  });
+
   it("refuses a body that is not JSON or too large", async () => {
     expect((await api("/admin/api/settings", { method: "PUT", body: "{" })).status).toBe(400);
     expect(

@@ -181,6 +181,14 @@ describe("current members of a segment", () => {
       const response = await api("/admin/api/segments/members", { method: "POST", body: bad });
       expect(response.status, bad).toBe(400);
     }
+    // A body sent as another type is refused before it is read (the dashboard sends JSON).
+    const typed = await api("/admin/api/segments/members", {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/plain" },
+    });
+    expect(typed.status).toBe(415);
+    expect(((await typed.json()) as { error: string }).error).toContain("application/json");
     // A real segment that is not synchronized is refused too.
     const other = (await hull.createSegment("Nobody", { plan: "none" })).id;
     const refused = await api("/admin/api/segments/members", {

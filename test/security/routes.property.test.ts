@@ -147,6 +147,28 @@ describe("request bodies over each route's limit", () => {
   });
 });
 
+describe("the dashboard's API", () => {
+  it.each([
+    ["PUT", "/admin/api/settings", JSON.stringify({ settings: { alignment: "left" } })],
+    ["POST", "/admin/api/fetch", JSON.stringify({ kind: "users" })],
+    ["POST", "/admin/api/segments/members", JSON.stringify({ all: true })],
+  ] as const)(
+    "%s %s answers 415 to a body that is not sent as JSON",
+    async (method, path, body) => {
+      for (const type of ["text/plain", "application/x-www-form-urlencoded", ""]) {
+        const response = await fetch(`${stack.urls.connector}${path}?${stack.credentialsQuery}`, {
+          method,
+          // Without a type of its own, fetch would send a string as text/plain.
+          headers: { "content-type": type },
+          body,
+        });
+        expect(response.status, type).toBe(415);
+        expect(await response.json()).toEqual({ error: expect.stringContaining("JSON") });
+      }
+    },
+  );
+});
+
 describe("malformed bodies", () => {
   it.each([
     ["PUT", "/admin/api/settings"],
