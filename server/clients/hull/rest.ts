@@ -35,7 +35,7 @@ export interface HullRestClient {
    * Asks Hull for an extract: `POST extract/user_reports {query, format: "json", url, fields}`, as
    * hull@0.14.2's helpers.requestExtract does (lib/helpers/request-extract.js). Hull answers at once
    * and later POSTs `{url, format, object_type}` to `url` (our /batch). Throws RetryableError when
-   * Hull is down, BadRequestError when it refuses the request.
+   * Hull is down, UpstreamRefusedError when it refuses the request.
    */
   requestExtract(request: { url: string; query?: unknown; fields?: string[] }): Promise<void>;
   /** Account segments (`GET accounts_segments`, hull-platform.md §2.2); optional for fakes. */
@@ -58,9 +58,9 @@ export interface HullRestClient {
 /**
  * Hull's REST API of the credentials' organization. The organization is the caller's word (checked
  * against the allow-list by the authenticator): `transport` is the SSRF-safe fetch in production.
- * Calls throw UnauthorizedError (Hull refused the credentials: 401/403/404), ConfigurationError
- * (402: organization disabled), RetryableError (5xx, 429, unreachable) and UpstreamRefusedError
- * (any other 4xx).
+ * Calls throw UnauthorizedError (Hull refused the credentials: 401/403, or 404 for the connector
+ * itself), ConfigurationError (402: organization disabled), RetryableError (5xx, 429, unreachable)
+ * and UpstreamRefusedError (any other 4xx, a 404 for a segment among them).
  */
 export function createHullRestClient(
   credentials: HullCredentials,
@@ -94,7 +94,9 @@ export function createHullRestClient(
     if (status >= 200 && status < 300) return response.body;
     if (status === 401 || status === 403)
       throw new UnauthorizedError("Hull refused the connector credentials");
-    if (status === 404)
+    // Only a 404 for the connector itself says the credentials name no connector; a 404 for
+    // anything else (a segment deleted meanwhile, an API this organization lacks) is about that.
+    if (status === 404 && (path === credentials.id || path.startsWith(`${credentials.id}/`)))
       throw new UnauthorizedError("Hull does not know this connector (wrong id or organization)");
     if (status === 402) throw new OrganizationDisabledError();
     if (status >= 500 || status === 429)

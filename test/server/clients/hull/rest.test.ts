@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHullRestClient } from "../../../../server/clients/hull/rest";
-import { RetryableError } from "../../../../server/errors";
+import { RetryableError, UnauthorizedError, UpstreamRefusedError } from "../../../../server/errors";
 import {
   startFakeServer,
   type FakeReply,
@@ -49,5 +49,25 @@ describe("createHullRestClient(credentials).getSegments()", () => {
       body: [{ id: "s1", name: "A" }, { id: "s2" }, null, "x"],
     }));
     expect(await client.getSegments()).toEqual([{ id: "s1", name: "A" }]);
+  });
+});
+
+describe("createHullRestClient(credentials): a 404", () => {
+  const notFound = () => ({ status: 404, body: { message: "Not found" } });
+
+  it("for the connector itself says Hull does not know the connector", async () => {
+    const client = await clientAgainst(notFound);
+    await expect(client.getConnector()).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(client.putStatus({ status: "ok", messages: [] })).rejects.toThrow(
+      "does not know this connector",
+    );
+  });
+
+  it("for anything else is about that thing, not about the credentials", async () => {
+    const client = await clientAgainst(notFound);
+    const segment = client.getSegment("0123456789abcdef01234567");
+    await expect(segment).rejects.toBeInstanceOf(UpstreamRefusedError);
+    await expect(segment).rejects.toThrow("Hull answered 404 to GET 0123456789abcdef01234567");
+    await expect(client.getEventNames()).rejects.toBeInstanceOf(UpstreamRefusedError);
   });
 });
