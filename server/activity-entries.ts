@@ -5,7 +5,7 @@
  */
 import type { SkipCode } from "./outgoing/filter/should-sync-user";
 import type { ActivityLog, ActivityPerson, NewActivityEntry } from "./activity";
-import { JobAborted, type JobHandler } from "./jobs/execute-job";
+import { JobAborted, willRetry, type JobHandler } from "./jobs/execute-job";
 import type { StoredJob } from "./jobs/types";
 
 /** The identifiers of a Hull user report or an Intercom item that a person searches by. */
@@ -232,6 +232,16 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
   if (error === undefined) {
     return { kind, outcome: "ok", message: `${verb} in ${duration_s} s`, details };
   }
+  if (willRetry(job, error)) {
+    return {
+      kind,
+      outcome: "waiting",
+      message: `${kind === "extract" ? "Sending" : "Fetching"} ${what} stopped after ${fetched} records, and will go on`,
+      reason: (error as Error).message,
+      hint: "Nothing to do: the connector tries again by itself from where it stopped, waiting longer each time, for up to 24 hours.",
+      details,
+    };
+  }
   return {
     kind,
     outcome: "failed",
@@ -246,8 +256,9 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
 }
 
 /**
- * A job handler that also records its end in the activity log: not a pause at shutdown, and not
- * a scheduled incremental fetch that found nothing (every five minutes, it would bury the rest).
+ * A job handler that also records its end in the activity log, "waiting" when it will try again
+ * (docs/adr/025): not a pause at shutdown, and not a scheduled incremental fetch that found
+ * nothing (every five minutes, it would bury the rest).
  */
 export function recordingJobs(activity: ActivityLog, handler: JobHandler): JobHandler {
   return async (job, control) => {

@@ -24,6 +24,8 @@ export interface Job {
   finished_at?: string;
   duration_s?: number;
   error?: string;
+  /** Set while a job waits to try again after a transient failure: tries so far, next try (ISO). */
+  retry?: { attempts: number; at: string };
 }
 
 export interface Workspace {

@@ -1,9 +1,9 @@
 import type { Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log";
-import { executeJob, type JobHandler } from "./execute-job";
+import { executeJob, type ExecuteOptions, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
-import { isActive, newJob, type JobRunner } from "./job-runner";
+import { isActive, msUntilRetry, newJob, type JobRunner } from "./job-runner";
 import { EXCLUSIVE_KINDS, type JobKind } from "./types";
 
 export interface BullRunnerOptions {
@@ -15,6 +15,8 @@ export interface BullRunnerOptions {
   /** How long a job stays locked to a silent process before another takes it over. */
   lockMs?: number;
   concurrency?: number;
+  /** Overrides the wait between tries of a job after a transient failure (tests). */
+  retryDelayMs?: ExecuteOptions["retryDelayMs"];
 }
 
 /**
@@ -36,10 +38,17 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
     async (bullJob: BullJob<{ jobId: string }>, token?: string) => {
       const job = await store.get(bullJob.data.jobId);
       if (!job || !isActive(job)) return;
-      const outcome = await executeJob(job, { store, handlers, logger, signal: abort.signal });
-      if (outcome === "paused") {
-        // Back to the queue for whichever process is still (or next) running.
-        await bullJob.moveToDelayed(Date.now() + 50, token);
+      const outcome = await executeJob(job, {
+        store,
+        handlers,
+        logger,
+        signal: abort.signal,
+        retryDelayMs: options.retryDelayMs,
+      });
+      if (outcome === "paused" || outcome === "retry") {
+        // Back to the queue for whichever process is still (or next) running: at once after a
+        // shutdown, at its next try after a transient failure (docs/adr/025).
+        await bullJob.moveToDelayed(Date.now() + Math.max(50, msUntilRetry(job)), token);
         throw new DelayedError();
       }
     },

@@ -1,7 +1,8 @@
+import { RetryableError } from "../errors";
 import type { Logger } from "../log";
 import { metrics } from "../metrics";
 import type { JobStore } from "./file-job-store";
-import type { JobKind, JobProgress, StoredJob } from "./types";
+import type { Job, JobKind, JobProgress, StoredJob } from "./types";
 
 export interface JobControl {
   /** Saves the checkpoint and progress; after a restart the job resumes from the last one saved. */
@@ -18,21 +19,54 @@ export type JobHandler = (job: StoredJob, control: JobControl) => Promise<void>;
 /** Thrown by a handler that stopped at a checkpoint because the process is going away. */
 export class JobAborted extends Error {}
 
+/** How long (ms) a job keeps trying again after its first transient failure, before it fails. */
+export const RETRY_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * The wait (ms) before try `attempts + 1` of a job: what the failure asked for (a rate limit's
+ * reset) when that is longer, else 5 s doubled per try; at most 15 minutes either way, so an
+ * outage of an hour costs ~10 tries and no upstream answer can park a job for long.
+ */
+export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+  const backoff = 5000 * 2 ** Math.max(0, attempts - 1);
+  return Math.min(15 * 60_000, Math.max(retryAfterMs ?? 0, backoff));
+}
+
+/**
+ * Whether a job that threw `error` is queued again rather than failed: a RetryableError within
+ * RETRY_WINDOW_MS of the job's first transient failure (`now` when this is the first).
+ */
+export function willRetry(job: Job, error: unknown, now = new Date()): boolean {
+  const since = job.retry ? Date.parse(job.retry.since) : now.getTime();
+  return error instanceof RetryableError && now.getTime() - since < RETRY_WINDOW_MS;
+}
+
 export interface ExecuteOptions {
   store: JobStore;
   handlers: Record<JobKind, JobHandler>;
   logger: Logger;
   signal: AbortSignal;
   now?: () => Date;
+  /** Overrides `retryDelayMs` (tests). */
+  retryDelayMs?: (attempts: number, retryAfterMs?: number) => number;
 }
 
-/** Runs one job to its end, or to a checkpoint when the process stops; the same for every queue. */
-export async function executeJob(
-  job: StoredJob,
-  options: ExecuteOptions,
-): Promise<"done" | "failed" | "paused"> {
+/**
+ * What became of a run: finished, failed for good, stopped at a checkpoint by a shutdown, or
+ * waiting to try again at `job.retry.at` after a transient failure (the job is queued again).
+ */
+export type JobOutcome = "done" | "failed" | "paused" | "retry";
+
+/**
+ * Runs one job to its end, or to a checkpoint when the process stops; the same for every queue.
+ * A RetryableError (Hull or Intercom down, a 5xx, a rate limit) does not fail the job: it is
+ * queued again from its checkpoint, for up to RETRY_WINDOW_MS after the first such failure, so
+ * that what Hull was told is accepted (an extract) is not lost to an outage (docs/adr/025).
+ */
+export async function executeJob(job: StoredJob, options: ExecuteOptions): Promise<JobOutcome> {
   const { store, handlers, logger, signal } = options;
-  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const clock = () => options.now?.() ?? new Date();
+  const now = () => clock().toISOString();
   job.state = "running";
   job.started_at ??= now();
   await store.save(job);
@@ -51,6 +85,8 @@ export async function executeJob(
   try {
     await handlers[job.kind](job, control);
     job.state = "done";
+    delete job.retry;
+    delete job.error;
     logger.info(
       { connector: job.connectorId, job: job.id, kind: job.kind, progress: job.progress },
       "job finished",
@@ -64,8 +100,24 @@ export async function executeJob(
       metrics.jobs.inc({ kind: job.kind, outcome: "paused" });
       return "paused";
     }
-    job.state = "failed";
     job.error = (error as Error).message;
+    if (willRetry(job, error, clock())) {
+      const since = job.retry?.since ?? now();
+      const attempts = (job.retry?.attempts ?? 0) + 1;
+      const after = (error as RetryableError).retryAfterMs;
+      const delay = (options.retryDelayMs ?? retryDelayMs)(attempts, after);
+      job.state = "queued";
+      job.retry = { attempts, since, at: new Date(clock().getTime() + delay).toISOString() };
+      await store.save(job);
+      logger.warn(
+        { connector: job.connectorId, job: job.id, kind: job.kind, err: error, retry: job.retry },
+        `job will try again in ${Math.round(delay / 1000)} s from its checkpoint`,
+      );
+      metrics.jobs.inc({ kind: job.kind, outcome: "retry" });
+      return "retry";
+    }
+    job.state = "failed";
+    delete job.retry;
     logger.error(
       { connector: job.connectorId, job: job.id, kind: job.kind, err: error },
       "job failed",

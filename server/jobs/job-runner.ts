@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HullCredentials } from "../clients/hull/types";
 import type { Logger } from "../log";
-import { executeJob, type JobHandler } from "./execute-job";
+import { executeJob, type ExecuteOptions, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
 import { EXCLUSIVE_KINDS, type Job, type JobKind, type StoredJob } from "./types";
 
@@ -42,24 +42,46 @@ export function newJob(credentials: HullCredentials, request: JobRequest): Store
 
 export const isActive = (job: Job) => job.state === "running" || job.state === "queued";
 
+/** Ms until a queued job's next try (docs/adr/025), 0 when it may run now. */
+export function msUntilRetry(job: Job, now = Date.now()): number {
+  return job.retry ? Math.max(0, Date.parse(job.retry.at) - now) : 0;
+}
+
 /** The embedded default: jobs run in this process; their checkpoints live in the job store. */
-export function createJobRunner(options: {
-  store: JobStore;
-  handlers: Record<JobKind, JobHandler>;
-  logger: Logger;
-  now?: () => Date;
-}): JobRunner {
+export function createJobRunner(
+  options: {
+    store: JobStore;
+    handlers: Record<JobKind, JobHandler>;
+    logger: Logger;
+  } & Pick<ExecuteOptions, "now" | "retryDelayMs">,
+): JobRunner {
   const { store, logger } = options;
+  // A job is here from its start until it ends, waits for its next try included, so that
+  // `resumeUnfinished` never runs it twice.
   const running = new Map<string, Promise<unknown>>();
+  const waiting = new Set<NodeJS.Timeout>();
   const abort = new AbortController();
 
   function run(job: StoredJob): void {
     const task = executeJob(job, { ...options, signal: abort.signal })
-      .catch((error: unknown) =>
-        logger.error({ job: job.id, err: error }, "job bookkeeping failed"),
-      )
-      .finally(() => running.delete(job.id));
+      .then((outcome) => {
+        if (outcome === "retry" && !abort.signal.aborted) later(job);
+        else running.delete(job.id);
+      })
+      .catch((error: unknown) => {
+        running.delete(job.id);
+        logger.error({ job: job.id, err: error }, "job bookkeeping failed");
+      });
     running.set(job.id, task);
+  }
+
+  /** Runs `job` at its `retry.at`; a stop leaves it queued in the store for the next start. */
+  function later(job: StoredJob): void {
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      run(job);
+    }, msUntilRetry(job));
+    waiting.add(timer);
   }
 
   return {
@@ -80,11 +102,20 @@ export function createJobRunner(options: {
       const unfinished = (await store.list()).filter(
         (job) => isActive(job) && !running.has(job.id),
       );
-      for (const job of unfinished) run(job);
+      for (const job of unfinished) {
+        if (msUntilRetry(job) === 0) {
+          run(job);
+        } else {
+          running.set(job.id, Promise.resolve());
+          later(job);
+        }
+      }
       return unfinished.length;
     },
     async stop() {
       abort.abort();
+      for (const timer of waiting) clearTimeout(timer);
+      waiting.clear();
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -41,6 +41,12 @@ export interface Job {
   started_at?: string;
   finished_at?: string;
   error?: string;
+  /**
+   * Set while a job waits to try again after a transient failure (Hull or Intercom unreachable,
+   * a 5xx, a rate limit; docs/adr/025): tries so far, when the first failed, when the next runs
+   * (ISO times). Cleared when the job finishes.
+   */
+  retry?: { attempts: number; since: string; at: string };
 }
 
 export interface StoredJob extends Job {
@@ -63,5 +69,6 @@ export function describeJob(job: Job) {
     finished_at: job.finished_at,
     duration_s: duration === undefined ? undefined : Math.round(duration),
     error: job.error,
+    retry: job.retry && { attempts: job.retry.attempts, at: job.retry.at },
   };
 }

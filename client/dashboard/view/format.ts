@@ -87,6 +87,11 @@ export function describeJob(job: Job): JobView {
   if (job.state === "done" && job.duration_s !== undefined) {
     parts.push(`in ${formatDuration(job.duration_s)}`);
   }
+  const retrying = job.state === "queued" && job.retry !== undefined;
+  if (retrying) {
+    const tries = job.retry!.attempts === 1 ? "1 try" : `${job.retry!.attempts} tries`;
+    parts.push(`${tries} so far, the next at ${formatTime(job.retry!.at)}`);
+  }
   const states = {
     queued: { stateLabel: "Queued", tone: "info" },
     running: { stateLabel: "Running", tone: "info" },
@@ -97,10 +102,11 @@ export function describeJob(job: Job): JobView {
   const state = Object.hasOwn(states, job.state)
     ? states[job.state]
     : { stateLabel: job.state, tone: "neutral" as const };
+  // A job waiting for its next try after a transient failure (docs/adr/025) goes on by itself.
   return {
     percent,
-    stateLabel: state.stateLabel,
-    tone: state.tone,
+    stateLabel: retrying ? "Will try again" : state.stateLabel,
+    tone: retrying ? "warn" : state.tone,
     summary: parts.join(" · "),
     errors: errors > 0 ? `${formatCount(errors)} ${errors === 1 ? "error" : "errors"}` : undefined,
   };

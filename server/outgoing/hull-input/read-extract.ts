@@ -4,8 +4,8 @@ import { createInterface } from "node:readline";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import type { SafeFetch } from "../../clients/safe-fetch";
-import { BadRequestError } from "../../errors";
+import { RefusedDestinationError, type SafeFetch } from "../../clients/safe-fetch";
+import { BadRequestError, RetryableError } from "../../errors";
 import type { ExtractFiles } from "./extract-files";
 
 /** Limits on a download; a caller-supplied URL must not fill the disk, memory or a job forever. */
@@ -20,17 +20,24 @@ export interface DownloadLimits {
 
 const NEWLINE = 0x0a;
 
+const failed = (message: string) => `Could not download the extract: ${message}`;
+/** A failure that trying again later can mend: the network, a timeout, a 5xx, a rate limit. */
+const transient = (message: string) => new RetryableError(failed(message));
+/** A failure no retry mends: a refused address, a 4xx (an expired link), a limit broken. */
+const refuse = (message: string) => new BadRequestError(failed(message));
+
+/** Statuses worth trying again (RFC 9110: timeout, rate limit, server errors). */
+const isTransientStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
 /**
  * Counts what passes: fails with BadRequestError once the body outgrows `maxBytes` or a line
- * outgrows `maxLineBytes`, and when no chunk has come for `timeoutMs` (a server that sent its
- * headers and then stalls would otherwise hold the job forever).
+ * outgrows `maxLineBytes`, and with RetryableError when no chunk has come for `timeoutMs` (a
+ * server that sent its headers and then stalls would otherwise hold the job forever).
  */
 function boundedBody(limits: Required<DownloadLimits>): Transform {
   let total = 0;
   let line = 0;
   let idle: NodeJS.Timeout | undefined;
-  const refuse = (message: string) =>
-    new BadRequestError(`Could not download the extract: ${message}`);
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       total += chunk.length;
@@ -63,7 +70,7 @@ function boundedBody(limits: Required<DownloadLimits>): Transform {
   function arm() {
     clearTimeout(idle);
     idle = setTimeout(
-      () => counter.destroy(refuse(`nothing came for ${limits.timeoutMs} ms`)),
+      () => counter.destroy(transient(`nothing came for ${limits.timeoutMs} ms`)),
       limits.timeoutMs,
     );
   }
@@ -90,8 +97,9 @@ function longestInside(chunk: Buffer): number {
  * paces us (a server may close a connection that reads too slowly), and memory stays flat for any
  * size. The URL is the caller's: `fetch` is the SSRF-safe transport (server/clients/safe-fetch.ts),
  * and `limits` bound its size, its lines and its silences.
- * Throws BadRequestError when it cannot be downloaded or breaks a limit; the caller removes `file`
- * in any case.
+ * Throws RetryableError for what may pass (the network, a timeout, a 408, 429 or 5xx: the job
+ * tries again, docs/adr/025) and BadRequestError for what will not (a refused address, another
+ * status, a broken limit); the caller removes `file` in any case.
  */
 export async function downloadExtract(
   url: string,
@@ -109,18 +117,20 @@ export async function downloadExtract(
   try {
     response = await fetch(url, { signal: abort.signal });
   } catch (error) {
-    throw new BadRequestError(`Could not download the extract: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw error instanceof RefusedDestinationError ? refuse(message) : transient(message);
   } finally {
     clearTimeout(timer);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new BadRequestError(`Could not download the extract: Hull answered ${response.status}`);
+    const answered = `Hull answered ${response.status}`;
+    throw isTransientStatus(response.status) ? transient(answered) : refuse(answered);
   }
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body.cancel();
-    throw new BadRequestError(`Could not download the extract: it is over ${maxBytes} bytes`);
+    throw refuse(`it is over ${maxBytes} bytes`);
   }
   try {
     await pipeline(
@@ -129,8 +139,9 @@ export async function downloadExtract(
       createWriteStream(file, { mode: 0o600 }),
     );
   } catch (error) {
-    if (error instanceof BadRequestError) throw error;
-    throw new BadRequestError(`Could not download the extract: ${(error as Error).message}`);
+    if (error instanceof BadRequestError || error instanceof RetryableError) throw error;
+    // The connection broke mid-body, or the disk refused a write: either may pass.
+    throw transient((error as Error).message);
   }
 }
 

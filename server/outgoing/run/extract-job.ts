@@ -25,7 +25,7 @@ export interface ExtractJobStep {
  * removes it after (`withExtractLines`), hands `send` its lines with the lines to skip and a
  * checkpoint per chunk, and records the total (`records`: the records `send` handled) at the end.
  * Throws an Error for a job without a URL (a bug: /batch always gives one) and what the download
- * (BadRequestError) and `send` throw.
+ * (RetryableError when it may pass, BadRequestError when not) and `send` throw.
  */
 export async function runExtractJob(
   job: StoredJob,
@@ -61,8 +61,9 @@ export async function runExtractJob(
 /**
  * A "send to Intercom" extract as a job: what Hull was told is accepted survives a restart, and
  * resumes after the last chunk Intercom took (a checkpoint per chunk).
- * The handler throws what the download (BadRequestError) and the run (ConfigurationError,
- * RetryableError) throw, and an Error for a job without a URL (a bug: /batch always gives one).
+ * The handler throws what the download (RetryableError, BadRequestError) and the run
+ * (ConfigurationError, RetryableError) throw, and an Error for a job without a URL (a bug: /batch
+ * always gives one). A RetryableError queues the job again from its checkpoint (docs/adr/025).
  */
 export function createExtractHandler(
   deps: OutgoingDeps & { pending: PendingUsers },

@@ -198,6 +198,31 @@ describe("recordingJobs(activity, handler)", () => {
     expect(entries[0]?.reason).toBe("Intercom refused the access token");
     expect(entries[0]?.hint).toMatch(/resumes/);
   });
+  it("records a transient failure as waiting, and one past the retry window as failed", async () => {
+    const activity = createActivityLog();
+    const failing = async () => {
+      throw new RetryableError("Hull answered 503 to GET /app");
+    };
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000).toISOString();
+    await expect(
+      recordingJobs(activity, failing)(
+        job({ kind: "send-extract", progress: { fetched: 500, errors: 0 } }),
+        control,
+      ),
+    ).rejects.toThrow("503");
+    await expect(
+      recordingJobs(activity, failing)(
+        job({ kind: "send-extract", retry: { attempts: 95, since: dayAgo, at: dayAgo } }),
+        control,
+      ),
+    ).rejects.toThrow("503");
+    const { entries } = await activity.page("c1", { kind: "extract" });
+    expect(entries.map(({ outcome }) => outcome)).toEqual(["failed", "waiting"]);
+    expect(entries[1]?.message).toMatch(/stopped after 500 records, and will go on/);
+    expect(entries[1]?.hint).toMatch(/tries again by itself/);
+    expect(entries[1]?.reason).toBe("Hull answered 503 to GET /app");
+  });
+
   it("tells a segment's current members from Hull's manual “Send to Intercom”", async () => {
     const activity = createActivityLog();
     const run = (patch: Partial<StoredJob>) =>

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   describeJob,
   formatDuration,
+  formatTime,
   humanizeKey,
   latestJobs,
   regionLabel,
@@ -30,6 +31,24 @@ describe("describeJob(job)", () => {
       summary: "1,200 of 4,800 contacts · 150/s · about 24 s left",
       errors: undefined,
     });
+  });
+
+  it("says a job waiting after a transient failure will try again, how often it tried and when next", () => {
+    const at = "2026-12-01T11:30:00Z";
+    const view = describeJob(
+      job({
+        state: "queued",
+        error: "Hull answered 503",
+        retry: { attempts: 3, at },
+        progress: { fetched: 900, errors: 0 },
+      }),
+    );
+    expect(view).toMatchObject({ stateLabel: "Will try again", tone: "warn" });
+    expect(view.summary).toBe(`900 contacts · 3 tries so far, the next at ${formatTime(at)}`);
+    expect(describeJob(job({ state: "queued", retry: { attempts: 1, at } })).summary).toContain(
+      "1 try so far",
+    );
+    expect(describeJob(job({ state: "queued" })).stateLabel).toBe("Queued");
   });
 
   it("leaves the percentage undefined while the total is unknown", () => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BadRequestError } from "../../../../server/errors";
+import { RefusedDestinationError } from "../../../../server/clients/safe-fetch";
+import { BadRequestError, RetryableError } from "../../../../server/errors";
 import { downloadExtract } from "../../../../server/outgoing/hull-input/read-extract";
 
 // An extract URL is the caller's: its body must not fill the disk, one line must not fill memory,
@@ -30,6 +31,29 @@ const routes: Record<string, (response: ServerResponse) => void> = {
     response.write('{"id":"a"}\n{"name":"');
     response.write("y".repeat(300));
     response.end('"}\n');
+  },
+  "/503": (response) => {
+    response.statusCode = 503;
+    response.end("busy");
+  },
+  "/429": (response) => {
+    response.statusCode = 429;
+    response.end("slow down");
+  },
+  // An expired pre-signed link answers 403: no retry can mend it.
+  "/403": (response) => {
+    response.statusCode = 403;
+    response.end("expired");
+  },
+  "/404": (response) => {
+    response.statusCode = 404;
+    response.end("gone");
+  },
+  // The connection breaks after part of the body.
+  "/cut": (response) => {
+    response.setHeader("content-length", "1000");
+    response.write('{"id":"a"}\n');
+    setImmediate(() => response.destroy());
   },
   "/stall": (response) => {
     response.write('{"id":"a"}\n');
@@ -81,5 +105,45 @@ describe("downloadExtract", () => {
     await expect(
       downloadExtract(`${base}/stall`, join(folder, "stall.json"), { ...limits, timeoutMs: 300 }),
     ).rejects.toThrow(/nothing came for 300 ms/);
+  });
+});
+
+describe("downloadExtract's failures, for the job to retry or not (docs/adr/025)", () => {
+  const download = (path: string) => downloadExtract(`${base}${path}`, join(folder, "f"), limits);
+
+  it.each(["/503", "/429", "/cut"])("%s may pass: RetryableError", async (path) => {
+    await expect(download(path)).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it("a server that cannot be reached may come back: RetryableError", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      downloadExtract(`http://127.0.0.1:${port}/x`, join(folder, "f"), limits),
+    ).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it("so may a stalled body", async () => {
+    await expect(
+      downloadExtract(`${base}/stall`, join(folder, "f"), { ...limits, timeoutMs: 300 }),
+    ).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it.each(["/403", "/404"])("%s will not: BadRequestError", async (path) => {
+    await expect(download(path)).rejects.toBeInstanceOf(BadRequestError);
+    await expect(download(path)).rejects.toThrow(`Hull answered ${path.slice(1)}`);
+  });
+
+  it("a refused destination will not: BadRequestError", async () => {
+    const refusing = () => Promise.reject(new RefusedDestinationError("10.0.0.1 is refused"));
+    await expect(
+      downloadExtract(`${base}/ok`, join(folder, "f"), { ...limits, fetch: refusing }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it("a broken limit will not: BadRequestError", async () => {
+    await expect(download("/big")).rejects.toBeInstanceOf(BadRequestError);
   });
 });

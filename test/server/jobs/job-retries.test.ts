@@ -1,0 +1,260 @@
+// A job that meets a transient failure (Hull or Intercom down, a 5xx, a rate limit) is queued
+// again from its checkpoint instead of failing, for up to a day (docs/adr/025); anything else
+// still fails it. Both queues: the embedded one and BullMQ on Redis.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBullJobRunner } from "../../../server/jobs/bull-job-runner";
+import {
+  executeJob,
+  retryDelayMs,
+  RETRY_WINDOW_MS,
+  type JobHandler,
+} from "../../../server/jobs/execute-job";
+import { createFileJobStore, type JobStore } from "../../../server/jobs/file-job-store";
+import { createJobRunner, type JobRunner } from "../../../server/jobs/job-runner";
+import type { JobKind, StoredJob } from "../../../server/jobs/types";
+import { BadRequestError, RetryableError } from "../../../server/errors";
+import { createLogger } from "../../../server/log";
+import { waitUntil } from "../../helpers/wait";
+
+const logger = createLogger("silent");
+const credentials = { id: "c1", organization: "org.hullapp.io", secret: "connector-secret" };
+let dir: string;
+let store: JobStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "job-retries-"));
+  store = createFileJobStore(dir, "app-secret");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const job = (overrides: Partial<StoredJob> = {}): StoredJob => ({
+  id: "j1",
+  connectorId: "c1",
+  kind: "send-extract",
+  mode: "full",
+  state: "queued",
+  params: { url: "https://hull.example/extract.json" },
+  checkpoint: {},
+  progress: { fetched: 0, errors: 0 },
+  credentials,
+  ...overrides,
+});
+
+/** Handlers for every kind: `send-extract` runs `handler`, the rest never run here. */
+const handlers = (handler: JobHandler) =>
+  ({
+    "send-extract": handler,
+    "send-account-extract": handler,
+    "fetch-users": handler,
+    "fetch-leads": handler,
+    "fetch-companies": handler,
+  }) satisfies Record<JobKind, JobHandler>;
+
+/** A handler that checkpoints a line, then throws each of `failures` in turn, then succeeds. */
+function flaky(failures: Error[]) {
+  const seen: { lines: unknown; attempt: number }[] = [];
+  const handler: JobHandler = async (running, control) => {
+    seen.push({ lines: running.checkpoint.lines, attempt: seen.length });
+    await control.checkpoint({ checkpoint: { lines: seen.length * 10 } });
+    const failure = failures.shift();
+    if (failure) throw failure;
+  };
+  return { handler, seen };
+}
+
+const run = (stored: StoredJob, handler: JobHandler, now = new Date()) =>
+  executeJob(stored, {
+    store,
+    handlers: handlers(handler),
+    logger,
+    signal: new AbortController().signal,
+    now: () => now,
+  });
+
+describe("executeJob after a failure", () => {
+  it("queues the job again after a RetryableError, with the try counted and a time to run", async () => {
+    const stored = job();
+    const now = new Date("2026-12-01T10:00:00Z");
+    const outcome = await run(
+      stored,
+      flaky([new RetryableError("Hull answered 503")]).handler,
+      now,
+    );
+    expect(outcome).toBe("retry");
+    const saved = (await store.get("j1"))!;
+    expect(saved.state).toBe("queued");
+    expect(saved.error).toBe("Hull answered 503");
+    expect(saved.checkpoint).toEqual({ lines: 10 });
+    expect(saved.retry).toEqual({
+      attempts: 1,
+      since: now.toISOString(),
+      at: new Date(now.getTime() + 5000).toISOString(),
+    });
+  });
+
+  it("waits as long as the failure asked when that is longer (a rate limit's reset)", async () => {
+    const now = new Date("2026-12-01T10:00:00Z");
+    const stored = job();
+    await run(stored, flaky([new RetryableError("rate limit", 60_000)]).handler, now);
+    expect(stored.retry?.at).toBe(new Date(now.getTime() + 60_000).toISOString());
+  });
+
+  it("fails the job at once for an error no retry mends", async () => {
+    const stored = job();
+    const outcome = await run(stored, flaky([new BadRequestError("Hull answered 403")]).handler);
+    expect(outcome).toBe("failed");
+    expect((await store.get("j1"))!).toMatchObject({ state: "failed", error: "Hull answered 403" });
+    expect((await store.get("j1"))!.retry).toBeUndefined();
+  });
+
+  it("fails the job once a day has passed since its first transient failure", async () => {
+    const since = new Date("2026-12-01T10:00:00Z");
+    const stored = job({
+      retry: { attempts: 90, since: since.toISOString(), at: since.toISOString() },
+    });
+    const later = new Date(since.getTime() + RETRY_WINDOW_MS);
+    const outcome = await run(stored, flaky([new RetryableError("still down")]).handler, later);
+    expect(outcome).toBe("failed");
+    expect(stored.state).toBe("failed");
+  });
+
+  it("keeps counting from the first failure and clears the retry once the job is done", async () => {
+    const since = new Date("2026-12-01T10:00:00Z");
+    const stored = job({
+      retry: { attempts: 2, since: since.toISOString(), at: since.toISOString() },
+    });
+    const now = new Date(since.getTime() + 60_000);
+    await run(stored, flaky([new RetryableError("again")]).handler, now);
+    expect(stored.retry).toMatchObject({ attempts: 3, since: since.toISOString() });
+    expect(stored.retry!.at).toBe(new Date(now.getTime() + 20_000).toISOString());
+    expect(await run(stored, flaky([]).handler, now)).toBe("done");
+    expect(stored.retry).toBeUndefined();
+    expect(stored.error).toBeUndefined();
+  });
+});
+
+describe("retryDelayMs", () => {
+  it("doubles from 5 s, takes a longer wait the failure asks for, and stops at 15 minutes", () => {
+    expect([1, 2, 3, 4].map((attempts) => retryDelayMs(attempts))).toEqual([
+      5000, 10_000, 20_000, 40_000,
+    ]);
+    expect(retryDelayMs(30)).toBe(15 * 60_000);
+    expect(retryDelayMs(1, 90_000)).toBe(90_000);
+    expect(retryDelayMs(1, 10 * 24 * 3600 * 1000)).toBe(15 * 60_000);
+  });
+});
+
+/** What both queues must do with a job that fails twice, transiently, then succeeds. */
+function retriesUntilDone(start: (handler: JobHandler) => Promise<JobRunner>) {
+  it("runs it again from its checkpoint until it is done", async () => {
+    const { handler, seen } = flaky([
+      new RetryableError("Intercom answered 503"),
+      new RetryableError("Hull is unreachable"),
+    ]);
+    const runner = await start(handler);
+    try {
+      const { job: started } = await runner.start(credentials, {
+        kind: "send-extract",
+        mode: "full",
+        params: { url: "https://hull.example/extract.json" },
+      });
+      await waitUntil(async () => (await store.get(started.id))?.state === "done", {
+        what: "the job to be done",
+      });
+      // Each try resumed from the checkpoint the one before it saved.
+      expect(seen.map((entry) => entry.lines)).toEqual([undefined, 10, 20]);
+      expect((await store.get(started.id))!.retry).toBeUndefined();
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("still fails it for an error no retry mends", async () => {
+    const { handler, seen } = flaky([new BadRequestError("Hull answered 404")]);
+    const runner = await start(handler);
+    try {
+      const { job: started } = await runner.start(credentials, {
+        kind: "send-extract",
+        mode: "full",
+      });
+      await waitUntil(async () => (await store.get(started.id))?.state === "failed", {
+        what: "the job to fail",
+      });
+      expect(seen).toHaveLength(1);
+    } finally {
+      await runner.stop();
+    }
+  });
+}
+
+describe("the embedded queue", () => {
+  retriesUntilDone(async (handler) =>
+    createJobRunner({ store, handlers: handlers(handler), logger, retryDelayMs: () => 20 }),
+  );
+
+  it("runs a job left waiting for its next try by an earlier process when the time comes", async () => {
+    const at = new Date(Date.now() + 200).toISOString();
+    await store.save(
+      job({ retry: { attempts: 1, since: new Date().toISOString(), at }, error: "Hull is down" }),
+    );
+    const { handler, seen } = flaky([]);
+    const runner = createJobRunner({ store, handlers: handlers(handler), logger });
+    try {
+      expect(await runner.resumeUnfinished()).toBe(1);
+      // Resuming twice does not run it twice.
+      expect(await runner.resumeUnfinished()).toBe(0);
+      await waitUntil(async () => (await store.get("j1"))?.state === "done", {
+        what: "the job to be done",
+      });
+      expect(seen).toHaveLength(1);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("leaves a job waiting for its next try queued when the process stops", async () => {
+    const { handler } = flaky([new RetryableError("Hull answered 502")]);
+    const runner = createJobRunner({
+      store,
+      handlers: handlers(handler),
+      logger,
+      retryDelayMs: () => 3_600_000,
+    });
+    const { job: started } = await runner.start(credentials, {
+      kind: "send-extract",
+      mode: "full",
+    });
+    await waitUntil(async () => (await store.get(started.id))?.retry !== undefined, {
+      what: "the job to wait for its next try",
+    });
+    await runner.stop();
+    expect((await store.get(started.id))!).toMatchObject({
+      state: "queued",
+      error: "Hull answered 502",
+    });
+  });
+});
+
+describe("the BullMQ queue (Redis)", () => {
+  const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const prefix = `test-job-retries-${process.pid}-${Date.now()}`;
+  afterEach(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  });
+  afterAll(() => redis.quit());
+
+  retriesUntilDone((handler) =>
+    createBullJobRunner({
+      redis,
+      prefix,
+      store,
+      handlers: handlers(handler),
+      logger,
+      retryDelayMs: () => 20,
+    }),
+  );
+});
