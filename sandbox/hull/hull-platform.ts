@@ -53,6 +53,12 @@ export class HullPlatform {
    * through POST /_sandbox/faults `{extract_status}`: a Hull outage, as any of its APIs can have.
    */
   extractFaultStatus?: number;
+  /**
+   * Downloads of extract files failing (the file URL answers `status`) for the next `remaining`
+   * downloads, set through POST /_sandbox/faults `{extract_download: {status, count}}`: the
+   * storage behind Hull's extract links (S3) answering 503 "Slow Down" or 500 now and then.
+   */
+  extractDownloadFault?: { status: number; remaining: number };
   /** Firehose entries whose io.hull.asUser has one of these claim values are refused (a bad record). */
   refusedClaims?: Record<string, string>;
   readonly extracts = new Map<string, string>();

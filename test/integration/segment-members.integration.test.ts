@@ -234,3 +234,42 @@ describe("a save that adds a segment while Hull's extract API fails", () => {
     }
   });
 });
+
+describe("members whose extract cannot be downloaded at first (docs/adr/025)", () => {
+  it("are sent once the download works again, the activity saying the send will go on", async () => {
+    const retried = (await hull.createSegment("Retried", { plan: "retried" })).id;
+    await hull.seedUsers([
+      { claims: { email: "linus@example.com" }, attributes: { plan: "retried", name: "Linus" } },
+    ]);
+    // The storage behind Hull's extract link answers 503 once, then serves the file.
+    await hull.faults({ extract_download: { status: 503, count: 1 } });
+    try {
+      const current = (await (await api("/admin/api/settings")).json()) as {
+        private_settings: { synchronized_segments: string[] };
+      };
+      const saved = await save({
+        synchronized_segments: [...current.private_settings.synchronized_segments, retried],
+      });
+      expect(saved.extracts).toEqual([
+        expect.objectContaining({ segment_id: retried, requested: true }),
+      ]);
+      await eventually(async () =>
+        (await intercom.contacts()).some((contact) => contact.email === "linus@example.com"),
+      );
+      // The send's end is recorded once its last chunk is in Intercom.
+      const entries = await eventually(async () => {
+        const page = (await (await api("/admin/api/activity?kind=extract")).json()) as {
+          entries: { outcome: string; message: string; reason?: string }[];
+        };
+        return page.entries[0]?.message.startsWith("Sent the current members") && page.entries;
+      });
+      expect(entries[0]).toMatchObject({ outcome: "ok" });
+      expect(entries.map(({ outcome, reason }) => [outcome, reason])).toContainEqual([
+        "waiting",
+        expect.stringContaining("503"),
+      ]);
+    } finally {
+      await hull.faults({});
+    }
+  });
+});

@@ -15,9 +15,30 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
 
   // Firehose outages and slowness: {status?, delay_ms?, count?}; a record Hull refuses:
   // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); the extract
-  // request API failing: {extract_status: 503}; {} clears.
+  // request API failing: {extract_status: 503}; extract files failing to download for a while:
+  // {extract_download: {status: 503, count: 2}}; {} clears.
   router.post("/faults", async (ctx) => {
     const body = await readObjectBody(ctx);
+    const download = body.extract_download;
+    if (
+      download !== undefined &&
+      !(
+        isRecord(download) &&
+        typeof download.status === "number" &&
+        download.status >= 400 &&
+        download.status <= 599 &&
+        typeof download.count === "number" &&
+        download.count >= 1
+      )
+    )
+      throw new HullApiError(
+        400,
+        "extract_download must be {status: 400-599, count: a positive number}",
+      );
+    platform.extractDownloadFault = download && {
+      status: download.status as number,
+      remaining: download.count as number,
+    };
     const { status, delay_ms: delayMs, count, refuse_claims: refuse } = body;
     const extractStatus = body.extract_status;
     if (
@@ -51,6 +72,7 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
       fault: platform.firehoseFault ?? null,
       refuse_claims: platform.refusedClaims ?? null,
       extract_status: platform.extractFaultStatus ?? null,
+      extract_download: platform.extractDownloadFault ?? null,
     };
   });
 
@@ -174,6 +196,11 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
   const serveExtract = (ctx: Context) => {
     const content = platform.extracts.get(ctx.params.id ?? "");
     if (content === undefined) throw new HullApiError(404, "Extract not found");
+    const fault = platform.extractDownloadFault;
+    if (fault) {
+      if (--fault.remaining <= 0) platform.extractDownloadFault = undefined;
+      throw new HullApiError(fault.status, "The extract's storage is unavailable (sandbox fault)");
+    }
     ctx.type = "application/json";
     ctx.body = content;
   };
