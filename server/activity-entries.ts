@@ -238,7 +238,7 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
       outcome: "waiting",
       message: `${kind === "extract" ? "Sending" : "Fetching"} ${what} stopped after ${fetched} records, and will go on`,
       reason: (error as Error).message,
-      hint: "Nothing to do: the connector tries again by itself from where it stopped, waiting longer each time, for up to 24 hours.",
+      hint: "Nothing to do: the connector tries again by itself from where it stopped, waiting longer each time; it gives up after a day without progress.",
       details,
     };
   }

@@ -77,7 +77,8 @@ export async function readJsonBody(
 /**
  * `readJsonBody` for the dashboard's own API, whose client always sends `Content-Type:
  * application/json` with a body: a body of any other type is refused with 415 before a byte is
- * read, so a mistyped call learns why instead of having text parsed as JSON. No body is allowed.
+ * read, so a mistyped call learns why instead of having text parsed as JSON. No body (or an
+ * empty one) is let through, as `readJsonBody` reads it: `undefined`.
  * Routes Hull or Intercom call keep `readJsonBody`: hull-node's own notification middleware
  * forces the type for `/batch` (lib/utils/notif-middleware.js), so Hull's type is not relied on.
  * Throws BadRequestError: 415 for another type, then as `readJsonBody`.
@@ -86,8 +87,9 @@ export async function readDashboardJson(
   ctx: Context,
   limit: string | number = "1mb",
 ): Promise<unknown> {
-  // `is` answers null when the request has no body, false when its type is not JSON.
-  if (ctx.request.is("json") === false)
+  // `is` answers null without a body and false for another type; fetch sends an empty POST with
+  // `Content-Length: 0`, which `is` counts as a body, so that is let through as none.
+  if (ctx.request.length !== 0 && ctx.request.is("json", "+json") === false)
     throw new BadRequestError(
       "Send the body as JSON (Content-Type: application/json); nothing was done.",
       415,

@@ -38,6 +38,13 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
     async (bullJob: BullJob<{ jobId: string }>, token?: string) => {
       const job = await store.get(bullJob.data.jobId);
       if (!job || !isActive(job)) return;
+      // A job brought back early (BullMQ's stalled recovery after a process died between saving
+      // the retry and delaying it) waits for its time all the same.
+      const wait = msUntilRetry(job);
+      if (wait > 0) {
+        await bullJob.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
       const outcome = await executeJob(job, {
         store,
         handlers,

@@ -19,7 +19,10 @@ export type JobHandler = (job: StoredJob, control: JobControl) => Promise<void>;
 /** Thrown by a handler that stopped at a checkpoint because the process is going away. */
 export class JobAborted extends Error {}
 
-/** How long (ms) a job keeps trying again after its first transient failure, before it fails. */
+/**
+ * How long (ms) a job keeps trying again after the first of a run of transient failures with no
+ * checkpoint between them, before it fails.
+ */
 export const RETRY_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
@@ -34,7 +37,8 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
 
 /**
  * Whether a job that threw `error` is queued again rather than failed: a RetryableError within
- * RETRY_WINDOW_MS of the job's first transient failure (`now` when this is the first).
+ * RETRY_WINDOW_MS of the first transient failure since its last checkpoint (`now` when this is
+ * the first).
  */
 export function willRetry(job: Job, error: unknown, now = new Date()): boolean {
   const since = job.retry ? Date.parse(job.retry.since) : now.getTime();
@@ -60,7 +64,7 @@ export type JobOutcome = "done" | "failed" | "paused" | "retry";
 /**
  * Runs one job to its end, or to a checkpoint when the process stops; the same for every queue.
  * A RetryableError (Hull or Intercom down, a 5xx, a rate limit) does not fail the job: it is
- * queued again from its checkpoint, for up to RETRY_WINDOW_MS after the first such failure, so
+ * queued again from its checkpoint, for up to RETRY_WINDOW_MS without progress, so
  * that what Hull was told is accepted (an extract) is not lost to an outage (docs/adr/025).
  */
 export async function executeJob(job: StoredJob, options: ExecuteOptions): Promise<JobOutcome> {
@@ -77,7 +81,12 @@ export async function executeJob(job: StoredJob, options: ExecuteOptions): Promi
   const control: JobControl = {
     signal,
     async checkpoint(update) {
-      if (update.checkpoint) job.checkpoint = { ...job.checkpoint, ...update.checkpoint };
+      if (update.checkpoint) {
+        job.checkpoint = { ...job.checkpoint, ...update.checkpoint };
+        // Progress after a transient failure: the outage is over. A later one starts its own
+        // window and backoff, so a long job is not failed for two blips a day apart.
+        delete job.retry;
+      }
       if (update.progress) job.progress = { ...job.progress, ...update.progress };
       await store.save(job);
     },

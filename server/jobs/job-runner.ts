@@ -59,6 +59,7 @@ export function createJobRunner(
   // A job is here from its start until it ends, waits for its next try included, so that
   // `resumeUnfinished` never runs it twice.
   const running = new Map<string, Promise<unknown>>();
+  const clock = () => (options.now?.() ?? new Date()).getTime();
   const waiting = new Set<NodeJS.Timeout>();
   const abort = new AbortController();
 
@@ -77,10 +78,13 @@ export function createJobRunner(
 
   /** Runs `job` at its `retry.at`; a stop leaves it queued in the store for the next start. */
   function later(job: StoredJob): void {
-    const timer = setTimeout(() => {
-      waiting.delete(timer);
-      run(job);
-    }, msUntilRetry(job));
+    const timer = setTimeout(
+      () => {
+        waiting.delete(timer);
+        run(job);
+      },
+      msUntilRetry(job, clock()),
+    );
     waiting.add(timer);
   }
 
@@ -103,7 +107,7 @@ export function createJobRunner(
         (job) => isActive(job) && !running.has(job.id),
       );
       for (const job of unfinished) {
-        if (msUntilRetry(job) === 0) {
+        if (msUntilRetry(job, clock()) === 0) {
           run(job);
         } else {
           running.set(job.id, Promise.resolve());

@@ -167,6 +167,23 @@ describe("the dashboard's API", () => {
       }
     },
   );
+
+  it("reads an empty body as none, whatever its type, and takes +json types", async () => {
+    const url = `${stack.urls.connector}/admin/api/fetch?${stack.credentialsQuery}`;
+    // fetch sends an empty POST with Content-Length: 0: the route's own 400 answers it.
+    for (const headers of [{}, { "content-type": "text/plain" }] as Record<string, string>[]) {
+      const empty = await fetch(url, { method: "POST", headers });
+      expect(empty.status).toBe(400);
+      expect(((await empty.json()) as { error: string }).error).toContain('"kind"');
+    }
+    const typed = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.api+json" },
+      body: JSON.stringify({ kind: "nothing-known" }),
+    });
+    expect(typed.status).toBe(400);
+    expect(((await typed.json()) as { error: string }).error).toContain('"kind"');
+  });
 });
 
 describe("malformed bodies", () => {

@@ -1,4 +1,5 @@
 import type { Job, MemberExtract, SegmentOption } from "../types";
+import { formatTime } from "./format";
 
 /** "2 current members" / "1 current member" / "the current members" when Hull gave no count. */
 function members(size: number | undefined): string {
@@ -102,6 +103,11 @@ export function membersProgress(
   if (mine.length === 0) text = "Waiting for Hull to deliver the extract…";
   else if (!finished) {
     text = `Sending to Intercom: ${done}${total === undefined ? "" : ` of ${total}`} users…`;
+    // A send that met an outage waits and goes on by itself (docs/adr/025): say so, and when.
+    const waiting = mine.find((job) => job.state === "queued" && job.retry);
+    if (waiting?.retry) {
+      text += ` ${waiting.error ?? "Hull or Intercom did not answer"}; the connector tries again by itself at ${formatTime(waiting.retry.at)}.`;
+    }
   } else if (failed > 0) {
     text = `Sent ${users(done)} to Intercom; ${failed} of the jobs failed (see the Dashboard tab).`;
   } else text = `Sent ${users(done)} to Intercom.`;

@@ -52,7 +52,8 @@ function parseLine(line: string, names: ReadonlyMap<string, string>): AccountUpd
  * sends, `send-extract.ts`), tagged with all its account segments. Accounts go one after the
  * other on the workspace's paced client; a rate limit or outage waits (Intercom's time, else
  * `retryDelayMs`) and sends the account again, and after `maxAttempts` the RetryableError is
- * thrown: the job fails (the activity log says so). Contacts are not attached here: the
+ * thrown: the job waits and tries again from its checkpoint (docs/adr/025; the activity log says
+ * so), and fails once a day has passed without progress. Contacts are not attached here: the
  * extract holds accounts, not their users (their own sends attach them, docs/adr/020).
  */
 export async function sendAccountExtract(
@@ -115,8 +116,8 @@ export async function sendAccountExtract(
  * A "Send to Intercom" of accounts as a job (`send-account-extract`), like the user extract
  * (`outgoing/run/extract-job.ts`): accepted means durable, a restart resumes after the last chunk
  * (checkpoint `lines`), progress counts the accounts handled. The file is removed whatever the
- * outcome. Throws ConfigurationError when Intercom is not connected, BadRequestError when the
- * extract cannot be downloaded.
+ * outcome. Throws ConfigurationError when Intercom is not connected, and RetryableError (it may
+ * pass: the job tries again) or BadRequestError (it will not) when the extract cannot be downloaded.
  */
 export function createAccountExtractHandler(
   deps: OutgoingDeps,

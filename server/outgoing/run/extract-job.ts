@@ -39,13 +39,16 @@ export async function runExtractJob(
   const url = job.params.url;
   if (!url) throw new Error("This extract job has no URL");
   const skipLines = Number(job.checkpoint.lines ?? 0);
+  // Records that failed in the lines an earlier try or process finished: saved with the same
+  // checkpoint, so they are counted once. Lines after it are sent again and counted again.
+  const earlierErrors = skipLines > 0 ? job.progress.errors : 0;
   const done = await withExtractLines(url, job.id, download, (lines) =>
     send(lines, {
       skipLines,
       onChunkDone: (linesDone, progress) =>
         control.checkpoint({
           checkpoint: { lines: linesDone },
-          progress: { fetched: linesDone, errors: progress.failed },
+          progress: { fetched: linesDone, errors: earlierErrors + progress.failed },
         }),
     }),
   );
@@ -53,7 +56,7 @@ export async function runExtractJob(
     progress: {
       fetched: skipLines + done.records,
       total: skipLines + done.records,
-      errors: done.failed,
+      errors: earlierErrors + done.failed,
     },
   });
 }

@@ -201,7 +201,7 @@ describe("recordingJobs(activity, handler)", () => {
   it("records a transient failure as waiting, and one past the retry window as failed", async () => {
     const activity = createActivityLog();
     const failing = async () => {
-      throw new RetryableError("Hull answered 503 to GET /app");
+      throw new RetryableError("Hull answered 503 to GET 5f0c1a2b3c4d5e6f7a8b9c0d");
     };
     const dayAgo = new Date(Date.now() - 25 * 3600 * 1000).toISOString();
     await expect(
@@ -220,7 +220,7 @@ describe("recordingJobs(activity, handler)", () => {
     expect(entries.map(({ outcome }) => outcome)).toEqual(["failed", "waiting"]);
     expect(entries[1]?.message).toMatch(/stopped after 500 records, and will go on/);
     expect(entries[1]?.hint).toMatch(/tries again by itself/);
-    expect(entries[1]?.reason).toBe("Hull answered 503 to GET /app");
+    expect(entries[1]?.reason).toBe("Hull answered 503 to GET 5f0c1a2b3c4d5e6f7a8b9c0d");
   });
 
   it("tells a segment's current members from Hull's manual “Send to Intercom”", async () => {

@@ -53,12 +53,15 @@ const handlers = (handler: JobHandler) =>
     "fetch-companies": handler,
   }) satisfies Record<JobKind, JobHandler>;
 
-/** A handler that checkpoints a line, then throws each of `failures` in turn, then succeeds. */
-function flaky(failures: Error[]) {
+/**
+ * A handler that checkpoints ten more lines (unless `progress` is false), then throws each of
+ * `failures` in turn, then succeeds.
+ */
+function flaky(failures: Error[], { progress = true } = {}) {
   const seen: { lines: unknown; attempt: number }[] = [];
   const handler: JobHandler = async (running, control) => {
     seen.push({ lines: running.checkpoint.lines, attempt: seen.length });
-    await control.checkpoint({ checkpoint: { lines: seen.length * 10 } });
+    if (progress) await control.checkpoint({ checkpoint: { lines: seen.length * 10 } });
     const failure = failures.shift();
     if (failure) throw failure;
   };
@@ -116,18 +119,31 @@ describe("executeJob after a failure", () => {
       retry: { attempts: 90, since: since.toISOString(), at: since.toISOString() },
     });
     const later = new Date(since.getTime() + RETRY_WINDOW_MS);
-    const outcome = await run(stored, flaky([new RetryableError("still down")]).handler, later);
+    const noProgress = flaky([new RetryableError("still down")], { progress: false }).handler;
+    const outcome = await run(stored, noProgress, later);
     expect(outcome).toBe("failed");
     expect(stored.state).toBe("failed");
   });
 
-  it("keeps counting from the first failure and clears the retry once the job is done", async () => {
+  it("starts a new window after progress: a long job is not failed for two blips a day apart", async () => {
+    const since = new Date("2026-12-01T10:00:00Z");
+    const stored = job({
+      retry: { attempts: 7, since: since.toISOString(), at: since.toISOString() },
+    });
+    const later = new Date(since.getTime() + RETRY_WINDOW_MS + 3600_000);
+    // The try checkpoints (the outage was over), then meets another one.
+    const outcome = await run(stored, flaky([new RetryableError("down again")]).handler, later);
+    expect(outcome).toBe("retry");
+    expect(stored.retry).toMatchObject({ attempts: 1, since: later.toISOString() });
+  });
+
+  it("keeps counting while no try makes progress, and clears the retry once the job is done", async () => {
     const since = new Date("2026-12-01T10:00:00Z");
     const stored = job({
       retry: { attempts: 2, since: since.toISOString(), at: since.toISOString() },
     });
     const now = new Date(since.getTime() + 60_000);
-    await run(stored, flaky([new RetryableError("again")]).handler, now);
+    await run(stored, flaky([new RetryableError("again")], { progress: false }).handler, now);
     expect(stored.retry).toMatchObject({ attempts: 3, since: since.toISOString() });
     expect(stored.retry!.at).toBe(new Date(now.getTime() + 20_000).toISOString());
     expect(await run(stored, flaky([]).handler, now)).toBe("done");
@@ -210,6 +226,32 @@ describe("the embedded queue", () => {
         what: "the job to be done",
       });
       expect(seen).toHaveLength(1);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("does not run a job left waiting by an earlier process before its time", async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    await store.save(
+      job({ id: "later", retry: { attempts: 1, since: new Date().toISOString(), at } }),
+    );
+    // A job with no retry pending, resumed in the same call: it runs at once, through the same
+    // steps the waiting one would take if it were run at once too.
+    await store.save(job({ id: "now" }));
+    const ran: string[] = [];
+    const runner = createJobRunner({
+      store,
+      handlers: handlers(async (running) => void ran.push(running.id)),
+      logger,
+    });
+    try {
+      expect(await runner.resumeUnfinished()).toBe(2);
+      await waitUntil(async () => (await store.get("now"))?.state === "done", {
+        what: "the job without a pending retry to be done",
+      });
+      expect(ran).toEqual(["now"]);
+      expect((await store.get("later"))!.state).toBe("queued");
     } finally {
       await runner.stop();
     }

@@ -6,6 +6,7 @@ import {
   segmentSizeText,
   membersProgress,
 } from "../../../../client/dashboard/view/members-plan";
+import { formatTime } from "../../../../client/dashboard/view/format";
 
 const segments = [
   { id: "a", name: "Customers", size: 2 },
@@ -90,6 +91,21 @@ describe("membersProgress(jobs, known, expectedJobs, expectedUsers)", () => {
     expect(
       membersProgress([job("a", "running", 1)], new Set(), 1, undefined).percent,
     ).toBeUndefined();
+  });
+
+  it("says a send that met an outage goes on by itself, and when", () => {
+    const at = "2026-12-01T12:00:00Z";
+    const waiting = {
+      ...job("a", "running", 40),
+      state: "queued" as const,
+      error: "Could not download the extract: Hull answered 503",
+      retry: { attempts: 2, at },
+    };
+    const view = membersProgress([waiting], new Set(), 1, 100);
+    expect(view.finished).toBe(false);
+    expect(view.text).toBe(
+      `Sending to Intercom: 40 of 100 users… Could not download the extract: Hull answered 503; the connector tries again by itself at ${formatTime(at)}.`,
+    );
   });
 
   it("ends when every expected job has ended, saying if one failed", () => {
