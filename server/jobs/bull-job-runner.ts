@@ -4,7 +4,7 @@ import type { Logger } from "../log";
 import { executeJob, type ExecuteOptions, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
 import { isActive, msUntilRetry, newJob, type JobRunner } from "./job-runner";
-import { EXCLUSIVE_KINDS, type JobKind } from "./types";
+import { EXCLUSIVE_KINDS, type JobKind, type StoredJob } from "./types";
 
 export interface BullRunnerOptions {
   redis: Redis;
@@ -70,18 +70,21 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
   );
   worker.on("error", (error) => logger.error({ err: error }, "job worker error"));
 
+  const queueIdOf = (job: StoredJob) =>
+    EXCLUSIVE_KINDS.has(job.kind) ? `${job.connectorId}-${job.kind}` : job.id;
+  const enqueue = (job: StoredJob, delay = 0) =>
+    queue.add(
+      job.kind,
+      { jobId: job.id },
+      { jobId: queueIdOf(job), delay, removeOnComplete: true, removeOnFail: true },
+    );
+
   return {
     async start(credentials, request) {
       const job = newJob(credentials, request);
       await store.save(job);
-      const queueId = EXCLUSIVE_KINDS.has(request.kind)
-        ? `${credentials.id}-${request.kind}`
-        : job.id;
-      await queue.add(
-        request.kind,
-        { jobId: job.id },
-        { jobId: queueId, removeOnComplete: true, removeOnFail: true },
-      );
+      const queueId = queueIdOf(job);
+      await enqueue(job);
       // BullMQ keeps the first job of an id and ignores ours: whose is it?
       const holder = await queue.getJob(queueId);
       if (!holder || holder.data.jobId === job.id) return { started: true, job };
@@ -89,8 +92,19 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
       return { started: false, job: (await store.get(holder.data.jobId)) ?? job };
     },
     list: (connectorId) => store.list(connectorId),
-    // BullMQ itself hands jobs left by a dead process to a live one.
-    resumeUnfinished: async () => 0,
+    // BullMQ itself hands jobs left by a dead process to a live one. A job the store holds as
+    // unfinished but the queue lost (a Redis error while it was moved to the delayed set, or
+    // while it was added) would never run again: it is queued anew, at its next try's time. One
+    // still in the queue is left alone, and the worker skips a job that has ended meanwhile.
+    async resumeUnfinished() {
+      let requeued = 0;
+      for (const job of (await store.list()).filter(isActive)) {
+        if (await queue.getJob(queueIdOf(job))) continue;
+        await enqueue(job, msUntilRetry(job));
+        requeued++;
+      }
+      return requeued;
+    },
     async stop() {
       abort.abort();
       await worker.close();

@@ -299,4 +299,31 @@ describe("the BullMQ queue (Redis)", () => {
       retryDelayMs: () => 20,
     }),
   );
+
+  it("queues anew, at its time, a job the store holds as unfinished but the queue lost", async () => {
+    // As after a Redis error while the job was moved to the delayed set: stored, not queued.
+    const past = new Date(Date.now() - 1000).toISOString();
+    await store.save(
+      job({ retry: { attempts: 1, since: past, at: past }, checkpoint: { lines: 10 } }),
+    );
+    const { handler, seen } = flaky([]);
+    const runner = await createBullJobRunner({
+      redis,
+      prefix,
+      store,
+      handlers: handlers(handler),
+      logger,
+    });
+    try {
+      expect(await runner.resumeUnfinished()).toBe(1);
+      await waitUntil(async () => (await store.get("j1"))?.state === "done", {
+        what: "the lost job to be done",
+      });
+      expect(seen.map((entry) => entry.lines)).toEqual([10]);
+      // Nothing is left to queue anew once it has ended.
+      expect(await runner.resumeUnfinished()).toBe(0);
+    } finally {
+      await runner.stop();
+    }
+  });
 });
