@@ -4,6 +4,7 @@
 // JSON (DESIGN.md §8).
 import { join } from "node:path";
 import { describeMachine } from "./machine";
+import { option, positiveOption } from "./options";
 import { formatTable, writeResults, type Measurement, type Mode, type ResultRow } from "./results";
 import { benchBrowser } from "./scenarios/browser";
 import { benchCompanies } from "./scenarios/companies";
@@ -12,18 +13,12 @@ import { benchOutgoing } from "./scenarios/outgoing";
 import { benchWebhooks } from "./scenarios/webhooks";
 
 const scenarios: Record<string, (mode: Mode, args: string[]) => Promise<Measurement[]>> = {
-  outgoing: (mode, args) =>
-    benchOutgoing(mode, Number(option(args, "outgoing-users")) || undefined),
+  outgoing: (mode, args) => benchOutgoing(mode, positiveOption(args, "outgoing-users")),
   fetch: benchFetch,
   webhooks: benchWebhooks,
   browser: benchBrowser,
   companies: benchCompanies,
 };
-
-function option(args: string[], name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
-}
 
 async function main(args: string[]): Promise<void> {
   const mode: Mode = args.includes("--quick") ? "quick" : "full";

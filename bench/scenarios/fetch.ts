@@ -2,6 +2,7 @@
 // firehose by the connector in a process of its own, alternately with the same work done by a
 // script on the vendors' SDKs (bench/baselines/sdk-fetch.ts; ADR 015).
 import { join } from "node:path";
+import { positiveOption } from "../options";
 import type { SdkFetchRequest, SdkFetchResult } from "../baselines/sdk-fetch";
 import { startChild, type ProcessUsage } from "../child-process";
 import {
@@ -265,19 +266,6 @@ function comparisonRows(
       "MB",
     ),
   ];
-}
-
-/**
- * The positive number given as `--name=N`, or undefined when the option is absent.
- * Throws on anything else, so that a typo does not silently run the default size.
- */
-function positiveOption(args: string[], name: string): number | undefined {
-  const raw = args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`--${name} must be a positive number, got "${raw}"`);
-  return value;
 }
 
 /**

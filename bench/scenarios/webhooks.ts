@@ -2,6 +2,7 @@
 // must reach Hull exactly once. Measured alternately with a receiver built on Hull's connector
 // framework and with a bare node:http server that only checks signatures, the limit (ADR 015).
 import { join } from "node:path";
+import { positiveOption } from "../options";
 import { startChild, type ProcessUsage, type RunningChild } from "../child-process";
 import {
   alternate,
@@ -204,8 +205,8 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
 }
 
 export async function benchWebhooks(mode: Mode, args: string[] = []): Promise<Measurement[]> {
-  const count = Number(args.find((arg) => arg.startsWith("--webhook-count="))?.split("=")[1]);
-  const size = { ...sizes[mode], ...(count > 0 ? { count } : {}) };
+  const count = positiveOption(args, "webhook-count");
+  const size = { ...sizes[mode], ...(count ? { count } : {}) };
   const policy = loadPolicy(args, mode === "quick");
   const standIns = await startStandIns();
   const sender = await startChild<object>(
