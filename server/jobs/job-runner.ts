@@ -106,13 +106,11 @@ export function createJobRunner(
       const unfinished = (await store.list()).filter(
         (job) => isActive(job) && !running.has(job.id),
       );
+      // Held as running from now, so that a second call does not take them too; each runs at its
+      // next try's time, at once when it has none.
       for (const job of unfinished) {
-        if (msUntilRetry(job, clock()) === 0) {
-          run(job);
-        } else {
-          running.set(job.id, Promise.resolve());
-          later(job);
-        }
+        running.set(job.id, Promise.resolve());
+        later(job);
       }
       return unfinished.length;
     },

@@ -87,10 +87,10 @@ export function describeJob(job: Job): JobView {
   if (job.state === "done" && job.duration_s !== undefined) {
     parts.push(`in ${formatDuration(job.duration_s)}`);
   }
-  const retrying = job.state === "queued" && job.retry !== undefined;
-  if (retrying) {
-    const tries = job.retry!.attempts === 1 ? "1 try" : `${job.retry!.attempts} tries`;
-    parts.push(`${tries} so far, the next at ${formatTime(job.retry!.at)}`);
+  const retry = job.state === "queued" ? job.retry : undefined;
+  if (retry) {
+    const tries = retry.attempts === 1 ? "1 try" : `${retry.attempts} tries`;
+    parts.push(`${tries} so far, the next at ${formatTime(retry.at)}`);
   }
   const states = {
     queued: { stateLabel: "Queued", tone: "info" },
@@ -105,8 +105,8 @@ export function describeJob(job: Job): JobView {
   // A job waiting for its next try after a transient failure (docs/adr/025) goes on by itself.
   return {
     percent,
-    stateLabel: retrying ? "Will try again" : state.stateLabel,
-    tone: retrying ? "warn" : state.tone,
+    stateLabel: retry ? "Will try again" : state.stateLabel,
+    tone: retry ? "warn" : state.tone,
     summary: parts.join(" · "),
     errors: errors > 0 ? `${formatCount(errors)} ${errors === 1 ? "error" : "errors"}` : undefined,
   };

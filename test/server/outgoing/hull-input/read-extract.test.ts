@@ -15,6 +15,12 @@ const stalled: ServerResponse[] = [];
 let server: Server;
 let base: string;
 
+/** A route answering `status` with `body`. */
+const answer = (status: number, body: string) => (response: ServerResponse) => {
+  response.statusCode = status;
+  response.end(body);
+};
+
 const routes: Record<string, (response: ServerResponse) => void> = {
   "/ok": (response) => response.end('{"id":"a"}\n{"id":"b"}\n'),
   // No content-length: the size is only known as the body comes.
@@ -32,23 +38,11 @@ const routes: Record<string, (response: ServerResponse) => void> = {
     response.write("y".repeat(300));
     response.end('"}\n');
   },
-  "/503": (response) => {
-    response.statusCode = 503;
-    response.end("busy");
-  },
-  "/429": (response) => {
-    response.statusCode = 429;
-    response.end("slow down");
-  },
+  "/503": answer(503, "busy"),
+  "/429": answer(429, "slow down"),
   // An expired pre-signed link answers 403: no retry can mend it.
-  "/403": (response) => {
-    response.statusCode = 403;
-    response.end("expired");
-  },
-  "/404": (response) => {
-    response.statusCode = 404;
-    response.end("gone");
-  },
+  "/403": answer(403, "expired"),
+  "/404": answer(404, "gone"),
   // The connection breaks after part of the body.
   "/cut": (response) => {
     response.setHeader("content-length", "1000");
