@@ -5,7 +5,7 @@
  */
 import type { SkipCode } from "./outgoing/filter/should-sync-user";
 import type { ActivityLog, ActivityPerson, NewActivityEntry } from "./activity";
-import { JobAborted, willRetry, type JobHandler } from "./jobs/execute-job";
+import type { ExecuteOptions, JobOutcome } from "./jobs/execute-job";
 import type { StoredJob } from "./jobs/types";
 
 /** The identifiers of a Hull user report or an Intercom item that a person searches by. */
@@ -211,8 +211,15 @@ const JOB_NAMES: Record<string, string> = {
   "send-account-extract": "accounts from Hull's “Send to Intercom”",
 };
 
-/** A fetch or an extract that ended: counts, duration, the error and what to do. */
-export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
+/**
+ * A fetch or an extract that ended (`done`), failed for good (`failed`) or will try again
+ * (`retry`, docs/adr/025), as the runner decided: counts, duration, the error and what to do.
+ */
+export function jobEntry(
+  job: StoredJob,
+  outcome: Exclude<JobOutcome, "paused">,
+  error?: unknown,
+): NewActivityEntry {
   const what =
     job.kind === "send-extract" && job.params.segment_id
       ? "the current members of a synchronized segment"
@@ -229,15 +236,16 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
     kind === "extract"
       ? `Sent ${what}: ${fetched} handled`
       : `${job.mode === "full" ? "Full" : "Incremental"} fetch of ${what}: ${fetched} read from Intercom${written === undefined ? "" : `, ${written} written to Hull`}`;
-  if (error === undefined) {
+  if (outcome === "done") {
     return { kind, outcome: "ok", message: `${verb} in ${duration_s} s`, details };
   }
-  if (willRetry(job, error)) {
+  const reason = error instanceof Error ? error.message : (job.error ?? String(error));
+  if (outcome === "retry") {
     return {
       kind,
       outcome: "waiting",
       message: `${kind === "extract" ? "Sending" : "Fetching"} ${what} stopped after ${fetched} records, and will go on`,
-      reason: (error as Error).message,
+      reason,
       hint: "Nothing to do: the connector tries again by itself from where it stopped, waiting longer each time; it gives up after a day without progress.",
       details,
     };
@@ -246,7 +254,7 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
     kind,
     outcome: "failed",
     message: `${kind === "extract" ? "Sending" : "Fetching"} ${what} failed after ${fetched} records`,
-    reason: (error as Error).message,
+    reason,
     hint:
       kind === "fetch"
         ? "Check the Intercom connection in the Dashboard and start the fetch again: it resumes from where it stopped."
@@ -256,22 +264,21 @@ export function jobEntry(job: StoredJob, error?: unknown): NewActivityEntry {
 }
 
 /**
- * A job handler that also records its end in the activity log, "waiting" when it will try again
- * (docs/adr/025): not a pause at shutdown, and not a scheduled incremental fetch that found
- * nothing (every five minutes, it would bury the rest).
+ * The runners' `onEnd`: records how each job ended in the activity log, as the runner decided it
+ * (so a job is never logged "will go on" and then failed without a word). Not a pause at
+ * shutdown, and not a scheduled incremental fetch that found nothing (every five minutes, it
+ * would bury the rest).
  */
-export function recordingJobs(activity: ActivityLog, handler: JobHandler): JobHandler {
-  return async (job, control) => {
-    try {
-      await handler(job, control);
-    } catch (error) {
-      if (!(error instanceof JobAborted) && !control.signal.aborted) {
-        activity.record(job.connectorId, jobEntry(job, error));
-      }
-      throw error;
-    }
-    if (job.mode === "incremental" && !(job.progress.written ?? job.progress.fetched)) return;
-    activity.record(job.connectorId, jobEntry(job));
+export function recordJobEnds(activity: ActivityLog): NonNullable<ExecuteOptions["onEnd"]> {
+  return (job, outcome, error) => {
+    if (outcome === "paused") return;
+    if (
+      outcome === "done" &&
+      job.mode === "incremental" &&
+      !(job.progress.written ?? job.progress.fetched)
+    )
+      return;
+    activity.record(job.connectorId, jobEntry(job, outcome, error));
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createActivityLog } from "./activity";
+import { recordJobEnds } from "./activity-entries";
 import { createFileActivityStore } from "./durable/file-activity";
 import { createRedisActivityStore } from "./redis/redis-activity";
 import { createApp, type AppDeps } from "./app";
@@ -158,6 +159,8 @@ export async function startConnector(
       }),
     },
   });
+  // Every job's end is written to the activity log (docs/adr/017), as the runner decided it.
+  const onEnd = recordJobEnds(base.activity);
   const jobs = redis
     ? await createBullJobRunner({
         redis,
@@ -166,11 +169,13 @@ export async function startConnector(
         handlers,
         logger,
         lockMs: config.jobLockMs,
+        onEnd,
       })
     : createJobRunner({
         store: createFileJobStore(config.dataDir, config.secret),
         handlers,
         logger,
+        onEnd,
       });
   // Users taken over from Hull go out from here, one process per connector (ADR 012).
   const pendingDrain = startPendingDrain(base, {

@@ -1,7 +1,7 @@
 import type { Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log";
-import { executeJob, type ExecuteOptions, type JobHandler } from "./execute-job";
+import { executeJob, retryDelayMs, type ExecuteOptions, type JobHandler } from "./execute-job";
 import type { JobStore } from "./file-job-store";
 import { isActive, msUntilRetry, newJob, type JobRunner } from "./job-runner";
 import { EXCLUSIVE_KINDS, type JobKind, type StoredJob } from "./types";
@@ -17,7 +17,15 @@ export interface BullRunnerOptions {
   concurrency?: number;
   /** Overrides the wait between tries of a job after a transient failure (tests). */
   retryDelayMs?: ExecuteOptions["retryDelayMs"];
+  /** Told how each run ended (the activity log), as `executeJob` says. */
+  onEnd?: ExecuteOptions["onEnd"];
 }
+
+/**
+ * Runs of one job whose state the job store refused (Redis answering errors) that BullMQ tries
+ * again, spaced as `retryDelayMs` spaces tries (5 s doubling, at most 15 minutes): about two days.
+ */
+const STORE_REFUSED_ATTEMPTS = 200;
 
 /**
  * Scale-out: jobs go through a BullMQ queue in Redis, so any connector process can run them, and a
@@ -51,6 +59,7 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
         logger,
         signal: abort.signal,
         retryDelayMs: options.retryDelayMs,
+        onEnd: options.onEnd,
       });
       if (outcome === "paused" || outcome === "retry") {
         // Back to the queue for whichever process is still (or next) running: at once after a
@@ -66,6 +75,11 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
       lockDuration: lockMs,
       stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
       maxStalledCount: 100,
+      // Only a run whose state the job store refused throws here (a handler's own failures are
+      // the job's outcome, saved by executeJob): BullMQ runs it again from its saved checkpoint.
+      settings: {
+        backoffStrategy: (attemptsMade) => (options.retryDelayMs ?? retryDelayMs)(attemptsMade),
+      },
     },
   );
   worker.on("error", (error) => logger.error({ err: error }, "job worker error"));
@@ -76,7 +90,14 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
     queue.add(
       job.kind,
       { jobId: job.id },
-      { jobId: queueIdOf(job), delay, removeOnComplete: true, removeOnFail: true },
+      {
+        jobId: queueIdOf(job),
+        delay,
+        removeOnComplete: true,
+        removeOnFail: true,
+        attempts: STORE_REFUSED_ATTEMPTS,
+        backoff: { type: "store-refused" },
+      },
     );
 
   return {

@@ -53,6 +53,13 @@ export interface ExecuteOptions {
   now?: () => Date;
   /** Overrides `retryDelayMs` (tests). */
   retryDelayMs?: (attempts: number, retryAfterMs?: number) => number;
+  /**
+   * Told how a run ended once that outcome is decided and saved, with the handler's error when it
+   * threw: the one place the activity log learns it (activity-entries.ts), so the log says what
+   * the runner decided. Not called when saving the outcome failed (the run is tried again).
+   * What it throws is logged and ignored.
+   */
+  onEnd?: (job: StoredJob, outcome: JobOutcome, error?: unknown) => void;
 }
 
 /**
@@ -66,6 +73,9 @@ export type JobOutcome = "done" | "failed" | "paused" | "retry";
  * A RetryableError (Hull or Intercom down, a 5xx, a rate limit) does not fail the job: it is
  * queued again from its checkpoint, for up to RETRY_WINDOW_MS without progress, so
  * that what Hull was told is accepted (an extract) is not lost to an outage (docs/adr/025).
+ * A checkpoint the job store cannot save counts as such a failure. Throws what the job store
+ * throws when it cannot save the job's state at its start or its outcome; the runner then runs
+ * it again later (job-runner.ts, bull-job-runner.ts), so no job is stranded by its store.
  */
 export async function executeJob(job: StoredJob, options: ExecuteOptions): Promise<JobOutcome> {
   const { store, handlers, logger, signal } = options;
@@ -88,9 +98,19 @@ export async function executeJob(job: StoredJob, options: ExecuteOptions): Promi
         delete job.retry;
       }
       if (update.progress) job.progress = { ...job.progress, ...update.progress };
-      await store.save(job);
+      try {
+        await store.save(job);
+      } catch (error) {
+        // A full disk or Redis away is the job store's outage, not the job's fault: the job goes
+        // on from its last saved checkpoint once the store takes writes again.
+        throw new RetryableError(
+          `The job's checkpoint could not be saved: ${(error as Error).message}`,
+        );
+      }
     },
   };
+  const ended = (outcome: JobOutcome, error?: unknown) => tellEnd(options, job, outcome, error);
+  let failure: unknown;
   try {
     await handlers[job.kind](job, control);
     job.state = "done";
@@ -107,7 +127,7 @@ export async function executeJob(job: StoredJob, options: ExecuteOptions): Promi
         "job paused at its checkpoint; it resumes on the next start",
       );
       metrics.jobs.inc({ kind: job.kind, outcome: "paused" });
-      return "paused";
+      return ended("paused", error);
     }
     job.error = (error as Error).message;
     if (willRetry(job, error, clock())) {
@@ -123,17 +143,46 @@ export async function executeJob(job: StoredJob, options: ExecuteOptions): Promi
         `job will try again in ${Math.round(delay / 1000)} s from its checkpoint`,
       );
       metrics.jobs.inc({ kind: job.kind, outcome: "retry" });
-      return "retry";
+      return ended("retry", error);
     }
     job.state = "failed";
     delete job.retry;
+    failure = error;
     logger.error(
       { connector: job.connectorId, job: job.id, kind: job.kind, err: error },
       "job failed",
     );
   }
   job.finished_at = now();
-  await store.save(job);
-  metrics.jobs.inc({ kind: job.kind, outcome: job.state });
-  return job.state;
+  return saveOutcome(job, options, failure);
+}
+
+function tellEnd(
+  options: Pick<ExecuteOptions, "logger" | "onEnd">,
+  job: StoredJob,
+  outcome: JobOutcome,
+  error?: unknown,
+): JobOutcome {
+  try {
+    options.onEnd?.(job, outcome, error);
+  } catch (failure) {
+    options.logger.error({ job: job.id, err: failure }, "recording the end of a job failed");
+  }
+  return outcome;
+}
+
+/**
+ * Saves the outcome of a job that ended (`state` done or failed), counts it and tells `onEnd`,
+ * with `error` the failure. Throws what the job store throws; a runner whose store refused an
+ * outcome calls this again later rather than running the job again.
+ */
+export async function saveOutcome(
+  job: StoredJob,
+  options: Pick<ExecuteOptions, "store" | "logger" | "onEnd">,
+  error?: unknown,
+): Promise<JobOutcome> {
+  await options.store.save(job);
+  const outcome = job.state === "done" ? "done" : "failed";
+  metrics.jobs.inc({ kind: job.kind, outcome });
+  return tellEnd(options, job, outcome, error);
 }

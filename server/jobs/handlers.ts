@@ -1,6 +1,5 @@
 import { createFetchCompaniesHandler } from "../accounts/incoming/fetch-companies";
 import { createAccountExtractHandler } from "../accounts/outgoing/account-extract-job";
-import { recordingJobs } from "../activity-entries";
 import type { SafeFetch } from "../clients/safe-fetch";
 import { createFetchHandler, type FetchDeps } from "../incoming/fetch/fetch-contacts";
 import { createCustomAttributeCache } from "../outgoing/intercom/custom-attributes";
@@ -26,19 +25,17 @@ export function createJobHandlers(
   },
 ): Record<JobKind, JobHandler> {
   const fetchDeps = { ...deps, firstRunLookbackSeconds: options.fetchFirstLookbackSeconds };
-  // Every job's end is written to the activity log (docs/adr/017).
-  const recorded = (handler: JobHandler) => recordingJobs(deps.activity, handler);
   return {
-    "fetch-users": recorded(createFetchHandler(fetchDeps, "user")),
-    "fetch-leads": recorded(createFetchHandler(fetchDeps, "lead")),
+    "fetch-users": createFetchHandler(fetchDeps, "user"),
+    "fetch-leads": createFetchHandler(fetchDeps, "lead"),
     // Companies → accounts (server/accounts/, docs/adr/020).
-    "fetch-companies": recorded(createFetchCompaniesHandler(deps)),
-    "send-extract": recorded(
-      createExtractHandler(deps, createCustomAttributeCache(), options.extracts),
-    ),
+    "fetch-companies": createFetchCompaniesHandler(deps),
+    "send-extract": createExtractHandler(deps, createCustomAttributeCache(), options.extracts),
     // Hull's "Send to Intercom" of accounts (`object_type: "account_report"`, docs/adr/020).
-    "send-account-extract": recorded(
-      createAccountExtractHandler(deps, createCustomAttributeCache(), options.extracts),
+    "send-account-extract": createAccountExtractHandler(
+      deps,
+      createCustomAttributeCache(),
+      options.extracts,
     ),
   };
 }

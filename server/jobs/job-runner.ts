@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { HullCredentials } from "../clients/hull/types";
 import type { Logger } from "../log";
-import { executeJob, type ExecuteOptions, type JobHandler } from "./execute-job";
+import {
+  executeJob,
+  retryDelayMs,
+  saveOutcome,
+  type ExecuteOptions,
+  type JobHandler,
+} from "./execute-job";
 import type { JobStore } from "./file-job-store";
 import { EXCLUSIVE_KINDS, type Job, type JobKind, type StoredJob } from "./types";
 
@@ -41,6 +47,7 @@ export function newJob(credentials: HullCredentials, request: JobRequest): Store
 }
 
 export const isActive = (job: Job) => job.state === "running" || job.state === "queued";
+const isEnded = (job: Job) => job.state === "done" || job.state === "failed";
 
 /** Ms until a queued job's next try (docs/adr/025), 0 when it may run now. */
 export function msUntilRetry(job: Job, now = Date.now()): number {
@@ -53,7 +60,7 @@ export function createJobRunner(
     store: JobStore;
     handlers: Record<JobKind, JobHandler>;
     logger: Logger;
-  } & Pick<ExecuteOptions, "now" | "retryDelayMs">,
+  } & Pick<ExecuteOptions, "now" | "retryDelayMs" | "onEnd">,
 ): JobRunner {
   const { store, logger } = options;
   // A job is here from its start until it ends, waits for its next try included, so that
@@ -61,30 +68,55 @@ export function createJobRunner(
   const running = new Map<string, Promise<unknown>>();
   const clock = () => (options.now?.() ?? new Date()).getTime();
   const waiting = new Set<NodeJS.Timeout>();
+  /** Runs in a row whose state the store refused, by job id: they space the next run out. */
+  const bookkeepingFailures = new Map<string, number>();
   const abort = new AbortController();
 
   function run(job: StoredJob): void {
-    const task = executeJob(job, { ...options, signal: abort.signal })
-      .then((outcome) => {
-        if (outcome === "retry" && !abort.signal.aborted) later(job);
-        else running.delete(job.id);
-      })
-      .catch((error: unknown) => {
-        running.delete(job.id);
-        logger.error({ job: job.id, err: error }, "job bookkeeping failed");
-      });
+    const task = executeJob(job, { ...options, signal: abort.signal }).then((outcome) => {
+      bookkeepingFailures.delete(job.id);
+      if (outcome === "retry" && !abort.signal.aborted) later(job, msUntilRetry(job, clock()));
+      else running.delete(job.id);
+    }, storeRefused(job));
     running.set(job.id, task);
   }
 
-  /** Runs `job` at its `retry.at`; a stop leaves it queued in the store for the next start. */
-  function later(job: StoredJob): void {
-    const timer = setTimeout(
-      () => {
-        waiting.delete(timer);
-        run(job);
-      },
-      msUntilRetry(job, clock()),
-    );
+  /** A job that ended but whose outcome the store refused: the outcome is saved again, not the work. */
+  function settle(job: StoredJob): void {
+    const failure = job.error === undefined ? undefined : new Error(job.error);
+    const task = saveOutcome(job, options, failure).then(() => {
+      bookkeepingFailures.delete(job.id);
+      running.delete(job.id);
+    }, storeRefused(job));
+    running.set(job.id, task);
+  }
+
+  /**
+   * What follows the job store refusing a job's state (a full disk): the job stays this runner's
+   * and goes on later (its work from the last saved checkpoint, or only the saving of an outcome
+   * already reached), waiting longer each time, rather than sitting unfinished in the store until
+   * a restart while new jobs of its kind are told one runs.
+   */
+  function storeRefused(job: StoredJob) {
+    return (error: unknown) => {
+      const failures = (bookkeepingFailures.get(job.id) ?? 0) + 1;
+      bookkeepingFailures.set(job.id, failures);
+      const delay = (options.retryDelayMs ?? retryDelayMs)(failures);
+      logger.error(
+        { connector: job.connectorId, job: job.id, err: error },
+        `saving the job's state failed; trying again in ${Math.round(delay / 1000)} s`,
+      );
+      if (abort.signal.aborted) running.delete(job.id);
+      else later(job, delay, isEnded(job) ? settle : run);
+    };
+  }
+
+  /** Calls `next(job)` in `delay` ms; a stop leaves the job unfinished in the store for the next start. */
+  function later(job: StoredJob, delay: number, next: (job: StoredJob) => void = run): void {
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      next(job);
+    }, delay);
     waiting.add(timer);
   }
 
@@ -110,7 +142,7 @@ export function createJobRunner(
       // next try's time, at once when it has none.
       for (const job of unfinished) {
         running.set(job.id, Promise.resolve());
-        later(job);
+        later(job, msUntilRetry(job, clock()));
       }
       return unfinished.length;
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   changedSettings,
   eventAndTagEntries,
-  recordingJobs,
+  recordJobEnds,
   hintForSkip,
   userOutcomeEntry,
   userSkippedEntry,
@@ -10,7 +10,7 @@ import {
 } from "../../../server/activity-entries";
 import { createActivityLog } from "../../../server/activity";
 import { readActivityQuery } from "../../../server/admin/activity-query";
-import type { JobControl } from "../../../server/jobs/execute-job";
+import { JobAborted } from "../../../server/jobs/execute-job";
 import type { StoredJob } from "../../../server/jobs/types";
 import { BadRequestError, RetryableError, UnauthorizedError } from "../../../server/errors";
 import { describePageError } from "../../../server/http/html-errors";
@@ -155,8 +155,7 @@ describe("describePageError(error)", () => {
   });
 });
 
-describe("recordingJobs(activity, handler)", () => {
-  const control: JobControl = { signal: new AbortController().signal, checkpoint: async () => {} };
+describe("recordJobEnds(activity): the runner's decision, in the activity log", () => {
   const job = (patch: Partial<StoredJob>): StoredJob =>
     ({
       id: "j1",
@@ -173,21 +172,15 @@ describe("recordingJobs(activity, handler)", () => {
 
   it("records a finished fetch and a failed one with what to do, not a quiet scheduled one", async () => {
     const activity = createActivityLog();
-    const run = (handler: () => Promise<void>, patch: Partial<StoredJob>) =>
-      recordingJobs(activity, handler)(job(patch), control);
-    await run(async () => {}, { progress: { fetched: 300, written: 300, errors: 0 } });
-    await run(async () => {}, {
-      mode: "incremental",
-      progress: { fetched: 0, written: 0, errors: 0 },
-    });
-    await expect(
-      run(
-        async () => {
-          throw new Error("Intercom refused the access token");
-        },
-        { progress: { fetched: 150, errors: 0 } },
-      ),
-    ).rejects.toThrow("access token");
+    const onEnd = recordJobEnds(activity);
+    onEnd(job({ progress: { fetched: 300, written: 300, errors: 0 } }), "done");
+    onEnd(job({ mode: "incremental", progress: { fetched: 0, written: 0, errors: 0 } }), "done");
+    onEnd(
+      job({ progress: { fetched: 150, errors: 0 } }),
+      "failed",
+      new Error("Intercom refused the access token"),
+    );
+    onEnd(job({ progress: { fetched: 20, errors: 0 } }), "paused", new JobAborted());
     const { entries } = await activity.page("c1", { kind: "fetch" });
     expect(
       entries.map(({ outcome, message }) => [outcome, message.replace(/ in \d+ s$/, "")]),
@@ -198,40 +191,31 @@ describe("recordingJobs(activity, handler)", () => {
     expect(entries[0]?.reason).toBe("Intercom refused the access token");
     expect(entries[0]?.hint).toMatch(/resumes/);
   });
-  it("records a transient failure as waiting, and one past the retry window as failed", async () => {
+
+  it("records a try to come as waiting and a failure as failed, whatever the error's kind", async () => {
     const activity = createActivityLog();
-    const failing = async () => {
-      throw new RetryableError("Hull answered 503 to GET 5f0c1a2b3c4d5e6f7a8b9c0d");
-    };
-    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000).toISOString();
-    await expect(
-      recordingJobs(activity, failing)(
-        job({ kind: "send-extract", progress: { fetched: 500, errors: 0 } }),
-        control,
-      ),
-    ).rejects.toThrow("503");
-    await expect(
-      recordingJobs(activity, failing)(
-        job({ kind: "send-extract", retry: { attempts: 95, since: dayAgo, at: dayAgo } }),
-        control,
-      ),
-    ).rejects.toThrow("503");
+    const onEnd = recordJobEnds(activity);
+    const transient = new RetryableError("Hull answered 503 to GET 5f0c1a2b3c4d5e6f7a8b9c0d");
+    onEnd(job({ kind: "send-extract", progress: { fetched: 500, errors: 0 } }), "retry", transient);
+    // Past the retry window the runner fails a RetryableError too: the entry says what it decided.
+    onEnd(job({ kind: "send-extract" }), "failed", transient);
     const { entries } = await activity.page("c1", { kind: "extract" });
     expect(entries.map(({ outcome }) => outcome)).toEqual(["failed", "waiting"]);
     expect(entries[1]?.message).toMatch(/stopped after 500 records, and will go on/);
     expect(entries[1]?.hint).toMatch(/tries again by itself/);
     expect(entries[1]?.reason).toBe("Hull answered 503 to GET 5f0c1a2b3c4d5e6f7a8b9c0d");
+    expect(entries[0]?.hint).toMatch(/Send the users again from Hull/);
   });
 
   it("tells a segment's current members from Hull's manual “Send to Intercom”", async () => {
     const activity = createActivityLog();
     const run = (patch: Partial<StoredJob>) =>
-      recordingJobs(activity, async () => {})(
+      recordJobEnds(activity)(
         job({ kind: "send-extract", progress: { fetched: 2, errors: 0 }, ...patch }),
-        control,
+        "done",
       );
-    await run({ params: { url: "https://x.io/e.json" } });
-    await run({ params: { url: "https://x.io/e.json", segment_id: "c".repeat(24) } });
+    run({ params: { url: "https://x.io/e.json" } });
+    run({ params: { url: "https://x.io/e.json", segment_id: "c".repeat(24) } });
     const { entries } = await activity.page("c1", { kind: "extract" });
     expect(entries.map(({ message }) => message.replace(/ in \d+ s$/, ""))).toEqual([
       "Sent the current members of a synchronized segment: 2 handled",

@@ -152,6 +152,60 @@ describe("executeJob after a failure", () => {
   });
 });
 
+describe("executeJob and its job store", () => {
+  it("takes a checkpoint the store refuses as a transient failure: the job tries again", async () => {
+    const stored = job();
+    const refusing = refusingStore(store, [2]);
+    const outcome = await executeJob(stored, {
+      store: refusing,
+      handlers: handlers(flaky([]).handler),
+      logger,
+      signal: new AbortController().signal,
+    });
+    expect(outcome).toBe("retry");
+    expect((await store.get("j1"))!).toMatchObject({ state: "queued", retry: { attempts: 1 } });
+    expect(stored.error).toMatch(/checkpoint could not be saved: ENOSPC/);
+  });
+
+  it("tells onEnd the outcome it decided and saved, with the error, once", async () => {
+    const ends: [string, unknown][] = [];
+    const options = (now: Date) => ({
+      store,
+      handlers: handlers(flaky([new RetryableError("Hull answered 503")]).handler),
+      logger,
+      signal: new AbortController().signal,
+      now: () => now,
+      onEnd: (_job: StoredJob, outcome: string, error?: unknown) =>
+        void ends.push([outcome, (error as Error | undefined)?.message]),
+    });
+    const since = new Date("2026-12-01T10:00:00Z");
+    expect(await executeJob(job(), options(since))).toBe("retry");
+    // The same error past the window: failed, and onEnd is told failed, not "will go on".
+    const old = job({
+      retry: { attempts: 90, since: since.toISOString(), at: since.toISOString() },
+    });
+    const later = new Date(since.getTime() + RETRY_WINDOW_MS);
+    const noProgress = {
+      ...options(later),
+      handlers: handlers(
+        flaky([new RetryableError("Hull answered 503")], { progress: false }).handler,
+      ),
+    };
+    expect(await executeJob(old, noProgress)).toBe("failed");
+    expect(
+      await executeJob(job({ id: "j2" }), {
+        ...options(since),
+        handlers: handlers(flaky([]).handler),
+      }),
+    ).toBe("done");
+    expect(ends).toEqual([
+      ["retry", "Hull answered 503"],
+      ["failed", "Hull answered 503"],
+      ["done", undefined],
+    ]);
+  });
+});
+
 describe("retryDelayMs", () => {
   it("doubles from 5 s, takes a longer wait the failure asks for, and stops at 15 minutes", () => {
     expect([1, 2, 3, 4].map((attempts) => retryDelayMs(attempts))).toEqual([
@@ -206,10 +260,88 @@ function retriesUntilDone(start: (handler: JobHandler) => Promise<JobRunner>) {
   });
 }
 
+/**
+ * A job store that refuses the saves numbered in `refused` (1 is the first save through it) with
+ * the error a full disk gives, and passes every other one to `inner`.
+ */
+function refusingStore(inner: JobStore, refused: number[]): JobStore {
+  let saves = 0;
+  return {
+    ...inner,
+    save(saved) {
+      saves += 1;
+      if (!refused.includes(saves)) return inner.save(saved);
+      const error = new Error("ENOSPC: no space left on device, write");
+      return Promise.reject(Object.assign(error, { code: "ENOSPC" }));
+    },
+  };
+}
+
+/** What both queues must do when their job store refuses a job's state for a while. */
+function survivesStoreRefusals(
+  start: (handler: JobHandler, store: JobStore) => Promise<JobRunner>,
+) {
+  it("runs a job whose start the store refused once it takes writes again", async () => {
+    const { handler, seen } = flaky([]);
+    // Save 1 is the request's (start), save 2 the run's "running": refused twice in a row.
+    const runner = await start(handler, refusingStore(store, [2, 3]));
+    try {
+      const { job: started } = await runner.start(credentials, {
+        kind: "send-extract",
+        mode: "full",
+      });
+      await waitUntil(async () => (await store.get(started.id))?.state === "done", {
+        what: "the job to be done once the store takes writes",
+      });
+      expect(seen).toHaveLength(1);
+    } finally {
+      await runner.stop();
+    }
+  });
+}
+
 describe("the embedded queue", () => {
   retriesUntilDone(async (handler) =>
     createJobRunner({ store, handlers: handlers(handler), logger, retryDelayMs: () => 20 }),
   );
+  survivesStoreRefusals(async (handler, refusing) =>
+    createJobRunner({
+      store: refusing,
+      handlers: handlers(handler),
+      logger,
+      retryDelayMs: () => 20,
+    }),
+  );
+
+  it("saves again an outcome the store refused, without doing the job's work again", async () => {
+    const { handler, seen } = flaky([]);
+    const ends: string[] = [];
+    // Saves: 1 start, 2 running, 3 the checkpoint, 4 the outcome (refused), 5 the outcome again.
+    const runner = createJobRunner({
+      store: refusingStore(store, [4]),
+      handlers: handlers(handler),
+      logger,
+      retryDelayMs: () => 20,
+      onEnd: (_job, outcome) => void ends.push(outcome),
+    });
+    try {
+      const { job: started } = await runner.start(credentials, {
+        kind: "send-extract",
+        mode: "full",
+      });
+      await waitUntil(async () => (await store.get(started.id))?.state === "done", {
+        what: "the job's outcome to be saved",
+      });
+      expect(seen).toHaveLength(1);
+      await waitUntil(async () => ends.length > 0, { what: "onEnd to be told" });
+      expect(ends).toEqual(["done"]);
+      // Ended, so a new job of its kind may start.
+      const next = await runner.start(credentials, { kind: "fetch-users", mode: "full" });
+      expect(next.started).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+  });
 
   it("runs a job left waiting for its next try by an earlier process when the time comes", async () => {
     const at = new Date(Date.now() + 200).toISOString();
@@ -294,6 +426,16 @@ describe("the BullMQ queue (Redis)", () => {
       redis,
       prefix,
       store,
+      handlers: handlers(handler),
+      logger,
+      retryDelayMs: () => 20,
+    }),
+  );
+  survivesStoreRefusals((handler, refusing) =>
+    createBullJobRunner({
+      redis,
+      prefix,
+      store: refusing,
       handlers: handlers(handler),
       logger,
       retryDelayMs: () => 20,
