@@ -2,7 +2,7 @@ import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decrypt, deriveKey, encrypt } from "../crypto";
 import { createJournal, openJournalFile, readJournal, sealLine, type OpenJournal } from "./journal";
-import type { Outbox, OutboxRecord } from "./outbox";
+import { offerInOrder, type Outbox, type OutboxRecord } from "./outbox";
 
 type Line = { org: string; id: string; sealed: string; entries: OutboxRecord["entries"] };
 
@@ -34,6 +34,22 @@ export function createFileOutbox(
   const draining = join(dataDir, "outbox.draining.jsonl");
   const key = deriveKey(secret, "outbox");
   let drainingNow: Promise<number> | undefined;
+  /** Records waiting per connector id, read from both files on first use, then kept here. */
+  let held: Promise<Map<string, number>> | undefined;
+  const heldCounts = () =>
+    (held ??= (async () => {
+      const counts = new Map<string, number>();
+      await journal.settled();
+      for (const file of [draining, journal.path])
+        for (const { credentials } of await readRecords(file, false))
+          counts.set(credentials.id, (counts.get(credentials.id) ?? 0) + 1);
+      return counts;
+    })());
+  const count = (counts: Map<string, number>, id: string, change: number) => {
+    const next = (counts.get(id) ?? 0) + change;
+    if (next > 0) counts.set(id, next);
+    else counts.delete(id);
+  };
 
   const toLine = ({ credentials, entries }: OutboxRecord) =>
     sealLine({
@@ -43,7 +59,7 @@ export function createFileOutbox(
       entries,
     } satisfies Line);
 
-  async function readRecords(file: string): Promise<OutboxRecord[]> {
+  async function readRecords(file: string, report = true): Promise<OutboxRecord[]> {
     const { records, damaged } = await readJournal(file);
     let unreadable = damaged;
     const read = records.flatMap((record) => {
@@ -60,7 +76,7 @@ export function createFileOutbox(
         return [];
       }
     });
-    if (unreadable > 0) options.onDamaged?.(unreadable);
+    if (unreadable > 0 && report) options.onDamaged?.(unreadable);
     return read;
   }
 
@@ -92,20 +108,17 @@ export function createFileOutbox(
       );
       records = await readRecords(draining);
     }
+    // Hull still down stops the drain at the first record it did not take: the order is kept.
+    const taken = await offerInOrder(records, (record) =>
+      write(record.credentials, record.entries),
+    );
+    const counts = await heldCounts();
     let delivered = 0;
-    const kept: OutboxRecord[] = [];
-    for (const record of records) {
-      if (kept.length > 0) {
-        kept.push(record); // Hull is still down: keep the order, do not hammer it
-        continue;
-      }
-      try {
-        await write(record.credentials, record.entries);
-        delivered += record.entries.length;
-      } catch {
-        kept.push(record);
-      }
+    for (const record of records.slice(0, taken)) {
+      delivered += record.entries.length;
+      count(counts, record.credentials.id, -1);
     }
+    const kept = records.slice(taken);
     // What Hull did not take stays in the draining file, which the next drain takes first: ahead
     // of what was appended meanwhile, so an older value of a trait never lands after a newer one.
     if (kept.length > 0) await rewrite(draining, kept.map(toLine).join(""));
@@ -114,7 +127,21 @@ export function createFileOutbox(
   }
 
   return {
-    append: (credentials, entries) => journal.append(toLine({ credentials, entries })),
+    async append(credentials, entries) {
+      // Counted before the write is durable, so that a notification arriving meanwhile already
+      // queues behind this one; uncounted again if the append fails (nothing was kept).
+      const counts = await heldCounts();
+      count(counts, credentials.id, 1);
+      try {
+        await journal.append(toLine({ credentials, entries }));
+      } catch (error) {
+        count(counts, credentials.id, -1);
+        throw error;
+      }
+    },
+    async holds(connectorId) {
+      return (await heldCounts()).has(connectorId);
+    },
     drain(write) {
       drainingNow ??= drainOnce(write).finally(() => (drainingNow = undefined));
       return drainingNow;

@@ -1,15 +1,29 @@
 import type { Redis } from "ioredis";
 import { decrypt, deriveKey, encrypt } from "../crypto";
-import type { Outbox, OutboxRecord } from "../durable/outbox";
+import { RetryableError } from "../errors";
+import { DRAIN_CONCURRENCY, offerInOrder, type Outbox, type OutboxRecord } from "../durable/outbox";
+import { createRedisLock } from "./redis-lock";
+
+/** How long (ms) one process may drain before it lets the lock go (the next tick goes on). */
+const DRAIN_TURN_MS = 30_000;
+
+// Forgets the per-connector counts once nothing waits: a process that died between delivering a
+// record and uncounting it cannot keep its connector queueing behind an empty outbox for good.
+const FORGET_WHEN_EMPTY = `if redis.call("llen", KEYS[1]) == 0 and redis.call("llen", KEYS[2]) == 0 then return redis.call("del", KEYS[3]) else return 0 end`;
 
 /**
- * The outbox as a Redis list shared by every process. A drain moves one record at a time to a
- * processing list (LMOVE), so a process that dies mid-drain leaves it there for the next drain.
+ * The outbox as a Redis list shared by every process, with a count per connector (a hash) of the
+ * records it holds. One process drains at a time (a lock): it moves up to DRAIN_CONCURRENCY
+ * records to a processing list (LMOVE), so a process that dies mid-drain leaves them there for
+ * the next drain, which puts them back first, in order.
  */
 export function createRedisOutbox(redis: Redis, prefix: string, secret: string): Outbox {
   const sealKey = deriveKey(secret, "outbox");
   const pending = `${prefix}:outbox`;
   const processing = `${prefix}:outbox:processing`;
+  const held = `${prefix}:outbox:held`;
+  // Waits for no one: a process that finds another draining leaves the turn to it.
+  const lock = createRedisLock(redis, prefix, { ttlMs: DRAIN_TURN_MS * 4, waitMs: 0 });
   const encode = ({ credentials, entries }: OutboxRecord) =>
     JSON.stringify({
       org: credentials.organization,
@@ -34,36 +48,71 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
     };
   };
 
-  return {
-    async append(credentials, entries) {
-      await redis.lpush(pending, encode({ credentials, entries }));
-    },
-    async drain(write) {
-      // Records a dead process was working on go back first.
-      while ((await redis.lmove(processing, pending, "RIGHT", "RIGHT")) !== null);
-      let delivered = 0;
-      for (;;) {
-        const raw = await redis.lmove(pending, processing, "RIGHT", "LEFT");
-        if (raw === null) return delivered;
-        let record: OutboxRecord;
+  /** One drain: every record offered in order until Hull stops taking them or the turn ends. */
+  async function drainTurn(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
+    // Records a dead process was working on go back first: newest first, so the oldest is taken next.
+    while ((await redis.lmove(processing, pending, "RIGHT", "RIGHT")) !== null);
+    const turnEnds = Date.now() + DRAIN_TURN_MS;
+    let delivered = 0;
+    while (Date.now() < turnEnds) {
+      const raws: string[] = [];
+      for (let taken = 0; taken < DRAIN_CONCURRENCY; taken++) {
+        const raw = await redis.lmove(pending, processing, "RIGHT", "RIGHT");
+        if (raw === null) break;
+        raws.push(raw);
+      }
+      if (raws.length === 0) {
+        await redis.eval(FORGET_WHEN_EMPTY, 3, pending, processing, held);
+        return delivered;
+      }
+      const records: { raw: string; record: OutboxRecord }[] = [];
+      for (const raw of raws) {
         try {
-          record = decode(raw);
+          records.push({ raw, record: decode(raw) });
         } catch {
           await redis.lrem(processing, 1, raw); // sealed with another SECRET: nobody can deliver it
-          continue;
         }
-        try {
-          await write(record.credentials, record.entries);
-        } catch {
-          await redis.lmove(processing, pending, "LEFT", "RIGHT");
-          return delivered;
-        }
-        await redis.lrem(processing, 1, raw);
+      }
+      const taken = await offerInOrder(
+        records,
+        ({ record }) => write(record.credentials, record.entries),
+        records.length,
+      );
+      const done = redis.multi();
+      for (const { raw, record } of records.slice(0, taken)) {
+        done.lrem(processing, 1, raw).hincrby(held, record.credentials.id, -1);
         delivered += record.entries.length;
+      }
+      // What Hull did not take goes back to the end taken next, the oldest last pushed.
+      for (const { raw } of records.slice(taken).reverse())
+        done.lrem(processing, 1, raw).rpush(pending, raw);
+      await done.exec();
+      if (taken < records.length) return delivered;
+    }
+    return delivered;
+  }
+
+  return {
+    async append(credentials, entries) {
+      await redis
+        .multi()
+        .hincrby(held, credentials.id, 1)
+        .lpush(pending, encode({ credentials, entries }))
+        .exec();
+    },
+    async drain(write) {
+      try {
+        return await lock.withLock("outbox-drain", () => drainTurn(write));
+      } catch (error) {
+        if (error instanceof RetryableError) return 0; // another process is draining
+        throw error;
       }
     },
     async size() {
       return (await redis.llen(pending)) + (await redis.llen(processing));
+    },
+    async holds(connectorId) {
+      return Number((await redis.hget(held, connectorId)) ?? 0) > 0;
     },
   };
 }

@@ -76,6 +76,8 @@ export function fakeOutbox() {
       return delivered;
     },
     size: async () => fake.kept.length,
+    holds: async (connectorId) =>
+      fake.kept.some(({ credentials }) => credentials.id === connectorId),
   };
   return fake;
 }

@@ -28,6 +28,9 @@ describe("countOutbox(outbox)", () => {
       async size() {
         return kept.length;
       },
+      async holds() {
+        return kept.length > 0;
+      },
     };
     const counted = countOutbox(outbox);
     const [appendedBefore, replayedBefore] = [

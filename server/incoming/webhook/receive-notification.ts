@@ -132,22 +132,12 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     };
   }
 
-  /**
-   * Writes to Hull within the budget; when Hull is down or slow, keeps the entries durably in the
-   * outbox (which replays them) and answers "queued". Entries Hull refuses are dead-lettered by
-   * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
-   */
-  async function writeOrKeep(
-    credentials: HullCredentials,
-    entries: FirehoseEntry[],
-  ): Promise<"written" | "queued"> {
-    const written = await writeToHull(deps, credentials, entries, "webhook", {
-      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
-    }).catch((error: unknown) => {
-      if (error instanceof RetryableError) return { kind: "late" as const };
-      throw error;
-    });
-    if (written.kind === "written") return "written";
+  /** Appends to the outbox made by this process, per connector id: see `writeOrKeep`. */
+  const appendsOf = new Map<string, number>();
+
+  /** Keeps entries durably in the outbox (which replays them); throws RetryableError if it cannot. */
+  async function keep(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<"queued"> {
+    appendsOf.set(credentials.id, (appendsOf.get(credentials.id) ?? 0) + 1);
     try {
       await deps.outbox.append(credentials, entries);
     } catch (error) {
@@ -161,6 +151,36 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     }
     deps.activity.count(credentials.id, "webhooks waiting for Hull");
     return "queued";
+  }
+
+  /**
+   * Writes to Hull within the budget; when Hull is down or slow, keeps the entries durably in the
+   * outbox (which replays them) and answers "queued". Entries Hull refuses are dead-lettered by
+   * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
+   * Order: the outbox replays what it keeps after newer data may have reached Hull, and a replayed
+   * older value would overwrite the newer one. So while the outbox holds a connector's records,
+   * its new entries join them there; and entries written to Hull while an older notification of
+   * the connector was being kept are kept as well, so the replay writes them again after it.
+   */
+  async function writeOrKeep(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+  ): Promise<"written" | "queued"> {
+    if (await deps.outbox.holds(credentials.id)) return keep(credentials, entries);
+    const appendsBefore = appendsOf.get(credentials.id) ?? 0;
+    const written = await writeToHull(deps, credentials, entries, "webhook", {
+      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+    }).catch((error: unknown) => {
+      if (error instanceof RetryableError) return { kind: "late" as const };
+      throw error;
+    });
+    if (written.kind !== "written") return keep(credentials, entries);
+    if ((appendsOf.get(credentials.id) ?? 0) !== appendsBefore) {
+      // Written, but an older notification was kept meanwhile: its replay must not be the last
+      // word. Hull has these entries already; the copy only restores the order.
+      await keep(credentials, entries);
+    }
+    return "written";
   }
 
   function countDelivered(credentials: HullCredentials, entries: FirehoseEntry[]) {
