@@ -22,11 +22,37 @@ export const SKIPPED_REASON_ATTRIBUTE = "intercom/skipped_reason";
 const isSet = (value: unknown) =>
   value !== undefined && value !== null && value !== false && value !== "";
 
-/** The states whose attribute is set on a Hull user (keys without the `traits_` prefix). */
+/**
+ * The attribute holding the last `updated_at` Intercom gave for the contact, written whenever the
+ * incoming flow maps the contact itself (a webhook's item, a fetched page): the latest time
+ * Intercom showed it live. Deletion and archive notifications write only their mark.
+ */
+export const LIVE_AT_ATTRIBUTE = "intercom/updated_at";
+
+/**
+ * The states on for a Hull user (keys without the `traits_` prefix): a state is on while its
+ * attribute holds a date no older than the contact's LIVE_AT_ATTRIBUTE. A contact Intercom showed
+ * live after the mark (created again with the same email after a deletion, a fetch that read it)
+ * is live, whatever the mark says; a notification of the older life arriving late does not undo a
+ * newer mark (its `updated_at` is older), and a tie keeps the mark, so nothing deleted is sent
+ * back on a guess. An unreadable date keeps the mark too.
+ */
 export function intercomStatesOf(user: Record<string, unknown>): Set<IntercomState> {
   const states = new Set<IntercomState>();
+  const liveAt = dateOf(user[LIVE_AT_ATTRIBUTE]);
   for (const [state, attribute] of Object.entries(INTERCOM_STATE_ATTRIBUTES)) {
-    if (isSet(user[attribute])) states.add(state as IntercomState);
+    if (!isSet(user[attribute])) continue;
+    const markedAt = dateOf(user[attribute]);
+    const liveSince = liveAt !== undefined && markedAt !== undefined && liveAt > markedAt;
+    if (!liveSince) states.add(state as IntercomState);
   }
   return states;
+}
+
+/** Ms since the epoch of an ISO date (or epoch seconds), undefined when it is neither. */
+function dateOf(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return value * 1000;
+  if (typeof value !== "string") return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
 }

@@ -211,6 +211,56 @@ describe("1. archived in Intercom is never written to", () => {
   );
 });
 
+describe("1b. a deleted mark and later proof that the contact is live", () => {
+  // Kind: a state mark (deleted, archived) was never cleared by later evidence of a live contact,
+  // so a person deleted in Intercom and added again by support was skipped for good.
+  it(
+    "sends a person deleted in Intercom and created there again with the same email",
+    TEST_TIMEOUT,
+    async () => {
+      await hull.seedUsers([
+        {
+          claims: { email: "zed@example.com", external_id: "zed-1" },
+          attributes: { name: "Zed", plan: "pro", customer: true },
+        },
+      ]);
+      const first = await eventually(async () => {
+        const found = await hullUserByEmail("zed@example.com");
+        return found?.attributes["intercom/id"] ? found : undefined;
+      }, WAIT);
+      const oldId = first.attributes["intercom/id"] as string;
+      expect((await intercomRest("DELETE", `/contacts/${oldId}`)).status).toBe(200);
+      const deleted = await eventually(async () => {
+        const found = await hullUserByEmail("zed@example.com");
+        return found?.attributes["intercom/deleted_at"] ? found : undefined;
+      }, WAIT);
+      // Intercom's dates are whole seconds: the new contact is made in a later second than the
+      // deletion, as a person doing it by hand would.
+      const deletedAt = Date.parse(String(deleted.attributes["intercom/deleted_at"]));
+      await eventually(async () => (Date.now() > deletedAt + 1000 ? true : undefined), WAIT);
+      const created = await intercomRest("POST", "/contacts", {
+        role: "user",
+        email: "zed@example.com",
+        external_id: "zed-1",
+        name: "Zed",
+      });
+      expect(created.status).toBe(200);
+      const newId = created.body.id as string;
+      await eventually(async () => {
+        const found = await hullUserByEmail("zed@example.com");
+        return found?.attributes["intercom/id"] === newId ? found : undefined;
+      }, WAIT);
+
+      await hull.seedUsers([{ claims: { email: "zed@example.com" }, attributes: { plan: "max" } }]);
+      const contact = await eventually(async () => {
+        const found = await contactByEmail("zed@example.com");
+        return found?.custom_attributes.plan === "max" ? found : undefined;
+      }, WAIT);
+      expect(contact.id).toBe(newId);
+    },
+  );
+});
+
 describe("2. incoming writes claim the person by every identifier", () => {
   it(
     "marks the existing Hull user deleted from a 1.x user.deleted, and creates no empty profile",

@@ -90,6 +90,54 @@ describe("shouldSyncUser(update, settings, options)", () => {
       [update({ user: user({ "intercom/archived_at": null }) }), settings()],
       "everything",
     ],
+    // Kind: a state mark is not cleared by later proof that the contact is live. A contact
+    // Intercom showed live after the mark (created again with the same email, read by a fetch)
+    // is sent; one whose last known life is older than the mark, or of the same second, is not.
+    [
+      "sends a user deleted in Intercom and created there again since (a newer updated_at)",
+      [
+        update({
+          user: user({
+            "intercom/deleted_at": "2026-11-30T10:00:00.000Z",
+            "intercom/updated_at": "2026-11-30T10:00:01.000Z",
+          }),
+        }),
+        settings(),
+      ],
+      "everything",
+    ],
+    [
+      "sends a user archived in Intercom and seen live there since",
+      [
+        update({
+          user: user({
+            "intercom/archived_at": "2026-11-30T10:00:00Z",
+            "intercom/updated_at": "2026-12-01T08:00:00.000+00:00",
+          }),
+        }),
+        settings(),
+      ],
+      "everything",
+    ],
+    ...(
+      [
+        ["last seen live before the deletion", "2026-11-30T09:59:59.000Z"],
+        ["last seen live in the second of the deletion", "2026-11-30T10:00:00.000Z"],
+        ["with an unreadable last-seen date", "yesterday"],
+      ] as const
+    ).map(([when, liveAt]): [string, Parameters<typeof shouldSyncUser>, string] => [
+      `skips a deleted user ${when}`,
+      [
+        update({
+          user: user({
+            "intercom/deleted_at": "2026-11-30T10:00:00.000Z",
+            "intercom/updated_at": liveAt,
+          }),
+        }),
+        settings(),
+      ],
+      "nothing",
+    ]),
     [
       "skips a user with nothing to identify it by",
       [update({ user: user({ email: null }) }), settings()],
