@@ -211,9 +211,15 @@ const JOB_NAMES: Record<string, string> = {
   "send-account-extract": "accounts from Hull's “Send to Intercom”",
 };
 
+/** What an extract job's records are, by its kind. */
+const recordsOf = (job: StoredJob) => (job.kind === "send-account-extract" ? "accounts" : "users");
+
 /**
  * A fetch or an extract that ended (`done`), failed for good (`failed`) or will try again
  * (`retry`, docs/adr/025), as the runner decided: counts, duration, the error and what to do.
+ * A job that ended `done` with records that did not get through (`progress.errors`: users or
+ * accounts Intercom refused or that could not be sent, records Hull refused) is not a success:
+ * its outcome is `failed` and its message says how many got through of how many.
  */
 export function jobEntry(
   job: StoredJob,
@@ -222,23 +228,19 @@ export function jobEntry(
 ): NewActivityEntry {
   const what =
     job.kind === "send-extract" && job.params.segment_id
-      ? "the current members of a synchronized segment"
+      ? "the current members of a segment"
       : (JOB_NAMES[job.kind] ?? job.kind);
   const started = job.started_at ? Date.parse(job.started_at) : Date.now();
   const duration_s = Math.max(0, Math.round((Date.now() - started) / 1000));
   const { fetched, written } = job.progress;
+  const errors = job.progress.errors ?? 0;
   const details: Record<string, number | string> = { duration_s, mode: job.mode, read: fetched };
   if (job.params.segment_id) details.segment_id = job.params.segment_id;
   if (written !== undefined) details.written = written;
+  if (errors > 0) details.errors = errors;
   const kind =
     job.kind === "send-extract" || job.kind === "send-account-extract" ? "extract" : "fetch";
-  const verb =
-    kind === "extract"
-      ? `Sent ${what}: ${fetched} handled`
-      : `${job.mode === "full" ? "Full" : "Incremental"} fetch of ${what}: ${fetched} read from Intercom${written === undefined ? "" : `, ${written} written to Hull`}`;
-  if (outcome === "done") {
-    return { kind, outcome: "ok", message: `${verb} in ${duration_s} s`, details };
-  }
+  if (outcome === "done") return doneEntry(job, { kind, what, duration_s, details, errors });
   const reason = error instanceof Error ? error.message : (job.error ?? String(error));
   if (outcome === "retry") {
     return {
@@ -258,7 +260,52 @@ export function jobEntry(
     hint:
       kind === "fetch"
         ? "Check the Intercom connection in the Dashboard and start the fetch again: it resumes from where it stopped."
-        : `Send the ${job.kind === "send-account-extract" ? "accounts" : "users"} again from Hull once the cause is fixed.`,
+        : `Send the ${recordsOf(job)} again from Hull once the cause is fixed.`,
+    details,
+  };
+}
+
+/** `jobEntry` for a job that ended `done`: ok only when none of its records failed. */
+function doneEntry(
+  job: StoredJob,
+  facts: {
+    kind: "extract" | "fetch";
+    what: string;
+    duration_s: number;
+    details: Record<string, number | string>;
+    errors: number;
+  },
+): NewActivityEntry {
+  const { kind, what, duration_s, details, errors } = facts;
+  const { fetched, written } = job.progress;
+  if (kind === "extract") {
+    const records = recordsOf(job);
+    if (errors === 0) {
+      return {
+        kind,
+        outcome: "ok",
+        message: `Sent ${what}: ${fetched} handled in ${duration_s} s`,
+        details,
+      };
+    }
+    const sent = Math.max(0, fetched - errors);
+    return {
+      kind,
+      outcome: "failed",
+      message: `Sent ${what}: ${sent} of ${fetched} ${records} sent to Intercom, ${errors} not sent, in ${duration_s} s`,
+      reason: `Intercom refused ${errors === fetched ? "every one" : `${errors}`} of the ${fetched} ${records}, or they could not be sent`,
+      hint: `The ${records === "users" ? "user" : "error"} entries before this one give Intercom's reason for each: fix the value in Hull or the mapping in Settings, then send them again.`,
+      details,
+    };
+  }
+  const verb = `${job.mode === "full" ? "Full" : "Incremental"} fetch of ${what}: ${fetched} read from Intercom${written === undefined ? "" : `, ${written} written to Hull`}`;
+  if (errors === 0) return { kind, outcome: "ok", message: `${verb} in ${duration_s} s`, details };
+  return {
+    kind,
+    outcome: "failed",
+    message: `${verb}, ${errors} refused by Hull, in ${duration_s} s`,
+    reason: `Hull refused ${errors} record${errors === 1 ? "" : "s"} of the fetch`,
+    hint: 'See "Records Hull refused" on the Dashboard: fix the record or the mapping, then Retry.',
     details,
   };
 }
@@ -266,8 +313,8 @@ export function jobEntry(
 /**
  * The runners' `onEnd`: records how each job ended in the activity log, as the runner decided it
  * (so a job is never logged "will go on" and then failed without a word). Not a pause at
- * shutdown, and not a scheduled incremental fetch that found nothing (every five minutes, it
- * would bury the rest).
+ * shutdown, and not a scheduled incremental fetch that found nothing and had nothing refused
+ * (every five minutes, it would bury the rest).
  */
 export function recordJobEnds(activity: ActivityLog): NonNullable<ExecuteOptions["onEnd"]> {
   return (job, outcome, error) => {
@@ -275,7 +322,8 @@ export function recordJobEnds(activity: ActivityLog): NonNullable<ExecuteOptions
     if (
       outcome === "done" &&
       job.mode === "incremental" &&
-      !(job.progress.written ?? job.progress.fetched)
+      !(job.progress.written ?? job.progress.fetched) &&
+      !job.progress.errors
     )
       return;
     activity.record(job.connectorId, jobEntry(job, outcome, error));

@@ -68,6 +68,7 @@ body { margin: 0; background: var(--bg); color: var(--text);
 .progress { height: 8px; background: #e9edf3; border-radius: 999px; overflow: hidden; margin-top: 6px; }
 .progress-bar { height: 100%; background: var(--accent); border-radius: 999px; transition: width .4s ease; }
 .progress-good { background: var(--good); } .progress-bad { background: var(--bad); }
+.progress-warn { background: var(--warn); }
 .progress-indeterminate .progress-bar { width: 35%; animation: slide 1.2s ease-in-out infinite; }
 @keyframes slide { from { transform: translateX(-100%); } to { transform: translateX(300%); } }
 @media (prefers-reduced-motion: reduce) { .progress-indeterminate .progress-bar { animation: none; width: 100%; opacity: .4; } }

@@ -46,9 +46,13 @@ export function hullBatchRoutes(deps: AppDeps): Router {
       );
     }
     const { credentials } = hullState(ctx);
-    // An extract the connector asked for (segment-members/): the callback URL names the segment,
-    // so the activity log can tell it from Hull's manual "Send to Intercom".
-    const segmentId = ctx.query.source === "connector" ? ctx.query.segment_id : undefined;
+    // A callback that names a segment is an extract of that segment's members: every line is a
+    // member of it, whatever its own `segment_ids` say (hull@0.14.2,
+    // lib/utils/extract-handler-factory.js, reads `req.query.segment_id` whatever the source; the
+    // job's handler applies it, `extractLineSegmentIds`). The connector's own requests
+    // (segment-members/) name theirs, so the activity log also tells them from a plain "Send to
+    // Intercom".
+    const segmentId = ctx.query.segment_id;
     const ofSegment =
       typeof segmentId === "string" && HULL_ID.test(segmentId) ? { segment_id: segmentId } : {};
     // Durable before we answer: the job survives a restart and resumes at its last chunk.

@@ -31,8 +31,9 @@ export interface Job {
   mode: "full" | "incremental";
   state: JobState;
   /**
-   * A fetch's window (seconds since epoch); an extract's download `url`, and `segment_id` when the
-   * extract is of a segment's current members the connector asked for (docs/adr/018).
+   * A fetch's window (seconds since epoch); an extract's download `url`, and `segment_id` when
+   * Hull's callback names the segment the extract is of (the current members the connector asked
+   * for, docs/adr/018): every line of it is then a member of that segment.
    */
   params: { updated_after?: number; updated_before?: number; url?: string; segment_id?: string };
   /** Whatever the job needs to resume: a page cursor, the newest updated_at seen, ... */

@@ -1,6 +1,8 @@
 // Issue 17: picking a segment sends the people already in it (Hull extract request → /batch job),
 // "Send current members" on demand, and settings options read from Hull's data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { membersProgress } from "../../client/dashboard/view/members-plan";
+import type { Job } from "../../client/dashboard/types";
 import type { Stack } from "../helpers/stack";
 import {
   eventually,
@@ -118,7 +120,7 @@ describe("current members of a segment", () => {
       customers,
     ]);
     expect(extractEntries.map((entry) => entry.message.replace(/ in \d+ s$/, ""))).toEqual([
-      "Sent the current members of a synchronized segment: 2 handled",
+      "Sent the current members of a segment: 2 handled",
       "Asked Hull for the 2 current members of Customers; they are sent to Intercom when Hull delivers them",
     ]);
   });
@@ -270,6 +272,90 @@ describe("members whose extract cannot be downloaded at first (docs/adr/025)", (
       ]);
     } finally {
       await hull.faults({});
+    }
+  });
+});
+
+describe("members Intercom refuses, every one of them", () => {
+  // The reviewer's reproduction: the Intercom stand-in answers 400 to every POST /contacts.
+  const emails = ["refused-1@example.com", "refused-2@example.com"];
+  const jobs = async () =>
+    ((await (await api("/admin/api/overview")).json()) as { jobs: Job[] }).jobs;
+  /** What the members panel shows for the jobs a request caused, once they ended. */
+  const panelOnceEnded = async (known: ReadonlySet<string>) =>
+    eventually(async () => {
+      const view = membersProgress(await jobs(), known, 1, 2);
+      return view.finished && view;
+    });
+
+  it("are not reported sent: the panel and the activity log say none reached Intercom", async () => {
+    const refused = (await hull.createSegment("Refused", { plan: "refused" })).id;
+    await hull.seedUsers(
+      emails.map((email) => ({ claims: { email }, attributes: { plan: "refused" } })),
+    );
+    await intercom.faults({ status: 400, share: 1, path: "/contacts" });
+    try {
+      const current = (await (await api("/admin/api/settings")).json()) as {
+        private_settings: { synchronized_segments: string[] };
+      };
+      const segments = [...current.private_settings.synchronized_segments, refused];
+      const first = new Set((await jobs()).map((job) => job.id));
+      expect((await save({ synchronized_segments: segments })).extracts).toEqual([
+        { segment_id: refused, name: "Refused", members: 2, requested: true },
+      ]);
+      await panelOnceEnded(first);
+
+      // Settings → "Send current members" of the segment, as the reviewer clicked it.
+      const known = new Set((await jobs()).map((job) => job.id));
+      const sent = await api("/admin/api/segments/members", {
+        method: "POST",
+        body: JSON.stringify({ segment_ids: [refused] }),
+      });
+      expect(sent.status).toBe(200);
+      const view = await panelOnceEnded(known);
+      expect(view).toMatchObject({ done: 2, errors: 2, total: 2, outcome: "bad" });
+      expect(view.text).toBe(
+        "Sent 0 of 2 users to Intercom; 2 were refused by Intercom or not sent (see the Activity tab).",
+      );
+
+      const page = (await (await api("/admin/api/activity?kind=extract")).json()) as {
+        entries: {
+          outcome: string;
+          message: string;
+          reason?: string;
+          details?: Record<string, unknown>;
+        }[];
+      };
+      const ends = page.entries.filter(
+        (entry) => entry.details?.segment_id === refused && entry.message.startsWith("Sent "),
+      );
+      expect(
+        ends.map(({ outcome, message }) => [outcome, message.replace(/, in \d+ s$/, "")]),
+      ).toEqual([
+        [
+          "failed",
+          "Sent the current members of a segment: 0 of 2 users sent to Intercom, 2 not sent",
+        ],
+        [
+          "failed",
+          "Sent the current members of a segment: 0 of 2 users sent to Intercom, 2 not sent",
+        ],
+      ]);
+      expect(ends[0]?.reason).toContain("Intercom refused every one of the 2 users");
+      // "See Activity" leads somewhere: each user has its own entry with Intercom's refusal.
+      for (const email of emails) {
+        const users = (await (await api(`/admin/api/activity?kind=user&q=${email}`)).json()) as {
+          entries: { outcome: string; message: string }[];
+        };
+        expect(users.entries[0]).toMatchObject({
+          outcome: "failed",
+          message: "Intercom refused the user",
+        });
+      }
+      const inIntercom = (await intercom.contacts()).map((contact) => contact.email);
+      for (const email of emails) expect(inIntercom).not.toContain(email);
+    } finally {
+      await intercom.faults({});
     }
   });
 });

@@ -11,6 +11,8 @@ import {
 /** How often the jobs are read while members are being sent, and for how long at most (ms). */
 const POLL_MS = 1000;
 const POLL_CEILING_MS = 15 * 60_000;
+/** The bar's colour once the send ended: green only when every user reached Intercom. */
+const BAR_TONE = { good: "good", partial: "warn", bad: "bad" } as const;
 
 /**
  * Below the segments whitelist: what Save will send (the current members of segments just
@@ -84,7 +86,7 @@ export function createSegmentMembers(
         );
         fill(progressText, view.text);
         progressTrack.classList.toggle("progress-indeterminate", view.percent === undefined);
-        progressBar.className = `progress-bar${view.finished ? (view.failed ? " progress-bad" : " progress-good") : ""}`;
+        progressBar.className = `progress-bar${view.outcome ? ` progress-${BAR_TONE[view.outcome]}` : ""}`;
         progressBar.style.width = view.percent === undefined ? "" : `${view.percent}%`;
         if (view.percent === undefined) progressTrack.removeAttribute("aria-valuenow");
         else progressTrack.setAttribute("aria-valuenow", String(view.percent));

@@ -56,7 +56,10 @@ export interface JobView {
   errors?: string;
 }
 
-/** What a fetch job's card shows, computed from the job alone. */
+/**
+ * What a fetch job's card shows, computed from the job alone. A job `done` with
+ * `progress.errors` is shown "Done, with errors" in the warning tone, not as a success.
+ */
 export function describeJob(job: Job): JobView {
   const { fetched, written, total, rate_per_s, eta_s, errors } = job.progress;
   const percent =
@@ -102,11 +105,14 @@ export function describeJob(job: Job): JobView {
   const state = Object.hasOwn(states, job.state)
     ? states[job.state]
     : { stateLabel: job.state, tone: "neutral" as const };
+  // A job that ended with records refused (by Hull for a fetch, by Intercom for a send) is not
+  // a plain success: its bar and badge say so beside the count of errors.
+  const refused = job.state === "done" && errors > 0;
   // A job waiting for its next try after a transient failure (docs/adr/025) goes on by itself.
   return {
     percent,
-    stateLabel: retry ? "Will try again" : state.stateLabel,
-    tone: retry ? "warn" : state.tone,
+    stateLabel: retry ? "Will try again" : refused ? "Done, with errors" : state.stateLabel,
+    tone: retry || refused ? "warn" : state.tone,
     summary: parts.join(" · "),
     errors: errors > 0 ? `${formatCount(errors)} ${errors === 1 ? "error" : "errors"}` : undefined,
   };

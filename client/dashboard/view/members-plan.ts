@@ -62,13 +62,20 @@ export function extractOutcomeLines(extracts: readonly MemberExtract[]): {
 
 /** The "send current members" jobs' progress, summed: users handled of those expected. */
 export interface MembersProgress {
-  /** Users handled so far by the jobs (lines of the extracts done). */
+  /** Users handled so far by the jobs (lines of the extracts done), sent or not. */
   done: number;
+  /** Users of those handled that did not reach Intercom (the jobs' `progress.errors`). */
+  errors: number;
   /** Members Hull counted when asked, or the jobs' own totals once known. */
   total?: number;
   /** Every expected job has ended (done or failed). */
   finished: boolean;
   failed: number;
+  /**
+   * Once finished, how it went, for the bar's colour: `good` (every user sent), `partial` (some
+   * not sent), `bad` (a job failed, or none of the users handled was sent).
+   */
+  outcome?: "good" | "partial" | "bad";
   /** Percent for a progress bar, when a total is known. */
   percent?: number;
   text: string;
@@ -77,7 +84,9 @@ export interface MembersProgress {
 /**
  * Sums the send-extract jobs that appeared after the request (`known`: job ids seen before it)
  * against what was asked: `expectedJobs` extracts of `expectedUsers` members (undefined when Hull
- * gave no counts). Pure, so the panel only renders it.
+ * gave no counts). A job that ended `done` counts its users Intercom refused
+ * (`progress.errors`) as not sent: "Sent 0 of 2 users to Intercom; 2 were not sent". Pure, so the
+ * panel only renders it.
  */
 export function membersProgress(
   jobs: readonly Job[],
@@ -89,6 +98,7 @@ export function membersProgress(
   const ended = mine.filter((job) => job.state === "done" || job.state === "failed");
   const failed = mine.filter((job) => job.state === "failed").length;
   const done = mine.reduce((sum, job) => sum + job.progress.fetched, 0);
+  const errors = mine.reduce((sum, job) => sum + (job.progress.errors ?? 0), 0);
   const finished = mine.length >= expectedJobs && ended.length === mine.length;
   const ownTotals = finished ? mine.reduce((sum, job) => sum + (job.progress.total ?? 0), 0) : 0;
   const total = finished ? ownTotals : expectedUsers;
@@ -99,17 +109,27 @@ export function membersProgress(
         ? 100
         : Math.min(100, Math.round((done / total) * 100));
   const users = (count: number) => `${count} user${count === 1 ? "" : "s"}`;
+  const sent = Math.max(0, done - errors);
   let text: string;
+  let outcome: MembersProgress["outcome"];
   if (mine.length === 0) text = "Waiting for Hull to deliver the extract…";
   else if (!finished) {
     text = `Sending to Intercom: ${done}${total === undefined ? "" : ` of ${total}`} users…`;
+    if (errors > 0) text += ` ${errors} not sent so far.`;
     // A send that met an outage waits and goes on by itself (docs/adr/025): say so, and when.
     const waiting = mine.find((job) => job.state === "queued" && job.retry);
     if (waiting?.retry) {
       text += ` ${waiting.error ?? "Hull or Intercom did not answer"}; the connector tries again by itself at ${formatTime(waiting.retry.at)}.`;
     }
-  } else if (failed > 0) {
-    text = `Sent ${users(done)} to Intercom; ${failed} of the jobs failed (see the Dashboard tab).`;
-  } else text = `Sent ${users(done)} to Intercom.`;
-  return { done, total, finished, failed, percent, text };
+  } else {
+    text =
+      errors > 0
+        ? `Sent ${sent} of ${users(done)} to Intercom; ${errors} ${errors === 1 ? "was" : "were"} refused by Intercom or not sent (see the Activity tab).`
+        : `Sent ${users(done)} to Intercom.`;
+    if (failed > 0) {
+      text = `${text.slice(0, -1)}; ${failed} of the jobs failed (see the Dashboard tab).`;
+    }
+    outcome = failed > 0 || (sent === 0 && errors > 0) ? "bad" : errors > 0 ? "partial" : "good";
+  }
+  return { done, errors, total, finished, failed, ...(outcome ? { outcome } : {}), percent, text };
 }

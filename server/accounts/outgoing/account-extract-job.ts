@@ -22,6 +22,8 @@ export interface AccountExtractSummary {
 export interface SendAccountExtractOptions {
   /** Account segment id → name (`accounts_segments`), for the company tags. */
   segmentNames: ReadonlyMap<string, string>;
+  /** The account segment the extract's callback names (`job.params.segment_id`), if any. */
+  segmentId?: string;
   /** Accounts per chunk: one checkpoint per chunk. */
   chunkSize?: number;
   /** Attempts per account while Intercom is unavailable or rate-limits, before the job fails. */
@@ -37,9 +39,13 @@ export interface SendAccountExtractOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function parseLine(line: string, names: ReadonlyMap<string, string>): AccountUpdate | undefined {
+function parseLine(
+  line: string,
+  names: ReadonlyMap<string, string>,
+  segmentId: string | undefined,
+): AccountUpdate | undefined {
   try {
-    return readAccountReport(JSON.parse(line), names);
+    return readAccountReport(JSON.parse(line), names, segmentId);
   } catch {
     return undefined;
   }
@@ -63,6 +69,7 @@ export async function sendAccountExtract(
 ): Promise<AccountExtractSummary> {
   const {
     segmentNames,
+    segmentId,
     chunkSize = 50,
     maxAttempts = 20,
     retryDelayMs = 10_000,
@@ -82,7 +89,7 @@ export async function sendAccountExtract(
   for await (const chunk of inChunks(skipFirst(lines, skipLines), chunkSize)) {
     const updates: AccountUpdate[] = [];
     for (const line of chunk) {
-      const update = parseLine(line, segmentNames);
+      const update = parseLine(line, segmentNames, segmentId);
       if (update) updates.push(update);
       else summary.unreadable += 1;
     }
@@ -140,6 +147,7 @@ export function createAccountExtractHandler(
         ...sendOptions,
         ...step,
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
+        segmentId: job.params.segment_id,
       });
       return { records: summary.accounts, failed: summary.failed };
     });

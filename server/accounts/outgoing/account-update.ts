@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BadRequestError } from "../../errors";
+import { extractLineSegmentIds } from "../../outgoing/hull-input/user-update";
 import type { OutgoingAccount, SegmentRef } from "../mapping/account-to-company";
 
 /** One account to send, from an `account:update` message (hull-platform.md §2.3, §2.5). */
@@ -83,12 +84,15 @@ const reportSchema = z.looseObject({
 /**
  * Reads one line of an `account_report` extract (hull-platform.md §2.6: JSON values, one per line;
  * an account report, keys without prefix, with its `segment_ids`) as an account to send: its
- * current segments named from `names` (`accounts_segments`), nothing left. Throws BadRequestError
- * naming the field when the value is not an account report.
+ * current segments named from `names` (`accounts_segments`), plus the account segment the
+ * extract's callback names (`callbackSegmentId`, as hull@0.14.2 adds it to every line:
+ * `extractLineSegmentIds`), nothing left. Throws BadRequestError naming the field when the value
+ * is not an account report.
  */
 export function readAccountReport(
   report: unknown,
   names: ReadonlyMap<string, string>,
+  callbackSegmentId?: string,
 ): AccountUpdate {
   const parsed = reportSchema.safeParse(report);
   if (!parsed.success) {
@@ -97,10 +101,13 @@ export function readAccountReport(
       `Not an account report: ${issue?.path.join(".") || "line"} ${issue?.message ?? ""}`.trim(),
     );
   }
-  const ids = parsed.data.segment_ids ?? parsed.data.account_segment_ids ?? [];
+  const ids = extractLineSegmentIds(
+    parsed.data.segment_ids ?? parsed.data.account_segment_ids,
+    callbackSegmentId,
+  );
   return {
     account: parsed.data as AccountUpdate["account"],
-    segments: [...new Set(ids)].map((id) => ({ id, name: names.get(id) ?? "" })),
+    segments: ids.map((id) => ({ id, name: names.get(id) ?? "" })),
     left: [],
   };
 }

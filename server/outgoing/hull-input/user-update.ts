@@ -80,17 +80,38 @@ const refs = (segments: { id: string; name: string }[] = []): SegmentRef[] =>
   segments.map(({ id, name }) => ({ id, name }));
 
 /**
- * The user report as connectors see it, with names for its segments where Hull gave them. Throws
- * BadRequestError when the report has no id.
+ * The segment ids of one extract line: the line's own `segment_ids` plus the segment the extract's
+ * callback names (`/batch?…&segment_id=S`), once each, in that order. Hull's framework does the
+ * same for every extract line (hull@0.14.2, lib/utils/extract-handler-factory.js:
+ * `_.compact(_.uniq(_.concat(entity.segment_ids || [], [segmentId])))`): an extract Hull made of a
+ * segment's members holds only members of it, even when a line does not list it (minihull@2.1.2,
+ * src/mini-hull.js `_getBatchBody`, writes the key as `segments_id`, so its lines have no
+ * `segment_ids` at all). Pure.
+ */
+export function extractLineSegmentIds(
+  lineSegmentIds: readonly string[] | undefined,
+  callbackSegmentId?: string,
+): string[] {
+  const ids = [...(lineSegmentIds ?? [])];
+  if (callbackSegmentId) ids.push(callbackSegmentId);
+  return [...new Set(ids)];
+}
+
+/**
+ * The user report as connectors see it (an extract line), with names for its segments where Hull
+ * gave them. `callbackSegmentId` is the segment the extract's callback names, if any: the user is
+ * then a member of it too (`extractLineSegmentIds`). Throws BadRequestError when the report has no
+ * id.
  */
 export function readUserReport(
   raw: unknown,
   segmentNames: ReadonlyMap<string, string> = new Map(),
+  callbackSegmentId?: string,
 ): UserUpdate {
   const parsed = userReport.safeParse(raw);
   if (!parsed.success) throw new BadRequestError("A user report needs an id");
   const user = withoutTraitsPrefixes(parsed.data as Record<string, unknown>) as OutgoingUser;
-  user.segment_ids = parsed.data.segment_ids ?? [];
+  user.segment_ids = extractLineSegmentIds(parsed.data.segment_ids, callbackSegmentId);
   const segments = user.segment_ids.map((id) => ({ id, name: segmentNames.get(id) ?? "" }));
   return { user, segments, events: [] };
 }

@@ -83,6 +83,7 @@ export function createExtractHandler(
       const summary = await sendExtract(run, lines, {
         ...step,
         segmentNames: new Map(segments.map(({ id, name }) => [id, name])),
+        segmentId: job.params.segment_id,
         keep: (unsent) =>
           deps.pending.add(
             credentials,

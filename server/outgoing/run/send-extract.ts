@@ -8,6 +8,11 @@ import { readUserReport, type UserUpdate } from "../hull-input/user-update";
 
 export interface SendExtractOptions {
   segmentNames: ReadonlyMap<string, string>;
+  /**
+   * The segment the extract's callback names (`job.params.segment_id`): every user of the
+   * extract is a member of it (`extractLineSegmentIds`).
+   */
+  segmentId?: string;
   /** Users per chunk; a chunk is retried whole when Intercom says "later". */
   chunkSize?: number;
   /** Attempts per chunk before its users are counted as failed. */
@@ -40,9 +45,13 @@ export interface ExtractSummary {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function parseLine(line: string, names: ReadonlyMap<string, string>): UserUpdate | undefined {
+function parseLine(
+  line: string,
+  names: ReadonlyMap<string, string>,
+  segmentId: string | undefined,
+): UserUpdate | undefined {
   try {
-    return readUserReport(JSON.parse(line), names);
+    return readUserReport(JSON.parse(line), names, segmentId);
   } catch {
     return undefined;
   }
@@ -62,6 +71,7 @@ export async function sendExtract(
 ): Promise<ExtractSummary> {
   const {
     segmentNames,
+    segmentId,
     chunkSize = 250,
     maxAttempts = 20,
     concurrency = 32,
@@ -84,7 +94,7 @@ export async function sendExtract(
   for await (const chunk of inChunks(skipFirst(lines, skipLines), chunkSize)) {
     const updates: UserUpdate[] = [];
     for (const line of chunk) {
-      const update = parseLine(line, segmentNames);
+      const update = parseLine(line, segmentNames, segmentId);
       if (update) updates.push(update);
       else summary.unreadable += 1;
     }

@@ -16,6 +16,8 @@ export interface MiniHull {
   listen(port: number): Promise<void>;
   close(): Promise<void>;
   stubUsersSegments(segments: unknown[]): MiniHull;
+  /** POSTs `{url: <minihull>/_batch, format: "json"}` to `url` with the credentials in the query. */
+  batchConnector(id: string, url: string): Promise<{ status: number }>;
   stubApp(method: string, url: string): { respond(handler: unknown): void };
 }
 /** A lowdb/lodash chain, as minihull exposes its database. */

@@ -218,9 +218,72 @@ describe("recordJobEnds(activity): the runner's decision, in the activity log", 
     run({ params: { url: "https://x.io/e.json", segment_id: "c".repeat(24) } });
     const { entries } = await activity.page("c1", { kind: "extract" });
     expect(entries.map(({ message }) => message.replace(/ in \d+ s$/, ""))).toEqual([
-      "Sent the current members of a synchronized segment: 2 handled",
+      "Sent the current members of a segment: 2 handled",
       "Sent users from Hull's “Send to Intercom”: 2 handled",
     ]);
     expect(entries[0]?.details?.segment_id).toBe("c".repeat(24));
+  });
+
+  it("does not call a job that ended with refused records a success", async () => {
+    const activity = createActivityLog();
+    const onEnd = recordJobEnds(activity);
+    const segment = { url: "https://x.io/e.json", segment_id: "c".repeat(24) };
+    // Intercom refused every user of a segment's current members (400 to each POST /contacts).
+    onEnd(
+      job({ kind: "send-extract", params: segment, progress: { fetched: 2, total: 2, errors: 2 } }),
+      "done",
+    );
+    onEnd(job({ kind: "send-extract", progress: { fetched: 5, total: 5, errors: 1 } }), "done");
+    onEnd(
+      job({ kind: "send-account-extract", progress: { fetched: 3, total: 3, errors: 3 } }),
+      "done",
+    );
+    const { entries } = await activity.page("c1", { kind: "extract" });
+    expect(
+      entries.map(({ outcome, message }) => [outcome, message.replace(/, in \d+ s$/, "")]),
+    ).toEqual([
+      [
+        "failed",
+        "Sent accounts from Hull's “Send to Intercom”: 0 of 3 accounts sent to Intercom, 3 not sent",
+      ],
+      [
+        "failed",
+        "Sent users from Hull's “Send to Intercom”: 4 of 5 users sent to Intercom, 1 not sent",
+      ],
+      [
+        "failed",
+        "Sent the current members of a segment: 0 of 2 users sent to Intercom, 2 not sent",
+      ],
+    ]);
+    expect(entries[2]).toMatchObject({
+      reason: "Intercom refused every one of the 2 users, or they could not be sent",
+      hint: expect.stringContaining("user entries"),
+      details: { errors: 2, read: 2, segment_id: "c".repeat(24) },
+    });
+    expect(entries[1]?.reason).toBe("Intercom refused 1 of the 5 users, or they could not be sent");
+  });
+
+  it("says a fetch's records Hull refused, even an incremental one that wrote nothing", async () => {
+    const activity = createActivityLog();
+    const onEnd = recordJobEnds(activity);
+    onEnd(job({ progress: { fetched: 10, written: 10, errors: 2 } }), "done");
+    onEnd(job({ mode: "incremental", progress: { fetched: 3, written: 0, errors: 3 } }), "done");
+    const { entries } = await activity.page("c1", { kind: "fetch" });
+    expect(
+      entries.map(({ outcome, message }) => [outcome, message.replace(/, in \d+ s$/, "")]),
+    ).toEqual([
+      [
+        "failed",
+        "Incremental fetch of users: 3 read from Intercom, 0 written to Hull, 3 refused by Hull",
+      ],
+      [
+        "failed",
+        "Full fetch of users: 10 read from Intercom, 10 written to Hull, 2 refused by Hull",
+      ],
+    ]);
+    expect(entries[0]).toMatchObject({
+      reason: "Hull refused 3 records of the fetch",
+      hint: expect.stringContaining("Records Hull refused"),
+    });
   });
 });

@@ -55,12 +55,23 @@ describe("describeJob(job)", () => {
     expect(describeJob(job({ progress: { fetched: 10, errors: 0 } })).percent).toBeUndefined();
   });
 
-  it("reports a finished job as complete with its duration and errors", () => {
-    const view = describeJob(
+  it("reports a finished job as complete with its duration, and as done only without errors", () => {
+    const clean = describeJob(
+      job({ state: "done", duration_s: 125, progress: { fetched: 300, errors: 0 } }),
+    );
+    expect(clean).toMatchObject({ percent: 100, tone: "good", stateLabel: "Done" });
+    expect(clean.errors).toBeUndefined();
+    expect(clean.summary).toBe("300 contacts · in 2 min");
+    // Records Hull refused: the job ended, but not as a success.
+    const refused = describeJob(
       job({ state: "done", duration_s: 125, progress: { fetched: 300, errors: 2 } }),
     );
-    expect(view).toMatchObject({ percent: 100, tone: "good", errors: "2 errors" });
-    expect(view.summary).toBe("300 contacts · in 2 min");
+    expect(refused).toMatchObject({
+      percent: 100,
+      tone: "warn",
+      stateLabel: "Done, with errors",
+      errors: "2 errors",
+    });
   });
 
   it("says how many contacts were read and how many written when they differ", () => {

@@ -68,11 +68,12 @@ describe("membersProgress(jobs, known, expectedJobs, expectedUsers)", () => {
     state: "running" | "done" | "failed",
     fetched: number,
     total?: number,
+    errors = 0,
   ) => ({
     id,
     kind: "send-extract",
     state,
-    progress: { fetched, errors: 0, ...(total === undefined ? {} : { total }) },
+    progress: { fetched, errors, ...(total === undefined ? {} : { total }) },
   });
   const old = job("old", "done", 500, 500);
 
@@ -117,11 +118,43 @@ describe("membersProgress(jobs, known, expectedJobs, expectedUsers)", () => {
       2,
       3,
     );
-    expect(ended).toMatchObject({ done: 3, total: 3, percent: 100, finished: true });
+    expect(ended).toMatchObject({
+      done: 3,
+      total: 3,
+      percent: 100,
+      finished: true,
+      outcome: "good",
+    });
     expect(ended.text).toBe("Sent 3 users to Intercom.");
     const failed = membersProgress([job("a", "failed", 1, 1)], new Set(), 1, 2);
     expect(failed.text).toBe(
       "Sent 1 user to Intercom; 1 of the jobs failed (see the Dashboard tab).",
     );
+    expect(failed.outcome).toBe("bad");
+  });
+
+  it("does not call a job that ended with every user refused by Intercom a success", () => {
+    // GET /jobs after Intercom answered 400 to each POST /contacts: done, 2 handled, 2 errors.
+    const view = membersProgress([job("a", "done", 2, 2, 2)], new Set(), 1, 2);
+    expect(view).toMatchObject({ done: 2, errors: 2, finished: true, outcome: "bad" });
+    expect(view.text).toBe(
+      "Sent 0 of 2 users to Intercom; 2 were refused by Intercom or not sent (see the Activity tab).",
+    );
+  });
+
+  it("says how many of the users were sent when Intercom refused some", () => {
+    const view = membersProgress(
+      [job("a", "done", 3, 3, 1), job("b", "done", 2, 2)],
+      new Set(),
+      2,
+      5,
+    );
+    expect(view).toMatchObject({ done: 5, errors: 1, outcome: "partial" });
+    expect(view.text).toBe(
+      "Sent 4 of 5 users to Intercom; 1 was refused by Intercom or not sent (see the Activity tab).",
+    );
+    const running = membersProgress([job("a", "running", 3, undefined, 1)], new Set(), 1, 5);
+    expect(running.text).toBe("Sending to Intercom: 3 of 5 users… 1 not sent so far.");
+    expect(running.outcome).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError } from "../../../../server/errors";
 import {
+  extractLineSegmentIds,
   readUserReport,
   readUserUpdateMessage,
 } from "../../../../server/outgoing/hull-input/user-update";
@@ -70,4 +71,51 @@ describe("readUserReport(raw, segmentNames)", () => {
       events: [],
     });
   });
+});
+
+describe("readUserReport(raw, segmentNames, callbackSegmentId)", () => {
+  const names = new Map([
+    ["s1", "A"],
+    ["s2", "Customers"],
+  ]);
+
+  it("makes a line without segment_ids (minihull's `segments_id` lines) a member of the callback's segment", () => {
+    const update = readUserReport({ id: "u1", email: "a@b.c", segments_id: ["s1"] }, names, "s2");
+    expect(update.user.segment_ids).toEqual(["s2"]);
+    expect(update.segments).toEqual([{ id: "s2", name: "Customers" }]);
+  });
+
+  it("adds the callback's segment to the line's own segments, once", () => {
+    expect(readUserReport({ id: "u1", segment_ids: ["s1"] }, names, "s2").segments).toEqual([
+      { id: "s1", name: "A" },
+      { id: "s2", name: "Customers" },
+    ]);
+    expect(
+      readUserReport({ id: "u1", segment_ids: ["s2", "s1", "s2"] }, names, "s2").user.segment_ids,
+    ).toEqual(["s2", "s1"]);
+  });
+
+  it("leaves the line's segments as they are when the callback names none", () => {
+    expect(readUserReport({ id: "u1", segment_ids: ["s1"] }, names).user.segment_ids).toEqual([
+      "s1",
+    ]);
+    expect(readUserReport({ id: "u1" }, names, undefined).segments).toEqual([]);
+  });
+});
+
+describe("extractLineSegmentIds(lineSegmentIds, callbackSegmentId)", () => {
+  it.each([
+    [undefined, "S", ["S"]],
+    [[], "S", ["S"]],
+    [["A"], "S", ["A", "S"]],
+    [["S", "A"], "S", ["S", "A"]],
+    [["A", "A"], undefined, ["A"]],
+    [undefined, undefined, []],
+    [["A"], "", ["A"]],
+  ] as const)(
+    "(%j, %j) is %j, as hull@0.14.2's extract handler builds it",
+    (line, segment, ids) => {
+      expect(extractLineSegmentIds(line, segment)).toEqual(ids);
+    },
+  );
 });
