@@ -65,6 +65,7 @@ export function userOutcomeEntry(
     userId: string;
     contactId?: string;
     created: boolean;
+    unchanged?: boolean;
     events: number;
     tagged: number;
     untagged: number;
@@ -102,7 +103,13 @@ export function userOutcomeEntry(
       ...withDetails,
     };
   }
-  const parts = [outcome.created ? "Contact created in Intercom" : "Contact updated in Intercom"];
+  const parts = [
+    outcome.created
+      ? "Contact created in Intercom"
+      : outcome.unchanged
+        ? "Contact unchanged in Intercom: it already holds every mapped value"
+        : "Contact updated in Intercom",
+  ];
   if (outcome.events > 0) parts.push(`${outcome.events} event(s) sent`);
   if (outcome.tagged > 0) parts.push(`${outcome.tagged} tag(s) applied`);
   if (outcome.untagged > 0) parts.push(`${outcome.untagged} tag(s) removed`);

@@ -197,6 +197,48 @@ describe("outgoing sync of users", () => {
     expect(tags.data).toContainEqual({ type: "tag", id: mapping[vips.id], name: "Very Important" });
   });
 
+  // Kind: the activity log claimed a write that never happened. A change to an attribute whose
+  // row writes only where Intercom has no value (name here) changes nothing in a contact that
+  // has one; the log must say so, not "updated".
+  it("says a contact is unchanged when nothing mapped differs, and sends no request for it", async () => {
+    await hull.seedUsers([
+      {
+        claims: { email: "eve@example.com", external_id: "eve-1" },
+        attributes: { name: "Eve", customer: true },
+      },
+    ]);
+    const contact = await eventually(async () => {
+      const found = await contactByEmail("eve@example.com");
+      return found ? found : undefined;
+    });
+    await eventually(async () => {
+      const found = await hullUserByEmail("eve@example.com");
+      return found?.attributes["intercom/id"] ? found : undefined;
+    });
+    await settle();
+    await takeRequests();
+    await hull.seedUsers([
+      { claims: { email: "eve@example.com" }, attributes: { name: "Eve Adams" } },
+    ]);
+    const entry = await eventually(async () => {
+      const { entries } = await stack.connector.deps.activity.page(stack.hull.connector.id, {
+        kind: "user",
+        q: "unchanged",
+      });
+      return entries[0];
+    });
+    expect(entry).toMatchObject({
+      outcome: "ok",
+      message: "Contact unchanged in Intercom: it already holds every mapped value",
+    });
+    await settle();
+    expect(
+      (await takeRequests()).filter((request) =>
+        request.path.startsWith(`/contacts/${contact.id}`),
+      ),
+    ).toEqual([]);
+  });
+
   it("sends nobody outside the synchronized segments", async () => {
     await hull.seedUsers([{ claims: { email: "out@example.com" }, attributes: { vip: true } }]);
     await settle();

@@ -28,6 +28,11 @@ export interface UpsertedContact {
   /** The contact as Intercom last answered, when a request returned it. */
   contact?: IntercomContact;
   created: boolean;
+  /**
+   * A request wrote the contact (created, attributes updated, unarchived, a lead converted);
+   * false when it existed and held every mapped value already, so nothing was sent.
+   */
+  written: boolean;
   /** A lead that became a user (merged into one, or turned into one). */
   converted: boolean;
   /** The contact was archived in Intercom and this run unarchived it (`unarchive_contacts`). */
@@ -48,7 +53,7 @@ export class ArchivedContactError extends Error {
   }
 }
 
-type Target = Omit<UpsertedContact, "created" | "warnings">;
+type Target = Omit<UpsertedContact, "created" | "warnings" | "written">;
 
 /**
  * Creates or updates the Intercom contact of a Hull user in as few requests as Hull's knowledge
@@ -72,6 +77,7 @@ export async function upsertContact(run: UpsertRun, user: OutgoingUser): Promise
     return {
       ...updated.target,
       created: false,
+      written: updated.written || unarchived || target.converted,
       ...(unarchived ? { unarchived } : {}),
       warnings: [...before, ...updated.warnings],
     };
@@ -186,13 +192,13 @@ function identityFixes(target: Target, user: OutgoingUser): ContactWrite {
 
 /**
  * One `PUT /contacts/{id}` with the mapped attributes (none when nothing is to be written): the
- * target as written, and the mapping's warnings.
+ * target as written, the mapping's warnings, and whether the request was made.
  */
 async function updateAttributes(
   run: UpsertRun,
   user: OutgoingUser,
   target: Target,
-): Promise<{ target: Target; warnings: string[] }> {
+): Promise<{ target: Target; warnings: string[]; written: boolean }> {
   const fromHull = intercomValuesFromHull(user, run.settings.incomingAttributes);
   let lookup = target.contact ? intercomValuesFromContact(target.contact) : fromHull;
   if (!target.contact && mapAttributes(run, user, await customTypes(run), lookup).unknown.length) {
@@ -204,9 +210,13 @@ async function updateAttributes(
     mapAttributes(run, user, types, lookup),
   );
   const body = { ...identityFixes(target, user), ...mapped.contact };
-  if (Object.keys(body).length === 0) return { target, warnings };
+  if (Object.keys(body).length === 0) return { target, warnings, written: false };
   const updated = await run.api.updateContact(target.id, body);
-  return { target: { ...target, role: updated.role ?? target.role, contact: updated }, warnings };
+  return {
+    target: { ...target, role: updated.role ?? target.role, contact: updated },
+    warnings,
+    written: true,
+  };
 }
 
 /** `POST /contacts`; a 409 names the contact Intercom already has, which is updated instead. */
@@ -229,6 +239,7 @@ async function createFirst(run: UpsertRun, user: OutgoingUser): Promise<Upserted
       role: contact.role,
       contact,
       created: true,
+      written: true,
       converted: false,
       warnings: mapping,
     };
@@ -249,6 +260,7 @@ async function createFirst(run: UpsertRun, user: OutgoingUser): Promise<Upserted
     return {
       ...updated.target,
       created: false,
+      written: updated.written || unarchived,
       ...(unarchived ? { unarchived } : {}),
       warnings: [...found, ...updated.warnings],
     };

@@ -17,6 +17,8 @@ export interface UserOutcome {
   userId: string;
   contactId?: string;
   created: boolean;
+  /** The contact existed and held every mapped value already: no request wrote it. */
+  unchanged?: boolean;
   converted: boolean;
   events: number;
   tagged: number;
@@ -95,6 +97,7 @@ export async function syncContact(
     contactId: contact.id,
     created: contact.created,
     converted: contact.converted,
+    ...(contact.written ? {} : { unchanged: true }),
   });
   outcome.warnings.push(...contact.warnings);
   // A contact just created or unarchived gets the whole picture: it missed the segment changes.
