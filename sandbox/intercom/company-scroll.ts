@@ -12,6 +12,8 @@ interface OpenScroll {
   /** Company seqs still to hand out, fixed when the scroll opened. */
   remaining: number[];
   lastUsedMs: number;
+  /** A page of it failed (500): its param no longer works, though it stays open until it lapses. */
+  broken?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class CompanyScroll {
       if (current)
         throw new IntercomError(400, "scroll_exists", "scroll already exists for this app");
       this.open = { param: randomUUID(), remaining: seqs(), lastUsedMs: this.clock() };
-    } else if (!current || current.param !== param) {
+    } else if (!current || current.param !== param || current.broken) {
       throw new IntercomError(404, "not_found", "scroll parameter not found or expired");
     }
     const scroll = this.open!;
@@ -54,6 +56,16 @@ export class CompanyScroll {
     }
     scroll.lastUsedMs = this.clock();
     return { seqs: page, param: scroll.param };
+  }
+
+  /**
+   * A page of the open scroll failed with the description's 500 ("you will need to restart your
+   * scroll query: It is not possible to continue from a specific point", GET /companies/scroll):
+   * its param answers 404 from now on, and the scroll stays open (a new one meets
+   * `scroll_exists`) until it lapses a minute after its last good page. Nothing when none is open.
+   */
+  interrupt(): void {
+    if (this.live()) this.open!.broken = true;
   }
 
   clear(): void {

@@ -17,6 +17,11 @@ export interface JsonRequest {
   body?: unknown;
   /** A body already serialised as JSON (sent as it is, instead of `body`). */
   jsonText?: string;
+  /**
+   * A form body, sent `application/x-www-form-urlencoded` instead of `body` (e.g. an OAuth token
+   * request, RFC 6749 §4.1.3). The answer is still read as JSON.
+   */
+  form?: Record<string, string>;
   timeoutMs?: number;
   /**
    * The transport; `createSafeFetch(...)` for a URL a caller chose. Default: undici's `request` on
@@ -44,17 +49,22 @@ export async function fetchJson<T = unknown>(
   url: string,
   request: JsonRequest = {},
 ): Promise<JsonResponse<T>> {
-  const {
-    method = "GET",
-    headers = {},
-    body,
-    jsonText = body === undefined ? undefined : JSON.stringify(body),
-    timeoutMs = 10_000,
-    fetch,
-  } = request;
+  const { method = "GET", headers = {}, body, form, timeoutMs = 10_000, fetch } = request;
+  const formText = form === undefined ? undefined : new URLSearchParams(form).toString();
+  const jsonText =
+    formText !== undefined
+      ? undefined
+      : (request.jsonText ?? (body === undefined ? undefined : JSON.stringify(body)));
+  const contentType =
+    formText !== undefined
+      ? "application/x-www-form-urlencoded"
+      : jsonText === undefined
+        ? undefined
+        : "application/json";
+  const payload = formText ?? jsonText;
   const sent = {
     accept: "application/json",
-    ...(jsonText === undefined ? {} : { "content-type": "application/json" }),
+    ...(contentType === undefined ? {} : { "content-type": contentType }),
     ...headers,
   };
   const signal = AbortSignal.timeout(timeoutMs);
@@ -70,7 +80,7 @@ export async function fetchJson<T = unknown>(
         redirect: "manual",
         method,
         headers: sent,
-        body: jsonText,
+        body: payload,
         signal,
       });
     } catch (error) {
@@ -91,7 +101,7 @@ export async function fetchJson<T = unknown>(
     answer = await undiciRequest(url, {
       method: method as "GET",
       headers: sent,
-      body: jsonText,
+      body: payload,
       signal,
       dispatcher: pool(),
     });

@@ -6,7 +6,8 @@ import { connectionSettings, readSettings, type ConnectedWorkspace } from "../se
 import type { ConnectionDeps } from "./deps";
 
 /**
- * Finishes OAuth: trades the code for a token, learns the workspace from /me, stores both in the
+ * Finishes OAuth: trades the code for a token (sending `redirectUri`, the callback URL the
+ * authorize step named), learns the workspace from /me, stores both in the
  * connector's private_settings through Hull, and records the workspace → connector route for
  * webhooks.
  * Throws UpstreamRefusedError when Intercom refuses the code or does not name the workspace,
@@ -16,8 +17,9 @@ export async function connectWorkspace(
   deps: ConnectionDeps,
   credentials: HullCredentials,
   code: string,
+  redirectUri: string,
 ): Promise<ConnectedWorkspace> {
-  const token = await exchangeCode(deps.oauthApp, code);
+  const token = await exchangeCode(deps.oauthApp, code, redirectUri);
   const me = await deps.intercom.forToken(token).me();
   if (!me.app?.id_code)
     throw new UpstreamRefusedError(

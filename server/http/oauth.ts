@@ -104,7 +104,7 @@ export function oauthRoutes(deps: AppDeps): Router {
     }
     try {
       await deps.hullAuth.authenticate(credentials);
-      const workspace = await connectWorkspace(deps, credentials, code);
+      const workspace = await connectWorkspace(deps, credentials, code, callbackUrl);
       deps.activity.record(credentials.id, connectedEntry(workspace));
       await refreshStatus(deps, credentials);
       outcomePage(ctx, {

@@ -157,6 +157,24 @@ export const errata: Erratum[] = [
       };
     },
   },
+  {
+    id: "company-scroll-list-named-companies-in-prose",
+    where:
+      'paths["/companies/scroll"].get.description against components.schemas.company_scroll.properties.data',
+    schemaSays:
+      "a scroll page's list is `data` (company_scroll.data), as the operation's own 200 example shows",
+    proseSays:
+      'the list is "companies": "If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire"',
+    evidence: [
+      'yaml ~3976, scrollOverAllCompanies description: "If the end of the scroll is reached, "companies" will be empty"',
+      "yaml ~3996, the same operation's 200 example: `data: [- type: company …]`",
+      "yaml ~16337, schema company_scroll: properties.data (array of company); no `companies` property",
+      "intercom-client@7.0.3 companies.scroll pager: getItems reads `response.data`",
+    ],
+    resolution:
+      "nothing patched: the validator checks `data`, on which the schema, the example and the SDK agree, and the stand-in sends `data`; the connector's client (server/clients/intercom/companies.ts, scrollCompanies) reads `data` and, should Intercom send the prose's name, `companies`",
+    patch: () => undefined,
+  },
 ];
 
 /** Applies every erratum's patch to a parsed description (in place) and returns it. */

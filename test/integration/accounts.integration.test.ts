@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCROLL_PAGE_SIZE } from "../../sandbox/intercom/company-scroll";
 import { intercomRequestProblems } from "../helpers/intercom-contract";
 import { hullConnector, type Stack } from "../helpers/stack";
 import type { hullControl, intercomControl } from "../server/outgoing/helpers/sandbox-control";
@@ -354,5 +355,115 @@ describe("a contact with several companies", () => {
     });
     await eventually(() => linkedTo(older!.id));
     expect(await linkedTo(newer!.id)).toBeUndefined();
+  });
+});
+
+// "Fetch all companies" against the answers of GET /companies/scroll that Intercom's official
+// description allows (contract/intercom-openapi-2.14.yaml ~l.3954-3990 and the company_scroll
+// schema ~l.16323-16345). Last in the file: the first test moves the stand-in's clock.
+describe("Fetch all companies over every scroll answer the description allows", () => {
+  type ScrollRequest = LoggedRequest & { query: Record<string, string> };
+  type Job = { id: string; kind: string; state: string; error?: string };
+
+  /** `count` companies `<prefix>-<n>`, each with a contact, so that the scroll lists them. */
+  async function companiesWithAContact(prefix: string, count: number): Promise<string[]> {
+    const { ids } = await intercom.seedContacts([
+      { role: "user", email: `${prefix}@scroll.example` },
+    ]);
+    const companyIds: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const made = await intercomApi<Company>("POST", "/companies", {
+        company_id: `${prefix}-${n}`,
+      });
+      await intercomApi("POST", `/contacts/${ids[0]}/companies`, { id: made.id });
+      companyIds.push(`${prefix}-${n}`);
+    }
+    return companyIds;
+  }
+
+  async function fetchAllCompanies(): Promise<string> {
+    const started = await call<{ started: boolean; job: { id: string } }>(
+      `${stack.urls.connector}/fetch-companies?${stack.credentialsQuery}`,
+      "POST",
+    );
+    expect(started.started).toBe(true);
+    return started.job.id;
+  }
+
+  /** Waits for the job to end; a failed job fails the test at once, with its error. */
+  async function finished(jobId: string): Promise<Job> {
+    return eventually(async () => {
+      const { jobs } = await call<{ jobs: Job[] }>(
+        `${stack.urls.connector}/jobs?${stack.credentialsQuery}`,
+      );
+      const job = jobs.find((candidate) => candidate.id === jobId);
+      if (job?.state === "failed") throw new Error(`the fetch failed: ${job.error}`);
+      return job?.state === "done" ? job : undefined;
+    });
+  }
+
+  const accountsMissing = async (companyIds: string[]) => {
+    const inHull = new Set((await hullAccounts()).map((account) => account.external_id));
+    return companyIds.filter((id) => !inHull.has(id));
+  };
+  const scrollRequests = async () =>
+    ((await intercom.requests()) as ScrollRequest[]).filter(
+      (request) => request.path === "/companies/scroll",
+    );
+
+  // "Scroll network timeouts": a 500 "Request failed due to an internal network error. Please
+  // restart the scroll operation." — "you will need to restart your scroll query: It is not
+  // possible to continue from a specific point when using scroll" (~l.3980-3984).
+  it("a 500 on a page mid-scroll: starts the scroll again from the first page, and every company reaches Hull", async () => {
+    const companyIds = await companiesWithAContact("scroll-500", 60);
+    await takeRequests();
+    // The second page of the scroll fails once (the first page is let through).
+    await intercom.faults({ status: 500, share: 1, path: "/companies/scroll", skip: 1, count: 1 });
+    const jobId = await fetchAllCompanies();
+    const failed = await eventually(async () =>
+      (await scrollRequests()).find((request) => request.status === 500),
+    );
+    // The stand-in keeps the failed scroll open (scroll_exists) until a minute after its last
+    // good page: move its clock past that rather than wait for it.
+    await call(`${stack.urls.intercom}/_sandbox/clock`, "POST", { advance_ms: 61_000 });
+    await finished(jobId);
+    expect(await accountsMissing(companyIds)).toEqual([]);
+
+    const scrolls = await scrollRequests();
+    const failedAt = scrolls.indexOf(scrolls.find((request) => request.status === 500)!);
+    const failedParam = failed.query.scroll_param;
+    expect(failedParam).toBeDefined();
+    // Never the failed page again: the next request opens a new scroll (no param)…
+    expect(scrolls[failedAt + 1]?.query.scroll_param).toBeUndefined();
+    expect(scrolls.slice(failedAt + 1).map((request) => request.query.scroll_param)).not.toContain(
+      failedParam,
+    );
+    // …which is read to its end: the last request is the empty page.
+    expect(scrolls.at(-1)?.status).toBe(200);
+    await takeRequests();
+  });
+
+  // `company_scroll` is `nullable: true` (~l.16329); intercom-client 7.0.3's pager reads a null
+  // page as "no items, no next page".
+  it("a null last page: the fetch ends cleanly with every company in Hull", async () => {
+    const companyIds = await companiesWithAContact("scroll-null", 60);
+    await takeRequests();
+    const listed = await intercomApi<{ total_count: number }>("GET", "/companies?per_page=1");
+    const pagesWithCompanies = Math.ceil(listed.total_count / SCROLL_PAGE_SIZE);
+    // Every page with companies is let through; the closing (empty) one is answered null.
+    await intercom.faults({
+      null_body: true,
+      share: 1,
+      path: "/companies/scroll",
+      skip: pagesWithCompanies,
+      count: 1,
+    });
+    const jobId = await finished(await fetchAllCompanies());
+    expect(jobId).toBeDefined();
+    expect(await accountsMissing(companyIds)).toEqual([]);
+    const scrolls = await scrollRequests();
+    expect(scrolls).toHaveLength(pagesWithCompanies + 1);
+    expect(scrolls.every((request) => request.status === 200)).toBe(true);
+    await takeRequests();
   });
 });

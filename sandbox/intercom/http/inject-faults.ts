@@ -12,7 +12,8 @@ const codes: Record<number, [string, string]> = {
 
 /**
  * A scroll's network failure, as the description words it (GET /companies/scroll, "Scroll network
- * timeouts"); the scroll itself stays open until it expires, so a restart meets scroll_exists first.
+ * timeouts"): the scroll cannot be continued (its param answers 404 after this), and it stays open
+ * until it expires, so a restart meets scroll_exists first (CompanyScroll.interrupt).
  */
 const scrollFailure: [string, string] = [
   "server_error",
@@ -21,7 +22,10 @@ const scrollFailure: [string, string] = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Applies the /_sandbox/faults rule: fail with a status, wait first, or drop the connection. */
+/**
+ * Applies the /_sandbox/faults rule: fail with a status, wait first, drop the connection, or
+ * serve the request and answer `null` (a `nullable: true` response, e.g. company_scroll).
+ */
 export function injectFaults(state: SandboxState) {
   return async (ctx: Context, next: Next): Promise<void> => {
     const action = state.faults.decide(ctx.path);
@@ -33,12 +37,19 @@ export function injectFaults(state: SandboxState) {
       return;
     }
     if (action.kind === "status") {
-      const [code, message] =
-        action.status === 500 && ctx.path === "/companies/scroll"
-          ? scrollFailure
-          : (codes[action.status] ?? ["client_error", `Injected failure ${action.status}`]);
+      const scrollFailed = action.status === 500 && ctx.path === "/companies/scroll";
+      if (scrollFailed) state.workspace.companyScroll.interrupt();
+      const [code, message] = scrollFailed
+        ? scrollFailure
+        : (codes[action.status] ?? ["client_error", `Injected failure ${action.status}`]);
       throw new IntercomError(action.status, code, message);
     }
     await next();
+    if (action.kind === "null" && ctx.status < 300) {
+      // Koa would turn `ctx.body = null` into a 204 with no body: the JSON text `null` is sent.
+      ctx.status = 200;
+      ctx.type = "application/json";
+      ctx.body = "null";
+    }
   };
 }

@@ -50,8 +50,29 @@ export function addOAuthRoutes(router: Router, state: SandboxState): void {
     ctx.redirect(target.toString());
   });
 
+  // The token exchange (intercom-api.md §3). Intercom's description and SDK say nothing of OAuth;
+  // the artefact followed is Intercom's own client, intercom/omniauth-intercom
+  // (lib/omniauth/strategies/intercom.rb, token_url .../auth/eagle/token, on the oauth2 gem), which
+  // sends the request form-encoded with grant_type=authorization_code, as RFC 6749 §4.1.3
+  // requires. Any other body (JSON included) is a 400 naming the problem, so that a client sending
+  // what no artefact documents finds out here. A grant_type other than authorization_code is a 400;
+  // redirect_uri is accepted and not checked.
   router.post("/auth/eagle/token", (ctx) => {
+    if (!ctx.is("application/x-www-form-urlencoded")) {
+      throw new IntercomError(
+        400,
+        "bad_request",
+        `The token request must be form-encoded (Content-Type: application/x-www-form-urlencoded, RFC 6749 §4.1.3, as intercom/omniauth-intercom sends it), not ${ctx.get("content-type") || "a body without a Content-Type"}`,
+      );
+    }
     const body = (ctx.state.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type !== undefined && body.grant_type !== "authorization_code") {
+      throw new IntercomError(
+        400,
+        "unsupported_grant_type",
+        "grant_type must be authorization_code (RFC 6749 §4.1.3)",
+      );
+    }
     if (
       body.client_id !== state.options.clientId ||
       body.client_secret !== state.options.clientSecret

@@ -1,6 +1,6 @@
 import type { IntercomApi } from "../../clients/intercom/api";
 import type { CompanyScroll, IntercomCompany } from "../../clients/intercom/companies";
-import { IntercomApiError } from "../../clients/intercom/errors";
+import { IntercomApiError, IntercomUnavailableError } from "../../clients/intercom/errors";
 import type { FirehoseEntry, HullCredentials } from "../../clients/hull/types";
 import { intercomApiFor } from "../../connection/intercom-api-for";
 import { writeToHull } from "../../durable/write-to-hull";
@@ -12,6 +12,7 @@ import type { StoredJob } from "../../jobs/types";
 import { readSettings } from "../../settings";
 import { readAccountSettings } from "../account-settings";
 import { stringAt } from "../../incoming/mapping/read";
+import { RESTART_WAIT_MS, scrollEnding } from "./scroll-ending";
 import {
   chosenCompany,
   companyAccountClaims,
@@ -23,7 +24,7 @@ import {
 const CONTACTS_PAGE = 50;
 
 interface Checkpoint {
-  /** Companies read before the last restart: a scroll cannot resume, so a restart reads again. */
+  /** Times the scroll started again (bounded by `pageAttempts`): a scroll cannot resume. */
   restarts?: number;
 }
 
@@ -115,10 +116,13 @@ export async function companyPageEntries(
 /**
  * "Fetch all companies" (dashboard): scrolls every Intercom company (`GET /companies/scroll`, one
  * scroll per workspace at a time) and writes each as a Hull account linked to its contacts, one
- * page after the other, each acknowledged by Hull before the next checkpoint. Rate limits and
- * outages slow it down; a scroll Intercom expired (404, after a minute unused) or another scroll
- * of the workspace (400 `scroll_exists`) makes it wait and start the scroll again (writes are
- * idempotent; Intercom's scroll cannot resume from a point, so neither can a restarted job).
+ * page after the other, each acknowledged by Hull before the next checkpoint. Rate limits slow it
+ * down. Whatever the official description says ends a scroll (scrollEnding: a 5xx or no answer
+ * for a page, an expired or unknown parameter, another scroll of the workspace open) makes it wait
+ * (RESTART_WAIT_MS) and start the scroll again from the first page, at most `pageAttempts` times
+ * in a job (writes are idempotent; Intercom's scroll cannot resume from a point, so neither can a
+ * restarted job). A null page, or one with no companies or no `scroll_param`, is the end
+ * (`company_scroll` is nullable; the description and intercom-client 7.0.3's pager).
  * The handler throws ConfigurationError when Intercom is not connected, JobAborted when the job is
  * stopped, and what Intercom's client and the firehose throw (RetryableError: the job waits and
  * retries).
@@ -129,12 +133,22 @@ export function createFetchCompaniesHandler(
   const sleep = deps.sleep ?? defaultSleep;
   const attempts = deps.pageAttempts ?? 30;
 
-  async function patiently<T>(call: () => Promise<T>, control: JobControl): Promise<T> {
+  /**
+   * `call`, tried again after a RetryableError (a rate limit, an outage) up to `attempts` times,
+   * except for an IntercomUnavailableError when `repeatable` is false: a scroll page that failed
+   * cannot be asked for again, the scroll is restarted instead.
+   */
+  async function patiently<T>(
+    call: () => Promise<T>,
+    control: JobControl,
+    repeatable = true,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (error) {
         if (!(error instanceof RetryableError) || attempt >= attempts) throw error;
+        if (!repeatable && error instanceof IntercomUnavailableError) throw error;
         if (control.signal.aborted) throw new JobAborted();
         await sleep(Math.min(60_000, error.retryAfterMs ?? 1000 * attempt));
       }
@@ -163,25 +177,25 @@ export function createFetchCompaniesHandler(
     await oneScrollAtATime(settings.workspace.app_id, async () => {
       let param: string | undefined;
       for (;;) {
-        let page: CompanyScroll;
+        let page: CompanyScroll | null;
         try {
-          page = await patiently(() => api.scrollCompanies(param), control);
+          page = await patiently(() => api.scrollCompanies(param), control, false);
         } catch (error) {
-          const expired =
-            error instanceof IntercomApiError && error.upstreamStatus === 404 && param;
-          const busy = error instanceof IntercomApiError && error.intercomCode === "scroll_exists";
-          if ((!expired && !busy) || restarts >= attempts) throw error;
-          // Another scroll of the workspace is open (it expires within a minute), or ours expired.
+          const ending = scrollEnding(error, param !== undefined);
+          if (!ending || restarts >= attempts) throw error;
           restarts += 1;
-          logger.warn({ reason: error.message, restarts }, "company scroll restarts");
-          if (busy) await sleep(15_000);
+          logger.warn(
+            { reason: (error as Error).message, ending, restarts },
+            "company scroll restarts",
+          );
+          if (RESTART_WAIT_MS[ending] > 0) await sleep(RESTART_WAIT_MS[ending]);
           if (control.signal.aborted) throw new JobAborted();
           param = undefined;
           fetched = 0;
           written = 0;
           continue;
         }
-        const companies = page.data ?? [];
+        const companies = page?.data ?? [];
         if (companies.length > 0) {
           const { entries, accounts, links } = await patiently(
             () => companyPageEntries(api, companies, incomingAccountAttributes),
@@ -196,7 +210,7 @@ export function createFetchCompaniesHandler(
         }
         const elapsed = (Date.now() - started) / 1000;
         const rate = elapsed > 0 ? fetched / elapsed : undefined;
-        const total = page.total_count ?? undefined;
+        const total = page?.total_count ?? undefined;
         await control.checkpoint({
           checkpoint: { restarts },
           progress: {
@@ -211,8 +225,9 @@ export function createFetchCompaniesHandler(
           },
         });
         logger.info({ read: fetched, written, total }, "company fetch progress");
-        // The last page is empty and carries no scroll_param (the description; the SDK's pager).
-        if (companies.length === 0 || !page.scroll_param) break;
+        // The last page is empty and carries no scroll_param, or is null (the description; the
+        // SDK's pager stops on a null page or an unset or empty scroll_param).
+        if (companies.length === 0 || !page?.scroll_param) break;
         param = page.scroll_param;
         if (control.signal.aborted) throw new JobAborted();
       }

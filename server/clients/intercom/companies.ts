@@ -83,12 +83,25 @@ export function createCompaniesApi(http: IntercomHttp) {
     /**
      * `GET /companies/scroll`: the first page without a parameter, the next with the last
      * answer's `scroll_param`. One scroll per workspace at a time; a parameter unused for 1 minute
-     * expires (official description, scrollOverAllCompanies).
+     * expires (official description, scrollOverAllCompanies, contract/intercom-openapi-2.14.yaml
+     * ~l.3954-3990). Answers null where Intercom sent no page: `company_scroll` is
+     * `nullable: true` (~l.16329), and intercom-client 7.0.3's pager reads a null page as "no
+     * items, no next page". The list is read from `data` (schema, example, SDK), or from
+     * `companies`, the name the description's prose gives it (test/helpers/intercom-description-errata.ts).
+     * A 5xx, 408 or no answer is never retried with the same parameter: it throws
+     * IntercomUnavailableError at once, since "it is not possible to continue from a specific
+     * point" (the description's "Scroll network timeouts"); the caller restarts the scroll.
      */
-    scrollCompanies: (scrollParam?: string) =>
-      http<CompanyScroll>("GET", "/companies/scroll", {
-        query: { scroll_param: scrollParam },
-      }),
+    scrollCompanies: async (scrollParam?: string): Promise<CompanyScroll | null> => {
+      const page = await http<(CompanyScroll & { companies?: IntercomCompany[] }) | null | "">(
+        "GET",
+        "/companies/scroll",
+        { query: { scroll_param: scrollParam }, retryUnavailable: false },
+      );
+      if (page === null || typeof page !== "object") return null;
+      const { companies, ...rest } = page;
+      return { ...rest, data: page.data ?? companies };
+    },
     /** `GET /companies/{id}/contacts`: the contacts attached to a company, page by page. */
     listCompanyContacts: (id: string, page = 1, perPage = 50) =>
       http<CompanyContactList>("GET", `${companyPath(id)}/contacts`, {

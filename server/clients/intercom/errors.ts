@@ -1,4 +1,4 @@
-import { ConfigurationError, UpstreamRefusedError } from "../../errors";
+import { ConfigurationError, RetryableError, UpstreamRefusedError } from "../../errors";
 
 /**
  * Intercom refused the request for this record (4xx other than 401/429): log it, move on. Its
@@ -42,6 +42,24 @@ export class IntercomApiError extends UpstreamRefusedError {
     const id = /id=([0-9a-zA-Z]+)/.exec(this.intercomMessage)?.[1];
     if (!id) return undefined;
     return { id, archived: /\ban archived contact\b/i.test(this.intercomMessage) };
+  }
+}
+
+/**
+ * Intercom failed the request rather than refused it: a 5xx or 408 (`upstreamStatus`), or no
+ * answer at all (unreachable, timed out: `upstreamStatus` undefined). Still a RetryableError, so
+ * a job waits and tries again; a caller for whom "try the same request again" is wrong (the company
+ * scroll, whose 500 means "restart your scroll query", official description
+ * GET /companies/scroll) tells it apart by this class.
+ */
+export class IntercomUnavailableError extends RetryableError {
+  constructor(
+    message: string,
+    /** Intercom's status (5xx, 408), or undefined when it did not answer. */
+    readonly upstreamStatus: number | undefined,
+    retryAfterMs?: number,
+  ) {
+    super(message, retryAfterMs);
   }
 }
 

@@ -1,6 +1,11 @@
 import { RetryableError } from "../../errors";
 import { fetchJson, NetworkError } from "../fetch-json";
-import { describeError, IntercomApiError, TokenRevokedError } from "./errors";
+import {
+  describeError,
+  IntercomApiError,
+  IntercomUnavailableError,
+  TokenRevokedError,
+} from "./errors";
 import type { Pacer } from "./pacer";
 
 export const INTERCOM_VERSION = "2.14";
@@ -27,6 +32,13 @@ export interface IntercomHttpOptions {
 export interface IntercomRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * false: a 5xx, a 408 or no answer is thrown at once (IntercomUnavailableError), never sent
+   * again as it was. For a request that must not be repeated as it was after a failure, e.g. a
+   * company scroll page (its 500 means "restart your scroll query"). 429s are still waited out:
+   * Intercom refused those before doing anything. Default true.
+   */
+  retryUnavailable?: boolean;
 }
 
 export type IntercomHttp = <T>(
@@ -45,8 +57,9 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * One place that paces, authenticates, retries and classifies every request to Intercom.
- * Requests throw TokenRevokedError (401), RetryableError (429 or 5xx after the retries,
- * unreachable) and IntercomApiError (any other 4xx, an UpstreamRefusedError).
+ * Requests throw TokenRevokedError (401), RetryableError (429 after the retries),
+ * IntercomUnavailableError (a RetryableError: 5xx or 408 after the retries, unreachable; at once
+ * with `retryUnavailable: false`) and IntercomApiError (any other 4xx, an UpstreamRefusedError).
  */
 export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
   const {
@@ -73,7 +86,7 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
   return async function request<T>(
     method: string,
     path: string,
-    { query, body }: IntercomRequest = {},
+    { query, body, retryUnavailable = true }: IntercomRequest = {},
   ): Promise<T> {
     const url = new URL(baseUrl + path);
     for (const [key, value] of Object.entries(query ?? {}))
@@ -86,8 +99,12 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
       } catch (error) {
         pacer.finished(new Headers());
         if (!(error instanceof NetworkError)) throw error;
-        if (attempt >= maxRetries)
-          throw new RetryableError(`Intercom is unreachable: ${error.message}`, 10_000);
+        if (attempt >= maxRetries || !retryUnavailable)
+          throw new IntercomUnavailableError(
+            `Intercom is unreachable: ${error.message}`,
+            undefined,
+            10_000,
+          );
         const waitMs = backoffMs * 2 ** attempt;
         onRetry?.({ method, path, waitMs, attempt });
         await sleep(waitMs);
@@ -112,8 +129,12 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
         continue;
       }
       if (status >= 500 || status === 408) {
-        if (attempt >= maxRetries)
-          throw new RetryableError(`Intercom answered ${status} to ${method} ${path}`, 10_000);
+        if (attempt >= maxRetries || !retryUnavailable)
+          throw new IntercomUnavailableError(
+            `Intercom answered ${status} to ${method} ${path}`,
+            status,
+            10_000,
+          );
         const waitMs = backoffMs * 2 ** attempt;
         onRetry?.({ method, path, status, waitMs, attempt });
         await sleep(waitMs);

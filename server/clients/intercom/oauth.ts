@@ -21,18 +21,37 @@ export function buildAuthorizeUrl(app: OAuthApp, state: string, redirectUri: str
 }
 
 /**
- * Trades the code from the callback for a non-expiring access token. Throws RetryableError when
- * Intercom cannot be reached and UpstreamRefusedError when it does not accept the code.
+ * Trades the code from the callback for a non-expiring access token (reference/intercom-api.md §3):
+ * `POST {apiUrl}/auth/eagle/token`, form-encoded (`application/x-www-form-urlencoded`) with
+ * `grant_type=authorization_code`, `code` (verbatim: it may end with "="), `client_id`,
+ * `client_secret` and `redirect_uri`, the callback URL the authorize step sent (buildAuthorizeUrl).
+ * Intercom's description and SDK say nothing of OAuth; this is what Intercom's own client sends,
+ * intercom/omniauth-intercom (lib/omniauth/strategies/intercom.rb: token_url
+ * https://api.intercom.io/auth/eagle/token, on omniauth-oauth2 and the oauth2 gem, whose token
+ * request is form-encoded and carries the redirect_uri), and what RFC 6749 §4.1.3 requires: a
+ * form-encoded body, and the redirect_uri "if the redirect_uri parameter was included in the
+ * authorization request". Reads `access_token`, else `token` (Intercom sends both, §3).
+ * Throws RetryableError when Intercom cannot be reached and UpstreamRefusedError (its status and
+ * Intercom's message) when it does not accept the code or answers no token.
  */
-export async function exchangeCode(app: OAuthApp, code: string): Promise<string> {
+export async function exchangeCode(
+  app: OAuthApp,
+  code: string,
+  redirectUri: string,
+): Promise<string> {
   let response;
   try {
     response = await fetchJson<{ access_token?: string; token?: string }>(
       `${app.apiUrl}/auth/eagle/token`,
       {
         method: "POST",
-        // The code may end with "=": it is sent verbatim (reference/intercom-api.md §3).
-        body: { code, client_id: app.clientId, client_secret: app.clientSecret },
+        form: {
+          grant_type: "authorization_code",
+          code,
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          redirect_uri: redirectUri,
+        },
       },
     );
   } catch (error) {
@@ -52,7 +71,13 @@ export async function exchangeCode(app: OAuthApp, code: string): Promise<string>
   return token;
 }
 
-/** Uninstalls the app from the workspace, which revokes the token. */
+/**
+ * Uninstalls the app from the workspace, which revokes the token: `POST {apiUrl}/auth/uninstall`
+ * with `Authorization: Bearer <token>` and no body, as reference/intercom-api.md §3 "Revocation"
+ * ([INST], Intercom's "Installing and uninstalling apps") gives it. Intercom's description, its SDK
+ * and omniauth-intercom have no revocation call, so that page is the only artefact; with no body,
+ * there is no encoding to choose. Answers whether Intercom accepted it; never throws.
+ */
 export async function revokeToken(app: OAuthApp, token: string): Promise<boolean> {
   const response = await fetchJson(`${app.apiUrl}/auth/uninstall`, {
     method: "POST",

@@ -306,10 +306,71 @@ describe("lists and scroll", () => {
     expect(failed.body.errors[0].message).toBe(
       "Request failed due to an internal network error. Please restart the scroll operation.",
     );
+    // "It is not possible to continue from a specific point": the failed scroll's param is dead.
+    const retried = await api.call(
+      "GET",
+      `/companies/scroll?scroll_param=${first.body.scroll_param}`,
+    );
+    expect(retried.status).toBe(404);
     expect((await api.call("GET", "/companies/scroll")).body.errors[0].code).toBe("scroll_exists");
     clock.advance(60_000);
     const restarted = await api.call("GET", "/companies/scroll");
     expect(restarted.body.data).toHaveLength(2);
+  });
+});
+
+describe("scroll answers the description allows, on request (/_sandbox/faults)", () => {
+  async function companiesWithContacts(count: number) {
+    const person = await contact("member@example.org");
+    for (let i = 0; i < count; i++) {
+      const created = await company({ company_id: `c-${i}` });
+      await api.call("POST", `/contacts/${person.id}/companies`, { id: created.id });
+    }
+  }
+
+  // `company_scroll` is `nullable: true` (contract/intercom-openapi-2.14.yaml ~l.16323-16329).
+  it("answers the scroll's last page as null (skip: the pages before it), and the scroll ends", async () => {
+    await companiesWithContacts(60);
+    const rule = { null_body: true, share: 1, path: "/companies/scroll", skip: 2, count: 1 };
+    expect((await api.call("POST", "/_sandbox/faults", rule)).status).toBe(200);
+    const first = await api.call("GET", "/companies/scroll");
+    const param = first.body.scroll_param;
+    expect(
+      (await api.call("GET", `/companies/scroll?scroll_param=${param}`)).body.data,
+    ).toHaveLength(10);
+    const last = await api.call("GET", `/companies/scroll?scroll_param=${param}`);
+    expect(last.status).toBe(200);
+    expect(last.headers.get("content-type")).toContain("application/json");
+    expect(last.body).toBeNull();
+    // The null page was served: the scroll is over, so a new one opens at once.
+    expect((await api.call("GET", "/companies/scroll")).body.data).toHaveLength(50);
+  });
+
+  // "Scroll network timeouts": a 500 "Please restart the scroll operation." (~l.3980-3984).
+  it("fails a chosen page of a scroll with the description's 500 (skip), leaving the others alone", async () => {
+    await companiesWithContacts(60);
+    await api.call("POST", "/_sandbox/faults", {
+      status: 500,
+      share: 1,
+      path: "/companies/scroll",
+      skip: 1,
+      count: 1,
+    });
+    const first = await api.call("GET", "/companies/scroll");
+    expect(first.status).toBe(200);
+    const failed = await api.call(
+      "GET",
+      `/companies/scroll?scroll_param=${first.body.scroll_param}`,
+    );
+    expect(failed.status).toBe(500);
+    expect(failed.body.errors[0].message).toMatch(/Please restart the scroll operation/);
+  });
+
+  it("refuses a fault that is both a status and a null body, or a negative skip", async () => {
+    const both = { status: 500, null_body: true, share: 1 };
+    expect((await api.call("POST", "/_sandbox/faults", both)).status).toBe(400);
+    const negative = { status: 500, share: 1, skip: -1 };
+    expect((await api.call("POST", "/_sandbox/faults", negative)).status).toBe(400);
   });
 });
 

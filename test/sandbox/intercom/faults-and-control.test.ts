@@ -107,8 +107,13 @@ describe("control and inspection", () => {
     await api.call(
       "POST",
       "/auth/eagle/token",
-      { code: "c=", client_id: "sandbox-client-id", client_secret: "sandbox-client-secret" },
-      { token: null },
+      new URLSearchParams({
+        grant_type: "authorization_code",
+        code: "c=",
+        client_id: "sandbox-client-id",
+        client_secret: "sandbox-client-secret",
+      }).toString(),
+      { token: null, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
     );
     const { requests } = (await api.call("GET", "/_sandbox/requests")).body;
     expect(requests[0]).toMatchObject({

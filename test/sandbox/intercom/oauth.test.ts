@@ -39,11 +39,14 @@ async function authorize(decision: "authorize" | "deny", state = "s-1") {
   return new URL(reply.headers.get("location")!);
 }
 
-const exchange = (body: Record<string, string>, form = false) =>
-  api.call("POST", "/auth/eagle/token", form ? new URLSearchParams(body).toString() : body, {
-    token: null,
-    headers: form ? { "Content-Type": "application/x-www-form-urlencoded" } : {},
-  });
+/** The token exchange as intercom/omniauth-intercom sends it: form-encoded (RFC 6749 §4.1.3). */
+const exchange = (body: Record<string, string>) =>
+  api.call(
+    "POST",
+    "/auth/eagle/token",
+    new URLSearchParams({ grant_type: "authorization_code", ...body }).toString(),
+    { token: null, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+  );
 
 const credentials = { client_id: "sandbox-client-id", client_secret: "sandbox-client-secret" };
 
@@ -73,13 +76,13 @@ describe("OAuth", () => {
     expect(page.body).toContain("Unknown client_id");
   });
 
-  it("completes the round trip: consent → code → token (JSON or form) → /me", async () => {
+  it("completes the round trip: consent → code → token (form-encoded) → /me", async () => {
     const callback = await authorize("authorize", "state-xyz");
     expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
     expect(callback.searchParams.get("state")).toBe("state-xyz");
     const code = callback.searchParams.get("code")!;
     expect(code.endsWith("=")).toBe(true);
-    const token = await exchange({ ...credentials, code }, true);
+    const token = await exchange({ ...credentials, code, redirect_uri: redirectUri });
     expect(token.status).toBe(200);
     expect(token.body.token_type).toBe("Bearer");
     expect(token.body.token).toBe(token.body.access_token);
@@ -105,6 +108,30 @@ describe("OAuth", () => {
     const wrong = await exchange({ ...credentials, client_secret: "guess", code: fresh });
     expect(wrong.status).toBe(401);
     expect(wrong.body.type).toBe("error.list");
+  });
+
+  // Intercom's own client (intercom/omniauth-intercom, on the oauth2 gem) and RFC 6749 §4.1.3
+  // send the token request form-encoded; the stand-in refuses anything else, naming the problem.
+  it("refuses a JSON token request with a 400 naming the encoding, and spends no code", async () => {
+    const code = (await authorize("authorize")).searchParams.get("code")!;
+    const json = await api.call(
+      "POST",
+      "/auth/eagle/token",
+      { grant_type: "authorization_code", ...credentials, code },
+      { token: null },
+    );
+    expect(json.status).toBe(400);
+    expect(json.body.type).toBe("error.list");
+    expect(json.body.errors[0].message).toMatch(/form-encoded.*not application\/json/);
+    // The code is still good for the request Intercom documents.
+    expect((await exchange({ ...credentials, code })).status).toBe(200);
+  });
+
+  it("refuses a grant_type other than authorization_code with a 400", async () => {
+    const code = (await authorize("authorize")).searchParams.get("code")!;
+    const reply = await exchange({ ...credentials, code, grant_type: "client_credentials" });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors[0].code).toBe("unsupported_grant_type");
   });
 
   it("sends access_denied with the state when the person denies", async () => {

@@ -53,3 +53,43 @@ describe("GET /contacts/{id}/companies", () => {
     ).toEqual([]);
   });
 });
+
+describe("GET /companies/scroll", () => {
+  const path = "/companies/scroll";
+
+  /** The companies API over a fake transport answering `answer`, recording each request. */
+  function scrollAnswering(answer: unknown) {
+    const requests: { path: string; request: unknown }[] = [];
+    const http = (async (_method: string, requested: string, request?: unknown) => {
+      requests.push({ path: requested, request });
+      return answer;
+    }) as IntercomHttp;
+    return { api: createCompaniesApi(http), requests };
+  }
+
+  it("asks the client not to repeat a failed page (the description: restart the scroll)", async () => {
+    const answer = { type: "list", data: [company], scroll_param: "p-2" };
+    const { api, requests } = scrollAnswering(answer);
+    expect(await api.scrollCompanies("p-1")).toEqual(answer);
+    expect(requests).toEqual([
+      { path, request: { query: { scroll_param: "p-1" }, retryUnavailable: false } },
+    ]);
+  });
+
+  // `company_scroll` is `nullable: true` (contract/intercom-openapi-2.14.yaml ~l.16323-16329).
+  it("answers null for a null page, or a 200 without a body", async () => {
+    expect(intercomResponseProblems("GET", path, 200, null)).toEqual([]);
+    expect(await scrollAnswering(null).api.scrollCompanies()).toBeNull();
+    expect(await scrollAnswering("").api.scrollCompanies()).toBeNull();
+  });
+
+  // The description's prose names the list "companies" (~l.3976), its schema and example `data`.
+  it("reads the list from `data`, or from `companies` as the prose names it", async () => {
+    const prose = { type: "list", companies: [company], scroll_param: "p-2" };
+    expect(await scrollAnswering(prose).api.scrollCompanies()).toEqual({
+      type: "list",
+      data: [company],
+      scroll_param: "p-2",
+    });
+  });
+});

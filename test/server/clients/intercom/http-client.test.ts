@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { IntercomApiError, TokenRevokedError } from "../../../../server/clients/intercom/errors";
+import {
+  IntercomApiError,
+  IntercomUnavailableError,
+  TokenRevokedError,
+} from "../../../../server/clients/intercom/errors";
 import { createIntercomHttp } from "../../../../server/clients/intercom/http-client";
 import { Pacer } from "../../../../server/clients/intercom/pacer";
 import { RetryableError } from "../../../../server/errors";
@@ -101,6 +105,45 @@ describe("createIntercomHttp(options)", () => {
     await expect(http("GET", "/contacts")).rejects.toBeInstanceOf(RetryableError);
     expect(requests).toHaveLength(4);
     expect(waits).toEqual([500, 1000, 2000]);
+  });
+
+  it("gives up on a 5xx as an IntercomUnavailableError carrying Intercom's status", async () => {
+    const { http } = await clientFor([error(500, "x"), error(503, "x")], 1);
+    const failure = await http("GET", "/contacts").catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(IntercomUnavailableError);
+    expect(failure).toMatchObject({ upstreamStatus: 503 });
+  });
+
+  it("with retryUnavailable false, throws a 5xx at once, never sending the request again", async () => {
+    const { http, requests, waits } = await clientFor([error(500, "server_error"), { body: {} }]);
+    const failure = await http("GET", "/companies/scroll", {
+      query: { scroll_param: "p-1" },
+      retryUnavailable: false,
+    }).catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(IntercomUnavailableError);
+    expect(failure).toMatchObject({ upstreamStatus: 500 });
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it("with retryUnavailable false, still waits out a 429 (Intercom did nothing) and tries again", async () => {
+    const reset = Math.floor(CLOCK_START / 1000) + 3;
+    const { http, requests } = await clientFor([
+      {
+        ...error(429, "rate_limit_exceeded"),
+        headers: {
+          "x-ratelimit-limit": "10",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": String(reset),
+        },
+      },
+      { body: { type: "list", data: [] } },
+    ]);
+    expect(await http("GET", "/companies/scroll", { retryUnavailable: false })).toEqual({
+      type: "list",
+      data: [],
+    });
+    expect(requests).toHaveLength(2);
   });
 
   it("turns 401 into TokenRevokedError without retrying", async () => {
