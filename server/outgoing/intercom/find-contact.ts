@@ -23,6 +23,37 @@ export function conflictingContact(error: unknown): { id: string; archived: bool
   return error instanceof IntercomApiError ? error.conflictingContact : undefined;
 }
 
+/**
+ * The live contact Intercom's 409 on `POST /contacts` was about when its message names no id:
+ * found by the user's external_id (`GET /contacts/find_by_external_id`), then by email
+ * (`POST /contacts/search`, a user first). The id and the archived state come only from the 409's
+ * wording, which Intercom's description does not document (its `POST /contacts` lists 200 and
+ * 401 only; intercom-api.md §2.4 has the wording from Intercom's own answers), so a changed
+ * wording must not refuse every person Intercom already has. Undefined for another error or
+ * when neither finds one (an archived contact is not found by either: it stays refused).
+ * Throws what the client throws.
+ */
+export async function unnamedDuplicate(
+  api: IntercomApi,
+  error: unknown,
+  identity: { email?: string; externalId?: string },
+): Promise<{ id: string; archived: false } | undefined> {
+  if (!(error instanceof IntercomApiError) || error.upstreamStatus !== 409) return undefined;
+  if (error.conflictingContact) return undefined;
+  if (identity.externalId) {
+    const found = await findUserByExternalId(api, identity.externalId);
+    if (found) return { id: found.id, archived: false };
+  }
+  if (!identity.email) return undefined;
+  const { data } = await api.searchContacts(
+    { field: "email", operator: "=", value: identity.email },
+    undefined,
+    10,
+  );
+  const found = data.find((contact) => contact.role === "user") ?? data[0];
+  return found ? { id: found.id, archived: false } : undefined;
+}
+
 /** The id of a live duplicate a 409 names; undefined for an archived one or another error. */
 export function conflictingContactId(error: unknown): string | undefined {
   const conflict = conflictingContact(error);

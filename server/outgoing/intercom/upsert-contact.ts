@@ -1,5 +1,10 @@
 import type { IntercomContact, ContactWrite } from "../../clients/intercom/types";
-import { conflictingContact, findUserByExternalId, isNotFound } from "./find-contact";
+import {
+  conflictingContact,
+  findUserByExternalId,
+  isNotFound,
+  unnamedDuplicate,
+} from "./find-contact";
 import {
   hullEmail,
   hullExternalId,
@@ -59,8 +64,8 @@ type Target = Omit<UpsertedContact, "created" | "warnings" | "written">;
  * Creates or updates the Intercom contact of a Hull user in as few requests as Hull's knowledge
  * allows (ADR 013): with the Intercom id Hull knows, one `PUT /contacts/{id}`; without one, one
  * `POST /contacts` (create first), and when Intercom answers 409 "already exists with id=…"
- * (intercom-api.md §2.4), one `PUT` of the id it names. Nothing is searched: a search costs a
- * request and lags creation anyway. An id Intercom no longer has (404) is forgotten and the user
+ * (intercom-api.md §2.4), one `PUT` of the id it names. Nothing is searched (a search costs a
+ * request and lags creation anyway), unless a 409 names no id (`unnamedDuplicate`). An id Intercom no longer has (404) is forgotten and the user
  * is created first. An archived contact is written only after unarchiving it
  * (`unarchive_contacts`); otherwise this throws {@link ArchivedContactError} before anything is
  * written. Throws what the client throws (IntercomApiError for a refusal, RetryableError).
@@ -244,7 +249,8 @@ async function createFirst(run: UpsertRun, user: OutgoingUser): Promise<Upserted
       warnings: mapping,
     };
   } catch (error) {
-    const conflict = conflictingContact(error);
+    const conflict =
+      conflictingContact(error) ?? (await unnamedDuplicate(run.api, error, { email, externalId }));
     if (!conflict) throw error;
     const { id } = conflict;
     // An archived duplicate is not a live one: write into it only once it is unarchived.

@@ -124,6 +124,15 @@ export function fakeIntercom(): FakeIntercom {
       call("GET", `/contacts/${id}`);
       return view(live(id, "GET", `/contacts/${id}`));
     },
+    /** Only `{field: "email", operator: "=", value}`, the one search the upsert makes. */
+    async searchContacts(query: { field?: string; operator: string; value: unknown }) {
+      call("POST", "/contacts/search");
+      const data = [...contacts.values()]
+        .filter((contact) => !contact.archived)
+        .filter((contact) => query.field === "email" && contact.email === query.value)
+        .map(view);
+      return { type: "list" as const, data, total_count: data.length };
+    },
     async findContactByExternalId(externalId: string) {
       call("GET", `/contacts/find_by_external_id/${externalId}`);
       const found = [...contacts.values()].find(

@@ -3,6 +3,7 @@
  * in-memory fakes: each case asserts the Intercom requests made, in order, and what Hull is told.
  */
 import { describe, expect, it } from "vitest";
+import { IntercomApiError } from "../../../../server/clients/intercom/errors";
 import { RetryableError } from "../../../../server/errors";
 import type { UserUpdate } from "../../../../server/outgoing/hull-input/user-update";
 import { sendUsers } from "../../../../server/outgoing/run/send-users";
@@ -84,6 +85,59 @@ describe("contact upsert decisions", () => {
     expect(outcomes[0]).toMatchObject({ contactId: existing, created: false });
     expect(outcomes[0]!.warnings.join()).toContain("already had this contact");
     expect(traitsOf(firehose, "u1")["intercom/id"]).toBe(existing);
+  });
+
+  // Kind: the 409's wording is all that names the duplicate, and no Intercom artefact documents
+  // it. A 409 naming no id must not refuse a person Intercom already has.
+  it("finds the duplicate of a 409 that names no id by external_id, then by email", async () => {
+    const unnamed = () =>
+      new IntercomApiError(
+        409,
+        "conflict",
+        "A contact matching those details already exists",
+        "POST",
+        "/contacts",
+      );
+    const intercom = fakeIntercom();
+    const byExternalId = intercom.seed({ email: "n1@example.com", external_id: "n-1" });
+    const byEmail = intercom.seed({ email: "n2@example.com" });
+    const { run, firehose } = fakeRun(settings(), intercom);
+    const withExternalId = newcomer(1);
+    withExternalId.user.external_id = "n-1";
+    intercom.failNext("POST /contacts", unnamed());
+    intercom.failNext("POST /contacts", unnamed());
+    const { outcomes } = await sendUsers(run, everything([withExternalId, newcomer(2)]));
+    expect(intercom.calls).toEqual(
+      expect.arrayContaining([
+        "GET /contacts/find_by_external_id/n-1",
+        `PUT /contacts/${byExternalId}`,
+        "POST /contacts/search",
+        `PUT /contacts/${byEmail}`,
+      ]),
+    );
+    const byUser = Object.fromEntries(
+      outcomes.map((outcome) => [outcome.userId, [outcome.contactId, outcome.problems]]),
+    );
+    expect(byUser).toEqual({ u1: [byExternalId, []], u2: [byEmail, []] });
+    expect(traitsOf(firehose, "u2")["intercom/id"]).toBe(byEmail);
+    expect(intercom.contacts.size).toBe(2);
+  });
+
+  it("still refuses a 409 naming no id when no live duplicate is found", async () => {
+    const intercom = fakeIntercom();
+    const { run } = fakeRun(settings(), intercom);
+    intercom.failNext(
+      "POST /contacts",
+      new IntercomApiError(
+        409,
+        "conflict",
+        "A contact matching those details already exists",
+        "POST",
+        "/contacts",
+      ),
+    );
+    const { outcomes } = await sendUsers(run, everything([newcomer(3)]));
+    expect(outcomes[0]!.problems.join()).toContain("already exists");
   });
 
   it("leaves an archived duplicate alone (unarchive_contacts off) and tells Hull why", async () => {
