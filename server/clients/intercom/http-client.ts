@@ -6,7 +6,7 @@ import {
   IntercomUnavailableError,
   TokenRevokedError,
 } from "./errors";
-import type { Pacer } from "./pacer";
+import { retryAfterMs, type Pacer } from "./pacer";
 
 export const INTERCOM_VERSION = "2.14";
 
@@ -119,9 +119,13 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
         // every request waits for its reset. A 429 that says budget is left came from another
         // limit than this window's (e.g. the workspace's, shared with other apps): back off this
         // request, randomised and exponential, the other handling intercom-api.md §2.5 names.
-        const waitMs = budgetLeft(response.headers)
-          ? Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random()))
-          : pacer.exhausted(response.headers);
+        // A Retry-After, when Intercom sends one, is the least wait either way (retryAfterMs).
+        const waitMs = Math.max(
+          retryAfterMs(response.headers),
+          budgetLeft(response.headers)
+            ? Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random()))
+            : pacer.exhausted(response.headers),
+        );
         if (attempt >= maxRetries)
           throw new RetryableError("Intercom's rate limit is exhausted", waitMs);
         onRetry?.({ method, path, status, waitMs, attempt });

@@ -100,3 +100,22 @@ export class Pacer {
     return this.window ? { ...this.window } : undefined;
   }
 }
+
+/** The longest (ms) a `Retry-After` is waited inside one request; a job waits longer itself. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Ms a 429's `Retry-After` asks to wait (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), at
+ * most MAX_RETRY_AFTER_MS; 0 when absent or unreadable. Intercom documents `X-RateLimit-*`
+ * (intercom-api.md §2.5); its own SDK (intercom-client 7.0.3, core/fetcher/requestWithRetries.js)
+ * honours `Retry-After` first, so a 429 carrying it is waited out at least that long here too.
+ */
+export function retryAfterMs(
+  headers: { get(name: string): string | null },
+  now = Date.now(),
+): number {
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return 0;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : 0;
+}

@@ -5,7 +5,7 @@ import {
   TokenRevokedError,
 } from "../../../../server/clients/intercom/errors";
 import { createIntercomHttp } from "../../../../server/clients/intercom/http-client";
-import { Pacer } from "../../../../server/clients/intercom/pacer";
+import { MAX_RETRY_AFTER_MS, Pacer, retryAfterMs } from "../../../../server/clients/intercom/pacer";
 import { RetryableError } from "../../../../server/errors";
 import { startFakeServer, type FakeReply } from "../../../helpers/fake-server";
 
@@ -95,6 +95,32 @@ describe("createIntercomHttp(options)", () => {
     expect(waits[0]).toBeLessThanOrEqual(750);
     expect(waits[1]).toBeGreaterThanOrEqual(500);
     expect(waits[1]).toBeLessThanOrEqual(1500);
+  });
+
+  // intercom-client 7.0.3 (core/fetcher/requestWithRetries.js) waits a 429's Retry-After first.
+  it("waits at least what a 429's Retry-After asks, with or without X-RateLimit headers", async () => {
+    const { http, waits, requests } = await clientFor([
+      { ...error(429, "rate_limit_exceeded"), headers: { "retry-after": "20" } },
+      {
+        ...error(429, "rate_limit_exceeded"),
+        headers: { "retry-after": "30", "x-ratelimit-limit": "10", "x-ratelimit-remaining": "7" },
+      },
+      { ...error(429, "rate_limit_exceeded"), headers: { "retry-after": "86400" } },
+      { body: { ok: true } },
+    ]);
+    expect(await http("GET", "/contacts")).toEqual({ ok: true });
+    expect(requests).toHaveLength(4);
+    expect(waits).toEqual([20_000, 30_000, MAX_RETRY_AFTER_MS]);
+  });
+
+  it("reads Retry-After as delay-seconds or an HTTP-date, and ignores what it cannot read", () => {
+    const now = Date.UTC(2026, 11, 1, 12, 0, 0);
+    const headers = (value: string) => ({ get: () => value });
+    expect(retryAfterMs(headers("5"), now)).toBe(5000);
+    expect(retryAfterMs(headers("Tue, 01 Dec 2026 12:00:07 GMT"), now)).toBe(7000);
+    expect(retryAfterMs(headers("Tue, 01 Dec 2026 11:00:00 GMT"), now)).toBe(0);
+    expect(retryAfterMs(headers("soon"), now)).toBe(0);
+    expect(retryAfterMs({ get: () => null }, now)).toBe(0);
   });
 
   it("retries 5xx with growing backoff and gives up with a RetryableError", async () => {
