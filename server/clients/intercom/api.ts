@@ -23,7 +23,12 @@ export function createIntercomApi(http: IntercomHttp) {
       http<ContactList>("GET", "/contacts", {
         query: { per_page: perPage, starting_after: startingAfter },
       }),
-    /** `sort` orders by a field's full value (2.14's description omits it; Intercom accepts it). */
+    /**
+     * `sort` orders by a field's full value. 2.14's description and intercom-client 7.0.3's
+     * SearchRequest omit it (2.16's has it); Intercom accepts it on older versions: Airbyte's
+     * source-intercom sends `sort {field: updated_at, order: ascending}` with `Intercom-Version:
+     * 2.11` (reference/peers.md §4). Correctness never depends on it (ADR 008).
+     */
     searchContacts: (
       query: SearchQuery,
       startingAfter?: string,
