@@ -17,6 +17,7 @@ import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
+import { createLateWrites } from "./durable/write-to-hull";
 import { createCustomAttributeCache } from "./outgoing/intercom/custom-attributes";
 import { createExtractFiles } from "./outgoing/hull-input/extract-files";
 import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
@@ -120,6 +121,7 @@ export async function startConnector(
       }),
     ),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
+    lateWrites: createLateWrites(),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
       allowLoopback: config.allowLoopbackDestinations,
     }),

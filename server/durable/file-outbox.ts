@@ -34,23 +34,34 @@ export function createFileOutbox(
   const draining = join(dataDir, "outbox.draining.jsonl");
   const key = deriveKey(secret, "outbox");
   let drainingNow: Promise<number> | undefined;
-  /** Records waiting per connector id, read from both files on first use, then kept here. */
+  /**
+   * Records waiting per connector id, as the files hold them: read on first use, counted up by
+   * each append, and read again after each drain (so a count can never drift from the files for
+   * longer than a drain, whatever failed in between). A failed read is tried again next time.
+   */
   let held: Promise<Map<string, number>> | undefined;
-  const heldCounts = () =>
-    (held ??= (async () => {
+  /** Appends under way per connector id: held already, so a notification arriving meanwhile queues. */
+  const appending = new Map<string, number>();
+  const heldCounts = () => {
+    held ??= (async () => {
       const counts = new Map<string, number>();
       await journal.settled();
       for (const file of [draining, journal.path])
         for (const { credentials } of await readRecords(file, false))
-          counts.set(credentials.id, (counts.get(credentials.id) ?? 0) + 1);
+          count(counts, credentials.id, 1);
       return counts;
-    })());
+    })();
+    const reading = held;
+    reading.catch(() => {
+      if (held === reading) held = undefined;
+    });
+    return reading;
+  };
   const count = (counts: Map<string, number>, id: string, change: number) => {
     const next = (counts.get(id) ?? 0) + change;
     if (next > 0) counts.set(id, next);
     else counts.delete(id);
   };
-
   const toLine = ({ credentials, entries }: OutboxRecord) =>
     sealLine({
       org: credentials.organization,
@@ -109,15 +120,9 @@ export function createFileOutbox(
       records = await readRecords(draining);
     }
     // Hull still down stops the drain at the first record it did not take: the order is kept.
-    const taken = await offerInOrder(records, (record) =>
-      write(record.credentials, record.entries),
-    );
-    const counts = await heldCounts();
+    const taken = await offerInOrder(records, write);
     let delivered = 0;
-    for (const record of records.slice(0, taken)) {
-      delivered += record.entries.length;
-      count(counts, record.credentials.id, -1);
-    }
+    for (const record of records.slice(0, taken)) delivered += record.entries.length;
     const kept = records.slice(taken);
     // What Hull did not take stays in the draining file, which the next drain takes first: ahead
     // of what was appended meanwhile, so an older value of a trait never lands after a newer one.
@@ -128,22 +133,25 @@ export function createFileOutbox(
 
   return {
     async append(credentials, entries) {
-      // Counted before the write is durable, so that a notification arriving meanwhile already
-      // queues behind this one; uncounted again if the append fails (nothing was kept).
-      const counts = await heldCounts();
-      count(counts, credentials.id, 1);
+      // Held from before the write is durable, so that a notification arriving meanwhile
+      // already queues behind this one; nothing is counted if the append fails.
+      count(appending, credentials.id, 1);
       try {
         await journal.append(toLine({ credentials, entries }));
-      } catch (error) {
-        count(counts, credentials.id, -1);
-        throw error;
+        const counts = held && (await held.catch(() => undefined));
+        if (counts) count(counts, credentials.id, 1);
+      } finally {
+        count(appending, credentials.id, -1);
       }
     },
     async holds(connectorId) {
-      return (await heldCounts()).has(connectorId);
+      return appending.has(connectorId) || (await heldCounts()).has(connectorId);
     },
     drain(write) {
-      drainingNow ??= drainOnce(write).finally(() => (drainingNow = undefined));
+      drainingNow ??= drainOnce(write).finally(() => {
+        drainingNow = undefined;
+        held = undefined; // counted again from the files as the drain left them
+      });
       return drainingNow;
     },
     async size() {

@@ -19,33 +19,53 @@ export interface Outbox {
   /** Records waiting. */
   size(): Promise<number>;
   /**
-   * Whether records of this connector are waiting. While they are, its new writes join the outbox
-   * behind them rather than going to Hull directly, where the replay would land the older data
-   * over them (receive-notification.ts).
+   * Whether records of this connector are waiting. While they are, its new webhooks join the
+   * outbox behind them rather than going to Hull directly, where the replay would land the older
+   * data over them (receive-notification.ts, ADR 026).
    */
   holds(connectorId: string): Promise<boolean>;
 }
 
-/** Records a drain offers Hull at once: the firehose writer batches them in the order written. */
-export const DRAIN_CONCURRENCY = 64;
+/** Entries a drain writes to Hull in one request at most: the firehose writer's batch. */
+export const DRAIN_BATCH_ENTRIES = 100;
 
 /**
- * Offers `records` to `write` in order, `concurrency` at a time, and stops after the first group
- * with a rejection. Returns how many records from the start were delivered: the first rejected
- * record and every one after it are to be kept, in order (those after it that `write` took are
- * written again by the next drain: at-least-once, and never an older value after a newer one).
- * One Hull round trip a group, not one a record, so a backlog drains faster than webhooks arrive.
+ * Offers `records` to `write` in order, one request at a time: consecutive records of the same
+ * connector go together, as one write of their entries (up to `maxEntries`, a record larger than
+ * that alone), so a backlog costs a Hull round trip per batch rather than per record. Stops at
+ * the first rejection and returns how many records from the start were delivered: the first of
+ * the rejected write and every one after it are to be kept, in order. Never two writes at once:
+ * the firehose writer retries a failed batch while later ones go out, so writes of one connector
+ * in flight together could land older after newer (ADR 026).
  */
-export async function offerInOrder<T>(
-  records: T[],
-  write: (record: T) => Promise<void>,
-  concurrency = DRAIN_CONCURRENCY,
+export async function offerInOrder(
+  records: OutboxRecord[],
+  write: (credentials: HullCredentials, entries: FirehoseEntry[]) => Promise<void>,
+  maxEntries = DRAIN_BATCH_ENTRIES,
 ): Promise<number> {
-  for (let start = 0; start < records.length; start += concurrency) {
-    const group = records.slice(start, start + concurrency);
-    const results = await Promise.allSettled(group.map(write));
-    const failed = results.findIndex((result) => result.status === "rejected");
-    if (failed >= 0) return start + failed;
+  let start = 0;
+  while (start < records.length) {
+    const first = records[start]!;
+    const entries = [...first.entries];
+    let end = start + 1;
+    while (end < records.length) {
+      const next = records[end]!;
+      const { id, secret, organization } = next.credentials;
+      const same =
+        id === first.credentials.id &&
+        secret === first.credentials.secret &&
+        organization === first.credentials.organization;
+      if (!same) break;
+      if (entries.length + next.entries.length > maxEntries) break;
+      entries.push(...next.entries);
+      end += 1;
+    }
+    try {
+      await write(first.credentials, entries);
+    } catch {
+      return start;
+    }
+    start = end;
   }
   return records.length;
 }

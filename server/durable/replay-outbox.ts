@@ -6,7 +6,8 @@ import { deadLetter, writeToHull, type WriteToHullDeps } from "./write-to-hull";
 /**
  * Offers the outbox to Hull again; run on a timer. A record Hull refuses for good (its refused
  * entries, or all of it when Hull refuses the connector) goes to the dead-letter store, so it never
- * blocks the records behind it; only an outage (RetryableError) keeps a record for the next drain.
+ * blocks the records behind it; only an outage (RetryableError) keeps a record for the next drain,
+ * and so does a write of its connector still in flight past its budget (`deps.lateWrites`).
  */
 export async function replayOutbox(
   deps: WriteToHullDeps & { outbox: Outbox },
@@ -14,6 +15,12 @@ export async function replayOutbox(
 ): Promise<void> {
   try {
     const delivered = await deps.outbox.drain(async (credentials, entries) => {
+      // A late webhook write of this connector may still land: the replay waits for it, so that
+      // the newer data it holds here is written after it (ADR 026).
+      if (deps.lateWrites?.has(credentials.id))
+        throw new RetryableError(
+          "a write of this connector that outlasted its budget is in flight",
+        );
       try {
         await writeToHull(deps, credentials, entries, "replay");
       } catch (error) {

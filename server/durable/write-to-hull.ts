@@ -9,6 +9,36 @@ export interface WriteToHullDeps {
   deadLetters: DeadLetterStore;
   activity: ActivityLog;
   logger: Logger;
+  /** Writes that went on past their budget, per connector, until they settle (ADR 026). */
+  lateWrites?: LateWrites;
+}
+
+/**
+ * Firehose writes that outlasted their budget and go on in the background, per connector id. A
+ * replay of the outbox waits while one of its connector is in flight: that write holds data as
+ * old as the outbox's, and landing after the replay it would be the last word.
+ */
+export interface LateWrites {
+  track(connectorId: string, write: Promise<unknown>): void;
+  /** Whether a write of this connector is still in flight. */
+  has(connectorId: string): boolean;
+}
+
+/** In-process LateWrites (a count per connector id). */
+export function createLateWrites(): LateWrites {
+  const inFlight = new Map<string, number>();
+  return {
+    track(connectorId, write) {
+      inFlight.set(connectorId, (inFlight.get(connectorId) ?? 0) + 1);
+      const settled = () => {
+        const left = (inFlight.get(connectorId) ?? 1) - 1;
+        if (left > 0) inFlight.set(connectorId, left);
+        else inFlight.delete(connectorId);
+      };
+      write.then(settled, settled);
+    },
+    has: (connectorId) => inFlight.has(connectorId),
+  };
 }
 
 export type WriteOutcome =
@@ -53,6 +83,7 @@ export async function writeToHull(
     ]);
     clearTimeout(timer);
     if (first === "late") {
+      deps.lateWrites?.track(credentials.id, writing);
       writing.catch((error: unknown) =>
         deps.logger.info(
           { connector: credentials.id, err: error },

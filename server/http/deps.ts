@@ -6,6 +6,7 @@ import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
 import type { DeadLetterStore } from "../durable/dead-letters";
 import type { Outbox } from "../durable/outbox";
+import type { LateWrites } from "../durable/write-to-hull";
 import type { Deduplicator } from "../incoming/webhook/deduplicator";
 import type { JobRunner } from "../jobs/job-runner";
 import type { PendingUsers } from "../outgoing/pending/pending-users";
@@ -24,6 +25,8 @@ export interface AppDeps extends ConnectionDeps {
   jobs: JobRunner;
   /** Durable store of acknowledged data Hull has not taken yet, replayed in the background. */
   outbox: Outbox;
+  /** Webhook writes to Hull that outlasted their budget, until they settle (ADR 026). */
+  lateWrites?: LateWrites;
   /** Records Hull refused for good, with the reason, shown on the dashboard with a retry. */
   deadLetters: DeadLetterStore;
   /** Users taken over from Hull that wait for Intercom's budget (ADR 012). */

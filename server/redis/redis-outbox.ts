@@ -1,7 +1,12 @@
 import type { Redis } from "ioredis";
 import { decrypt, deriveKey, encrypt } from "../crypto";
 import { RetryableError } from "../errors";
-import { DRAIN_CONCURRENCY, offerInOrder, type Outbox, type OutboxRecord } from "../durable/outbox";
+import {
+  DRAIN_BATCH_ENTRIES,
+  offerInOrder,
+  type Outbox,
+  type OutboxRecord,
+} from "../durable/outbox";
 import { createRedisLock } from "./redis-lock";
 
 /** How long (ms) one process may drain before it lets the lock go (the next tick goes on). */
@@ -13,7 +18,7 @@ const FORGET_WHEN_EMPTY = `if redis.call("llen", KEYS[1]) == 0 and redis.call("l
 
 /**
  * The outbox as a Redis list shared by every process, with a count per connector (a hash) of the
- * records it holds. One process drains at a time (a lock): it moves up to DRAIN_CONCURRENCY
+ * records it holds. One process drains at a time (a lock): it moves up to DRAIN_BATCH_ENTRIES
  * records to a processing list (LMOVE), so a process that dies mid-drain leaves them there for
  * the next drain, which puts them back first, in order.
  */
@@ -22,7 +27,9 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
   const pending = `${prefix}:outbox`;
   const processing = `${prefix}:outbox:processing`;
   const held = `${prefix}:outbox:held`;
-  // Waits for no one: a process that finds another draining leaves the turn to it.
+  // Waits for no one: a process that finds another draining leaves the turn to it. The lease is
+  // four turns: a turn ends between writes, and one write's retries take about 62 s at most
+  // (the firehose writer: 15 s a try, four tries, 2.1 s between), so it never lapses mid-turn.
   const lock = createRedisLock(redis, prefix, { ttlMs: DRAIN_TURN_MS * 4, waitMs: 0 });
   const encode = ({ credentials, entries }: OutboxRecord) =>
     JSON.stringify({
@@ -48,6 +55,16 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
     };
   };
 
+  /** The connector id of a stored record, read without its secret; undefined when unreadable. */
+  const connectorIdOf = (raw: string): string | undefined => {
+    try {
+      const { id } = JSON.parse(raw) as { id?: unknown };
+      return typeof id === "string" ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   /** One drain: every record offered in order until Hull stops taking them or the turn ends. */
   async function drainTurn(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
     // Records a dead process was working on go back first: newest first, so the oldest is taken next.
@@ -56,7 +73,7 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
     let delivered = 0;
     while (Date.now() < turnEnds) {
       const raws: string[] = [];
-      for (let taken = 0; taken < DRAIN_CONCURRENCY; taken++) {
+      for (let taken = 0; taken < DRAIN_BATCH_ENTRIES; taken++) {
         const raw = await redis.lmove(pending, processing, "RIGHT", "RIGHT");
         if (raw === null) break;
         raws.push(raw);
@@ -65,29 +82,33 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
         await redis.eval(FORGET_WHEN_EMPTY, 3, pending, processing, held);
         return delivered;
       }
-      const records: { raw: string; record: OutboxRecord }[] = [];
+      const kept: { raw: string; record: OutboxRecord }[] = [];
       for (const raw of raws) {
         try {
-          records.push({ raw, record: decode(raw) });
+          kept.push({ raw, record: decode(raw) });
         } catch {
-          await redis.lrem(processing, 1, raw); // sealed with another SECRET: nobody can deliver it
+          // Sealed with another SECRET (or damaged): nobody can deliver it. It is uncounted too,
+          // so that its connector does not queue behind a record that is gone.
+          const forgotten = redis.multi().lrem(processing, 1, raw);
+          const id = connectorIdOf(raw);
+          if (id) forgotten.hincrby(held, id, -1);
+          await forgotten.exec();
         }
       }
       const taken = await offerInOrder(
-        records,
-        ({ record }) => write(record.credentials, record.entries),
-        records.length,
+        kept.map(({ record }) => record),
+        write,
       );
       const done = redis.multi();
-      for (const { raw, record } of records.slice(0, taken)) {
+      for (const { raw, record } of kept.slice(0, taken)) {
         done.lrem(processing, 1, raw).hincrby(held, record.credentials.id, -1);
         delivered += record.entries.length;
       }
       // What Hull did not take goes back to the end taken next, the oldest last pushed.
-      for (const { raw } of records.slice(taken).reverse())
+      for (const { raw } of kept.slice(taken).reverse())
         done.lrem(processing, 1, raw).rpush(pending, raw);
       await done.exec();
-      if (taken < records.length) return delivered;
+      if (taken < kept.length) return delivered;
     }
     return delivered;
   }

@@ -7,7 +7,7 @@ import type { HullRestClient } from "../../clients/hull/rest";
 import type { FirehoseEntry, HullConnector, HullCredentials } from "../../clients/hull/types";
 import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
-import { writeToHull } from "../../durable/write-to-hull";
+import { writeToHull, type LateWrites } from "../../durable/write-to-hull";
 import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
@@ -42,6 +42,8 @@ export interface NotificationDeps {
   deduplicator: Deduplicator;
   /** Keeps what Hull cannot take right now, so the notification can still be acknowledged. */
   outbox: Outbox;
+  /** Where a write that outlasts the budget is tracked until it settles (the replay waits). */
+  lateWrites?: LateWrites;
   deadLetters: DeadLetterStore;
   activity: ActivityLog;
   logger: Logger;

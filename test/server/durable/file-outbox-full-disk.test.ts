@@ -60,7 +60,7 @@ describe("the file outbox on a filesystem that fills up", () => {
 
     const seen: string[] = [];
     await createFileOutbox(mountPoint, "a-long-enough-secret").drain(async (_creds, written) => {
-      seen.push(written[0]!.claims.email!);
+      seen.push(...new Set(written.map((entry) => entry.claims.email!)));
     });
     expect(seen).toEqual(["before@x.io", "after-1@x.io", "after-2@x.io"]);
   });

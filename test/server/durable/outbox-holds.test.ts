@@ -98,19 +98,41 @@ describe.each(kinds)("the %s outbox", (_kind, storage) => {
   });
 });
 
-describe("offerInOrder(records, write, concurrency)", () => {
-  it("stops after the group with the first rejection and says how many from the start arrived", async () => {
-    const offered: number[] = [];
+describe("offerInOrder(records, write, maxEntries)", () => {
+  it("writes one connector's consecutive records together, one write at a time, and stops at the first refusal", async () => {
+    const records = [
+      { credentials: a, entries: [entry(1)] },
+      { credentials: a, entries: [entry(2), entry(3)] },
+      { credentials: a, entries: [entry(4)] },
+      { credentials: b, entries: [entry(5)] },
+      { credentials: a, entries: [entry(6)] },
+      { credentials: a, entries: [entry(7)] },
+    ];
+    const writes: [string, number[]][] = [];
+    let inFlight = 0;
+    let most = 0;
     const taken = await offerInOrder(
-      [1, 2, 3, 4, 5, 6, 7],
-      async (n) => {
-        offered.push(n);
-        if (n === 4 || n === 6) throw new Error("down");
+      records,
+      async (credentials, entries) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        const numbers = entries.map((one) => numberOf([one]));
+        writes.push([credentials.id, numbers]);
+        if (numbers.includes(6)) throw new Error("Hull is down");
       },
       3,
     );
-    expect(taken).toBe(3);
-    // Groups of three: 1–3, then 4–6 (4 failed); 7 was never offered.
-    expect(offered).toEqual([1, 2, 3, 4, 5, 6]);
+    // a's first three entries fill a write of 3; 4 starts the next; b's record is a write of its
+    // own; the write holding 6 failed, so 6 and everything after it are kept.
+    expect(writes).toEqual([
+      [a.id, [1, 2, 3]],
+      [a.id, [4]],
+      [b.id, [5]],
+      [a.id, [6, 7]],
+    ]);
+    expect(taken).toBe(4);
+    expect(most).toBe(1);
   });
 });

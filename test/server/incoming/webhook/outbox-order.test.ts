@@ -8,6 +8,7 @@ import { createActivityLog } from "../../../../server/activity";
 import type { FirehoseWriter } from "../../../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
 import { replayOutbox } from "../../../../server/durable/replay-outbox";
+import { createLateWrites } from "../../../../server/durable/write-to-hull";
 import { RetryableError } from "../../../../server/errors";
 import { createMemoryDeduplicator } from "../../../../server/incoming/webhook/deduplicator";
 import { createNotificationReceiver } from "../../../../server/incoming/webhook/receive-notification";
@@ -119,6 +120,40 @@ describe("notifications and the outbox's order", () => {
     state.mode = "up";
     await replayOutbox(deps, createLogger("silent"));
     expect(state.taken).toEqual(["New Name", "Old Name", "New Name"]);
+    expect(outbox.kept).toEqual([]);
+  });
+
+  // Found in review (2026-12-01): the write that outlasted the budget goes on in the background
+  // and held the oldest data; landing after the replay, it was the last word.
+  it("replays nothing of a connector while its write that outlasted the budget is in flight", async () => {
+    const taken: string[] = [];
+    let releaseFirst: (() => void) | undefined;
+    let calls = 0;
+    // Hull is slow for the first request only (it answers after the budget), fast afterwards.
+    const firehose: FirehoseWriter = {
+      async write(_credentials, entries) {
+        const name = String(nameIn(entries));
+        if (calls++ === 0) await new Promise<void>((resolve) => (releaseFirst = resolve));
+        taken.push(name);
+      },
+      flush: async () => undefined,
+    };
+    const outbox = fakeOutbox();
+    const { deps, receiver } = receiverWith(firehose, outbox);
+    const slow = { ...deps, hullBudgetMs: 20, lateWrites: createLateWrites() };
+    const slowReceiver = createNotificationReceiver(slow);
+    void receiver;
+
+    expect((await slowReceiver.receive(update("Old Name", "1"))).outcome).toBe("queued");
+    expect((await slowReceiver.receive(update("New Name", "2"))).outcome).toBe("queued");
+    // The late write is still in flight: the replay keeps everything of the connector.
+    await replayOutbox(slow, createLogger("silent"));
+    expect(taken).toEqual([]);
+    expect(outbox.kept).toHaveLength(2);
+    releaseFirst!();
+    await waitUntil(() => taken.length === 1, { what: "the late write to land" });
+    await replayOutbox(slow, createLogger("silent"));
+    expect(taken).toEqual(["Old Name", "Old Name", "New Name"]);
     expect(outbox.kept).toEqual([]);
   });
 });
