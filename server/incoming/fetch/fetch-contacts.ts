@@ -7,6 +7,7 @@ import type { IntercomConnections } from "../../clients/intercom/connections";
 import type { ContactList, IntercomContact, SearchQuery } from "../../clients/intercom/types";
 import { intercomApiFor } from "../../connection/intercom-api-for";
 import type { DeadLetterStore } from "../../durable/dead-letters";
+import type { Outbox } from "../../durable/outbox";
 import { writeToHull, type WriteToHullDeps } from "../../durable/write-to-hull";
 import { ConfigurationError, RetryableError } from "../../errors";
 import { JobAborted, type JobControl, type JobHandler } from "../../jobs/job-runner";
@@ -37,6 +38,8 @@ export interface FetchDeps {
   firstRunLookbackSeconds?: number;
   /** How many times one page is tried again when Intercom keeps failing. */
   pageAttempts?: number;
+  /** Webhooks kept while Hull was down: a page waits for its connector's to be replayed first. */
+  outbox?: Pick<Outbox, "holds">;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -61,6 +64,9 @@ const COUNTERS = {
   user: { read: "users fetched", written: "users written to Hull" },
   lead: { read: "leads fetched", written: "leads written to Hull" },
 } as const;
+
+/** How long (ms) a page waits for its connector's kept webhooks before the job tries again later. */
+const OUTBOX_WAIT_MS = 60_000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -268,13 +274,33 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     }
   }
 
+  /**
+   * Waits (polling each second, up to OUTBOX_WAIT_MS) while the outbox holds webhooks of the
+   * connector: kept while Hull was down, they are older than what a fetch reads now, and their
+   * replay after the page would write the older values last (ADR 026). Throws RetryableError when
+   * they are still there after that (the job tries again later), JobAborted on a stop.
+   */
+  async function afterKeptWebhooks(job: StoredJob, control: JobControl): Promise<void> {
+    for (let waited = 0; deps.outbox && (await deps.outbox.holds(job.connectorId));) {
+      if (control.signal.aborted) throw new JobAborted();
+      if (waited >= OUTBOX_WAIT_MS)
+        throw new RetryableError(
+          "Webhooks kept while Hull was down are still being written to Hull; the fetch goes on after them",
+        );
+      await sleep(1000);
+      waited += 1000;
+    }
+  }
+
   /** Step 3: the page's contacts inside the window and not yet in Hull, written; the edge advanced. */
   async function writePage(
     job: StoredJob,
     run: FetchPlan,
     state: RunState,
     page: ContactList,
+    control: JobControl,
   ): Promise<number> {
+    await afterKeptWebhooks(job, control);
     const selection = selectContacts(
       page.data,
       run.window,
@@ -366,7 +392,7 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     const log = progressLog(job);
     const started = Date.now();
     for await (const { page, following } of pages(run, state, control)) {
-      await writePage(job, run, state, page);
+      await writePage(job, run, state, page, control);
       state.cursor = following;
       state.done = !following;
       const progress = progressOf(state, (Date.now() - started) / 1000, page.total_count);

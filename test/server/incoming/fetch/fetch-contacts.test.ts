@@ -91,7 +91,10 @@ function newJob(mode: "full" | "incremental" = "full"): StoredJob {
   };
 }
 
-function setup(settings: Record<string, unknown> = CONNECTED) {
+function setup(
+  settings: Record<string, unknown> = CONNECTED,
+  outbox?: { holds(connectorId: string): Promise<boolean> },
+) {
   const pages = { p1: [contact(1), contact(2)], p2: [contact(3), contact(4)], p3: [contact(5)] };
   const intercom = fakeIntercom(pages, ["p1", "p2", "p3"]);
   const firehose = fakeFirehose();
@@ -108,6 +111,7 @@ function setup(settings: Record<string, unknown> = CONNECTED) {
       // An hour after the contacts were updated: inside a fresh install's first look-back.
       now: () => new Date((1_767_000_000 + 3600) * 1000),
       sleep: async (ms) => void slept.push(ms),
+      outbox,
     },
     "user",
   );
@@ -162,6 +166,32 @@ describe("fetching contacts", () => {
     await handler(job, fakeControl(job).control);
     expect(slept).toEqual([2000, 2000]);
     expect(writtenIds()).toHaveLength(5);
+  });
+
+  // Kind: older data replayed over newer (ADR 026). Webhooks kept while Hull was down are older
+  // than what a fetch reads now; a page waits until its connector's are in Hull.
+  it("writes a page only once the outbox holds no webhooks of its connector", async () => {
+    let held = 3;
+    const asked: string[] = [];
+    const outbox = {
+      async holds(connectorId: string) {
+        asked.push(connectorId);
+        return held-- > 0;
+      },
+    };
+    const { handler, writtenIds, slept } = setup(CONNECTED, outbox);
+    const job = newJob();
+    await handler(job, fakeControl(job).control);
+    expect(slept).toEqual([1000, 1000, 1000]);
+    expect(asked.every((id) => id === CREDENTIALS.id)).toBe(true);
+    expect(writtenIds()).toHaveLength(5);
+  });
+
+  it("tries again later when the connector's kept webhooks are still there after a minute", async () => {
+    const { handler, writtenIds } = setup(CONNECTED, { holds: async () => true });
+    const job = newJob();
+    await expect(handler(job, fakeControl(job).control)).rejects.toThrow(/still being written/);
+    expect(writtenIds()).toEqual([]);
   });
 
   it("throws ConfigurationError, having written nothing, when Intercom is not connected", async () => {
