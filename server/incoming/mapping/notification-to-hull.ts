@@ -253,6 +253,23 @@ export function planNotification(
       if (!write) return ignore("contact without an id");
       return { kind: "write", ...write };
     }
+    case "merged": {
+      // The surviving contact, mapped as any contact; the merged lead's id is aliased to it, so
+      // that the lead's Hull profile (claimed by intercom:<lead id>) becomes this person's.
+      const write = contactToHullEntries(item, {
+        incomingAttributes: context.incomingAttributes,
+      });
+      if (!write) return ignore("merged contact without an id");
+      const from = stringAt(objectAt(item, "merged_from"), "id");
+      const traits = write.entries.find((entry) => entry.type === "traits");
+      if (!from || !traits) return { kind: "write", ...write };
+      const alias: FirehoseEntry = {
+        type: "alias",
+        claims: traits.claims,
+        body: { anonymous_id: intercomAnonymousId(from) },
+      };
+      return { kind: "write", ...write, entries: [...write.entries, alias] };
+    }
     case "signed-up": {
       const user = mapContactToHullUser(item, {
         roleHint: "user",

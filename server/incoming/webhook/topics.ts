@@ -6,6 +6,7 @@ export type TopicAction =
   | { kind: "conversation"; event: string; initiated: "user" | "admin" }
   | { kind: "contact"; role?: "user" | "lead" }
   | { kind: "signed-up" }
+  | { kind: "merged" }
   | { kind: "deleted" }
   | { kind: "unarchived" }
   | { kind: "tag"; event: "Added Tag" | "Removed Tag" }
@@ -56,6 +57,13 @@ export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "contact.email.updated": { kind: "contact" },
   "contact.created": { kind: "contact", role: "lead" },
   "contact.lead.created": { kind: "contact", role: "lead" },
+  // Updates (2.x): the item is the whole contact, mapped as a created one is (intercom-api.md §4.2).
+  "contact.user.updated": { kind: "contact", role: "user" },
+  "contact.lead.updated": { kind: "contact", role: "lead" },
+  "contact.added_email": { kind: "contact", role: "lead" },
+  "contact.lead.added_email": { kind: "contact", role: "lead" },
+  // A lead merged into a user: the item is the surviving contact, `merged_from` the lead (§4.4).
+  "contact.merged": { kind: "merged" },
   "contact.signed_up": { kind: "signed-up" },
   "contact.lead.signed_up": { kind: "signed-up" },
   "user.deleted": { kind: "deleted" },

@@ -194,6 +194,48 @@ describe("planNotification: lead sign-up", () => {
   });
 });
 
+// Kind: current contact topics acknowledged and dropped (a reviewer's finding, 2026-12-01). The
+// topic list is reference/intercom-api.md §4.2; an update's item is the whole contact (§4.4).
+describe("planNotification: updates and merges", () => {
+  it.each([
+    ["contact.user.updated", modernUser({ name: "Ada Byron" })],
+    ["contact.lead.updated", modernLead({ name: "Visitor Two" })],
+    ["contact.lead.added_email", modernLead({ email: "found@example.com" })],
+  ])("%s writes the contact as a created one would", (topic, item) => {
+    const id = traitsOf(write(topic, item)).body["intercom/id"] as unknown;
+    // A lead's values are setIfNull (a lead never overwrites what a user set).
+    expect(typeof id === "object" ? (id as { value: unknown }).value : id).toBe(item.id);
+    expect(write(topic, item)).toEqual(
+      write(topic.includes("lead") ? "contact.lead.created" : "contact.user.created", item),
+    );
+  });
+
+  it("contact.merged writes the surviving contact and aliases the merged lead's id to it", () => {
+    const survivor = modernUser({
+      merged_from: { type: "contact", id: "6762f0dd1bb69f9f2193bb99" },
+    });
+    const entries = write("contact.merged", survivor);
+    expect(traitsOf(entries).body["intercom/id"]).toBe(survivor.id);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        type: "alias",
+        claims: traitsOf(entries).claims,
+        body: { anonymous_id: "intercom:6762f0dd1bb69f9f2193bb99" },
+      }),
+    );
+  });
+
+  it("contact.merged without merged_from (older captures) writes the contact alone", () => {
+    const entries = write("contact.merged", modernUser());
+    expect(
+      entries.filter(
+        (entry) => entry.type === "alias" && JSON.stringify(entry.body).includes("bb99"),
+      ),
+    ).toEqual([]);
+    expect(traitsOf(entries).body["intercom/id"]).toBe(modernUser().id);
+  });
+});
+
 describe("planNotification: deletion", () => {
   it.each([
     ["user.deleted", "intercom/deleted_at"],
