@@ -27,6 +27,12 @@ function fromEpoch(value: number): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** Whether year-month-day (month 1–12) is a day of the Gregorian calendar. */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** Any time form above → a valid Date; undefined for anything that is not a time (never throws). */
 export function parseTime(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : new Date(value);
@@ -39,8 +45,10 @@ export function parseTime(value: unknown): Date | undefined {
   // the host's timezone, so the same value would mean another instant on another machine.
   const utc = HULL_FORM.exec(trimmed) ?? NO_OFFSET.exec(trimmed);
   const iso = utc ? `${utc[1]}T${utc[2]}Z` : trimmed;
-  // Only calendar dates: Date.parse also reads "next tuesday 2"-like text in some engines.
-  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return undefined;
+  // Only calendar dates: Date.parse also reads "next tuesday 2"-like text in some engines, and
+  // rolls an impossible day over ("2025-02-30" is March 2nd), so the day must exist in its month.
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!day || !isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) return undefined;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }

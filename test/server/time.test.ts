@@ -22,6 +22,12 @@ describe("toUnixSeconds(value): every kind of time the code passes", () => {
     ["ISO-8601 without an offset, read as UTC", "2018-10-08T16:33:15", seconds],
     ["an invalid Date", new Date(Number.NaN), undefined],
     ["free text", "next tuesday", undefined],
+    // Kind: impossible calendar days rolled over by Date.parse (a reviewer's finding, 2026-12-01).
+    ["an impossible day (February 30th)", "2025-02-30", undefined],
+    ["an impossible day with a time", "2025-04-31T10:00:00Z", undefined],
+    ["a 13th month", "2025-13-01T00:00:00Z", undefined],
+    ["February 29th of a non-leap year", "2025-02-29 10:00:00 UTC", undefined],
+    ["February 29th of a leap year", "2024-02-29T00:00:00Z", 1_709_164_800],
     ["a boolean", true, undefined],
     ["null", null, undefined],
     ["undefined", undefined, undefined],
