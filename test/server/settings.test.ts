@@ -43,8 +43,60 @@ describe("settingsUpdateSchema", () => {
     ],
     ["a launcher position that does not exist", { settings: { alignment: "middle" } }],
     ["a non-boolean switch", { private_settings: { create_missing_attributes: "yes" } }],
+    // Kind: two rows writing one field (a reviewer's finding, 2026-12-01): the last won silently.
+    [
+      "two outgoing rows writing one Intercom field",
+      {
+        private_settings: {
+          sync_fields_to_intercom: [
+            { hull: "email", name: "email" },
+            { hull: "plan", name: "email", overwrite: true },
+          ],
+        },
+      },
+    ],
+    [
+      "two incoming rows writing one Hull attribute",
+      {
+        private_settings: {
+          sync_fields_to_hull: [
+            { name: "plan", hull: "intercom/plan" },
+            { name: "tier", hull: "intercom/plan" },
+          ],
+        },
+      },
+    ],
   ])("refuses %s", (_name, update) => {
     expect(settingsUpdateSchema.safeParse(update).success).toBe(false);
+  });
+
+  it("names the later row and the earlier one of a field written twice", () => {
+    const parsed = settingsUpdateSchema.safeParse({
+      private_settings: {
+        sync_fields_to_intercom: [
+          { hull: "name", name: "name" },
+          { hull: "email", name: "email" },
+          { hull: "plan", name: "email" },
+        ],
+      },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ["private_settings", "sync_fields_to_intercom", 2, "name"],
+      message: 'row 3 writes Intercom\'s "email", as row 2 does: keep one row per field',
+    });
+  });
+
+  it("accepts one Hull attribute sent to two Intercom fields", () => {
+    const update = {
+      private_settings: {
+        sync_fields_to_intercom: [
+          { hull: "email", name: "email" },
+          { hull: "email", name: "custom_attributes.contact_email" },
+        ],
+      },
+    };
+    expect(settingsUpdateSchema.safeParse(update).success).toBe(true);
   });
 });
 
