@@ -24,6 +24,7 @@ import { hullState, requireHull } from "./hull-auth";
 import { htmlErrorPages } from "./html-errors";
 import { escapeHtml } from "./pages";
 import { sendMembersOfAddedSegments } from "../segment-members/send-current-members";
+import { addedSegmentIds } from "../segment-members/plan-member-extracts";
 
 /** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
 async function waitingUsers(deps: AppDeps, connectorId: string) {
@@ -32,6 +33,29 @@ async function waitingUsers(deps: AppDeps, connectorId: string) {
     waiting_users: users,
     ...(since === undefined ? {} : { waiting_since: new Date(since).toISOString() }),
   };
+}
+
+/**
+ * Refuses (400, nothing saved) segment ids a save adds that Hull does not list: a synchronized
+ * segment Hull has not got would sync nobody, and nobody would be told. Ids saved before are let
+ * through, so a segment deleted in Hull since does not block every later save.
+ */
+async function refuseUnknownSegments(
+  hull: { getSegments(): Promise<{ id: string }[]> },
+  before: readonly string[],
+  after: readonly string[] | undefined,
+): Promise<void> {
+  const added = addedSegmentIds(before, after ?? []);
+  if (added.length === 0) return;
+  const known = new Set((await hull.getSegments()).map(({ id }) => id));
+  const unknown = added.filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, [
+    {
+      path: "private_settings.synchronized_segments",
+      message: `Hull has no segment ${unknown.join(", ")}`,
+    },
+  ]);
 }
 
 /**
@@ -147,6 +171,7 @@ export function adminRoutes(deps: AppDeps): Router {
     const update = privateSettingsUpdate(parsed.data);
     const beforeConnector = await hull.getConnector();
     const before = readSettings(beforeConnector).synchronizedSegments;
+    await refuseUnknownSegments(hull, before, parsed.data.private_settings?.synchronized_segments);
     const saved = await hull.updateSettings({ private_settings: update });
     const changed = changedSettings(
       beforeConnector.private_settings,

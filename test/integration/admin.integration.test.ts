@@ -30,6 +30,9 @@ async function seedSegment(name: string): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
+const readKnownSegments = (connector: { private_settings: Record<string, unknown> }) =>
+  (connector.private_settings.synchronized_segments as string[] | undefined) ?? [];
+
 describe("the dashboard", () => {
   it("says why setup is required before Hull has asked for a status", async () => {
     const overview = (await (await api("/admin/api/overview")).json()) as {
@@ -104,6 +107,27 @@ describe("the dashboard", () => {
     expect(body.details.map((detail) => detail.path)).toEqual(
       expect.arrayContaining(["private_settings.synchronized_segments.0", "private_settings"]),
     );
+    expect(await hullConnector(stack)).toEqual(before);
+  });
+
+  // Kind: a well-formed id of something Hull has not got, saved silently (a reviewer's finding).
+  it("refuses to add a segment Hull does not have, naming it, and writes nothing", async () => {
+    const before = await hullConnector(stack);
+    const known = readKnownSegments(before);
+    const response = await api("/admin/api/settings", {
+      method: "PUT",
+      body: JSON.stringify({
+        private_settings: { synchronized_segments: [...known, "6fc74b94d8dad4cce454037f"] },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { details: { path: string; message: string }[] };
+    expect(body.details).toEqual([
+      {
+        path: "private_settings.synchronized_segments",
+        message: "Hull has no segment 6fc74b94d8dad4cce454037f",
+      },
+    ]);
     expect(await hullConnector(stack)).toEqual(before);
   });
 
