@@ -105,7 +105,15 @@ export function createHullRestClient(
   }
 
   return {
-    getConnector: () => call<HullConnector>("GET", credentials.id),
+    async getConnector() {
+      const connector = await call<HullConnector>("GET", credentials.id);
+      // minihull@2.1.2 answers 200 with no body for an id it does not have (src/router.js:
+      // `res.json(connector || segment)`); Hull itself answers 404 (hull-platform.md §2.1). Both
+      // mean the same: these credentials name no connector.
+      if (!connector || typeof connector !== "object" || connector.id !== credentials.id)
+        throw new UnauthorizedError("Hull does not know this connector (wrong id or organization)");
+      return connector;
+    },
     async updateSettings(update) {
       const current = await call<HullConnector>("GET", credentials.id);
       if (!current || typeof current !== "object" || current.id !== credentials.id) {

@@ -63,6 +63,16 @@ describe("createHullRestClient(credentials): a 404", () => {
     );
   });
 
+  // minihull@2.1.2 answers 200 with no body for a connector it does not have (src/router.js).
+  it.each([
+    ["no body", ""],
+    ["null", null],
+    ["another connector", { id: "0123456789abcdef01234567", private_settings: {} }],
+  ])("for the connector, a 200 with %s says the same as a 404", async (_what, body) => {
+    const client = await clientAgainst(() => ({ body }));
+    await expect(client.getConnector()).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
   it("for anything else is about that thing, not about the credentials", async () => {
     const client = await clientAgainst(notFound);
     const segment = client.getSegment("0123456789abcdef01234567");
