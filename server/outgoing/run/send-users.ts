@@ -143,7 +143,7 @@ async function saveLearntTags(run: OutgoingRun): Promise<void> {
     await run.hull.updateSettings({ private_settings: ownSettings.tagMapping(current, learnt) });
   } catch (error) {
     // Not fatal: POST /tags finds the same tags by name next time.
-    run.logger.warn({ err: error, connector: run.credentials.id }, "tag mapping not saved");
+    run.logger.warn({ err: error }, "tag mapping not saved");
   }
 }
 
@@ -154,8 +154,9 @@ function report(
 ): void {
   const connector = run.credentials.id;
   for (const outcome of outcomes) {
+    // run.logger names the connector already (open-outgoing-run.ts): a second `connector` key
+    // would make the line JSON with a duplicate key.
     const details = {
-      connector,
       user: outcome.userId,
       contact: outcome.contactId,
       created: outcome.created,
