@@ -58,7 +58,10 @@ export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "contact.created": { kind: "contact", role: "lead" },
   "contact.lead.created": { kind: "contact", role: "lead" },
   // Updates (2.x): the item is the whole contact, mapped as a created one is (intercom-api.md §4.2).
-  "contact.user.updated": { kind: "contact", role: "user" },
+  // A lead's values are setIfNull, so a late one cannot undo a newer value. A user's
+  // `contact.user.updated` is not taken: its plain writes have no order Hull could check (no
+  // conditional write), a late one would undo a newer value in Hull and a mapped attribute would
+  // carry it back to Intercom; the incremental fetch reads user updates every 5 minutes instead.
   "contact.lead.updated": { kind: "contact", role: "lead" },
   "contact.added_email": { kind: "contact", role: "lead" },
   "contact.lead.added_email": { kind: "contact", role: "lead" },
