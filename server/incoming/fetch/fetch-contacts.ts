@@ -65,9 +65,6 @@ const COUNTERS = {
   lead: { read: "leads fetched", written: "leads written to Hull" },
 } as const;
 
-/** How long (ms) a page waits for its connector's kept webhooks before the job tries again later. */
-const OUTBOX_WAIT_MS = 60_000;
-
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -275,21 +272,17 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
   }
 
   /**
-   * Waits (polling each second, up to OUTBOX_WAIT_MS) while the outbox holds webhooks of the
-   * connector: kept while Hull was down, they are older than what a fetch reads now, and their
-   * replay after the page would write the older values last (ADR 026). Throws RetryableError when
-   * they are still there after that (the job tries again later), JobAborted on a stop.
+   * Throws RetryableError while the outbox holds webhooks of the connector: kept while Hull was
+   * down, they may be older than the page in hand, and their replay after it would write the
+   * older values last (ADR 026). The job tries again from its checkpoint, so the page is read
+   * again once they are in Hull: waiting here and then writing the page read before the wait
+   * would land it over webhooks that arrived meanwhile (found in review).
    */
-  async function afterKeptWebhooks(job: StoredJob, control: JobControl): Promise<void> {
-    for (let waited = 0; deps.outbox && (await deps.outbox.holds(job.connectorId));) {
-      if (control.signal.aborted) throw new JobAborted();
-      if (waited >= OUTBOX_WAIT_MS)
-        throw new RetryableError(
-          "Webhooks kept while Hull was down are still being written to Hull; the fetch goes on after them",
-        );
-      await sleep(1000);
-      waited += 1000;
-    }
+  async function afterKeptWebhooks(job: StoredJob): Promise<void> {
+    if (deps.outbox && (await deps.outbox.holds(job.connectorId)))
+      throw new RetryableError(
+        "Webhooks kept while Hull was down are still being written to Hull; the fetch goes on after them",
+      );
   }
 
   /** Step 3: the page's contacts inside the window and not yet in Hull, written; the edge advanced. */
@@ -298,9 +291,8 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     run: FetchPlan,
     state: RunState,
     page: ContactList,
-    control: JobControl,
   ): Promise<number> {
-    await afterKeptWebhooks(job, control);
+    await afterKeptWebhooks(job);
     const selection = selectContacts(
       page.data,
       run.window,
@@ -392,7 +384,7 @@ export function createFetchHandler(deps: FetchDeps, role: "user" | "lead"): JobH
     const log = progressLog(job);
     const started = Date.now();
     for await (const { page, following } of pages(run, state, control)) {
-      await writePage(job, run, state, page, control);
+      await writePage(job, run, state, page);
       state.cursor = following;
       state.done = !following;
       const progress = progressOf(state, (Date.now() - started) / 1000, page.total_count);
