@@ -29,9 +29,10 @@ export function conflictingContact(error: unknown): { id: string; archived: bool
  * (`POST /contacts/search`, a user first). The id and the archived state come only from the 409's
  * wording, which Intercom's description does not document (its `POST /contacts` lists 200 and
  * 401 only; intercom-api.md §2.4 has the wording from Intercom's own answers), so a changed
- * wording must not refuse every person Intercom already has. Undefined for another error or
- * when neither finds one (an archived contact is not found by either: it stays refused).
- * Throws what the client throws.
+ * wording must not refuse every person Intercom already has. By email, only a user whose
+ * external_id is ours or empty counts (a lead or another customer with the email is not this
+ * person). Undefined for another error or when neither finds one (an archived contact is found
+ * by neither: it stays refused). Throws what the client throws.
  */
 export async function unnamedDuplicate(
   api: IntercomApi,
@@ -50,7 +51,11 @@ export async function unnamedDuplicate(
     undefined,
     10,
   );
-  const found = data.find((contact) => contact.role === "user") ?? data[0];
+  const found = data.find(
+    (contact) =>
+      contact.role === "user" &&
+      (!contact.external_id || contact.external_id === identity.externalId),
+  );
   return found ? { id: found.id, archived: false } : undefined;
 }
 

@@ -41,6 +41,16 @@ const traitsOf = (
       .map((entry) => entry.body),
   ) as Record<string, unknown>;
 
+/** Intercom's 409 on `POST /contacts` worded without the id of the duplicate. */
+const unnamedConflict = () =>
+  new IntercomApiError(
+    409,
+    "conflict",
+    "A contact matching those details already exists",
+    "POST",
+    "/contacts",
+  );
+
 describe("contact upsert decisions", () => {
   it("updates the contact Hull knows the id of in one request, nothing else", async () => {
     const intercom = fakeIntercom();
@@ -90,22 +100,14 @@ describe("contact upsert decisions", () => {
   // Kind: the 409's wording is all that names the duplicate, and no Intercom artefact documents
   // it. A 409 naming no id must not refuse a person Intercom already has.
   it("finds the duplicate of a 409 that names no id by external_id, then by email", async () => {
-    const unnamed = () =>
-      new IntercomApiError(
-        409,
-        "conflict",
-        "A contact matching those details already exists",
-        "POST",
-        "/contacts",
-      );
     const intercom = fakeIntercom();
     const byExternalId = intercom.seed({ email: "n1@example.com", external_id: "n-1" });
     const byEmail = intercom.seed({ email: "n2@example.com" });
     const { run, firehose } = fakeRun(settings(), intercom);
     const withExternalId = newcomer(1);
     withExternalId.user.external_id = "n-1";
-    intercom.failNext("POST /contacts", unnamed());
-    intercom.failNext("POST /contacts", unnamed());
+    intercom.failNext("POST /contacts", unnamedConflict());
+    intercom.failNext("POST /contacts", unnamedConflict());
     const { outcomes } = await sendUsers(run, everything([withExternalId, newcomer(2)]));
     expect(intercom.calls).toEqual(
       expect.arrayContaining([
@@ -123,21 +125,20 @@ describe("contact upsert decisions", () => {
     expect(intercom.contacts.size).toBe(2);
   });
 
-  it("still refuses a 409 naming no id when no live duplicate is found", async () => {
+  it.each([
+    ["no contact has the email", {}],
+    ["only a lead has it", { email: "n3@example.com", role: "lead" as const }],
+    ["another customer (external_id) has it", { email: "n3@example.com", external_id: "other" }],
+  ])("still refuses a 409 naming no id when %s", async (_case, seeded) => {
     const intercom = fakeIntercom();
+    if ("email" in seeded) intercom.seed(seeded);
     const { run } = fakeRun(settings(), intercom);
-    intercom.failNext(
-      "POST /contacts",
-      new IntercomApiError(
-        409,
-        "conflict",
-        "A contact matching those details already exists",
-        "POST",
-        "/contacts",
-      ),
-    );
-    const { outcomes } = await sendUsers(run, everything([newcomer(3)]));
+    const withExternalId = newcomer(3);
+    withExternalId.user.external_id = "n-3";
+    intercom.failNext("POST /contacts", unnamedConflict());
+    const { outcomes } = await sendUsers(run, everything([withExternalId]));
     expect(outcomes[0]!.problems.join()).toContain("already exists");
+    expect(intercom.calls.filter((call) => call.startsWith("PUT"))).toEqual([]);
   });
 
   it("leaves an archived duplicate alone (unarchive_contacts off) and tells Hull why", async () => {
