@@ -1,3 +1,4 @@
+import { parseTime } from "./time";
 /**
  * The Intercom states of a contact as Hull holds them: ONE attribute per state, written by the
  * incoming flow (webhooks) and read by the outgoing flow (filter, upsert), so both sides speak of
@@ -31,7 +32,8 @@ export const LIVE_AT_ATTRIBUTE = "intercom/updated_at";
 
 /**
  * The states on for a Hull user (keys without the `traits_` prefix): a state is on while its
- * attribute holds a date no older than the contact's LIVE_AT_ATTRIBUTE. A contact Intercom showed
+ * attribute holds a date no older than the contact's LIVE_AT_ATTRIBUTE, compared in whole
+ * seconds (a mark is the notification's time, Unix seconds; `updated_at` may carry ms). A contact Intercom showed
  * live after the mark (created again with the same email after a deletion, a fetch that read it)
  * is live, whatever the mark says; a notification of the older life arriving late does not undo a
  * newer mark (its `updated_at` is older), and a tie keeps the mark, so nothing deleted is sent
@@ -43,16 +45,16 @@ export function intercomStatesOf(user: Record<string, unknown>): Set<IntercomSta
   for (const [state, attribute] of Object.entries(INTERCOM_STATE_ATTRIBUTES)) {
     if (!isSet(user[attribute])) continue;
     const markedAt = dateOf(user[attribute]);
-    const liveSince = liveAt !== undefined && markedAt !== undefined && liveAt > markedAt;
+    const liveSince =
+      liveAt !== undefined &&
+      markedAt !== undefined &&
+      Math.floor(liveAt / 1000) > Math.floor(markedAt / 1000);
     if (!liveSince) states.add(state as IntercomState);
   }
   return states;
 }
 
-/** Ms since the epoch of an ISO date (or epoch seconds), undefined when it is neither. */
+/** Ms since the epoch of any time form `parseTime` reads; undefined when it is not a time. */
 function dateOf(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value * 1000;
-  if (typeof value !== "string") return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  return parseTime(value)?.getTime();
 }

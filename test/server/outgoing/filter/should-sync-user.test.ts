@@ -123,6 +123,9 @@ describe("shouldSyncUser(update, settings, options)", () => {
       [
         ["last seen live before the deletion", "2026-11-30T09:59:59.000Z"],
         ["last seen live in the second of the deletion", "2026-11-30T10:00:00.000Z"],
+        // The mark is the notification's time in whole seconds; updated_at may carry ms.
+        ["updated a moment later in the second of the deletion", "2026-11-30T10:00:00.700Z"],
+        ["with an impossible last-seen day", "2026-11-31T10:00:00Z"],
         ["with an unreadable last-seen date", "yesterday"],
       ] as const
     ).map(([when, liveAt]): [string, Parameters<typeof shouldSyncUser>, string] => [
