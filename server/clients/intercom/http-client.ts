@@ -48,6 +48,9 @@ export type IntercomHttp = <T>(
 ) => Promise<T>;
 
 /** Whether a response's `X-RateLimit-Remaining` says the current window still has budget. */
+/** The longest (ms) one request waits for a rate limit itself before handing the wait back. */
+const MAX_IN_REQUEST_WAIT_MS = 60_000;
+
 function budgetLeft(headers: { get(name: string): string | null }): boolean {
   const remaining = Number(headers.get("x-ratelimit-remaining") ?? "0");
   return Number.isFinite(remaining) && remaining > 0;
@@ -119,14 +122,18 @@ export function createIntercomHttp(options: IntercomHttpOptions): IntercomHttp {
         // every request waits for its reset. A 429 that says budget is left came from another
         // limit than this window's (e.g. the workspace's, shared with other apps): back off this
         // request, randomised and exponential, the other handling intercom-api.md §2.5 names.
-        // A Retry-After, when Intercom sends one, is the least wait either way (retryAfterMs).
-        const waitMs = Math.max(
-          retryAfterMs(response.headers),
-          budgetLeft(response.headers)
-            ? Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random()))
-            : pacer.exhausted(response.headers),
-        );
-        if (attempt >= maxRetries)
+        // A Retry-After (Intercom's SDK honours it first) holds every request of the workspace
+        // that long, up to the longest a request waits; a longer wait is the caller's (a job,
+        // the waiting users), told by the RetryableError.
+        const asked = retryAfterMs(response.headers);
+        const held =
+          asked > 0
+            ? pacer.exhausted(response.headers, Math.min(asked, MAX_IN_REQUEST_WAIT_MS))
+            : budgetLeft(response.headers)
+              ? Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random()))
+              : pacer.exhausted(response.headers);
+        const waitMs = Math.max(held, asked);
+        if (attempt >= maxRetries || waitMs > MAX_IN_REQUEST_WAIT_MS)
           throw new RetryableError("Intercom's rate limit is exhausted", waitMs);
         onRetry?.({ method, path, status, waitMs, attempt });
         await sleep(waitMs);

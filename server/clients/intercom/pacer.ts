@@ -81,13 +81,18 @@ export class Pacer {
     }
   }
 
-  /** After a 429: nothing is left until the reset the answer names (or 10 s, a window). */
-  exhausted(headers: { get(name: string): string | null }): number {
+  /**
+   * After a 429: nothing is left until the reset the answer names (or 10 s, a window), and not
+   * before `atLeastMs` from now (a Retry-After): every request of the workspace waits. Returns
+   * the wait (ms) from now.
+   */
+  exhausted(headers: { get(name: string): string | null }, atLeastMs = 0): number {
     const reset = Number(headers.get("x-ratelimit-reset"));
-    const resetAt =
+    const windowResetAt =
       Number.isFinite(reset) && reset > 0
         ? Math.min(reset * 1000, this.now() + WINDOW_MS)
         : this.now() + WINDOW_MS;
+    const resetAt = Math.max(windowResetAt, this.now() + atLeastMs);
     this.window = {
       limit: this.window?.limit ?? 0,
       remaining: 0,
@@ -101,8 +106,8 @@ export class Pacer {
   }
 }
 
-/** The longest (ms) a `Retry-After` is waited inside one request; a job waits longer itself. */
-export const MAX_RETRY_AFTER_MS = 60_000;
+/** The longest (ms) a `Retry-After` is believed: no answer parks the workspace for longer. */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 /**
  * Ms a 429's `Retry-After` asks to wait (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), at

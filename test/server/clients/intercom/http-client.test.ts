@@ -24,17 +24,18 @@ async function clientFor(replies: FakeReply[], maxRetries = 3) {
   const waits: number[] = [];
   // The pacer's clock moves only when the client sleeps, so nothing here waits for real.
   let now = CLOCK_START;
+  const pacer = new Pacer({ random: () => 0, now: () => now });
   const http = createIntercomHttp({
     baseUrl: server.url,
     token: "tok_123",
-    pacer: new Pacer({ random: () => 0, now: () => now }),
+    pacer,
     maxRetries,
     sleep: async (ms) => {
       waits.push(ms);
       now += ms;
     },
   });
-  return { http, waits, requests: server.requests };
+  return { http, waits, requests: server.requests, pacer };
 }
 
 const error = (status: number, code: string, message = "") => ({
@@ -105,18 +106,43 @@ describe("createIntercomHttp(options)", () => {
         ...error(429, "rate_limit_exceeded"),
         headers: { "retry-after": "30", "x-ratelimit-limit": "10", "x-ratelimit-remaining": "7" },
       },
-      { ...error(429, "rate_limit_exceeded"), headers: { "retry-after": "86400" } },
       { body: { ok: true } },
     ]);
     expect(await http("GET", "/contacts")).toEqual({ ok: true });
-    expect(requests).toHaveLength(4);
-    expect(waits).toEqual([20_000, 30_000, MAX_RETRY_AFTER_MS]);
+    expect(requests).toHaveLength(3);
+    expect(waits).toEqual([20_000, 30_000]);
+  });
+
+  it("holds the workspace's other requests for a Retry-After, not only the one refused", async () => {
+    const { http, waits, pacer } = await clientFor([
+      {
+        ...error(429, "rate_limit_exceeded"),
+        headers: { "retry-after": "30", "x-ratelimit-limit": "10", "x-ratelimit-remaining": "7" },
+      },
+      { body: { ok: true } },
+    ]);
+    await http("GET", "/contacts");
+    expect(waits).toEqual([30_000]);
+    // The pacer's window was held until then: a request sent meanwhile would have waited too.
+    expect(pacer.snapshot()?.remaining).toBe(0);
+  });
+
+  it("hands a Retry-After longer than a minute back to its caller, whole", async () => {
+    const { http, waits, requests } = await clientFor([
+      { ...error(429, "rate_limit_exceeded"), headers: { "retry-after": "600" } },
+    ]);
+    const failure = await http("GET", "/contacts").catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect((failure as RetryableError).retryAfterMs).toBe(600_000);
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it("reads Retry-After as delay-seconds or an HTTP-date, and ignores what it cannot read", () => {
     const now = Date.UTC(2026, 11, 1, 12, 0, 0);
     const headers = (value: string) => ({ get: () => value });
     expect(retryAfterMs(headers("5"), now)).toBe(5000);
+    expect(retryAfterMs(headers("86400"), now)).toBe(MAX_RETRY_AFTER_MS);
     expect(retryAfterMs(headers("Tue, 01 Dec 2026 12:00:07 GMT"), now)).toBe(7000);
     expect(retryAfterMs(headers("Tue, 01 Dec 2026 11:00:00 GMT"), now)).toBe(0);
     expect(retryAfterMs(headers("soon"), now)).toBe(0);
