@@ -107,7 +107,7 @@ export function userOutcomeEntry(
     outcome.created
       ? "Contact created in Intercom"
       : outcome.unchanged
-        ? "Contact unchanged in Intercom: it already holds every mapped value"
+        ? "No attribute of the contact changed in Intercom"
         : "Contact updated in Intercom",
   ];
   if (outcome.events > 0) parts.push(`${outcome.events} event(s) sent`);

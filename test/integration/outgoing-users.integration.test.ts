@@ -223,13 +223,13 @@ describe("outgoing sync of users", () => {
     const entry = await eventually(async () => {
       const { entries } = await stack.connector.deps.activity.page(stack.hull.connector.id, {
         kind: "user",
-        q: "unchanged",
+        q: "No attribute",
       });
       return entries[0];
     });
     expect(entry).toMatchObject({
       outcome: "ok",
-      message: "Contact unchanged in Intercom: it already holds every mapped value",
+      message: "No attribute of the contact changed in Intercom",
     });
     await settle();
     expect(

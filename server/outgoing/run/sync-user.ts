@@ -17,7 +17,7 @@ export interface UserOutcome {
   userId: string;
   contactId?: string;
   created: boolean;
-  /** The contact existed and held every mapped value already: no request wrote it. */
+  /** No request wrote the contact: it held every mapped value already, or only tags were sent. */
   unchanged?: boolean;
   converted: boolean;
   events: number;
@@ -76,6 +76,7 @@ export async function syncContact(
   const outcome = newOutcome(update.user.id);
   if (decision.send === "tags-only") {
     outcome.contactId = knownIntercomId(update.user);
+    outcome.unchanged = true; // only its tags are written
     const tags = mapSegmentsToTags(update, { newContact: false, tagsOnly: true });
     return { outcome, tags, wholePicture: false };
   }

@@ -57,6 +57,20 @@ describe("activity entries", () => {
     expect(userOutcomeEntry({ ...base, created: true, problems: [] }).message).toBe(
       "Contact created in Intercom · 2 event(s) sent · 1 tag(s) applied",
     );
+    expect(userOutcomeEntry({ ...base, problems: [] }).message).toBe(
+      "Contact updated in Intercom · 2 event(s) sent · 1 tag(s) applied",
+    );
+    // Kind: an entry claiming a write no request made (reviews, 2026-12-01).
+    expect(
+      userOutcomeEntry({
+        ...base,
+        events: 0,
+        tagged: 0,
+        untagged: 1,
+        unchanged: true,
+        problems: [],
+      }).message,
+    ).toBe("No attribute of the contact changed in Intercom · 1 tag(s) removed");
   });
 
   it("a sent user's events and tags are entries of their own, found by the kind filter", () => {
