@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accountSettingsUpdate, storedStrings } from "./accounts/account-settings";
 import type { HullConnector } from "./clients/hull/types";
+import { intercomField, oneRowPerField } from "./settings-rows";
 import { messengerRegion, normaliseRegion, type Region } from "./clients/intercom/regions";
 
 const HEX24 = /^[0-9a-f]{24}$/i;
@@ -15,35 +16,6 @@ const outgoingRow = z
   .strict();
 const incomingRow = z.object({ name: attributeName, hull: attributeName }).strict();
 
-/**
- * Rows of a mapping list, refused when two of them write the same field (`target`): the last would
- * silently win, and with "Hull overwrites Intercom" a value meant for one field could land in
- * another. The later row is named, 1-based as the dashboard lists them.
- */
-function oneRowPerTarget<Row extends Record<string, unknown>>(
-  row: z.ZodType<Row>,
-  target: keyof Row & string,
-  what: string,
-) {
-  return z
-    .array(row)
-    .max(250)
-    .superRefine((rows, issues) => {
-      const first = new Map<string, number>();
-      rows.forEach((one, index) => {
-        const field = String(one[target]);
-        const earlier = first.get(field);
-        if (earlier === undefined) first.set(field, index);
-        else
-          issues.addIssue({
-            code: "custom",
-            path: [index, target],
-            message: `row ${index + 1} writes ${what} "${field}", as row ${earlier + 1} does: keep one row per field`,
-          });
-      });
-    });
-}
-
 /** What a person may change from the dashboard; anything else is refused with the field named. */
 export const settingsUpdateSchema = z
   .object({
@@ -52,8 +24,8 @@ export const settingsUpdateSchema = z
         synchronized_segments: z
           .array(z.string().regex(HEX24, "is not a Hull segment id"))
           .max(1000),
-        sync_fields_to_intercom: oneRowPerTarget(outgoingRow, "name", "Intercom's"),
-        sync_fields_to_hull: oneRowPerTarget(incomingRow, "hull", "Hull's"),
+        sync_fields_to_intercom: oneRowPerField(outgoingRow, "name", "Intercom's", intercomField),
+        sync_fields_to_hull: oneRowPerField(incomingRow, "hull", "Hull's"),
         send_events: z.array(z.string().trim().min(1).max(255)).max(500),
         create_missing_attributes: z.boolean(),
         ignore_deleted_users: z.boolean(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { HullConnector } from "../clients/hull/types";
+import { intercomField, oneRowPerField } from "../settings-rows";
 import type { IncomingAccountRow } from "./mapping/company-to-hull-account";
 import type { OutgoingAccountRow } from "./mapping/account-to-company";
 
@@ -24,8 +25,13 @@ export const accountSettingsUpdate = {
   synchronized_account_segments: z
     .array(z.string().regex(HEX24, "is not a Hull account segment id"))
     .max(1000),
-  sync_account_fields_to_intercom: z.array(outgoingAccountRow).max(250),
-  sync_account_fields_to_hull: z.array(incomingAccountRow).max(250),
+  sync_account_fields_to_intercom: oneRowPerField(
+    outgoingAccountRow,
+    "name",
+    "Intercom's",
+    intercomField,
+  ),
+  sync_account_fields_to_hull: oneRowPerField(incomingAccountRow, "hull", "Hull's"),
 };
 
 export interface AccountSettings {

@@ -25,6 +25,7 @@ import { htmlErrorPages } from "./html-errors";
 import { escapeHtml } from "./pages";
 import { sendMembersOfAddedSegments } from "../segment-members/send-current-members";
 import { addedSegmentIds } from "../segment-members/plan-member-extracts";
+import { readAccountSettings } from "../accounts/account-settings";
 
 /** Users waiting for Intercom's budget, for the overview; `since` as an ISO time. */
 async function waitingUsers(deps: AppDeps, connectorId: string) {
@@ -41,20 +42,19 @@ async function waitingUsers(deps: AppDeps, connectorId: string) {
  * through, so a segment deleted in Hull since does not block every later save.
  */
 async function refuseUnknownSegments(
-  hull: { getSegments(): Promise<{ id: string }[]> },
+  list: () => Promise<{ id: string }[]>,
   before: readonly string[],
   after: readonly string[] | undefined,
+  setting: "synchronized_segments" | "synchronized_account_segments",
 ): Promise<void> {
   const added = addedSegmentIds(before, after ?? []);
   if (added.length === 0) return;
-  const known = new Set((await hull.getSegments()).map(({ id }) => id));
+  const known = new Set((await list()).map(({ id }) => id));
   const unknown = added.filter((id) => !known.has(id));
   if (unknown.length === 0) return;
+  const what = setting === "synchronized_segments" ? "segment" : "account segment";
   throw new BadRequestError("Some settings are not valid; nothing was saved.", 400, [
-    {
-      path: "private_settings.synchronized_segments",
-      message: `Hull has no segment ${unknown.join(", ")}`,
-    },
+    { path: `private_settings.${setting}`, message: `Hull has no ${what} ${unknown.join(", ")}` },
   ]);
 }
 
@@ -171,7 +171,22 @@ export function adminRoutes(deps: AppDeps): Router {
     const update = privateSettingsUpdate(parsed.data);
     const beforeConnector = await hull.getConnector();
     const before = readSettings(beforeConnector).synchronizedSegments;
-    await refuseUnknownSegments(hull, before, parsed.data.private_settings?.synchronized_segments);
+    const asked = parsed.data.private_settings;
+    await refuseUnknownSegments(
+      () => hull.getSegments(),
+      before,
+      asked?.synchronized_segments,
+      "synchronized_segments",
+    );
+    if (hull.getAccountSegments) {
+      const listAccountSegments = hull.getAccountSegments.bind(hull);
+      await refuseUnknownSegments(
+        listAccountSegments,
+        readAccountSettings(beforeConnector).synchronizedAccountSegments,
+        asked?.synchronized_account_segments,
+        "synchronized_account_segments",
+      );
+    }
     const saved = await hull.updateSettings({ private_settings: update });
     const changed = changedSettings(
       beforeConnector.private_settings,

@@ -131,6 +131,25 @@ describe("the dashboard", () => {
     expect(await hullConnector(stack)).toEqual(before);
   });
 
+  it("refuses to add an account segment Hull does not have, naming it, and writes nothing", async () => {
+    const before = await hullConnector(stack);
+    const response = await api("/admin/api/settings", {
+      method: "PUT",
+      body: JSON.stringify({
+        private_settings: { synchronized_account_segments: ["6fc74b94d8dad4cce454037e"] },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { details: { path: string; message: string }[] };
+    expect(body.details).toEqual([
+      {
+        path: "private_settings.synchronized_account_segments",
+        message: "Hull has no account segment 6fc74b94d8dad4cce454037e",
+      },
+    ]);
+    expect(await hullConnector(stack)).toEqual(before);
+  });
+
   it("refuses settings sent as another type than JSON, and writes nothing", async () => {
     const before = await hullConnector(stack);
     const response = await api("/admin/api/settings", {

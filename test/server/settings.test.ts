@@ -56,6 +56,39 @@ describe("settingsUpdateSchema", () => {
       },
     ],
     [
+      "two outgoing rows writing one Intercom field spelled two ways",
+      {
+        private_settings: {
+          sync_fields_to_intercom: [
+            { hull: "plan", name: "plan" },
+            { hull: "tier", name: "custom_attributes.plan" },
+          ],
+        },
+      },
+    ],
+    [
+      "two account rows writing one Intercom company field",
+      {
+        private_settings: {
+          sync_account_fields_to_intercom: [
+            { hull: "domain", name: "website" },
+            { hull: "url", name: "website" },
+          ],
+        },
+      },
+    ],
+    [
+      "two incoming account rows writing one Hull account attribute",
+      {
+        private_settings: {
+          sync_account_fields_to_hull: [
+            { name: "plan", hull: "intercom/plan" },
+            { name: "tier", hull: "intercom/plan" },
+          ],
+        },
+      },
+    ],
+    [
       "two incoming rows writing one Hull attribute",
       {
         private_settings: {
