@@ -10,10 +10,16 @@ if (!existsSync(reportPath)) {
   process.exit(0);
 }
 const report = JSON.parse(readFileSync(reportPath, "utf8"));
+// A file can fail outside its tests: it does not load, or a beforeAll/afterAll hook throws while
+// every test passes (CI of 2026-12-01: "1702 passed, 0 failed" and exit 1). Each counts as one.
 const failedSuites = report.testResults.filter(
-  (file) => file.status === "failed" && file.assertionResults.length === 0,
+  (file) =>
+    file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
 );
-for (const file of failedSuites) console.log(`Failed to load: ${file.name}\n${file.message ?? ""}`);
+for (const file of failedSuites) {
+  const where = file.assertionResults.length === 0 ? "Failed to load" : "Failed outside its tests";
+  console.log(`${where}: ${file.name}\n${file.message ?? ""}`);
+}
 const skipped = report.numPendingTests + report.numTodoTests;
 const failed = report.numFailedTests + failedSuites.length;
 console.log(

@@ -99,7 +99,8 @@ function longestInside(chunk: Buffer): number {
  * and `limits` bound its size, its lines and its silences.
  * Throws RetryableError for what may pass (the network, a timeout, a 408, 429 or 5xx: the job
  * tries again, docs/adr/025) and BadRequestError for what will not (a refused address, another
- * status, a broken limit); the caller removes `file` in any case.
+ * status, a broken limit); it settles only once `file` is closed, so the caller may remove it
+ * whatever the outcome.
  */
 export async function downloadExtract(
   url: string,
@@ -132,16 +133,23 @@ export async function downloadExtract(
     await response.body.cancel();
     throw refuse(`it is over ${maxBytes} bytes`);
   }
+  const sink = createWriteStream(file, { mode: 0o600 });
   try {
     await pipeline(
       Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
       boundedBody({ timeoutMs, maxBytes, maxLineBytes }),
-      createWriteStream(file, { mode: 0o600 }),
+      sink,
     );
   } catch (error) {
     if (error instanceof BadRequestError || error instanceof RetryableError) throw error;
     // The connection broke mid-body, or the disk refused a write: either may pass.
     throw transient((error as Error).message);
+  } finally {
+    // A failed pipeline settles before the file is closed, or even opened: the caller's removal
+    // of `file` would race the open and leave the extract on disk (test/server/outgoing/hull-input/
+    // read-extract.test.ts). Settle only once the file is closed.
+    // (`events.once` would reject with the sink's own error and hide the outcome above.)
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once("close", () => resolve()));
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -139,5 +139,31 @@ describe("downloadExtract's failures, for the job to retry or not (docs/adr/025)
 
   it("a broken limit will not: BadRequestError", async () => {
     await expect(download("/big")).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
+
+/** The paths this process holds open (Linux: /proc/self/fd). */
+function openPaths(): string[] {
+  return readdirSync("/proc/self/fd").flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return []; // closed while listing
+    }
+  });
+}
+
+describe("downloadExtract settles only once its file is closed", () => {
+  // A failed pipeline used to settle while the file was still opening or closing: the job's
+  // removal of the file then raced it, and the extract (personal data) could stay on disk. The
+  // CI run of 2026-12-01 saw it as ENOTEMPTY when this file's folder was removed. Each outcome
+  // runs 20 times: the race lost 9 times in 10 before the fix.
+  it.each(["/ok", "/big", "/long-line", "/cut", "/403"])("%s", async (path) => {
+    for (let round = 0; round < 20; round++) {
+      const file = join(folder, `closed-${path.slice(1)}-${round}.json`);
+      await downloadExtract(`${base}${path}`, file, limits).catch(() => undefined);
+      expect(openPaths()).not.toContain(file);
+      rmSync(file, { force: true });
+    }
   });
 });
