@@ -79,8 +79,11 @@ interface Ticket {
   reject(error: unknown): void;
 }
 
-/** `json`: the signed entry as sent, serialised on its first post and reused by retries and halves. */
-type Item = { entry: FirehoseEntry; ticket: Ticket; json?: string };
+/**
+ * `json`: the signed entry as sent, serialised on its first post and reused by retries and halves.
+ * `subjects`: who the entry writes to (`subjectsOf`).
+ */
+type Item = { entry: FirehoseEntry; ticket: Ticket; subjects: string[]; json?: string };
 
 interface Queue {
   credentials: HullCredentials;
@@ -90,6 +93,27 @@ interface Queue {
   partialInFlight: number;
   /** The `maxGatherMs` ceiling, armed while entries gather behind small batches in flight. */
   timer?: NodeJS.Timeout;
+  /** The subjects (`subjectsOf`) of every entry of this queue's batches in flight. */
+  busy: Set<string>;
+}
+
+/**
+ * Who an entry writes to, as keys: each non-empty user claim (and the anonymous id an alias adds)
+ * and each account claim. Two entries that share a key may be about one person or account (Hull
+ * resolves claims to one profile), so they must reach Hull in the order they were written.
+ */
+export function subjectsOf(entry: FirehoseEntry): string[] {
+  const keys: string[] = [];
+  const add = (prefix: string, claims: object | undefined) => {
+    if (!claims) return;
+    for (const [name, value] of Object.entries(claims))
+      if (value !== undefined && value !== null && value !== "")
+        keys.push(`${prefix}${name}=${value}`);
+  };
+  add("user:", entry.claims);
+  if (entry.type === "traits") add("account:", entry.account);
+  if (entry.type === "alias") add("user:", { anonymous_id: entry.body.anonymous_id });
+  return keys;
 }
 
 /** Hull refused a batch as invalid (400/422): some entry in it is bad, the others may be fine. */
@@ -110,7 +134,11 @@ function settle(ticket: Ticket, outcome: { refused?: RefusedEntry; failure?: unk
  * Batching is a group commit (ADR 022): a full batch (`flushAt`) is posted at once; a smaller one
  * is posted at once while fewer than `maxPartialInFlight` of its connector's small batches are in
  * flight, and otherwise its entries gather with those written meanwhile into one batch, posted as
- * soon as one of those settles. Batches are posted in the order their entries were written. No
+ * soon as one of those settles. Batches are posted in the order their entries were written, and
+ * an entry about a user or account (`subjectsOf`) that a batch in flight also writes waits for
+ * that batch to settle: a batch Hull answers late, or fails and is retried, could otherwise land
+ * after a newer write of the same person and undo it. Later entries sharing a subject with a
+ * waiting one wait behind it; others go on. No
  * entry waits on a timer under normal load, and a busy connector's batches grow with its load.
  * Entries the shared rule (`server/hull-entry-rules.ts`) refuses are never sent. A batch Hull
  * refuses as invalid
@@ -198,19 +226,55 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   function send(queue: Queue, items: Item[]): void {
     const partial = items.length < flushAt;
     if (partial) queue.partialInFlight += 1;
+    for (const item of items) for (const subject of item.subjects) queue.busy.add(subject);
     const sending = deliver(queue.credentials, items).finally(() => {
       inFlight.delete(sending);
       if (partial) queue.partialInFlight -= 1;
+      // One batch at a time holds a subject, so its settling frees its subjects.
+      for (const item of items) for (const subject of item.subjects) queue.busy.delete(subject);
       pump(queue);
     });
     inFlight.add(sending);
   }
 
+  /**
+   * The next batch that may go, oldest first, up to `flushAt` entries: an entry whose subject a
+   * batch in flight holds waits, and so does any later entry sharing a subject with a waiting one.
+   * Entries of one batch may share subjects: Hull takes a batch's entries in order.
+   */
+  function nextBatch(queue: Queue): Item[] {
+    if (queue.busy.size === 0) return queue.items.slice(0, flushAt);
+    const batch: Item[] = [];
+    const held = new Set<string>();
+    for (const item of queue.items) {
+      if (batch.length >= flushAt) break;
+      if (item.subjects.some((subject) => queue.busy.has(subject) || held.has(subject))) {
+        for (const subject of item.subjects) held.add(subject);
+      } else batch.push(item);
+    }
+    return batch;
+  }
+
+  /** Takes `batch` (items of the queue, in its order) out of the queue. */
+  function take(queue: Queue, batch: Item[]): Item[] {
+    // Usually the batch is the queue's head: its last item sits at its length.
+    if (queue.items[batch.length - 1] === batch.at(-1)) {
+      queue.items.splice(0, batch.length);
+    } else {
+      const taken = new Set(batch);
+      queue.items = queue.items.filter((item) => !taken.has(item));
+    }
+    return batch;
+  }
+
   /** Sends what may go now: full batches always, the rest while a partial-batch slot is free. */
   function pump(queue: Queue, force = false): void {
-    while (queue.items.length >= flushAt) send(queue, queue.items.splice(0, flushAt));
-    if (queue.items.length > 0 && (force || queue.partialInFlight < maxPartialInFlight)) {
-      send(queue, queue.items.splice(0));
+    for (;;) {
+      const batch = nextBatch(queue);
+      if (batch.length === 0) break;
+      if (batch.length < flushAt && !(force || queue.partialInFlight < maxPartialInFlight)) break;
+      send(queue, take(queue, batch));
+      if (batch.length < flushAt) break;
     }
     if (queue.items.length === 0) {
       clearTimeout(queue.timer);
@@ -229,7 +293,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
       const key = `${credentials.organization}/${credentials.id}`;
       let queue = queues.get(key);
       if (!queue) {
-        queue = { credentials, items: [], partialInFlight: 0 };
+        queue = { credentials, items: [], partialInFlight: 0, busy: new Set() };
         queues.set(key, queue);
       }
       const current = queue;
@@ -237,7 +301,12 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         const ticket: Ticket = { remaining: entries.length, refused: [], resolve, reject };
         for (const entry of entries) {
           const checked = checkEntry(entry);
-          if (checked.ok) current.items.push({ entry: checked.entry, ticket });
+          if (checked.ok)
+            current.items.push({
+              entry: checked.entry,
+              ticket,
+              subjects: subjectsOf(checked.entry),
+            });
           else settle(ticket, { refused: { entry, reason: checked.reason } });
         }
         pump(current, options.now);

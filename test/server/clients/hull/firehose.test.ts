@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   createFirehoseWriter,
   EntriesRefused,
+  subjectsOf,
   type FirehoseOptions,
 } from "../../../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
@@ -305,5 +306,108 @@ describe("createFirehoseWriter(options)", () => {
       event: "E",
       event_id: "e1",
     });
+  });
+});
+
+describe("the order of one person's writes (a batch answered late or retried)", () => {
+  // Hull resolves claims to a profile and applies entries as they come: a batch that fails and is
+  // retried, or is answered late, must not land after a newer write of the same person.
+  const person = (claims: Record<string, string>, plan: string): FirehoseEntry => ({
+    type: "traits",
+    claims,
+    body: { "intercom/plan": plan },
+  });
+  const plansOf = (request: RecordedRequest) =>
+    (request.body as Batch).batch.map(
+      (entry) => (entry.body as Record<string, string>)["intercom/plan"],
+    );
+
+  /**
+   * Hull's stand-in for these tests: the first attempt of the batch holding `plan` `first` waits
+   * until a request with `overtaker` arrives (or 2 s pass, when the writer rightly holds it back)
+   * and then answers 503; everything else is taken. `accepted`: the plans Hull took, in order.
+   */
+  function failingFirst(first: string, overtaker: string) {
+    const accepted: string[] = [];
+    let failed = false;
+    const reply = async (request: RecordedRequest): Promise<FakeReply> => {
+      const plans = plansOf(request);
+      if (plans.includes(first) && !failed) {
+        failed = true;
+        await waitUntil(
+          () => firehose!.requests.some((seen) => plansOf(seen).includes(overtaker)),
+          { timeoutMs: 2_000, what: "the later write, if the writer sends it" },
+        ).catch(() => undefined);
+        return { status: 503 };
+      }
+      accepted.push(...plans);
+      return { body: {} };
+    };
+    return { accepted, reply };
+  }
+
+  it("a later write of the same person waits for the batch in flight, even one Hull retries", async () => {
+    const hull = failingFirst("old", "new");
+    // flushAt 1: every entry is a full batch, which the group commit would send at once.
+    const writer = await writerAgainst(hull.reply, { flushAt: 1 });
+    await Promise.all([
+      writer.write(credentials, [person({ external_id: "u1" }, "old")]),
+      writer.write(credentials, [person({ external_id: "u1" }, "new")]),
+    ]);
+    expect(hull.accepted).toEqual(["old", "new"]);
+  });
+
+  it("a later write sharing a claim with a waiting one waits behind it", async () => {
+    const hull = failingFirst("1", "3");
+    const writer = await writerAgainst(hull.reply, { flushAt: 1 });
+    await Promise.all([
+      writer.write(credentials, [person({ external_id: "u1" }, "1")]),
+      // Waits for the first (same external_id)…
+      writer.write(credentials, [person({ external_id: "u1", email: "ada@x.io" }, "2")]),
+      // …and this one, about the same email, waits behind the second.
+      writer.write(credentials, [person({ email: "ada@x.io" }, "3")]),
+    ]);
+    expect(hull.accepted).toEqual(["1", "2", "3"]);
+  });
+
+  it("writes of other people still go while one person's batch is in flight", async () => {
+    const hull = heldReplies();
+    const writer = await writerAgainst(hull.reply, { flushAt: 1 });
+    const writes = [
+      writer.write(credentials, [person({ external_id: "u1" }, "a")]),
+      writer.write(credentials, [person({ external_id: "u1" }, "b")]),
+      writer.write(credentials, [person({ external_id: "u2" }, "c")]),
+    ];
+    // Only the first and the other person's are in flight; u1's second waits for its first.
+    await waitUntil(() => firehose!.requests.length === 2, { what: "two batches in flight" });
+    expect(firehose!.requests.map(plansOf)).toEqual([["a"], ["c"]]);
+    hull.releaseAll();
+    await Promise.all(writes);
+    expect(firehose!.requests.map(plansOf)).toEqual([["a"], ["c"], ["b"]]);
+  });
+
+  it("keeps one person's entries of a single write together in one batch, in order", async () => {
+    const writer = await writerAgainst(() => ({ body: {} }), { flushAt: 10 });
+    await writer.write(credentials, [
+      person({ external_id: "u1" }, "a"),
+      person({ external_id: "u1" }, "b"),
+    ]);
+    expect(firehose!.requests.map(plansOf)).toEqual([["a", "b"]]);
+  });
+});
+
+describe("subjectsOf(entry)", () => {
+  it("names every non-empty user and account claim, and the anonymous id an alias adds", () => {
+    expect(
+      subjectsOf({
+        type: "traits",
+        claims: { email: "ada@x.io", external_id: "", anonymous_id: "intercom:1" },
+        account: { domain: "x.io" },
+        body: {},
+      }),
+    ).toEqual(["user:email=ada@x.io", "user:anonymous_id=intercom:1", "account:domain=x.io"]);
+    expect(
+      subjectsOf({ type: "alias", claims: { email: "ada@x.io" }, body: { anonymous_id: "v1" } }),
+    ).toEqual(["user:email=ada@x.io", "user:anonymous_id=v1"]);
   });
 });
