@@ -18,6 +18,7 @@ import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
 import { replayOutbox } from "./durable/replay-outbox";
 import { createLateWrites } from "./durable/write-to-hull";
+import { createRedisLateWrites } from "./redis/redis-late-writes";
 import { createCustomAttributeCache } from "./outgoing/intercom/custom-attributes";
 import { createExtractFiles } from "./outgoing/hull-input/extract-files";
 import { createFilePendingUsers } from "./outgoing/pending/file-pending-users";
@@ -121,7 +122,7 @@ export async function startConnector(
       }),
     ),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
-    lateWrites: createLateWrites(),
+    lateWrites: redis ? createRedisLateWrites(redis, config.redisPrefix) : createLateWrites(),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {
       allowLoopback: config.allowLoopbackDestinations,
     }),

@@ -17,7 +17,7 @@ export async function replayOutbox(
     const delivered = await deps.outbox.drain(async (credentials, entries) => {
       // A late webhook write of this connector may still land: the replay waits for it, so that
       // the newer data it holds here is written after it (ADR 026).
-      if (deps.lateWrites?.has(credentials.id))
+      if (await deps.lateWrites?.has(credentials.id))
         throw new RetryableError(
           "a write of this connector that outlasted its budget is in flight",
         );

@@ -16,19 +16,24 @@ export interface WriteToHullDeps {
 /**
  * Firehose writes that outlasted their budget and go on in the background, per connector id. A
  * replay of the outbox waits while one of its connector is in flight: that write holds data as
- * old as the outbox's, and landing after the replay it would be the last word.
+ * old as the outbox's, and landing after the replay it would be the last word. With Redis the
+ * marks are shared, since any process may drain the outbox (`redis/redis-late-writes.ts`).
  */
 export interface LateWrites {
-  track(connectorId: string, write: Promise<unknown>): void;
-  /** Whether a write of this connector is still in flight. */
-  has(connectorId: string): boolean;
+  /**
+   * Marks `write` as in flight for its connector until it settles; resolves once the mark is
+   * seen by every process that replays the outbox. Throws when the mark cannot be kept (Redis).
+   */
+  track(connectorId: string, write: Promise<unknown>): Promise<void>;
+  /** Whether a write of this connector is still in flight. Throws when it cannot tell (Redis). */
+  has(connectorId: string): Promise<boolean>;
 }
 
-/** In-process LateWrites (a count per connector id). */
+/** In-process LateWrites (a count per connector id): one process receives and replays. */
 export function createLateWrites(): LateWrites {
   const inFlight = new Map<string, number>();
   return {
-    track(connectorId, write) {
+    async track(connectorId, write) {
       inFlight.set(connectorId, (inFlight.get(connectorId) ?? 0) + 1);
       const settled = () => {
         const left = (inFlight.get(connectorId) ?? 1) - 1;
@@ -37,7 +42,7 @@ export function createLateWrites(): LateWrites {
       };
       write.then(settled, settled);
     },
-    has: (connectorId) => inFlight.has(connectorId),
+    has: async (connectorId) => inFlight.has(connectorId),
   };
 }
 
@@ -83,7 +88,15 @@ export async function writeToHull(
     ]);
     clearTimeout(timer);
     if (first === "late") {
-      deps.lateWrites?.track(credentials.id, writing);
+      // Marked before the caller keeps the entries in the outbox, so no replay can come between.
+      await deps.lateWrites
+        ?.track(credentials.id, writing)
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { connector: credentials.id, err: error },
+            "a late firehose write could not be marked; a replay may not wait for it",
+          ),
+        );
       writing.catch((error: unknown) =>
         deps.logger.info(
           { connector: credentials.id, err: error },
