@@ -269,12 +269,14 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
 
   /** Sends what may go now: full batches always, the rest while a partial-batch slot is free. */
   function pump(queue: Queue, force = false): void {
-    for (;;) {
+    const partialMayGo = force || queue.partialInFlight < maxPartialInFlight;
+    // While entries gather behind a small batch, each write calls this: no scan can send then.
+    while (queue.items.length >= flushAt || (partialMayGo && queue.items.length > 0)) {
       const batch = nextBatch(queue);
-      if (batch.length === 0) break;
-      if (batch.length < flushAt && !(force || queue.partialInFlight < maxPartialInFlight)) break;
+      const full = batch.length === flushAt;
+      if (batch.length === 0 || (!full && !partialMayGo)) break;
       send(queue, take(queue, batch));
-      if (batch.length < flushAt) break;
+      if (!full) break;
     }
     if (queue.items.length === 0) {
       clearTimeout(queue.timer);
