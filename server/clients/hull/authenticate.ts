@@ -58,9 +58,9 @@ export function createHullAuthenticator(
   const keyOf = (credentials: HullCredentials) =>
     sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
   // Credentials that passed the checks below, with their key: every webhook authenticates its
-  // connector again, and the checks and the SHA-256 were a fifth of that path's own work (bench/
-  // README.md, CPU hot spots). Only well-formed credentials on an allowed host get here, and a
-  // forgery of those costs one entry until the next clear, so it stays bounded.
+  // connector again, and the checks and the SHA-256 were most of what that cost (bench/README.md,
+  // CPU hot spots). Only well-formed credentials on an allowed host are kept, and a forgery of
+  // those costs one entry until the next clear, so the map stays bounded.
   const checked = new Map<string, string>();
   const checkedKeyOf = (credentials: HullCredentials): string => {
     const joined = `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
