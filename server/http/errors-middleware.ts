@@ -31,7 +31,9 @@ export function handleErrors(logger: Logger): Middleware {
       else if (status >= 500)
         logger.warn({ err: error, path: safeUrl(ctx.url), code: error.code }, "request failed");
     } finally {
-      if (ctx.path !== "/health") {
+      // The line's fields (a URL parsed for secrets) are built only when info lines are written:
+      // under a webhook burst at a quieter level they were built and dropped once per request.
+      if (ctx.path !== "/health" && logger.isLevelEnabled("info")) {
         logger.info(
           {
             method: ctx.method,

@@ -49,6 +49,8 @@ export function intercomWebhookRoutes(deps: {
       "intercom notification",
     );
     ctx.status = 200;
+    // The type Koa gives a JSON body, set as it is: Koa would look it up by name for each answer.
+    ctx.set("Content-Type", "application/json; charset=utf-8");
     ctx.body = { outcome, ...(detail ? { detail } : {}) };
   });
   return router;

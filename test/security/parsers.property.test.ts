@@ -1,6 +1,7 @@
 // Every parser at the edge, fed anything: it answers or refuses, and never crashes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { credentialsFromQuery } from "../../server/clients/hull/authenticate";
 import { createTokenIssuer } from "../../server/clients/hull/tokens";
 import { UnauthorizedError } from "../../server/errors";
@@ -156,6 +157,72 @@ describe("the webhook envelope and signature", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("answers any JSON body as the envelope's zod schema alone does (the direct check is no looser)", () => {
+    // The schema as it stands in parse-notification.ts, applied the way it applies it.
+    const schema = z.object({
+      app_id: z.string().min(1).max(100),
+      topic: z.string().min(1).max(200),
+      id: z.string().max(200).nullish(),
+      created_at: z.union([z.number(), z.string()]).nullish(),
+      data: z.object({ item: z.record(z.string(), z.unknown()) }).nullish(),
+    });
+    const text = (max: number) =>
+      fc.oneof(
+        fc.string({ maxLength: max + 2 }),
+        fc.string({ unit: "grapheme", minLength: max - 2, maxLength: max + 2 }),
+        fc.constantFrom("", "a".repeat(max), "a".repeat(max + 1), "😀".repeat(max / 2 + 1)),
+      );
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          app_id: fc.oneof(text(100), fc.jsonValue()),
+          topic: fc.oneof(text(200), fc.jsonValue()),
+          id: fc.oneof(text(200), fc.constant(null), fc.jsonValue()),
+          created_at: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)),
+          data: fc.oneof(
+            fc.record({
+              item: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue()),
+            }),
+            fc.constant(null),
+            fc.jsonValue(),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const items = [
+      JSON.parse('{"__proto__": {"a": 1}, "b": 2}') as unknown,
+      { type: "conversation", id: "1" },
+    ];
+    const check = (value: unknown) => {
+      const json = JSON.parse(JSON.stringify(value) ?? "null") as unknown;
+      const parsed = parseNotification(json);
+      const expected = schema.safeParse(json);
+      if (!expected.success) {
+        const issue = expected.error.issues[0]!;
+        expect(parsed).toEqual({
+          problem: `Not an Intercom notification: ${issue.path.join(".") || "body"} ${issue.message}`,
+        });
+        return;
+      }
+      const { app_id, topic, id, created_at, data } = expected.data;
+      expect(parsed).toEqual({
+        notification: {
+          app_id,
+          topic,
+          id: id ?? null,
+          created_at: created_at ?? undefined,
+          data: { item: data?.item ?? {} },
+        },
+      });
+      if ("notification" in parsed)
+        expect(Object.keys(parsed.notification.data.item)).toEqual(Object.keys(data?.item ?? {}));
+    };
+    fc.assert(fc.property(body, check), { numRuns: 2000 });
+    for (const item of items) check({ app_id: "a", topic: "t", data: { item } });
   });
 
   it("refuses any header that is not the body's digest, never throwing", () => {
