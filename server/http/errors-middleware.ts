@@ -7,7 +7,9 @@ import { safeUrl } from "../log";
  * The one place a thrown error becomes an HTTP answer (docs/error-handling.md): the error's status,
  * `{error: message}` for the connector's own kinds (and `details` when a caller's request had
  * field problems), a generic message for anything else. Bugs (not a ConnectorError) are logged at
- * error level; an upstream refusing or failing us and configuration problems at warn.
+ * error level; an upstream refusing or failing us and configuration problems at warn. Every
+ * request gets a `request` line at info (debug for a routine success, `ctx.state.routine`),
+ * except `/health`.
  */
 export function handleErrors(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -31,10 +33,13 @@ export function handleErrors(logger: Logger): Middleware {
       else if (status >= 500)
         logger.warn({ err: error, path: safeUrl(ctx.url), code: error.code }, "request failed");
     } finally {
-      // The line's fields (a URL parsed for secrets) are built only when info lines are written:
+      // A route whose successful answers are routine (`ctx.state.routine`: Intercom's webhooks, one
+      // per notification) logs them at debug, as its own line does; its failures stay at info.
+      const level = ctx.state.routine === true && ctx.status < 400 ? "debug" : "info";
+      // The line's fields (a URL parsed for secrets) are built only when the line is written:
       // under a webhook burst at a quieter level they were built and dropped once per request.
-      if (ctx.path !== "/health" && logger.isLevelEnabled("info")) {
-        logger.info(
+      if (ctx.path !== "/health" && logger.isLevelEnabled(level)) {
+        logger[level](
           {
             method: ctx.method,
             path: safeUrl(ctx.url),

@@ -38,7 +38,9 @@ export function intercomWebhookRoutes(deps: {
     const { outcome, detail } = await deps.receiver.receive(notification);
     metrics.webhooks.inc({ outcome });
     // Debug, not info: one line per notification is the largest log cost of a busy workspace,
-    // and the metrics above and the activity log already count and explain each outcome.
+    // and the metrics above and the activity log already count and explain each outcome. The
+    // request line of a success is debug too (`routine`, http/errors-middleware.ts).
+    ctx.state.routine = true;
     deps.logger.debug(
       {
         topic: notification.topic,
