@@ -213,11 +213,10 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         settle(items[0]!.ticket, { refused: { entry: items[0]!.entry, reason: error.message } });
         return;
       }
+      // One half after the other: a person's entries may sit in both, in order (ADR 027).
       const half = Math.ceil(items.length / 2);
-      await Promise.all([
-        deliver(credentials, items.slice(0, half)),
-        deliver(credentials, items.slice(half)),
-      ]);
+      await deliver(credentials, items.slice(0, half));
+      await deliver(credentials, items.slice(half));
       return;
     }
     for (const item of items) settle(item.ticket, {});

@@ -386,6 +386,26 @@ describe("the order of one person's writes (a batch answered late or retried)", 
     expect(firehose!.requests.map(plansOf)).toEqual([["a"], ["c"], ["b"]]);
   });
 
+  it("writes the halves of a batch Hull refused one after the other, so a person's later entry stays later", async () => {
+    const writer = await writerAgainst(
+      (request) =>
+        plansOf(request).includes("bad")
+          ? { status: 400, body: { message: "bad record" } }
+          : { body: {} },
+      { flushAt: 10 },
+    );
+    const accepted = () =>
+      firehose!.requests.filter((request) => !plansOf(request).includes("bad"));
+    await writer
+      .write(credentials, [
+        person({ external_id: "u1" }, "old"),
+        person({ external_id: "u2" }, "bad"),
+        person({ external_id: "u1" }, "new"),
+      ])
+      .catch(() => undefined);
+    expect(accepted().flatMap(plansOf)).toEqual(["old", "new"]);
+  });
+
   it("keeps one person's entries of a single write together in one batch, in order", async () => {
     const writer = await writerAgainst(() => ({ body: {} }), { flushAt: 10 });
     await writer.write(credentials, [
