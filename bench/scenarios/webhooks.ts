@@ -30,6 +30,8 @@ interface Run {
   burst: BurstResult;
   /** The receiver's whole CPU (ms) by the end of the run (for the load check). */
   lifetimeCpuMs: number;
+  /** The receiver's CPU (ms) from the burst's start to its end: start-up left out. */
+  burstCpuMs: number;
   /** Distinct notifications without their Hull event, and events beyond one per notification. */
   missing: number;
   extra: number;
@@ -42,7 +44,7 @@ async function burstAt(
   standIns: StandIns,
   url: string,
   size: Size,
-): Promise<Omit<Run, "lifetimeCpuMs">> {
+): Promise<Omit<Run, "lifetimeCpuMs" | "burstCpuMs">> {
   const burst: BurstRequest = {
     url,
     secret: standIns.intercom.clientSecret,
@@ -77,8 +79,10 @@ async function round(
   if (receiver === "connector") {
     const connector = await startConnectorProcess(standIns);
     try {
+      const before = (await connector.usage()).cpu_ms;
       const run = await burstAt(sender, standIns, `${connector.url}/intercom`, size);
-      return { ...run, lifetimeCpuMs: (await connector.usage()).cpu_ms };
+      const after = (await connector.usage()).cpu_ms;
+      return { ...run, lifetimeCpuMs: after, burstCpuMs: after - before };
     } finally {
       await connector.close();
     }
@@ -98,14 +102,22 @@ async function round(
   try {
     // Hull's framework finds its connector from the query (ship, organization, secret).
     const query = receiver === "hull-framework" ? `?${standIns.credentialsQuery}` : "";
+    const usage = async () => (await child.ask<ProcessUsage>({ type: "usage" })).cpu_ms;
+    const before = await usage();
     const run = await burstAt(sender, standIns, `${child.ready.url}/intercom${query}`, size);
-    return { ...run, lifetimeCpuMs: (await child.ask<ProcessUsage>({ type: "usage" })).cpu_ms };
+    const after = await usage();
+    return { ...run, lifetimeCpuMs: after, burstCpuMs: after - before };
   } finally {
     await child.stop();
   }
 }
 
 const rate = (run: Run) => run.burst.sent / run.burst.seconds;
+/**
+ * Receiver CPU (ms) per notification sent in the burst: steadier than the rate on a shared
+ * machine, since another process's load takes wall time from the receiver but not its CPU.
+ */
+const cpuPerNotification = (run: Run) => run.burstCpuMs / run.burst.sent;
 const cpuS = (usages: ProcessUsage[]) =>
   usages.reduce((sum, usage) => sum + usage.cpu_ms, 0) / 1000;
 
@@ -190,6 +202,24 @@ function comparisonRows(runs: Record<string, Run[]>): Measurement[] {
       "bare node:http limit: p99",
       each(bare, (run) => run.burst.p99_ms),
       "ms",
+    ),
+    median("receiver CPU per notification: connector", each(connector, cpuPerNotification), "ms"),
+    median(
+      "receiver CPU per notification: raw storing floor",
+      each(floor, cpuPerNotification),
+      "ms",
+    ),
+    median(
+      "receiver CPU per notification: bare node:http limit",
+      each(bare, cpuPerNotification),
+      "ms",
+    ),
+    median(
+      "CPU per notification, connector ÷ raw storing floor (above 1: the connector costs more)",
+      spread(
+        connector.map((run, index) => cpuPerNotification(run) / cpuPerNotification(floor[index]!)),
+      ),
+      "×",
     ),
     median("notifications/s, connector ÷ Hull-framework receiver", ratio(framework), "×", {
       min: 1.5,
