@@ -199,18 +199,20 @@ export class Workspace {
   }
 
   /**
-   * Archives or unarchives (intercom-api.md §1.1). Notifies `contact.archived`, or
-   * `contact.unarchive` (the topic name as Intercom lists it, §4.2), with the minimal item.
+   * Archives or unarchives (intercom-api.md §1.1). Notifies `contact.archived` with the minimal
+   * item, or `contact.unarchived` with the whole contact: what Intercom delivered in January 2026
+   * (zulip/zulip zerver/webhooks/intercom/fixtures/contact_unarchived.json, a recorded capture),
+   * where intercom-api.md §4.2 reads the topic as `contact.unarchive`
+   * (test/conformance/intercom/webhook-captures.test.ts).
    */
   setArchived(id: string, archived: boolean): ContactRecord {
     const before = this.getContactIncludingArchived(id);
     const record = { ...before, archived };
     this.contacts.write(record, this.clock());
     if (before.archived !== archived) {
-      this.notify(archived ? "contact.archived" : "contact.unarchive", {
-        ...contactReference(record),
-        archived,
-      });
+      if (archived)
+        this.notify("contact.archived", { ...contactReference(record), archived: true });
+      else this.notify("contact.unarchived", this.webhookContact(record));
     }
     return record;
   }

@@ -30,6 +30,9 @@ const contactTopics = [
   "contact.lead.updated",
   "contact.deleted",
   "contact.archived",
+  // What Intercom sends (a recorded capture, webhook-captures.test.ts), with the whole contact.
+  "contact.unarchived",
+  // The spelling intercom-api.md §4.2 gives, with the minimal item: kept so it can be sent on request.
   "contact.unarchive",
 ];
 const tagTopics = [

@@ -92,7 +92,7 @@ describe("webhook sender", () => {
       "contact.lead.signed_up",
       "contact.email.updated",
       "contact.archived",
-      "contact.unarchive",
+      "contact.unarchived",
       "contact.deleted",
     ];
     // The stand-in queues notifications in the order of the changes (its sender's queue); what
@@ -117,11 +117,15 @@ describe("webhook sender", () => {
       external_id: lead.external_id,
       archived: true,
     });
-    expect(envelopes[6].data.item).toEqual({
+    // An unarchive carries the whole contact, its times as ISO strings (a recorded capture,
+    // test/conformance/intercom/webhook-captures.test.ts).
+    expect(envelopes[6].data.item).toMatchObject({
       type: "contact",
       id: lead.id,
       external_id: lead.external_id,
-      archived: false,
+      role: "user",
+      email: "conv@example.org",
+      updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(envelopes[7].data.item).toEqual({
       type: "contact",
