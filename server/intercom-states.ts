@@ -5,8 +5,8 @@ import { parseTime } from "./time";
  * the same thing (issue 15 class 1). A state is on while its attribute holds a date.
  *
  * - deleted: `contact.deleted` / `user.deleted`. Intercom has no such contact any more.
- * - archived: `contact.archived`; cleared by `contact.unarchive` (topic name as Intercom lists it,
- *   intercom-api.md §4.2). Intercom keeps the contact but hides it: GET answers 404 and a create
+ * - archived: `contact.archived`; cleared by `contact.unarchived` (as Intercom delivers it, a
+ *   recorded capture; intercom-api.md §4.2 reads `contact.unarchive`, also taken). Intercom keeps the contact but hides it: GET answers 404 and a create
  *   with its email or external_id answers 409 "An archived contact matching those details
  *   already exists with id=…" (§2.4).
  */

@@ -72,6 +72,10 @@ export const TOPICS: Readonly<Record<string, TopicAction>> = {
   "user.deleted": { kind: "deleted" },
   "contact.deleted": { kind: "deleted" },
   "contact.archived": { kind: "deleted" },
+  // Intercom delivers `contact.unarchived` (a recorded capture, test/conformance/intercom/
+  // webhook-captures.test.ts; the 2.6 changelog); intercom-api.md §4.2 reads it
+  // `contact.unarchive`, kept in case a workspace sends that spelling.
+  "contact.unarchived": { kind: "unarchived" },
   "contact.unarchive": { kind: "unarchived" },
   "user.tag.created": { kind: "tag", event: "Added Tag" },
   "contact.user.tag.created": { kind: "tag", event: "Added Tag" },

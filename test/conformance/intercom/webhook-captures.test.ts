@@ -114,6 +114,20 @@ describe("contact unarchived ([ZF] contact_unarchived.json: topic `contact.unarc
   });
 });
 
+describe("a whole contact item with ISO-8601 times ([ZF] contact_unarchived.json's item)", () => {
+  // Webhook contact items carry ISO strings where the REST API gives Unix seconds: the mapping
+  // must read both as the same instant.
+  it("maps its times as the instants they name", () => {
+    const result = plan(captured("contact.lead.updated", wholeContact({ role: "lead" })));
+    expect(result.kind).toBe("write");
+    const body = result.kind === "write" ? result.entries[0]!.body : {};
+    expect(body).toMatchObject({
+      "intercom/created_at": { operation: "setIfNull", value: "2026-01-10T04:03:04.963Z" },
+      "intercom/updated_at": { operation: "setIfNull", value: "2026-01-10T05:20:30.118Z" },
+    });
+  });
+});
+
 describe("archive and deletion marks ([ZF] contact_archived.json, contact_deleted.json)", () => {
   // Both items are minimal: {id, external_id, type: "contact", archived|deleted: true}, as
   // intercom-api.md §4.4 and the 2.16 models page ("*.deleted topics send a minimal payload") say.
