@@ -116,6 +116,8 @@ export async function downloadExtract(
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let response: Response;
   try {
+    // GET, as Hull's newer connector framework (hull-connectors) and minihull read an extract;
+    // hull@0.14.2's handle-extract POSTs. A pre-signed storage URL answers GET; our stand-in both.
     response = await fetch(url, { signal: abort.signal });
   } catch (error) {
     const message = (error as Error).message;
