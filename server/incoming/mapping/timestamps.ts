@@ -27,7 +27,8 @@ const pad3 = (value: number) =>
  * each day's calendar date formatted once: V8's toISOString takes ~0.4 µs and a contact has 8
  * timestamps, a fetch hot spot (bench/README.md, issue 18). A UTC day is always 86,400,000 ms
  * (JavaScript time has no leap seconds), so the time of day is plain arithmetic. Years outside
- * 0000–9999 (written with a sign and six digits) are left to toISOString.
+ * 0000–9999 (written with a sign and six digits) are left to toISOString. Throws RangeError for
+ * an invalid Date, as toISOString does.
  */
 export function isoString(date: Date): string {
   const ms = date.getTime();
