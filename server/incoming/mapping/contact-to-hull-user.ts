@@ -68,21 +68,27 @@ const STANDARD_FIELDS: readonly [path: string, hull: string, kind?: Kind][] = [
   ["location_data.timezone", "location_timezone"],
 ];
 
-// Split once: splitting each path for every field of every contact was a fetch hot spot (bench/).
+// Paths split and attribute names built once: splitting each path, and building each
+// `intercom/<name>` string (then finding it among V8's internalised names), for every field of
+// every contact were fetch hot spots (bench/README.md, issue 18).
 const STANDARD_PATHS = STANDARD_FIELDS.map(
-  ([path, hull, kind]) => [path.split("."), hull, kind] as const,
+  ([path, hull, kind]) => [path.split("."), `intercom/${hull}`, kind] as const,
 );
 
 /** Returned by `lookup` for a path the item lacks (distinct from a field present as undefined). */
 const MISSING: unique symbol = Symbol("missing");
 
 // The value itself or MISSING, not a `{found, value}` pair: one object per field of every
-// contact was garbage a fetch paid for (bench/README.md, issue 18).
+// contact was garbage a fetch paid for (bench/README.md, issue 18). A field is read first and
+// asked for with `in` only when it reads undefined (absent, or present as undefined): a parsed
+// payload holds no undefined, so a present field costs one property read, not two.
 function lookup(item: Json, parts: readonly string[]): unknown {
   let current: unknown = item;
   for (const part of parts) {
-    if (!isObject(current) || !(part in current)) return MISSING;
-    current = current[part];
+    if (!isObject(current)) return MISSING;
+    const value = current[part];
+    if (value === undefined && !(part in current)) return MISSING;
+    current = value;
   }
   return current;
 }
@@ -138,11 +144,11 @@ export function mapContactToHullUser(
 
   // Keys come from Intercom's and the settings' names: no prototype to write "__proto__" into.
   const attributes: Record<string, AttributeValue> = Object.create(null);
-  for (const [path, hull, kind] of STANDARD_PATHS) {
+  for (const [path, key, kind] of STANDARD_PATHS) {
     const value = lookup(item, path);
     if (value === MISSING) continue;
     const normalised = normalise(value, kind);
-    if (normalised !== undefined) attributes[`intercom/${hull}`] = normalised;
+    if (normalised !== undefined) attributes[key] = normalised;
   }
   // The 2.14 description and its examples give `avatar` as {type, image_url}; intercom-client
   // 7.0.3 types it as the URL itself. The description is followed, and a URL is read too.
