@@ -17,7 +17,8 @@ export async function replayOutbox(
     const delivered = await deps.outbox.drain(async (credentials, entries) => {
       // A late webhook write of this connector may still land: the replay waits for it, so that
       // the newer data it holds here is written after it (ADR 026).
-      if (await deps.lateWrites?.has(credentials.id))
+      // Not known (Redis away) counts as held: the records wait for the next drain.
+      if (await deps.lateWrites?.has(credentials.id).catch(() => true))
         throw new RetryableError(
           "a write of this connector that outlasted its budget is in flight",
         );

@@ -48,8 +48,12 @@ export function createLateWrites(): LateWrites {
 
 export type WriteOutcome =
   | { kind: "written"; refused: RefusedEntry[] }
-  /** Hull had not answered within the budget; the write goes on in the background. */
-  | { kind: "late" };
+  /**
+   * Hull had not answered within the budget; the write goes on in the background. `marked`
+   * resolves once the write is marked in `lateWrites` (never rejects): keep the entries only then,
+   * so no replay comes between, but count them as being kept at once (receive-notification.ts).
+   */
+  | { kind: "late"; marked: Promise<void> };
 
 /**
  * Writes a batch to Hull with per-record isolation, the one way every flow meets Hull's firehose
@@ -59,8 +63,8 @@ export type WriteOutcome =
  * refused entries are durable in the dead-letter store.
  *
  * With `now`, the entries go out at once rather than waiting for company (FirehoseWriter.write).
- * With `budgetMs`, resolves `{kind: "late"}` when Hull has not answered within that many
- * milliseconds; the write is not cancelled (a late success is harmless: event ids and traits are
+ * With `budgetMs`, resolves `{kind: "late", marked}` when Hull has not answered within that many
+ * milliseconds, without waiting for the mark; the write is not cancelled (a late success is harmless: event ids and traits are
  * idempotent) and its later outcome is only logged, since the caller keeps the entries elsewhere.
  *
  * Throws RetryableError when Hull is down or slow (part of the batch may be in Hull), and
@@ -88,22 +92,20 @@ export async function writeToHull(
     ]);
     clearTimeout(timer);
     if (first === "late") {
-      // Marked before the caller keeps the entries in the outbox, so no replay can come between.
-      await deps.lateWrites
-        ?.track(credentials.id, writing)
-        .catch((error: unknown) =>
+      const marked = (deps.lateWrites?.track(credentials.id, writing) ?? Promise.resolve()).catch(
+        (error: unknown) =>
           deps.logger.warn(
             { connector: credentials.id, err: error },
             "a late firehose write could not be marked; a replay may not wait for it",
           ),
-        );
+      );
       writing.catch((error: unknown) =>
         deps.logger.info(
           { connector: credentials.id, err: error },
           "late firehose write failed; its copy in the outbox will be replayed",
         ),
       );
-      return { kind: "late" };
+      return { kind: "late", marked };
     }
   }
   try {

@@ -92,10 +92,12 @@ describe("a late write's mark and the newer write of the same contact", () => {
     // Hull takes it meanwhile, and then the newer notification about the same contact.
     releaseFirst();
     await waitUntil(() => taken.length === 1, { what: "the late write to land" });
-    expect((await receiver.receive(update("New Name", "2"))).outcome).toBe("written");
+    // It joins the outbox behind the older one, whose append is under way.
+    const newer = receiver.receive(update("New Name", "2"));
     // Redis answers; the older notification is kept for the replay.
     releaseRedis();
     expect((await older).outcome).toBe("queued");
+    expect((await newer).outcome).toBe("queued");
     await waitUntil(async () => !(await deps.lateWrites.has(CREDENTIALS.id)), {
       what: "the late write's mark to go",
     });

@@ -136,12 +136,31 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
 
   /** Appends to the outbox made by this process, per connector id: see `writeOrKeep`. */
   const appendsOf = new Map<string, number>();
+  /** Per connector id, the last append under way: a connector's appends go in the order begun. */
+  const appending = new Map<string, Promise<void>>();
 
-  /** Keeps entries durably in the outbox (which replays them); throws RetryableError if it cannot. */
-  async function keep(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<"queued"> {
-    appendsOf.set(credentials.id, (appendsOf.get(credentials.id) ?? 0) + 1);
-    try {
+  /**
+   * Keeps entries durably in the outbox (which replays them); throws RetryableError if it cannot.
+   * Counted as kept at once, so a write of the connector that lands meanwhile is kept after them.
+   * Appended after the connector's appends begun earlier and once `before` (a late write's mark)
+   * resolved, so the outbox holds them in order and no replay comes between mark and append.
+   */
+  async function keep(
+    credentials: HullCredentials,
+    entries: FirehoseEntry[],
+    before?: Promise<void>,
+  ): Promise<"queued"> {
+    const id = credentials.id;
+    appendsOf.set(id, (appendsOf.get(id) ?? 0) + 1);
+    const previous = appending.get(id);
+    const mine = (async () => {
+      await previous?.catch(() => undefined);
+      await before;
       await deps.outbox.append(credentials, entries);
+    })();
+    appending.set(id, mine);
+    try {
+      await mine;
     } catch (error) {
       deps.logger.error(
         { connector: credentials.id, err: error },
@@ -150,6 +169,8 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       throw new RetryableError(
         "Hull is not taking data right now and the connector could not keep it; retry later",
       );
+    } finally {
+      if (appending.get(id) === mine) appending.delete(id);
     }
     deps.activity.count(credentials.id, "webhooks waiting for Hull");
     return "queued";
@@ -160,23 +181,26 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
    * outbox (which replays them) and answers "queued". Entries Hull refuses are dead-lettered by
    * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
    * Order: the outbox replays what it keeps after newer data may have reached Hull, and a replayed
-   * older value would overwrite the newer one. So while the outbox holds a connector's records,
-   * its new entries join them there; and entries written to Hull while an older notification of
+   * older value would overwrite the newer one. So while the outbox holds a connector's records
+   * (or this process is appending some), its new entries join them there; and entries written to Hull while an older notification of
    * the connector was being kept are kept as well, so the replay writes them again after it.
    */
   async function writeOrKeep(
     credentials: HullCredentials,
     entries: FirehoseEntry[],
   ): Promise<"written" | "queued"> {
-    if (await deps.outbox.holds(credentials.id)) return keep(credentials, entries);
+    // An append under way (a late write waiting for its mark) holds the connector as well.
+    if (appending.has(credentials.id) || (await deps.outbox.holds(credentials.id)))
+      return keep(credentials, entries);
     const appendsBefore = appendsOf.get(credentials.id) ?? 0;
     const written = await writeToHull(deps, credentials, entries, "webhook", {
       budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
     }).catch((error: unknown) => {
-      if (error instanceof RetryableError) return { kind: "late" as const };
+      if (error instanceof RetryableError) return { kind: "failed" as const };
       throw error;
     });
-    if (written.kind !== "written") return keep(credentials, entries);
+    if (written.kind === "late") return keep(credentials, entries, written.marked);
+    if (written.kind === "failed") return keep(credentials, entries);
     if ((appendsOf.get(credentials.id) ?? 0) !== appendsBefore) {
       // Written, but an older notification was kept meanwhile: its replay must not be the last
       // word. Hull has these entries already; the copy only restores the order.

@@ -56,7 +56,7 @@ describe("writeToHull(deps, credentials, entries, source, {budgetMs})", () => {
         budgetMs: 20,
       },
     );
-    expect(outcome).toEqual({ kind: "late" });
+    expect(outcome).toMatchObject({ kind: "late" });
     expect(held).toHaveLength(1);
     // Its later refusal is only logged: the caller kept the entries in the outbox, whose replay decides.
     held[0]!.reject(new EntriesRefused([{ entry: entry("a@x.io"), reason: "bad" }]));

@@ -63,11 +63,42 @@ describe("createRedisLateWrites(redis, prefix)", () => {
     await waitUntil(async () => !(await lateWrites.has("c3")), { what: "the mark to go" });
   });
 
+  it("renews the mark of a write that outlasts its lease, for as long as it is in flight", async () => {
+    const lateWrites = createRedisLateWrites(redis, prefix, { leaseMs: 60 });
+    const write = pending();
+    await lateWrites.track("c5", write.promise);
+    // Many leases later (the mark's score moved on each renewal), the write still holds it.
+    const firstEnd = Number(
+      await redis.zscore(
+        `${prefix}:late-writes:c5`,
+        (await redis.zrange(`${prefix}:late-writes:c5`, 0, 0))[0]!,
+      ),
+    );
+    await waitUntil(
+      async () => {
+        const [mark] = await redis.zrange(`${prefix}:late-writes:c5`, 0, 0);
+        return (
+          mark !== undefined &&
+          Number(await redis.zscore(`${prefix}:late-writes:c5`, mark)) > firstEnd + 300
+        );
+      },
+      { what: "the mark to be renewed well past its first lease" },
+    );
+    expect(await lateWrites.has("c5")).toBe(true);
+    write.resolve();
+    await waitUntil(async () => !(await lateWrites.has("c5")), { what: "the mark to go" });
+  });
+
   it("lets the mark of a process that died lapse with its lease", async () => {
-    const lateWrites = createRedisLateWrites(redis, prefix, { leaseMs: 50 });
-    // Never settles: its process is gone.
-    await lateWrites.track("c4", new Promise(() => undefined));
-    await waitUntil(async () => !(await lateWrites.has("c4")), { what: "the lease to lapse" });
+    // The process that marked the write is gone: its connection closed, nothing renews the mark.
+    const dying = await createRedis("redis://127.0.0.1:6379");
+    await createRedisLateWrites(dying, prefix, { leaseMs: 50 }).track(
+      "c4",
+      new Promise(() => undefined),
+    );
+    dying.disconnect();
+    const survivor = createRedisLateWrites(redis, prefix);
+    await waitUntil(async () => !(await survivor.has("c4")), { what: "the lease to lapse" });
   });
 
   it("holds another process's replay while the late write of its connector is in flight", async () => {
