@@ -1,19 +1,13 @@
-// Review finding: the late-write lease (server/redis/redis-late-writes.ts, 180 s) is sized on "the
-// firehose writer tries a batch four times with a 15 s timeout (about 62 s) and may first wait for
-// a batch of the same person (ADR 027)": two batches, one after the other, at most. Neither bound
-// holds in the writer as it now is:
-//  - a batch Hull refuses is split in halves written one after the other (ADR 027): finding one
-//    bad entry among 100 is 15 requests in sequence, each with its own 15 s timeout and retries;
-//  - an entry waits for every queued entry ahead of it that shares a subject, transitively
-//    (`held`): a company fetch queues one link entry per contact, all sharing `account:<claim>`,
-//    so they go one batch after another, and a webhook about the company's last contact waits
-//    for all of them.
-// A late write that outlasts its lease loses its mark while still in flight: another process's
-// replay then goes, and the late write (the oldest data) lands last, which ADR 026 §3 exists to
-// prevent. The same arithmetic sizes the outbox drain lock (120 s, redis-outbox.ts).
-// These tests count requests that happen one after another; they measure no time.
+// Review finding (2026-12-01): ADR 027 gave every entry naming an account that account's subject,
+// so a company fetch's links (one per contact, each naming the company, with an empty body) went
+// to Hull one batch after another, and a webhook about one of the company's contacts waited for
+// all the batches ahead of it. A link writes no account attribute: only the user is its subject.
+// (The finding's other half, a late write outlasting its Redis lease, is gone with the lease's
+// renewal: test/server/redis/redis-late-writes.test.ts.) These tests count batches in flight;
+// they measure no time.
+import jwt from "jsonwebtoken";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFirehoseWriter } from "../../server/clients/hull/firehose";
+import { createFirehoseWriter, subjectsOf } from "../../server/clients/hull/firehose";
 import type { FirehoseEntry } from "../../server/clients/hull/types";
 import { startFakeServer, type FakeReply, type RecordedRequest } from "../helpers/fake-server";
 import { waitUntil } from "../helpers/wait";
@@ -23,79 +17,71 @@ const credentials = {
   organization: "acme.hullapp.io",
   secret: "connector-secret",
 };
-type Batch = { batch: { body: Record<string, unknown> }[] };
-const marks = (request: RecordedRequest) =>
-  (request.body as Batch).batch.map((entry) => String(entry.body["mark"] ?? ""));
-
-/** Batches of one write that Hull sees one after another, each bounded only by `timeoutMs` × tries. */
-const BATCHES_THE_LEASE_ALLOWS = 2;
+type Batch = { batch: { headers: Record<string, string> }[] };
+const sizeOf = (request: RecordedRequest) => (request.body as Batch).batch.length;
+/** The anonymous ids of the users a request's entries write. */
+const usersOf = (request: RecordedRequest) =>
+  (request.body as Batch).batch.map(
+    (entry) =>
+      (
+        jwt.decode(entry.headers["Hull-Access-Token"]!) as Record<string, { anonymous_id?: string }>
+      )["io.hull.asUser"]?.anonymous_id,
+  );
 
 let hull: Awaited<ReturnType<typeof startFakeServer>> | undefined;
 afterEach(() => hull?.close());
 
-describe("how many requests in sequence one firehose write can take", () => {
-  it("a write of 100 entries, one of which Hull refuses, stays within the lease's two batches", async () => {
-    hull = await startFakeServer((request): FakeReply =>
-      marks(request).includes("bad")
-        ? { status: 400, body: { message: "bad record" } }
-        : { body: {} },
-    );
-    const writer = createFirehoseWriter({ url: `${hull.url}/firehose`, retryDelayMs: 1 });
-    const entries: FirehoseEntry[] = Array.from({ length: 100 }, (_, index) => ({
-      type: "traits",
-      claims: { external_id: `u${index}` },
-      body: { mark: index === 37 ? "bad" : `e${index}` },
-    }));
-    await writer.write(credentials, entries).catch(() => undefined);
-    // Each of these was awaited before the next was posted (deliver: `await` first half, then second).
-    expect(hull.requests.length).toBeLessThanOrEqual(BATCHES_THE_LEASE_ALLOWS);
+describe("a company fetch's links and the firehose writer's order (ADR 027)", () => {
+  it("a link (an empty body naming an account) has only its user as subject", () => {
+    const account = { external_id: "company-1" };
+    expect(
+      subjectsOf({ type: "traits", claims: { anonymous_id: "intercom:c1" }, account, body: {} }),
+    ).toEqual(["user:anonymous_id=intercom:c1"]);
+    expect(
+      subjectsOf({ type: "traits", claims: {}, account, body: { "intercom/name": "Acme" } }),
+    ).toEqual(["account:external_id=company-1"]);
   });
 
-  it("a webhook about a company's contact waits for at most one batch ahead of it", async () => {
+  it("sends a company's links in parallel batches, and a webhook about one contact waits only for that contact's batch", async () => {
     // Hull answers each request only when the test says so: batches stay in flight meanwhile.
     const waiting: (() => void)[] = [];
     hull = await startFakeServer(
       () => new Promise<FakeReply>((resolve) => waiting.push(() => resolve({ body: {} }))),
     );
     const writer = createFirehoseWriter({ url: `${hull.url}/firehose`, retryDelayMs: 1 });
-    // A company fetch's page (fetch-companies.ts companyPageEntries): the account, then a link
-    // per contact, each naming the company's account claims.
     const account = { external_id: "company-1" };
+    // fetch-companies.ts companyPageEntries: the account, then a link per contact.
     const page: FirehoseEntry[] = [
-      { type: "traits", claims: {}, account, body: { mark: "account" } },
-      ...Array.from({ length: 500 }, (_, index): FirehoseEntry => ({
+      { type: "traits", claims: {}, account, body: { "intercom/name": "Acme" } },
+      ...Array.from({ length: 499 }, (_, index): FirehoseEntry => ({
         type: "traits",
         claims: { anonymous_id: `intercom:c${index}` },
         account,
-        body: { mark: `link${index}` },
+        body: {},
       })),
     ];
     const fetching = writer.write(credentials, page);
-    await waitUntil(() => waiting.length === 1, { what: "the page's first batch" });
-    // Meanwhile a notification about the company's last contact.
+    // All five batches of 100 are in flight at once: none waits for another.
+    await waitUntil(() => waiting.length === 5, { what: "the page's five batches in flight" });
     const webhook = writer.write(credentials, [
-      { type: "traits", claims: { anonymous_id: "intercom:c499" }, body: { mark: "webhook" } },
+      { type: "traits", claims: { anonymous_id: "intercom:c498" }, body: { "intercom/name": "C" } },
     ]);
-    let answeredBefore = 0;
-    for (;;) {
-      await waitUntil(() => waiting.length > 0, { what: "a batch in flight" });
-      if (hull.requests.some((request) => marks(request).includes("webhook"))) break;
-      waiting.shift()!();
-      answeredBefore += 1;
-    }
+    // The webhook waits for the batch holding c498's link only. (Requests and their answers are
+    // recorded in the same order, so an index names both.)
+    const holding = hull.requests.findIndex((request) =>
+      usersOf(request).includes("intercom:c498"),
+    );
+    waiting.splice(holding, 1)[0]!();
+    await waitUntil(() => hull!.requests.length === 6, { what: "the webhook's batch" });
+    expect(sizeOf(hull.requests[5]!)).toBe(1);
     for (const release of waiting.splice(0)) release();
-    let done = false;
-    void Promise.all([fetching, webhook]).then(() => (done = true));
     await waitUntil(
       () => {
         for (const release of waiting.splice(0)) release();
-        return done;
+        return hull!.requests.length === 6 && waiting.length === 0;
       },
-      { what: "every write to settle" },
+      { what: "every batch answered" },
     );
-    expect(
-      answeredBefore,
-      "batches Hull had to answer before the webhook's entry was posted",
-    ).toBeLessThanOrEqual(BATCHES_THE_LEASE_ALLOWS - 1);
+    await Promise.all([fetching, webhook]);
   });
 });

@@ -99,7 +99,7 @@ interface Queue {
 
 /**
  * Who an entry writes to, as keys: each non-empty user claim (and the anonymous id an alias adds)
- * and each account claim. Two entries that share a key may be about one person or account (Hull
+ * and each claim of an account whose attributes it writes. Two entries that share a key may be about one person or account (Hull
  * resolves claims to one profile), so they must reach Hull in the order they were written.
  */
 export function subjectsOf(entry: FirehoseEntry): string[] {
@@ -111,7 +111,10 @@ export function subjectsOf(entry: FirehoseEntry): string[] {
         keys.push(`${prefix}${name}=${value}`);
   };
   add("user:", entry.claims);
-  if (entry.type === "traits") add("account:", entry.account);
+  // The body of an entry naming an account is the account's attributes; with an empty body the
+  // entry only links the user (a company fetch's one link per contact), so the account is not
+  // written and its links need no order among themselves.
+  if (entry.type === "traits" && Object.keys(entry.body).length > 0) add("account:", entry.account);
   if (entry.type === "alias") add("user:", { anonymous_id: entry.body.anonymous_id });
   return keys;
 }

@@ -417,13 +417,13 @@ describe("the order of one person's writes (a batch answered late or retried)", 
 });
 
 describe("subjectsOf(entry)", () => {
-  it("names every non-empty user and account claim, and the anonymous id an alias adds", () => {
+  it("names every non-empty user claim, the anonymous id an alias adds, and the claims of an account it writes", () => {
     expect(
       subjectsOf({
         type: "traits",
         claims: { email: "ada@x.io", external_id: "", anonymous_id: "intercom:1" },
         account: { domain: "x.io" },
-        body: {},
+        body: { "intercom/name": "X" },
       }),
     ).toEqual(["user:email=ada@x.io", "user:anonymous_id=intercom:1", "account:domain=x.io"]);
     expect(
