@@ -119,11 +119,15 @@ export function createFileOutbox(
       );
       records = await readRecords(draining);
     }
-    // Hull still down stops the drain at the first record it did not take: the order is kept.
-    const taken = await offerInOrder(records, write);
+    // Hull still down stops the drain at the first record it did not take, and a held connector
+    // keeps its records: the order is kept.
+    const { taken } = await offerInOrder(records, write);
     let delivered = 0;
-    for (const record of records.slice(0, taken)) delivered += record.entries.length;
-    const kept = records.slice(taken);
+    const kept: OutboxRecord[] = [];
+    records.forEach((record, index) => {
+      if (taken[index]) delivered += record.entries.length;
+      else kept.push(record);
+    });
     // What Hull did not take stays in the draining file, which the next drain takes first: ahead
     // of what was appended meanwhile, so an older value of a trait never lands after a newer one.
     if (kept.length > 0) await rewrite(draining, kept.map(toLine).join(""));

@@ -1,4 +1,12 @@
 import type { FirehoseEntry, HullCredentials } from "../clients/hull/types";
+import { RetryableError } from "../errors";
+
+/**
+ * Thrown by a drain's `write` when its connector's records must wait although Hull is up (a late
+ * write of that connector is in flight, ADR 026): that connector's records stay, in order, and
+ * the drain goes on with the other connectors'. Any other rejection stops the drain.
+ */
+export class ConnectorHeld extends RetryableError {}
 
 /**
  * What was acknowledged but Hull could not take yet. Kept durably (a file, or Redis) and replayed
@@ -9,9 +17,10 @@ export interface Outbox {
   append(credentials: HullCredentials, entries: FirehoseEntry[]): Promise<void>;
   /**
    * Offers everything kept to `write`, in order; a record `write` resolves for is dropped, and the
-   * first rejection keeps that record and the rest for the next drain. So `write` must resolve for a
-   * record Hull refuses for good (after dead-lettering it, `replay-outbox.ts`) and reject only when
-   * Hull is down. Returns entries delivered.
+   * first rejection keeps that record and the rest for the next drain, except a `ConnectorHeld`,
+   * which keeps that connector's records only. So `write` must resolve for a record Hull refuses
+   * for good (after dead-lettering it, `replay-outbox.ts`) and reject only when Hull is down or the
+   * connector is held. Returns entries delivered.
    */
   drain(
     write: (credentials: HullCredentials, entries: FirehoseEntry[]) => Promise<void>,
@@ -29,23 +38,35 @@ export interface Outbox {
 /** Entries a drain writes to Hull in one request at most: the firehose writer's batch. */
 export const DRAIN_BATCH_ENTRIES = 100;
 
+/** What `offerInOrder` did: `taken[i]` when records[i] reached Hull; `stopped` when Hull failed. */
+export interface Offered {
+  taken: boolean[];
+  stopped: boolean;
+}
+
 /**
  * Offers `records` to `write` in order, one request at a time: consecutive records of the same
  * connector go together, as one write of their entries (up to `maxEntries`, a record larger than
- * that alone), so a backlog costs a Hull round trip per batch rather than per record. Stops at
- * the first rejection and returns how many records from the start were delivered: the first of
- * the rejected write and every one after it are to be kept, in order. Never two writes at once:
- * the firehose writer retries a failed batch while later ones go out, so writes of one connector
- * in flight together could land older after newer (ADR 026).
+ * that alone), so a backlog costs a Hull round trip per batch rather than per record. A write
+ * rejected with `ConnectorHeld` adds its connector to `held` (which a caller may share across
+ * calls): that connector's records, then and after, are not offered, and the others go on. Any
+ * other rejection stops the offer: that write's records and every one after are not taken.
+ * Never two writes at once: the firehose writer retries a failed batch while later ones go out,
+ * so writes of one connector in flight together could land older after newer (ADR 026).
  */
 export async function offerInOrder(
   records: OutboxRecord[],
   write: (credentials: HullCredentials, entries: FirehoseEntry[]) => Promise<void>,
-  maxEntries = DRAIN_BATCH_ENTRIES,
-): Promise<number> {
+  { maxEntries = DRAIN_BATCH_ENTRIES, held = new Set<string>() } = {},
+): Promise<Offered> {
+  const taken = records.map(() => false);
   let start = 0;
   while (start < records.length) {
     const first = records[start]!;
+    if (held.has(first.credentials.id)) {
+      start += 1;
+      continue;
+    }
     const entries = [...first.entries];
     let end = start + 1;
     while (end < records.length) {
@@ -62,12 +83,14 @@ export async function offerInOrder(
     }
     try {
       await write(first.credentials, entries);
-    } catch {
-      return start;
+      for (let index = start; index < end; index++) taken[index] = true;
+    } catch (error) {
+      if (!(error instanceof ConnectorHeld)) return { taken, stopped: true };
+      held.add(first.credentials.id);
     }
     start = end;
   }
-  return records.length;
+  return { taken, stopped: false };
 }
 
 export interface OutboxRecord {

@@ -1,6 +1,6 @@
 import { RetryableError } from "../errors";
 import type { Logger } from "../log";
-import type { Outbox } from "./outbox";
+import { ConnectorHeld, type Outbox } from "./outbox";
 import { deadLetter, writeToHull, type WriteToHullDeps } from "./write-to-hull";
 
 /**
@@ -19,9 +19,7 @@ export async function replayOutbox(
       // the newer data it holds here is written after it (ADR 026).
       // Not known (Redis away) counts as held: the records wait for the next drain.
       if (await deps.lateWrites?.has(credentials.id).catch(() => true))
-        throw new RetryableError(
-          "a write of this connector that outlasted its budget is in flight",
-        );
+        throw new ConnectorHeld("a write of this connector that outlasted its budget is in flight");
       try {
         await writeToHull(deps, credentials, entries, "replay");
       } catch (error) {

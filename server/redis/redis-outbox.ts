@@ -65,11 +65,29 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
     }
   };
 
-  /** One drain: every record offered in order until Hull stops taking them or the turn ends. */
-  async function drainTurn(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
-    // Records a dead process was working on go back first: newest first, so the oldest is taken next.
+  /** Puts the processing list back where the next drain takes first, the oldest taken next. */
+  async function putBack(): Promise<void> {
     while ((await redis.lmove(processing, pending, "RIGHT", "RIGHT")) !== null);
+  }
+
+  /**
+   * One drain: every record offered in order until Hull stops taking them or the turn ends. The
+   * records of a held connector (ConnectorHeld) stay in the processing list, in order, while the
+   * turn goes on with the others', and go back first when it ends.
+   */
+  async function drainTurn(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
+    // Records a dead process was working on go back first.
+    await putBack();
+    try {
+      return await offerTurn(write);
+    } finally {
+      await putBack();
+    }
+  }
+
+  async function offerTurn(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
     const turnEnds = Date.now() + DRAIN_TURN_MS;
+    const heldConnectors = new Set<string>();
     let delivered = 0;
     while (Date.now() < turnEnds) {
       const raws: string[] = [];
@@ -95,20 +113,19 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
           await forgotten.exec();
         }
       }
-      const taken = await offerInOrder(
+      const { taken, stopped } = await offerInOrder(
         kept.map(({ record }) => record),
         write,
+        { held: heldConnectors },
       );
       const done = redis.multi();
-      for (const { raw, record } of kept.slice(0, taken)) {
+      kept.forEach(({ raw, record }, index) => {
+        if (!taken[index]) return; // stays in processing, put back when the turn ends
         done.lrem(processing, 1, raw).hincrby(held, record.credentials.id, -1);
         delivered += record.entries.length;
-      }
-      // What Hull did not take goes back to the end taken next, the oldest last pushed.
-      for (const { raw } of kept.slice(taken).reverse())
-        done.lrem(processing, 1, raw).rpush(pending, raw);
+      });
       await done.exec();
-      if (taken < kept.length) return delivered;
+      if (stopped) return delivered;
     }
     return delivered;
   }

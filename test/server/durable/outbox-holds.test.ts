@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FirehoseEntry, HullCredentials } from "../../../server/clients/hull/types";
 import { createFileOutbox } from "../../../server/durable/file-outbox";
-import { offerInOrder, type Outbox } from "../../../server/durable/outbox";
+import { ConnectorHeld, offerInOrder, type Outbox } from "../../../server/durable/outbox";
 import { createRedisOutbox } from "../../../server/redis/redis-outbox";
 
 const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 2 });
@@ -98,7 +98,7 @@ describe.each(kinds)("the %s outbox", (_kind, storage) => {
   });
 });
 
-describe("offerInOrder(records, write, maxEntries)", () => {
+describe("offerInOrder(records, write, {maxEntries})", () => {
   it("writes one connector's consecutive records together, one write at a time, and stops at the first refusal", async () => {
     const records = [
       { credentials: a, entries: [entry(1)] },
@@ -111,7 +111,7 @@ describe("offerInOrder(records, write, maxEntries)", () => {
     const writes: [string, number[]][] = [];
     let inFlight = 0;
     let most = 0;
-    const taken = await offerInOrder(
+    const { taken, stopped } = await offerInOrder(
       records,
       async (credentials, entries) => {
         inFlight += 1;
@@ -122,7 +122,7 @@ describe("offerInOrder(records, write, maxEntries)", () => {
         writes.push([credentials.id, numbers]);
         if (numbers.includes(6)) throw new Error("Hull is down");
       },
-      3,
+      { maxEntries: 3 },
     );
     // a's first three entries fill a write of 3; 4 starts the next; b's record is a write of its
     // own; the write holding 6 failed, so 6 and everything after it are kept.
@@ -132,7 +132,36 @@ describe("offerInOrder(records, write, maxEntries)", () => {
       [b.id, [5]],
       [a.id, [6, 7]],
     ]);
-    expect(taken).toBe(4);
+    expect(taken).toEqual([true, true, true, true, false, false]);
+    expect(stopped).toBe(true);
     expect(most).toBe(1);
+  });
+
+  it("keeps a held connector's records, in order, and goes on with the others' (found in review)", async () => {
+    const records = [
+      { credentials: a, entries: [entry(1)] },
+      { credentials: b, entries: [entry(2)] },
+      { credentials: a, entries: [entry(3)] },
+      { credentials: b, entries: [entry(4)] },
+    ];
+    const writes: [string, number[]][] = [];
+    const held = new Set<string>();
+    const { taken, stopped } = await offerInOrder(
+      records,
+      async (credentials, entries) => {
+        writes.push([credentials.id, entries.map((one) => numberOf([one]))]);
+        if (credentials.id === a.id) throw new ConnectorHeld("a late write of a is in flight");
+      },
+      { held },
+    );
+    // a is offered once; its later record is not offered at all, so it cannot overtake.
+    expect(writes).toEqual([
+      [a.id, [1]],
+      [b.id, [2]],
+      [b.id, [4]],
+    ]);
+    expect(taken).toEqual([false, true, false, true]);
+    expect(stopped).toBe(false);
+    expect([...held]).toEqual([a.id]);
   });
 });
