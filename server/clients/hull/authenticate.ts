@@ -57,14 +57,15 @@ export function createHullAuthenticator(
   const pending = new Map<string, Promise<HullConnector>>();
   const keyOf = (credentials: HullCredentials) =>
     sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
-  // Credentials that passed the checks below, with their key: every webhook authenticates its
-  // connector again, and the checks and the SHA-256 were most of what that cost (bench/README.md,
-  // CPU hot spots). Only well-formed credentials on an allowed host are kept, and a forgery of
-  // those costs one entry until the next clear, so the map stays bounded.
+  // Credentials Hull confirmed, with their key: every webhook authenticates its connector again,
+  // and the checks and the SHA-256 were most of what that cost (bench/README.md, CPU hot spots).
+  // Kept only once Hull confirmed them, so a forgery costs no memory (found in review: kept on
+  // sight, anonymous callers could fill it with secrets Hull refused); cleared at 10,000.
   const checked = new Map<string, string>();
+  const joinedOf = (credentials: HullCredentials) =>
+    `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
   const checkedKeyOf = (credentials: HullCredentials): string => {
-    const joined = `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
-    const known = checked.get(joined);
+    const known = checked.get(joinedOf(credentials));
     if (known !== undefined) return known;
     if (!HEX24.test(credentials.id))
       throw new UnauthorizedError("Connector id must be 24 hexadecimal characters");
@@ -76,10 +77,11 @@ export function createHullAuthenticator(
         `Organization ${credentials.organization} is not an allowed Hull host`,
       );
     }
-    const key = keyOf(credentials);
+    return keyOf(credentials);
+  };
+  const remember = (credentials: HullCredentials, key: string) => {
     if (checked.size >= 10_000) checked.clear();
-    checked.set(joined, key);
-    return key;
+    checked.set(joinedOf(credentials), key);
   };
 
   return {
@@ -93,6 +95,7 @@ export function createHullAuthenticator(
           .getConnector()
           .then((connector) => {
             confirmed.set(key, connector);
+            remember(credentials, key);
             return connector;
           })
           .catch((error: unknown) => {
@@ -113,6 +116,7 @@ export function createHullAuthenticator(
     },
     forget(credentials) {
       confirmed.delete(keyOf(credentials));
+      checked.delete(joinedOf(credentials));
     },
     cachedCount() {
       return confirmed.size + pending.size;
