@@ -143,6 +143,8 @@ export async function downloadExtract(
       sink,
     );
   } catch (error) {
+    // Closed whatever failed, even before the pipeline took the file (a body already read).
+    sink.destroy();
     if (error instanceof BadRequestError || error instanceof RetryableError) throw error;
     // The connection broke mid-body, or the disk refused a write: either may pass.
     throw transient((error as Error).message);
