@@ -36,10 +36,15 @@ describe("the CI summary line after a run vitest failed", () => {
         { cwd: root, encoding: "utf8" },
       );
       expect(run.status, run.stdout + run.stderr).toBe(1);
-      const summary = spawnSync(process.execPath, ["scripts/test-summary.mjs", report], {
-        cwd: root,
-        encoding: "utf8",
-      }).stdout;
+      // .ci/run passes the test command's exit status as the second argument.
+      const summary = spawnSync(
+        process.execPath,
+        ["scripts/test-summary.mjs", report, String(run.status)],
+        {
+          cwd: root,
+          encoding: "utf8",
+        },
+      ).stdout;
       const line = summary.trim().split("\n").at(-1)!;
       expect(line).not.toMatch(/ 0 failed/);
     },
