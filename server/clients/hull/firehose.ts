@@ -300,6 +300,9 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         queue = { credentials, items: [], partialInFlight: 0, busy: new Set() };
         queues.set(key, queue);
       }
+      // The latest credentials sign what is posted next: a connector's secret can change (found
+      // in review: the first write's were used for the life of the process).
+      queue.credentials = credentials;
       const current = queue;
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: entries.length, refused: [], resolve, reject };
