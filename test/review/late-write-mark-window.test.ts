@@ -29,10 +29,11 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const nameIn = (entries: FirehoseEntry[]) =>
-  String(
-    entries.map((entry) => (entry.body as Record<string, unknown>)["intercom/name"]).find(Boolean),
-  );
+/** The names a write carries, in order. */
+const namesIn = (entries: FirehoseEntry[]) =>
+  entries
+    .map((entry) => (entry.body as Record<string, unknown>)["intercom/name"])
+    .filter((name): name is string => typeof name === "string");
 
 describe("a late write's mark and the newer write of the same contact", () => {
   it("never lets the replay land an older notification after a newer one Hull took", async () => {
@@ -60,7 +61,8 @@ describe("a late write's mark and the newer write of the same contact", () => {
     const firehose: FirehoseWriter = {
       async write(_credentials, entries) {
         if (calls++ === 0) await new Promise<void>((resolve) => (releaseFirst = resolve));
-        taken.push(nameIn(entries));
+        // Every name the write carries, in order: Hull applies a batch's entries in order.
+        taken.push(...namesIn(entries));
       },
       flush: async () => undefined,
     };

@@ -8,6 +8,7 @@ import type { FirehoseEntry, HullConnector, HullCredentials } from "../../client
 import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
 import { writeToHull, type LateWrites } from "../../durable/write-to-hull";
+import { subjectsOf } from "../../clients/hull/firehose";
 import { RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
@@ -134,33 +135,53 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     };
   }
 
-  /** Appends to the outbox made by this process, per connector id: see `writeOrKeep`. */
+  /** Appends to the outbox begun by this process, per connector id: see `writeOrKeep`. */
   const appendsOf = new Map<string, number>();
-  /** Per connector id, the last append under way: a connector's appends go in the order begun. */
-  const appending = new Map<string, Promise<void>>();
+  /** Appends begun and not yet issued, per connector id: they hold the connector. */
+  const keeping = new Map<string, number>();
+  /** Webhook writes to Hull under way, per connector id: see `writeOrKeep`. */
+  const writing = new Map<string, Set<DirectWrite>>();
+
+  /** A write to Hull under way, and the entries about its subjects kept while it goes on. */
+  interface DirectWrite {
+    subjects: Set<string>;
+    keptMeanwhile: FirehoseEntry[];
+  }
+
+  const bump = (counts: Map<string, number>, id: string, by: number) => {
+    const count = (counts.get(id) ?? 0) + by;
+    if (count > 0) counts.set(id, count);
+    else counts.delete(id);
+  };
 
   /**
    * Keeps entries durably in the outbox (which replays them); throws RetryableError if it cannot.
-   * Counted as kept at once, so a write of the connector that lands meanwhile is kept after them.
-   * Appended after the connector's appends begun earlier and once `before` (a late write's mark)
-   * resolved, so the outbox holds them in order and no replay comes between mark and append.
+   * Counted as kept at once, so a write of the connector that lands meanwhile is kept after them,
+   * and appended once `before` (a late write's mark) resolved, so no replay comes between. Writes
+   * to Hull of the connector under way that share a subject with the entries (`subjectsOf`) note
+   * them, to keep them again after their own (`writeOrKeep`).
    */
   async function keep(
     credentials: HullCredentials,
     entries: FirehoseEntry[],
     before?: Promise<void>,
+    self?: DirectWrite,
   ): Promise<"queued"> {
     const id = credentials.id;
-    appendsOf.set(id, (appendsOf.get(id) ?? 0) + 1);
-    const previous = appending.get(id);
-    const mine = (async () => {
-      await previous?.catch(() => undefined);
-      await before;
-      await deps.outbox.append(credentials, entries);
-    })();
-    appending.set(id, mine);
+    bump(appendsOf, id, 1);
+    bump(keeping, id, 1);
+    const subjects = new Set(entries.flatMap(subjectsOf));
+    for (const write of writing.get(id) ?? []) {
+      if (write === self) continue;
+      if ([...write.subjects].some((subject) => subjects.has(subject)))
+        write.keptMeanwhile.push(...entries);
+    }
     try {
-      await mine;
+      await before;
+      // A write to Hull that went late or failed: its entries, then the newer ones about its
+      // people kept while it went on (up to now: the append is issued at once).
+      const kept = self ? [...entries, ...self.keptMeanwhile] : entries;
+      await deps.outbox.append(credentials, kept);
     } catch (error) {
       deps.logger.error(
         { connector: credentials.id, err: error },
@@ -170,7 +191,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         "Hull is not taking data right now and the connector could not keep it; retry later",
       );
     } finally {
-      if (appending.get(id) === mine) appending.delete(id);
+      bump(keeping, id, -1);
     }
     deps.activity.count(credentials.id, "webhooks waiting for Hull");
     return "queued";
@@ -182,31 +203,44 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
    * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
    * Order: the outbox replays what it keeps after newer data may have reached Hull, and a replayed
    * older value would overwrite the newer one. So while the outbox holds a connector's records
-   * (or this process is appending some), its new entries join them there; and entries written to Hull while an older notification of
-   * the connector was being kept are kept as well, so the replay writes them again after it.
+   * (or this process is keeping some), its new entries join them there. A write to Hull that ends
+   * after a notification of its connector was kept meanwhile is kept too (it went late, failed,
+   * or Hull took it while the replay could still write the kept one after it), together with a
+   * copy of every entry about the same people kept while it went on: the replay then writes them
+   * after it, so the newer data is the last word however the two landed (found in review).
    */
   async function writeOrKeep(
     credentials: HullCredentials,
     entries: FirehoseEntry[],
   ): Promise<"written" | "queued"> {
-    // An append under way (a late write waiting for its mark) holds the connector as well.
-    if (appending.has(credentials.id) || (await deps.outbox.holds(credentials.id)))
-      return keep(credentials, entries);
-    const appendsBefore = appendsOf.get(credentials.id) ?? 0;
-    const written = await writeToHull(deps, credentials, entries, "webhook", {
-      budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
-    }).catch((error: unknown) => {
-      if (error instanceof RetryableError) return { kind: "failed" as const };
-      throw error;
-    });
-    if (written.kind === "late") return keep(credentials, entries, written.marked);
-    if (written.kind === "failed") return keep(credentials, entries);
-    if ((appendsOf.get(credentials.id) ?? 0) !== appendsBefore) {
-      // Written, but an older notification was kept meanwhile: its replay must not be the last
-      // word. Hull has these entries already; the copy only restores the order.
-      await keep(credentials, entries);
+    const id = credentials.id;
+    if (keeping.has(id) || (await deps.outbox.holds(id))) return keep(credentials, entries);
+    const self: DirectWrite = {
+      subjects: new Set(entries.flatMap(subjectsOf)),
+      keptMeanwhile: [],
+    };
+    const writes = writing.get(id) ?? new Set<DirectWrite>();
+    writing.set(id, writes.add(self));
+    const appendsBefore = appendsOf.get(id) ?? 0;
+    try {
+      const written = await writeToHull(deps, credentials, entries, "webhook", {
+        budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+      }).catch((error: unknown) => {
+        if (error instanceof RetryableError) return { kind: "failed" as const };
+        throw error;
+      });
+      if (written.kind === "late") return await keep(credentials, entries, written.marked, self);
+      if (written.kind === "failed") return await keep(credentials, entries, undefined, self);
+      if ((appendsOf.get(id) ?? 0) !== appendsBefore) {
+        // Written, but a notification was kept meanwhile: its replay must not be the last word.
+        // Hull has these entries already; the copy only restores the order.
+        await keep(credentials, entries, undefined, self);
+      }
+      return "written";
+    } finally {
+      writes.delete(self);
+      if (writes.size === 0 && writing.get(id) === writes) writing.delete(id);
     }
-    return "written";
   }
 
   function countDelivered(credentials: HullCredentials, entries: FirehoseEntry[]) {
