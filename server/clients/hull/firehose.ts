@@ -294,15 +294,16 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   return {
     write(credentials, entries, options = {}) {
       if (entries.length === 0) return Promise.resolve();
-      const key = `${credentials.organization}/${credentials.id}`;
+      // One queue per credentials, secret included: each batch is signed and sent with its
+      // writers' own, so after a secret changes, a writer still holding the old one (a record
+      // kept before, a fetch started earlier) neither signs nor spoils the others' batches
+      // (found in review). Order holds within each queue.
+      const key = `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
       let queue = queues.get(key);
       if (!queue) {
         queue = { credentials, items: [], partialInFlight: 0, busy: new Set() };
         queues.set(key, queue);
       }
-      // The latest credentials sign what is posted next: a connector's secret can change (found
-      // in review: the first write's were used for the life of the process).
-      queue.credentials = credentials;
       const current = queue;
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: entries.length, refused: [], resolve, reject };
