@@ -1,7 +1,7 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { open, rm, type FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Readable, Transform } from "node:stream";
+import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { RefusedDestinationError, type SafeFetch } from "../../clients/safe-fetch";
@@ -135,25 +135,34 @@ export async function downloadExtract(
     await response.body.cancel();
     throw refuse(`it is over ${maxBytes} bytes`);
   }
-  const sink = createWriteStream(file, { mode: 0o600 });
+  // The file is opened here and closed in `finally`, whatever fails: a stream that opened it
+  // itself could settle the download before the file was open or closed (the caller's removal
+  // then raced the open, CI of 2026-12-01), and one destroyed while opening reports a failed open
+  // as an uncaught error (found in review).
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "w", 0o600);
+  } catch (error) {
+    await response.body.cancel().catch(() => undefined);
+    throw transient(`the file could not be opened: ${(error as Error).message}`);
+  }
   try {
     await pipeline(
       Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
       boundedBody({ timeoutMs, maxBytes, maxLineBytes }),
-      sink,
+      // Each chunk written to the handle in turn; the handle is ours to close, not the stream's.
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          handle.write(chunk).then(() => done(), done);
+        },
+      }),
     );
   } catch (error) {
-    // Closed whatever failed, even before the pipeline took the file (a body already read).
-    sink.destroy();
     if (error instanceof BadRequestError || error instanceof RetryableError) throw error;
     // The connection broke mid-body, or the disk refused a write: either may pass.
     throw transient((error as Error).message);
   } finally {
-    // A failed pipeline settles before the file is closed, or even opened: the caller's removal
-    // of `file` would race the open and leave the extract on disk (test/server/outgoing/hull-input/
-    // read-extract.test.ts). Settle only once the file is closed.
-    // (`events.once` would reject with the sink's own error and hide the outcome above.)
-    if (!sink.closed) await new Promise<void>((resolve) => sink.once("close", () => resolve()));
+    await handle.close();
   }
 }
 
