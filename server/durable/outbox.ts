@@ -50,18 +50,25 @@ export interface Offered {
  * that alone), so a backlog costs a Hull round trip per batch rather than per record. A write
  * rejected with `ConnectorHeld` adds its connector to `held` (which a caller may share across
  * calls): that connector's records, then and after, are not offered, and the others go on. Any
- * other rejection stops the offer: that write's records and every one after are not taken.
+ * other rejection stops the offer: that write's records and every one after are not taken; so
+ * does `until` (epoch ms), checked before each write (a drain's turn, which its lock must cover).
  * Never two writes at once: the firehose writer retries a failed batch while later ones go out,
  * so writes of one connector in flight together could land older after newer (ADR 026).
  */
 export async function offerInOrder(
   records: OutboxRecord[],
   write: (credentials: HullCredentials, entries: FirehoseEntry[]) => Promise<void>,
-  { maxEntries = DRAIN_BATCH_ENTRIES, held = new Set<string>() } = {},
+  {
+    maxEntries = DRAIN_BATCH_ENTRIES,
+    held = new Set<string>(),
+    until = Number.POSITIVE_INFINITY,
+  }: { maxEntries?: number; held?: Set<string>; until?: number } = {},
 ): Promise<Offered> {
   const taken = records.map(() => false);
   let start = 0;
   while (start < records.length) {
+    // A turn ends between writes: none begins after `until` (epoch ms).
+    if (Date.now() >= until) return { taken, stopped: true };
     const first = records[start]!;
     if (held.has(first.credentials.id)) {
       start += 1;

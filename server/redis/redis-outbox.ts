@@ -28,9 +28,11 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
   const processing = `${prefix}:outbox:processing`;
   const held = `${prefix}:outbox:held`;
   // Waits for no one: a process that finds another draining leaves the turn to it. The lease is
-  // four turns: a turn ends between writes, and one write's retries take about 62 s at most
-  // (the firehose writer: 15 s a try, four tries, 2.1 s between), so it never lapses mid-turn.
-  const lock = createRedisLock(redis, prefix, { ttlMs: DRAIN_TURN_MS * 4, waitMs: 0 });
+  // eight turns (240 s): no write begins after the turn's 30 s (offerInOrder's `until`), and one
+  // write takes about 62 s at most (the firehose writer: 15 s a try, four tries, 2.1 s between),
+  // perhaps after as long behind a batch of the same people (ADR 027), so it never lapses
+  // mid-turn. A process that dies holding it stops replays for up to 4 minutes.
+  const lock = createRedisLock(redis, prefix, { ttlMs: DRAIN_TURN_MS * 8, waitMs: 0 });
   const encode = ({ credentials, entries }: OutboxRecord) =>
     JSON.stringify({
       org: credentials.organization,
@@ -116,7 +118,7 @@ export function createRedisOutbox(redis: Redis, prefix: string, secret: string):
       const { taken, stopped } = await offerInOrder(
         kept.map(({ record }) => record),
         write,
-        { held: heldConnectors },
+        { held: heldConnectors, until: turnEnds },
       );
       const done = redis.multi();
       kept.forEach(({ raw, record }, index) => {
