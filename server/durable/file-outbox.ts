@@ -1,4 +1,4 @@
-import { open, rename, rm } from "node:fs/promises";
+import { open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decrypt, deriveKey, encrypt } from "../crypto";
 import { createJournal, openJournalFile, readJournal, sealLine, type OpenJournal } from "./journal";
@@ -109,6 +109,26 @@ export function createFileOutbox(
     }
   }
 
+  /** A file's text; a missing file is empty. */
+  const textOf = (file: string) =>
+    readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return "";
+      throw error;
+    });
+
+  /**
+   * Moves what the journal holds behind what the draining file holds, between appends. The text
+   * is moved as it is, so a crash between the rewrite and the removal is seen next time (the
+   * draining file already ends with the journal's text) and nothing is taken twice.
+   */
+  async function mergeJournal(): Promise<void> {
+    const added = await textOf(journal.path);
+    if (added === "") return;
+    const waiting = await textOf(draining);
+    if (!waiting.endsWith(added)) await rewrite(draining, waiting + added);
+    await rm(journal.path, { force: true });
+  }
+
   async function drainOnce(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
     let records = await readRecords(draining);
     if (records.length === 0) {
@@ -117,8 +137,13 @@ export function createFileOutbox(
           if (error.code !== "ENOENT") throw error;
         }),
       );
-      records = await readRecords(draining);
+    } else {
+      // Records left from earlier drains (Hull down, or a connector held by its late write):
+      // what was appended since joins behind them, or a held connector would keep every other
+      // connector's newer records in the journal until it is let go (found in review).
+      await journal.exclusive(mergeJournal);
     }
+    records = await readRecords(draining);
     // Hull still down stops the drain at the first record it did not take, and a held connector
     // keeps its records: the order is kept.
     const { taken } = await offerInOrder(records, write);
