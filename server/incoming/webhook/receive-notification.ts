@@ -142,9 +142,13 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   /** Webhook writes to Hull under way, per connector id: see `writeOrKeep`. */
   const writing = new Map<string, Set<DirectWrite>>();
 
-  /** A write to Hull under way, and the entries about its subjects kept while it goes on. */
+  /**
+   * A write to Hull under way, and the entries about its subjects kept while it goes on. Its
+   * subjects are worked out only if something is kept meanwhile: most writes never need them.
+   */
   interface DirectWrite {
-    subjects: Set<string>;
+    entries: FirehoseEntry[];
+    subjects?: Set<string>;
     keptMeanwhile: FirehoseEntry[];
   }
 
@@ -173,6 +177,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     const subjects = new Set(entries.flatMap(subjectsOf));
     for (const write of writing.get(id) ?? []) {
       if (write === self) continue;
+      write.subjects ??= new Set(write.entries.flatMap(subjectsOf));
       if ([...write.subjects].some((subject) => subjects.has(subject)))
         write.keptMeanwhile.push(...entries);
     }
@@ -216,7 +221,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     const id = credentials.id;
     if (keeping.has(id) || (await deps.outbox.holds(id))) return keep(credentials, entries);
     const self: DirectWrite = {
-      subjects: new Set(entries.flatMap(subjectsOf)),
+      entries,
       keptMeanwhile: [],
     };
     const writes = writing.get(id) ?? new Set<DirectWrite>();
