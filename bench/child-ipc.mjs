@@ -12,6 +12,10 @@ export function serveParent(ready, handle) {
   });
   // The bench going away (Ctrl-C, a crash) must not leave servers behind.
   process.on("disconnect", () => process.exit(0));
+  // V8 writes a --cpu-prof profile only on a normal exit; a baseline has no SIGTERM handler of its
+  // own, and the bench stops children with SIGTERM.
+  if (process.execArgv.includes("--cpu-prof") && process.listenerCount("SIGTERM") === 0)
+    process.on("SIGTERM", () => process.exit(0));
   process.send?.({ ...ready, type: "ready" });
 }
 

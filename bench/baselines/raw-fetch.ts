@@ -3,9 +3,12 @@
 // done with nothing but node:http and node:crypto. No SDK, no checkpoint, no retry, no entry
 // rules, no dead letters, no settings: the least CPU that work can take in Node, so that
 // "connector ÷ floor" says how close the connector comes to what the machine allows (issue 18).
-// Not something to ship: it handles no failure at all.
+// Not something to ship: it handles no failure at all. Like the connector, it never makes a string
+// over V8's 128 kB large-object threshold (server/clients/json-bytes.ts): on this machine one costs
+// more than parsing the page, and a floor the connector could beat would not be a floor.
 import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
+import { concatUtf8, parseJsonBytes } from "../../server/clients/json-bytes";
 import { processUsage, serveParent } from "../child-process";
 import { attributesOf, type BaselineContact } from "./contact-attributes";
 import type { SdkFetchRequest, SdkFetchResult } from "./sdk-fetch";
@@ -13,7 +16,11 @@ import type { SdkFetchRequest, SdkFetchResult } from "./sdk-fetch";
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 /** One HTTP exchange with a JSON body; resolves with the parsed answer (rejects on status ≥ 300). */
-function exchange(url: string, headers: Record<string, string>, body: string): Promise<unknown> {
+function exchange(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sent = request(
       url,
@@ -30,10 +37,14 @@ function exchange(url: string, headers: Record<string, string>, body: string): P
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
+          const bytes = Buffer.concat(chunks);
           if ((response.statusCode ?? 500) >= 300)
-            reject(new Error(`${url} answered ${response.statusCode}: ${text.slice(0, 200)}`));
-          else resolve(text ? JSON.parse(text) : undefined);
+            reject(
+              new Error(
+                `${url} answered ${response.statusCode}: ${bytes.toString("utf8", 0, 200)}`,
+              ),
+            );
+          else resolve(bytes.length > 0 ? parseJsonBytes(bytes) : undefined);
         });
         response.on("error", reject);
       },
@@ -91,14 +102,18 @@ export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult
       });
       const body = `${HEADER}.${Buffer.from(payload).toString("base64url")}`;
       const token = `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
-      return {
+      return JSON.stringify({
         type: "traits",
         body: attributesOf(contact),
         headers: { "Hull-Access-Token": token },
         timestamp,
-      };
+      });
     });
-    await exchange(firehose, hullHeaders, JSON.stringify({ batch, timestamp, sentAt: timestamp }));
+    const stamp = JSON.stringify(timestamp);
+    const parts = ['{"batch":['];
+    for (const [index, entry] of batch.entries()) parts.push(index === 0 ? "" : ",", entry);
+    parts.push(`],"timestamp":${stamp},"sentAt":${stamp}}`);
+    await exchange(firehose, hullHeaders, concatUtf8(parts));
     contacts += page.data.length;
     after = page.pages?.next?.starting_after ?? undefined;
     if (!after || performance.now() - started > request.capS * 1000) break;

@@ -154,7 +154,12 @@ async function baselineRound(
   script: "sdk-fetch.ts" | "raw-fetch.ts",
 ): Promise<Run> {
   await freshRun(standIns);
-  const child = await startChild<object>(join(import.meta.dirname, "../baselines", script));
+  // BENCH_BASELINE_CPU_PROF=<dir>: the baseline writes a V8 CPU profile there when it stops, to
+  // set its hot spots beside the connector's (BENCH_CPU_PROF).
+  const profile = process.env.BENCH_BASELINE_CPU_PROF;
+  const child = await startChild<object>(join(import.meta.dirname, "../baselines", script), {
+    nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
+  });
   try {
     const request: SdkFetchRequest = {
       intercomUrl: standIns.urls.intercom,

@@ -1,4 +1,5 @@
 import { Agent, request as undiciRequest } from "undici";
+import { parseJsonBytes } from "./json-bytes";
 
 /** A response's headers, read by name (case-insensitive), as the web `Headers` reads them. */
 export interface ResponseHeaders {
@@ -15,8 +16,8 @@ export interface JsonRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: unknown;
-  /** A body already serialised as JSON (sent as it is, instead of `body`). */
-  jsonText?: string;
+  /** A body already serialised as JSON, as text or UTF-8 bytes (sent as it is, instead of `body`). */
+  jsonText?: string | Uint8Array<ArrayBuffer>;
   /**
    * A form body, sent `application/x-www-form-urlencoded` instead of `body` (e.g. an OAuth token
    * request, RFC 6749 §4.1.3). The answer is still read as JSON.
@@ -108,9 +109,24 @@ export async function fetchJson<T = unknown>(
   } catch (error) {
     throw failed(error);
   }
-  const text = await answer.body.text().catch(() => "");
+  // Read as bytes, not text: a page of contacts decoded to one string is a large object to V8
+  // (json-bytes.ts), and parseJsonBytes reads it in pieces.
+  const bytes = await answer.body.bytes().catch(() => new Uint8Array(0));
   const received = nodeHeaders(answer.headers);
-  return { status: answer.statusCode, headers: received, body: parseJson<T>(text, received) };
+  return { status: answer.statusCode, headers: received, body: parseJsonBody<T>(bytes, received) };
+}
+
+/** The body parsed when the answer says it is JSON and it parses; otherwise the text. */
+function parseJsonBody<T>(bytes: Uint8Array, headers: ResponseHeaders): T {
+  if (bytes.length === 0) return "" as T;
+  if ((headers.get("content-type") ?? "").includes("json")) {
+    try {
+      return parseJsonBytes(bytes) as T;
+    } catch {
+      // Not JSON after all: the text, as for any other body.
+    }
+  }
+  return new TextDecoder().decode(bytes) as T;
 }
 
 /** The body parsed when the answer says it is JSON and it parses; otherwise the text. */
