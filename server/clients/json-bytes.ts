@@ -14,6 +14,13 @@
  */
 export const MAX_PIECE_BYTES = 32 * 1024;
 
+/**
+ * Containers split inside one another at most; deeper, the text is parsed whole. Each split level
+ * looks at up to a piece of its container before splitting it, so this also bounds the bytes
+ * looked at twice (a text of 100,000 nested arrays would otherwise be scanned 100,000 times).
+ */
+const MAX_SPLIT_DEPTH = 32;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -87,13 +94,16 @@ class Reader {
   ) {}
 
   /** The value starting at `start` (not whitespace) and the index just past it, before `end`. */
-  value(start: number, end: number): [unknown, number] {
+  value(start: number, end: number, depth = 0): [unknown, number] {
     const first = this.bytes[start];
     if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
       const limit = Math.min(end, start + this.maxPieceBytes);
       const after = endOfContainer(this.bytes, start, limit);
       if (after >= 0) return [JSON.parse(this.bytes.toString("utf8", start, after)), after];
-      return first === OPEN_ARRAY ? this.array(start, end) : this.object(start, end);
+      if (depth >= MAX_SPLIT_DEPTH) throw new NotSplit();
+      return first === OPEN_ARRAY
+        ? this.array(start, end, depth + 1)
+        : this.object(start, end, depth + 1);
     }
     const after =
       first === QUOTE ? endOfString(this.bytes, start, end) : endOfScalar(this.bytes, start, end);
@@ -101,12 +111,12 @@ class Reader {
   }
 
   /** The array whose `[` is at `start`, and the index just past its `]`. */
-  private array(start: number, end: number): [unknown[], number] {
+  private array(start: number, end: number, depth: number): [unknown[], number] {
     const items: unknown[] = [];
     let at = skipSpace(this.bytes, start + 1, end);
     if (this.bytes[at] === CLOSE_ARRAY) return [items, at + 1];
     for (;;) {
-      const [item, next] = this.value(at, end);
+      const [item, next] = this.value(at, end, depth);
       items.push(item);
       at = skipSpace(this.bytes, next, end);
       if (this.bytes[at] === CLOSE_ARRAY && at < end) return [items, at + 1];
@@ -115,7 +125,7 @@ class Reader {
   }
 
   /** The object whose `{` is at `start`, and the index just past its `}`. */
-  private object(start: number, end: number): [Record<string, unknown>, number] {
+  private object(start: number, end: number, depth: number): [Record<string, unknown>, number] {
     const members: Record<string, unknown> = {};
     let at = skipSpace(this.bytes, start + 1, end);
     if (this.bytes[at] === CLOSE_OBJECT) return [members, at + 1];
@@ -125,7 +135,7 @@ class Reader {
       const key = JSON.parse(this.bytes.toString("utf8", at, keyEnd)) as string;
       const colon = skipSpace(this.bytes, keyEnd, end);
       if (this.bytes[colon] !== COLON) throw new NotSplit();
-      const [value, next] = this.value(skipSpace(this.bytes, colon + 1, end), end);
+      const [value, next] = this.value(skipSpace(this.bytes, colon + 1, end), end, depth);
       // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
       if (key === "__proto__")
         Object.defineProperty(members, key, {

@@ -118,6 +118,15 @@ describe("parseJsonBytes", () => {
     expect(parseJsonBytes(Buffer.from(`\ufeff ${text}\n`))).toStrictEqual(page);
   });
 
+  it("parses deeply nested text whole instead of splitting it level by level", () => {
+    const depth = 100_000;
+    const text = `${"[".repeat(depth)}${'"x",'.repeat(10)}1${"]".repeat(depth)}`;
+    let value = parseJsonBytes(Buffer.from(text), 16);
+    for (let level = 0; level < depth; level++) value = (value as unknown[])[0];
+    expect(value).toBe("x");
+    expect(() => parseInPieces(Buffer.from(text), 16)).toThrow();
+  });
+
   it("reads bytes that are a view into a larger buffer", () => {
     const whole = Buffer.from(`xx[1,{"a":"b"},[2]]yy`);
     const view = new Uint8Array(whole.buffer, whole.byteOffset + 2, whole.length - 4);
