@@ -1,0 +1,273 @@
+// JSON text read in pieces: objects and arrays larger than a piece are walked member by member,
+// and every piece (a member that closes within `pieceBytes`, a key, a scalar) goes to JSON.parse.
+// The walking finds only where members begin and end; the parsing is V8's. Two callers drive it:
+// - parseJsonBytes (server/clients/json-bytes.ts), for answers: no string over a piece is made,
+//   because V8 gives every object over 128 kB pages of its own from the OS, which cost more than
+//   parsing (ADR 028);
+// - parseJsonInSlices (server/http/json-in-slices.ts), for request bodies of any size: the event
+//   loop gets a turn between pieces, and nesting is refused past a depth before anything is parsed.
+
+/** Options of `walkJson`. */
+export interface WalkOptions {
+  /** Largest piece (bytes) given to JSON.parse at once; larger containers are walked. */
+  pieceBytes: number;
+  /**
+   * Deepest nesting of objects and arrays accepted (JsonTooDeepError past it). It also bounds how
+   * deep the walk recurses, so it must stay small (body.ts: 64).
+   */
+  maxDepth: number;
+  /**
+   * Whether each piece's own nesting is measured (`jsonDepth`, a scan of its bytes) before it is
+   * parsed: needed to refuse a deep body without parsing it; not for answers we only read.
+   */
+  checkPieceDepth: boolean;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor() {
+    super("Not valid JSON");
+  }
+}
+
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super("JSON nested too deeply");
+  }
+}
+
+/**
+ * Walks the JSON text `bytes` (UTF-8, no byte order mark). A generator: after each piece it yields
+ * the number of bytes that piece covered, so a caller may give the event loop a turn; it returns
+ * the value, equal to `JSON.parse` of the text (the last of duplicate keys wins; `__proto__` is an
+ * own property). Throws JsonSyntaxError where JSON.parse would throw, JsonTooDeepError for nesting
+ * past `maxDepth`.
+ */
+export function* walkJson(bytes: Buffer, options: WalkOptions): Generator<number, unknown> {
+  const start = skipSpace(bytes, 0, bytes.length);
+  const end = trimEnd(bytes, start, bytes.length);
+  if (start >= end) throw new JsonSyntaxError();
+  const [value, after] = yield* valueAt(bytes, start, end, 0, options);
+  if (after !== end) throw new JsonSyntaxError();
+  return value;
+}
+
+/**
+ * The deepest nesting of objects and arrays in JSON text (bytes `start` to `end`), in one pass,
+ * stopping as soon as it passes `stopAbove` (brackets inside strings do not count). Linear and
+ * allocation-free: a deep body costs a scan up to `stopAbove` levels, never a parse.
+ */
+export function jsonDepth(
+  text: Uint8Array,
+  stopAbove = Infinity,
+  start = 0,
+  end = text.length,
+): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let at = start; at < end; at++) {
+    const byte = text[at];
+    if (inString) {
+      if (byte === BACKSLASH) at++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > stopAbove) return deepest;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
+  }
+  return deepest;
+}
+
+type Walk<T> = Generator<number, [T, number]>;
+
+/** The value starting at `start` (not whitespace), inside `level` walked containers, and its end. */
+function* valueAt(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  level: number,
+  options: WalkOptions,
+): Walk<unknown> {
+  const first = bytes[start];
+  let after: number;
+  if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
+    after = endOfContainer(bytes, start, Math.min(end, start + options.pieceBytes));
+    if (after < 0) {
+      if (level + 1 > options.maxDepth) throw new JsonTooDeepError();
+      return first === OPEN_ARRAY
+        ? yield* arrayAt(bytes, start, end, level + 1, options)
+        : yield* objectAt(bytes, start, end, level + 1, options);
+    }
+  } else {
+    after = first === QUOTE ? endOfString(bytes, start, end) : endOfScalar(bytes, start, end);
+  }
+  const value = parsePiece(bytes, start, after, level, options);
+  yield after - start;
+  return [value, after];
+}
+
+function* arrayAt(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  level: number,
+  options: WalkOptions,
+): Walk<unknown[]> {
+  const items: unknown[] = [];
+  let at = skipSpace(bytes, start + 1, end);
+  if (bytes[at] === CLOSE_ARRAY && at < end) return [items, at + 1];
+  for (;;) {
+    const [item, next] = yield* valueAt(bytes, at, end, level, options);
+    items.push(item);
+    at = skipSpace(bytes, next, end);
+    if (bytes[at] === CLOSE_ARRAY && at < end) return [items, at + 1];
+    at = afterComma(bytes, at, end);
+  }
+}
+
+function* objectAt(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  level: number,
+  options: WalkOptions,
+): Walk<Record<string, unknown>> {
+  const members: Record<string, unknown> = {};
+  let at = skipSpace(bytes, start + 1, end);
+  if (bytes[at] === CLOSE_OBJECT && at < end) return [members, at + 1];
+  for (;;) {
+    if (bytes[at] !== QUOTE || at >= end) throw new JsonSyntaxError();
+    const keyEnd = endOfString(bytes, at, end);
+    const key = parsePiece(bytes, at, keyEnd, level, options) as string;
+    const colon = skipSpace(bytes, keyEnd, end);
+    if (bytes[colon] !== COLON || colon >= end) throw new JsonSyntaxError();
+    const [value, next] = yield* valueAt(
+      bytes,
+      skipSpace(bytes, colon + 1, end),
+      end,
+      level,
+      options,
+    );
+    // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(members, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    else members[key] = value;
+    at = skipSpace(bytes, next, end);
+    if (bytes[at] === CLOSE_OBJECT && at < end) return [members, at + 1];
+    at = afterComma(bytes, at, end);
+  }
+}
+
+/** JSON.parse of bytes `start` to `after`, its nesting first checked when the options say so. */
+function parsePiece(
+  bytes: Buffer,
+  start: number,
+  after: number,
+  level: number,
+  options: WalkOptions,
+): unknown {
+  if (
+    options.checkPieceDepth &&
+    level + jsonDepth(bytes, options.maxDepth - level, start, after) > options.maxDepth
+  )
+    throw new JsonTooDeepError();
+  try {
+    return JSON.parse(bytes.toString("utf8", start, after));
+  } catch {
+    throw new JsonSyntaxError();
+  }
+}
+
+/** Past the comma at `at` between two members, and the whitespace after it. */
+function afterComma(bytes: Buffer, at: number, end: number): number {
+  if (bytes[at] !== COMMA || at >= end) throw new JsonSyntaxError();
+  return skipSpace(bytes, at + 1, end);
+}
+
+/** The index just past the string whose opening quote is at `at`; it must close before `end`. */
+function endOfString(bytes: Buffer, at: number, end: number): number {
+  const after = endOfStringBefore(bytes, at, end);
+  if (after < 0) throw new JsonSyntaxError();
+  return after;
+}
+
+/**
+ * The index just past the string whose opening quote is at `at`, or -1 if it has not closed by
+ * `end`. Quotes are found with Buffer.indexOf (native), not byte by byte; one is the closing quote
+ * when an even number of backslashes precedes it.
+ */
+function endOfStringBefore(bytes: Buffer, at: number, end: number): number {
+  let quote = at;
+  for (;;) {
+    quote = bytes.indexOf(QUOTE, quote + 1);
+    if (quote < 0 || quote >= end) return -1;
+    let slashes = 0;
+    while (bytes[quote - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return quote + 1;
+  }
+}
+
+/**
+ * The index just past the object or array opening at `at`, its brackets matched by kind; -1 when
+ * it has not closed by `limit`.
+ */
+function endOfContainer(bytes: Buffer, at: number, limit: number): number {
+  const open: number[] = [];
+  for (let index = at; index < limit; index++) {
+    const byte = bytes[index];
+    if (byte === QUOTE) {
+      index = endOfStringBefore(bytes, index, limit) - 1;
+      if (index < 0) return -1;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) open.push(byte);
+    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (open.pop() !== (byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY))
+        throw new JsonSyntaxError();
+      if (open.length === 0) return index + 1;
+    }
+  }
+  return -1;
+}
+
+/** The index just past a number or literal starting at `at` (JSON.parse then judges it). */
+function endOfScalar(bytes: Buffer, at: number, end: number): number {
+  let index = at;
+  while (index < end) {
+    const byte = bytes[index];
+    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte)) break;
+    index++;
+  }
+  if (index === at) throw new JsonSyntaxError();
+  return index;
+}
+
+function isSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function skipSpace(bytes: Uint8Array, at: number, end: number): number {
+  let index = at;
+  while (index < end && isSpace(bytes[index])) index++;
+  return index;
+}
+
+function trimEnd(bytes: Uint8Array, start: number, end: number): number {
+  let index = end;
+  while (index > start && isSpace(bytes[index - 1])) index--;
+  return index;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
