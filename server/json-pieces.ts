@@ -215,22 +215,20 @@ function endOfStringBefore(bytes: Buffer, at: number, end: number): number {
 }
 
 /**
- * The index just past the object or array opening at `at`, its brackets matched by kind; -1 when
- * it has not closed by `limit`.
+ * The index just past the object or array opening at `at`, where its brackets are back to level;
+ * -1 when it has not closed by `limit`. Brackets are counted, not matched by kind: a stack of them
+ * would itself be a large object at 16k levels (found in review); a `]` closing a `{` leaves a
+ * piece that JSON.parse refuses.
  */
 function endOfContainer(bytes: Buffer, at: number, limit: number): number {
-  const open: number[] = [];
+  let open = 0;
   for (let index = at; index < limit; index++) {
     const byte = bytes[index];
     if (byte === QUOTE) {
       index = endOfStringBefore(bytes, index, limit) - 1;
       if (index < 0) return -1;
-    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) open.push(byte);
-    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-      if (open.pop() !== (byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY))
-        throw new JsonSyntaxError();
-      if (open.length === 0) return index + 1;
-    }
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) open++;
+    else if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && --open === 0) return index + 1;
   }
   return -1;
 }

@@ -65,8 +65,11 @@ export function parseInPieces(bytes: Buffer, maxPieceBytes: number): unknown {
 }
 
 /**
- * The UTF-8 bytes of `parts` joined, in one Buffer (outside V8's heap), without joining them into
- * one string first. For a request body made of many small serialised pieces (a firehose batch).
+ * The UTF-8 bytes of each of `parts`, one after the other, in one Buffer (outside V8's heap),
+ * without joining them into one string first: for a request body made of many small serialised
+ * pieces (a firehose batch). Each part is encoded on its own, so a surrogate pair split between two
+ * parts becomes two U+FFFD, as `Buffer.concat(parts.map(Buffer.from))` makes it; JSON.stringify's
+ * output never holds a lone surrogate.
  */
 export function concatUtf8(parts: readonly string[]): Buffer<ArrayBuffer> {
   let size = 0;

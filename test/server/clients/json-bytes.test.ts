@@ -135,11 +135,19 @@ describe("parseJsonBytes", () => {
 });
 
 describe("concatUtf8", () => {
-  it("gives the UTF-8 bytes of the parts joined", () => {
+  it("gives the UTF-8 bytes of the parts one after the other", () => {
+    const parts = fc.array(
+      fc.oneof(
+        fc.string({ unit: "binary" }),
+        fc.constantFrom("\ud83d", "\ude00", "é", "😀"), // lone surrogates too
+      ),
+    );
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary" })), (parts) => {
-        expect(concatUtf8(parts).equals(Buffer.from(parts.join("")))).toBe(true);
+      fc.property(parts, (list) => {
+        const expected = Buffer.concat(list.map((part) => Buffer.from(part)));
+        expect(concatUtf8(list).equals(expected)).toBe(true);
       }),
     );
+    expect(concatUtf8(['{"a":', '"😀"', "}"]).equals(Buffer.from('{"a":"😀"}'))).toBe(true);
   });
 });
