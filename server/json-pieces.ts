@@ -1,5 +1,6 @@
 // JSON text read in pieces: objects and arrays larger than a piece are walked member by member,
-// and every piece (a member that closes within `pieceBytes`, a key, a scalar) goes to JSON.parse.
+// and every piece (a member that closes within `pieceBytes`, a run of such members up to 8 kB, a
+// key, a scalar) goes to JSON.parse.
 // The walking finds only where members begin and end; the parsing is V8's. Two callers drive it:
 // - parseJsonBytes (server/clients/json-bytes.ts), for answers: no string over a piece is made,
 //   because V8 gives every object over 128 kB pages of its own from the OS, which cost more than
@@ -119,8 +120,16 @@ function* arrayAt(
   let at = skipSpace(bytes, start + 1, end);
   if (bytes[at] === CLOSE_ARRAY && at < end) return [items, at + 1];
   for (;;) {
-    const [item, next] = yield* valueAt(bytes, at, end, level, options);
-    items.push(item);
+    let next = endOfRun(bytes, at, runLimit(at, end, options), false);
+    if (next > at) {
+      const run = parsePiece(bytes, at, next, level, options, "[]") as unknown[];
+      for (const item of run) items.push(item);
+      yield next - at;
+    } else {
+      const [item, after] = yield* valueAt(bytes, at, end, level, options);
+      items.push(item);
+      next = after;
+    }
     at = skipSpace(bytes, next, end);
     if (bytes[at] === CLOSE_ARRAY && at < end) return [items, at + 1];
     at = afterComma(bytes, at, end);
@@ -138,48 +147,109 @@ function* objectAt(
   let at = skipSpace(bytes, start + 1, end);
   if (bytes[at] === CLOSE_OBJECT && at < end) return [members, at + 1];
   for (;;) {
-    if (bytes[at] !== QUOTE || at >= end) throw new JsonSyntaxError();
-    const keyEnd = endOfString(bytes, at, end);
-    const key = parsePiece(bytes, at, keyEnd, level, options) as string;
-    const colon = skipSpace(bytes, keyEnd, end);
-    if (bytes[colon] !== COLON || colon >= end) throw new JsonSyntaxError();
-    const [value, next] = yield* valueAt(
-      bytes,
-      skipSpace(bytes, colon + 1, end),
-      end,
-      level,
-      options,
-    );
-    // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
-    if (key === "__proto__")
-      Object.defineProperty(members, key, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    else members[key] = value;
+    let next = endOfRun(bytes, at, runLimit(at, end, options), true);
+    if (next > at) {
+      const run = parsePiece(bytes, at, next, level, options, "{}") as Record<string, unknown>;
+      for (const key of Object.keys(run)) setMember(members, key, run[key]);
+      yield next - at;
+    } else {
+      if (bytes[at] !== QUOTE || at >= end) throw new JsonSyntaxError();
+      const keyEnd = endOfString(bytes, at, end);
+      const key = parsePiece(bytes, at, keyEnd, level, options) as string;
+      const colon = skipSpace(bytes, keyEnd, end);
+      if (bytes[colon] !== COLON || colon >= end) throw new JsonSyntaxError();
+      const valueStart = skipSpace(bytes, colon + 1, end);
+      const [value, after] = yield* valueAt(bytes, valueStart, end, level, options);
+      setMember(members, key, value);
+      next = after;
+    }
     at = skipSpace(bytes, next, end);
     if (bytes[at] === CLOSE_OBJECT && at < end) return [members, at + 1];
     at = afterComma(bytes, at, end);
   }
 }
 
-/** JSON.parse of bytes `start` to `after`, its nesting first checked when the options say so. */
+/** `members[key] = value`, but "__proto__" as an own property, as JSON.parse makes it. */
+function setMember(members: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(members, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  else members[key] = value;
+}
+
+/**
+ * Where a run of members starting at `at` must end: 8 kB at most, or a piece if smaller. Measured
+ * on a page of 150 contacts (~1.9 kB each), runs of 8 kB cost the same as one member at a time,
+ * and runs of 32 kB 12 % more (one larger string to decode and copy); on an array of 20,000
+ * numbers, runs of 8 kB took a fifth of the time of one number at a time.
+ */
+function runLimit(at: number, end: number, options: WalkOptions): number {
+  return Math.min(end, at + Math.min(options.pieceBytes, 8 * 1024));
+}
+
+/**
+ * The end of the longest run of whole members (array items, or object keys with their values)
+ * from `at` that ends before `limit`, so that one JSON.parse takes them all (an array of numbers is
+ * not parsed one number at a time). `at` when not even the first member ends before `limit`.
+ */
+function endOfRun(bytes: Buffer, at: number, limit: number, inObject: boolean): number {
+  let runEnd = at;
+  let member = at;
+  for (;;) {
+    const memberEnd = endOfMemberBefore(bytes, member, limit, inObject);
+    if (memberEnd < 0) return runEnd;
+    runEnd = memberEnd;
+    const comma = skipSpace(bytes, memberEnd, limit);
+    if (comma >= limit || bytes[comma] !== COMMA) return runEnd;
+    member = skipSpace(bytes, comma + 1, limit);
+  }
+}
+
+/** The end of the member at `at` when it ends before `limit`; -1 otherwise (or if malformed). */
+function endOfMemberBefore(bytes: Buffer, at: number, limit: number, inObject: boolean): number {
+  let value = at;
+  if (inObject) {
+    if (bytes[at] !== QUOTE) return -1;
+    const keyEnd = endOfStringBefore(bytes, at, limit);
+    if (keyEnd < 0) return -1;
+    const colon = skipSpace(bytes, keyEnd, limit);
+    if (colon >= limit || bytes[colon] !== COLON) return -1;
+    value = skipSpace(bytes, colon + 1, limit);
+  }
+  if (value >= limit) return -1;
+  const first = bytes[value];
+  if (first === OPEN_OBJECT || first === OPEN_ARRAY) return endOfContainer(bytes, value, limit);
+  if (first === QUOTE) return endOfStringBefore(bytes, value, limit);
+  let index = value;
+  while (index < limit && !isDelimiter(bytes[index])) index++;
+  // A number or literal running into the limit may go on past it.
+  return index > value && index < limit ? index : -1;
+}
+
+/**
+ * JSON.parse of bytes `start` to `after` (inside `brackets` for a run of members), its nesting
+ * first checked when the options say so.
+ */
 function parsePiece(
   bytes: Buffer,
   start: number,
   after: number,
   level: number,
   options: WalkOptions,
+  brackets?: "[]" | "{}",
 ): unknown {
   if (
     options.checkPieceDepth &&
     level + jsonDepth(bytes, options.maxDepth - level, start, after) > options.maxDepth
   )
     throw new JsonTooDeepError();
+  const text = bytes.toString("utf8", start, after);
   try {
-    return JSON.parse(bytes.toString("utf8", start, after));
+    return JSON.parse(brackets ? brackets[0] + text + brackets[1] : text);
   } catch {
     throw new JsonSyntaxError();
   }
@@ -236,13 +306,14 @@ function endOfContainer(bytes: Buffer, at: number, limit: number): number {
 /** The index just past a number or literal starting at `at` (JSON.parse then judges it). */
 function endOfScalar(bytes: Buffer, at: number, end: number): number {
   let index = at;
-  while (index < end) {
-    const byte = bytes[index];
-    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte)) break;
-    index++;
-  }
+  while (index < end && !isDelimiter(bytes[index])) index++;
   if (index === at) throw new JsonSyntaxError();
   return index;
+}
+
+/** A byte that ends a number or literal: `,`, `}`, `]` or whitespace. */
+function isDelimiter(byte: number | undefined): boolean {
+  return byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte);
 }
 
 function isSpace(byte: number | undefined): boolean {
