@@ -150,7 +150,10 @@ export function startPendingDrain(
     } catch (error) {
       // Hull unreachable, Intercom not connected, the store failing: the users stay; try later.
       const waitMs = waitAfter(connectorId, error);
-      logger[logLevelFor(error)]({ err: error, waitMs }, "outgoing.pending.wait: users keep waiting");
+      logger[logLevelFor(error)](
+        { err: error, waitMs },
+        "outgoing.pending.wait: users keep waiting",
+      );
     } finally {
       clearInterval(renew);
       await deps.pending.release(connectorId, holder).catch(() => undefined);
@@ -163,7 +166,10 @@ export function startPendingDrain(
     try {
       waiting = await deps.pending.connectors();
     } catch (error) {
-      deps.logger[logLevelFor(error)]({ err: error }, "outgoing.pending: waiting users not readable");
+      deps.logger[logLevelFor(error)](
+        { err: error },
+        "outgoing.pending: waiting users not readable",
+      );
       return;
     }
     for (const credentials of waiting) {
