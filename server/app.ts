@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Koa {
     // First: Intercom's notifications are most of the traffic, and each router before a route is
     // a match every request pays for. Routers own distinct paths, so their order changes no answer.
     intercomWebhookRoutes({ ...deps, receiver: createNotificationReceiver(deps) }),
-    healthRoutes(),
+    healthRoutes(Date.now(), deps.redisAnswering),
     metricsRoutes(
       createStoreGauges({
         outboxRecords: () => deps.outbox.size(),

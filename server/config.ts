@@ -54,6 +54,12 @@ const environment = z.object({
     .default("hull-intercom"),
   /** With REDIS_URL: how long a silent process keeps a job before another process takes it over. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /**
+   * With REDIS_URL: how long (ms) one command on the connector's own keys may wait for Redis before
+   * the request that needs it is answered 503 (docs/adr/029); 100 to 60,000. BullMQ's own
+   * connection has no such limit.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** How far back the first incremental fetch of a fresh install reads, in hours (1 to 8,760). */
   FETCH_FIRST_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -77,6 +83,8 @@ export interface Config {
   redisUrl?: string;
   redisPrefix: string;
   jobLockMs: number;
+  /** Milliseconds one command on the keys connection may wait for Redis (docs/adr/029). */
+  redisCommandTimeoutMs: number;
   /** Seconds the first incremental fetch of a fresh install looks back. */
   fetchFirstLookbackSeconds: number;
   logLevel: string;
@@ -138,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     jobLockMs: values.JOB_LOCK_MS,
+    redisCommandTimeoutMs: values.REDIS_COMMAND_TIMEOUT_MS,
     fetchFirstLookbackSeconds: values.FETCH_FIRST_LOOKBACK_HOURS * 3600,
     logLevel: values.LOG_LEVEL,
     heapGrowingPercent: values.HEAP_GROWING_PERCENT,

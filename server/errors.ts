@@ -92,6 +92,20 @@ export class RetryableError extends ConnectorError {
   }
 }
 
+/**
+ * Redis (the scale-out mode's shared store) did not answer a command in time, or could not be
+ * reached (docs/adr/029). A RetryableError: 503 to a request, `retry` to Hull; nothing was
+ * acknowledged, so the caller's retry loses nothing. Thrown by the keys connection's commands
+ * (server/redis/redis-client.ts); `cause` is ioredis's own error.
+ */
+export class RedisUnavailableError extends RetryableError {
+  override readonly code: string = "redis-unavailable";
+  constructor(cause?: unknown) {
+    super("Redis, the connector's shared store, is unreachable or not answering; retry later");
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
 /** The connector cannot work until a person acts: not connected, token revoked, bad environment. */
 export class ConfigurationError extends ConnectorError {
   override readonly status = 503;
@@ -128,4 +142,15 @@ export function toFlowControl(error?: unknown): FlowControl {
 /** Whether an error is answered as a refusal (4xx or 502, never resent): the two "for good" kinds. */
 export function isRefusal(error: unknown): error is BadRequestError | UpstreamRefusedError {
   return error instanceof BadRequestError || error instanceof UpstreamRefusedError;
+}
+
+/**
+ * The level to log a failure of background work at: "debug" for a RedisUnavailableError (the
+ * keys connection logs an outage once, at its start: docs/adr/029), `level` for anything else.
+ */
+export function logLevelFor(
+  error: unknown,
+  level: "warn" | "error" = "warn",
+): "debug" | "warn" | "error" {
+  return error instanceof RedisUnavailableError ? "debug" : level;
 }

@@ -13,6 +13,7 @@ import { createTokenIssuer } from "./clients/hull/tokens";
 import { createSafeFetch } from "./clients/safe-fetch";
 import { createIntercomConnections } from "./clients/intercom/connections";
 import { loadConfig, type Config } from "./config";
+import { logLevelFor } from "./errors";
 import { createMemoryDeduplicator } from "./incoming/webhook/deduplicator";
 import { createFileDeadLetters } from "./durable/file-dead-letters";
 import { createFileOutbox } from "./durable/file-outbox";
@@ -29,7 +30,7 @@ import { createJobRunner } from "./jobs/job-runner";
 import { createBullJobRunner } from "./jobs/bull-job-runner";
 import { createLogger, type Logger } from "./log";
 import { countActivity, countOutbox, recordIntercomRetry } from "./metrics";
-import { createRedis } from "./redis/redis-client";
+import { createRedis, createRedisKeys } from "./redis/redis-client";
 import { createRedisDeadLetters } from "./redis/redis-dead-letters";
 import { createRedisDeduplicator } from "./redis/redis-deduplicator";
 import { createRedisJobStore } from "./redis/redis-job-store";
@@ -78,8 +79,19 @@ export async function startConnector(
     undefined,
     hullTransport,
   );
-  // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3).
-  const redis = config.redisUrl ? await createRedis(config.redisUrl) : undefined;
+  // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3): the
+  // connector's own keys on a connection whose commands answer or fail within
+  // REDIS_COMMAND_TIMEOUT_MS (a request gets 503 rather than hanging), BullMQ on its own, which
+  // waits as BullMQ requires (docs/adr/029). The start waits for Redis, as it always did.
+  const keys = config.redisUrl
+    ? await createRedisKeys(config.redisUrl, {
+        commandTimeoutMs: config.redisCommandTimeoutMs,
+        logger,
+      })
+    : undefined;
+  if (keys) await keys.ready();
+  const redis = keys?.redis;
+  const bullRedis = config.redisUrl ? await createRedis(config.redisUrl) : undefined;
   const serializeSettingsWrites = createSettingsWriter(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),
@@ -118,7 +130,8 @@ export async function startConnector(
         store: redis
           ? createRedisActivityStore(redis, config.redisPrefix)
           : createFileActivityStore(config.dataDir),
-        onError: (error) => logger.warn({ err: error }, "activity log entries not kept"),
+        onError: (error) =>
+          logger[logLevelFor(error)]({ err: error }, "activity log entries not kept"),
       }),
     ),
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
@@ -166,7 +179,7 @@ export async function startConnector(
   const onEnd = recordJobEnds(base.activity);
   const jobs = redis
     ? await createBullJobRunner({
-        redis,
+        redis: bullRedis!,
         prefix: config.redisPrefix,
         store: createRedisJobStore(redis, config.redisPrefix, config.secret),
         handlers,
@@ -185,7 +198,7 @@ export async function startConnector(
     attributeCache: createCustomAttributeCache(),
     lockMs: config.jobLockMs,
   });
-  const deps: AppDeps = { ...base, jobs, pendingDrain };
+  const deps: AppDeps = { ...base, jobs, pendingDrain, redisAnswering: keys?.answering };
   server.on("request", createApp(deps).callback());
   const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();
@@ -208,7 +221,9 @@ export async function startConnector(
         clearTimeout(force);
         await deps.firehose.flush();
         await deps.activity.flush();
-        if (redis && redis.status !== "end") await redis.quit().catch(() => undefined);
+        for (const connection of [redis, bullRedis])
+          if (connection && connection.status !== "end")
+            await connection.quit().catch(() => connection.disconnect());
       })();
       return closing;
     },

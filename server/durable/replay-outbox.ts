@@ -1,4 +1,4 @@
-import { RetryableError } from "../errors";
+import { logLevelFor, RetryableError } from "../errors";
 import type { Logger } from "../log";
 import { ConnectorHeld, type Outbox } from "./outbox";
 import { deadLetter, writeToHull, type WriteToHullDeps } from "./write-to-hull";
@@ -35,6 +35,7 @@ export async function replayOutbox(
     });
     if (delivered > 0) logger.info({ delivered }, "replayed data Hull could not take earlier");
   } catch (error) {
-    logger.error({ err: error }, "outbox replay failed");
+    // Redis not answering is logged once per outage by the keys connection (docs/adr/029).
+    logger[logLevelFor(error, "error")]({ err: error }, "outbox replay failed");
   }
 }

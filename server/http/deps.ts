@@ -42,4 +42,9 @@ export interface AppDeps extends ConnectionDeps {
   /** Where the Rollup bundles are (ship.js, dashboard.js). */
   assetsDir: string;
   manifest: Record<string, unknown>;
+  /**
+   * With REDIS_URL: whether Redis answered the keys connection's last command (docs/adr/029);
+   * `/health` reports it.
+   */
+  redisAnswering?: () => boolean;
 }

@@ -9,7 +9,7 @@ import type { DeadLetterStore } from "../../durable/dead-letters";
 import type { Outbox } from "../../durable/outbox";
 import { writeToHull, type LateWrites } from "../../durable/write-to-hull";
 import { subjectsOf } from "../../clients/hull/firehose";
-import { RetryableError, UnauthorizedError } from "../../errors";
+import { RedisUnavailableError, RetryableError, UnauthorizedError } from "../../errors";
 import type { Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
 import { readAccountSettings } from "../../accounts/account-settings";
@@ -188,6 +188,8 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       const kept = self ? [...entries, ...self.keptMeanwhile] : entries;
       await deps.outbox.append(credentials, kept);
     } catch (error) {
+      // Redis not answering: its own 503, logged once per outage by the keys connection.
+      if (error instanceof RedisUnavailableError) throw error;
       deps.logger.error(
         { connector: credentials.id, err: error },
         "outbox append failed; answering Intercom 503 so that it retries",
@@ -318,7 +320,8 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         if (key) await deps.deduplicator.remember(key);
         return { outcome };
       } catch (error) {
-        if (key) await deps.deduplicator.release(key);
+        // The delivery's own error is the answer; a release Redis refuses too lapses in 60 s.
+        if (key) await deps.deduplicator.release(key).catch(() => undefined);
         throw error;
       }
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HullCredentials } from "../../clients/hull/types";
 import type { RetryPolicy } from "../../clients/intercom/connections";
-import { RetryableError } from "../../errors";
+import { logLevelFor, RetryableError } from "../../errors";
 import { readSettings } from "../../settings";
 import type { CustomAttributeCache } from "../intercom/custom-attributes";
 import { selectUsers, type Selection } from "../filter/select-users";
@@ -111,12 +111,19 @@ export function startPendingDrain(
 
   async function drainConnector(credentials: HullCredentials): Promise<void> {
     const connectorId = credentials.id;
-    if (!(await deps.pending.claim(connectorId, holder, lockMs))) return;
+    const logger = deps.logger.child({ connector: connectorId });
+    try {
+      if (!(await deps.pending.claim(connectorId, holder, lockMs))) return;
+    } catch (error) {
+      // The store not answering (Redis away): the next look tries again. Never a rejection
+      // nobody handles (it would end the process).
+      logger[logLevelFor(error)]({ err: error }, "outgoing.pending: drain lock not taken");
+      return;
+    }
     const renew = setInterval(
       () => void deps.pending.claim(connectorId, holder, lockMs).catch(() => undefined),
       Math.max(250, Math.floor(lockMs / 3)),
     );
-    const logger = deps.logger.child({ connector: connectorId });
     try {
       while (!stopped) {
         const users = await deps.pending.oldest(connectorId, batchSize);
@@ -143,7 +150,10 @@ export function startPendingDrain(
     } catch (error) {
       // Hull unreachable, Intercom not connected, the store failing: the users stay; try later.
       const waitMs = waitAfter(connectorId, error);
-      logger.warn({ err: error, waitMs }, "outgoing.pending.wait: users keep waiting");
+      logger[logLevelFor(error)](
+        { err: error, waitMs },
+        "outgoing.pending.wait: users keep waiting",
+      );
     } finally {
       clearInterval(renew);
       await deps.pending.release(connectorId, holder).catch(() => undefined);
@@ -156,7 +166,10 @@ export function startPendingDrain(
     try {
       waiting = await deps.pending.connectors();
     } catch (error) {
-      deps.logger.warn({ err: error }, "outgoing.pending: waiting users not readable");
+      deps.logger[logLevelFor(error)](
+        { err: error },
+        "outgoing.pending: waiting users not readable",
+      );
       return;
     }
     for (const credentials of waiting) {
