@@ -186,6 +186,7 @@ export async function startConnector(
         logger,
         lockMs: config.jobLockMs,
         onEnd,
+        redisAnswering: keys?.answering,
       })
     : createJobRunner({
         store: createFileJobStore(config.dataDir, config.secret),

@@ -1,5 +1,5 @@
 import type { Middleware } from "koa";
-import { ConnectorError, statusOf } from "../errors";
+import { ConnectorError, logLevelFor, statusOf } from "../errors";
 import type { Logger } from "../log";
 import { safeUrl } from "../log";
 
@@ -31,7 +31,11 @@ export function handleErrors(logger: Logger): Middleware {
       };
       if (!known) logger.error({ err: error, path: safeUrl(ctx.url) }, "request failed");
       else if (status >= 500)
-        logger.warn({ err: error, path: safeUrl(ctx.url), code: error.code }, "request failed");
+        // Redis away: said once per outage by the keys connection (docs/adr/029), not per request.
+        logger[logLevelFor(error)](
+          { err: error, path: safeUrl(ctx.url), code: error.code },
+          "request failed",
+        );
     } finally {
       // A route whose successful answers are routine (`ctx.state.routine`: Intercom's webhooks, one
       // per notification) logs them at debug, as its own line does; its failures stay at info.

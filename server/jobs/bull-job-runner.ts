@@ -19,6 +19,8 @@ export interface BullRunnerOptions {
   retryDelayMs?: ExecuteOptions["retryDelayMs"];
   /** Told how each run ended (the activity log), as `executeJob` says. */
   onEnd?: ExecuteOptions["onEnd"];
+  /** Whether Redis answers the keys connection (docs/adr/029): BullMQ's errors are quieter when not. */
+  redisAnswering?: () => boolean;
 }
 
 /**
@@ -82,7 +84,14 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
       },
     },
   );
-  worker.on("error", (error) => logger.error({ err: error }, "job worker error"));
+  // While Redis is known to be away (the keys connection says so, and logs it once), BullMQ's
+  // connections report the same outage every few seconds: those lines go to debug.
+  const levelFor = () => (options.redisAnswering?.() === false ? "debug" : "error");
+  worker.on("error", (error) => logger[levelFor()]({ err: error }, "job worker error"));
+  queue.on("error", (error) => logger[levelFor()]({ err: error }, "job queue error"));
+  workerConnection.on("error", (error) =>
+    logger.debug({ err: error }, "job worker connection error"),
+  );
 
   const queueIdOf = (job: StoredJob) =>
     EXCLUSIVE_KINDS.has(job.kind) ? `${job.connectorId}-${job.kind}` : job.id;
@@ -103,9 +112,17 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
   return {
     async start(credentials, request) {
       const job = newJob(credentials, request);
-      await store.save(job);
       const queueId = queueIdOf(job);
-      await enqueue(job);
+      try {
+        await store.save(job);
+        await enqueue(job);
+      } catch (error) {
+        // The caller is told it failed (503), so the job must not appear later: a save a stalled
+        // Redis carries out when it wakes is removed behind it, on the same connection, and a
+        // queue entry without its record is skipped by the worker (found in review; ADR 029).
+        await store.remove(job.id).catch(() => undefined);
+        throw error;
+      }
       // BullMQ keeps the first job of an id and ignores ours: whose is it?
       const holder = await queue.getJob(queueId);
       if (!holder || holder.data.jobId === job.id) return { started: true, job };

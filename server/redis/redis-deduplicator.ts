@@ -10,8 +10,10 @@ export function createRedisDeduplicator(
   const key = (id: string) => `${prefix}:dedup:${id}`;
   return {
     async claim(id) {
-      // A claim lapses after a minute, in case its process dies mid-delivery.
-      return (await redis.set(key(id), "pending", "EX", 60, "NX")) === "OK"
+      // A claim lapses after 30 s, in case its process dies mid-delivery, or its connection was
+      // lost with the claim in flight (so that whether Redis ran it is unknown): Intercom retries
+      // a failed delivery once, a minute later (intercom-api.md §4.6), after the claim lapsed.
+      return (await redis.set(key(id), "pending", "EX", 30, "NX")) === "OK"
         ? "claimed"
         : "duplicate";
     },

@@ -313,8 +313,17 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     async receive(notification) {
       if (notification.topic === "ping") return { outcome: "ping" };
       const key = notification.id ? `${notification.app_id}:${notification.id}` : undefined;
-      if (key && (await deps.deduplicator.claim(key)) === "duplicate")
-        return { outcome: "duplicate" };
+      let claimed: Awaited<ReturnType<Deduplicator["claim"]>> | undefined;
+      try {
+        claimed = key ? await deps.deduplicator.claim(key) : undefined;
+      } catch (error) {
+        // A claim that failed for want of an answer may still be carried out (a stalled Redis
+        // runs it when it wakes): undone behind it, on the same connection, so that the retry
+        // this 503 asks Intercom for is not taken for a duplicate (found in review; ADR 029).
+        if (key) await deps.deduplicator.release(key).catch(() => undefined);
+        throw error;
+      }
+      if (claimed === "duplicate") return { outcome: "duplicate" };
       try {
         const outcome = await deliverToConnectors(notification);
         if (key) await deps.deduplicator.remember(key);

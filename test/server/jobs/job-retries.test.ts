@@ -16,7 +16,7 @@ import {
 import { createFileJobStore, type JobStore } from "../../../server/jobs/file-job-store";
 import { createJobRunner, type JobRunner } from "../../../server/jobs/job-runner";
 import type { JobKind, StoredJob } from "../../../server/jobs/types";
-import { BadRequestError, RetryableError } from "../../../server/errors";
+import { BadRequestError, RedisUnavailableError, RetryableError } from "../../../server/errors";
 import { createLogger } from "../../../server/log";
 import { waitUntil } from "../../helpers/wait";
 
@@ -441,6 +441,33 @@ describe("the BullMQ queue (Redis)", () => {
       retryDelayMs: () => 20,
     }),
   );
+
+  it("leaves no job behind when its start fails after the store carried out the save", async () => {
+    // A stalled Redis that runs the save after the caller was told it failed (docs/adr/029): the
+    // request is answered 503 and Hull retries, so a record left "queued" would be a ghost.
+    const late: JobStore = {
+      ...store,
+      async save(saved) {
+        await store.save(saved);
+        throw new RedisUnavailableError(new Error("Command timed out"));
+      },
+    };
+    const runner = await createBullJobRunner({
+      redis,
+      prefix,
+      store: late,
+      handlers: handlers(flaky([]).handler),
+      logger,
+    });
+    try {
+      await expect(
+        runner.start(credentials, { kind: "send-extract", mode: "full" }),
+      ).rejects.toBeInstanceOf(RedisUnavailableError);
+      expect(await store.list("c1")).toEqual([]);
+    } finally {
+      await runner.stop();
+    }
+  });
 
   it("queues anew, at its time, a job the store holds as unfinished but the queue lost", async () => {
     // As after a Redis error while the job was moved to the delayed set: stored, not queued.

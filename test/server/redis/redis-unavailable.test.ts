@@ -26,18 +26,26 @@ const ANSWER_CEILING_MS = 30_000;
 
 /**
  * A TCP proxy to the real Redis that a test switches between passing bytes, dropping what clients
- * send (Redis silent: a partition, or a stalled server) and refusing connections (Redis down).
+ * send (Redis silent: a partition), holding it to pass on later in order (a stalled server that
+ * wakes, as `kill -STOP` and `-CONT` make one) and refusing connections (Redis down).
  */
 function startProxy(): Promise<{
   port: number;
-  mode: "pass" | "drop" | "refuse";
+  mode: "pass" | "drop" | "hold" | "refuse";
+  /** Back to "pass", first passing on what was held. */
+  wake(): void;
   cutClients(): void;
   close(): Promise<void>;
 }> {
   const clients = new Set<Socket>();
+  const held: { upstream: Socket; chunk: Buffer }[] = [];
   const proxy = {
     port: 0,
-    mode: "pass" as "pass" | "drop" | "refuse",
+    mode: "pass" as "pass" | "drop" | "hold" | "refuse",
+    wake() {
+      for (const { upstream, chunk } of held.splice(0)) upstream.write(chunk);
+      proxy.mode = "pass";
+    },
     cutClients() {
       for (const socket of clients) socket.destroy();
     },
@@ -57,6 +65,7 @@ function startProxy(): Promise<{
     };
     client.on("data", (chunk) => {
       if (proxy.mode === "pass") upstream.write(chunk);
+      else if (proxy.mode === "hold") held.push({ upstream, chunk });
     });
     upstream.on("data", (chunk) => client.write(chunk));
     client.on("close", end).on("error", end);
@@ -249,6 +258,29 @@ describe("an Intercom webhook while the keys connection's Redis is away or silen
       await expectRefusedNamingRedis(await connectorOn(await keysAt(await closedPort())));
     },
     ANSWER_CEILING_MS,
+  );
+
+  it(
+    "a webhook refused while Redis stalls is written on Intercom's retry, not taken for a duplicate",
+    async () => {
+      const proxy = await startProxy();
+      const keys = await keysAt(proxy.port);
+      await keys.ready();
+      const base = await connectorOn(keys);
+      const envelope = conversationNotification(stack.intercom.appId, contactId, "stalled");
+      proxy.mode = "hold";
+      const refused = await deliverSigned(base, stack.intercom.clientSecret, envelope);
+      expect(refused.status).toBe(503);
+      // Redis wakes and runs what it was sent meanwhile: the de-duplication claim among it.
+      proxy.wake();
+      await expect.poll(() => answers(keys), { timeout: ANSWER_CEILING_MS }).toBe(true);
+      const retried = await deliverSigned(base, stack.intercom.clientSecret, envelope);
+      expect(retried.status).toBe(200);
+      expect(await retried.json()).toMatchObject({ outcome: "written" });
+      keys.redis.disconnect();
+      await proxy.close();
+    },
+    3 * ANSWER_CEILING_MS,
   );
 
   it(
