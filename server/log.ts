@@ -13,11 +13,23 @@ const SECRET_KEYS = [
   "authorization",
   "Authorization",
   "password",
-  "code",
   "state",
 ];
 
-const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+/**
+ * An OAuth authorization `code` is redacted where a request's query or form carries it, and in
+ * every URL (`safeUrl`); anywhere else `code` is an error's code (ECONNREFUSED, `redis-unavailable`)
+ * that an operator needs to read (found in review: every one was "[redacted]").
+ */
+const CODE_PATHS = ["query.code", "form.code", "*.query.code", "*.form.code"];
+
+const redactPaths = [
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  ...CODE_PATHS,
+];
+
+/** Query parameters removed from a URL before it is logged. */
+const SECRET_PARAMS = [...SECRET_KEYS, "code"];
 
 export function createLogger(level = "info", destination?: pino.DestinationStream): Logger {
   return pino(
@@ -35,7 +47,7 @@ export function createLogger(level = "info", destination?: pino.DestinationStrea
 export function safeUrl(url: string): string {
   try {
     const parsed = new URL(url, "http://x");
-    for (const key of SECRET_KEYS)
+    for (const key of SECRET_PARAMS)
       if (parsed.searchParams.has(key)) parsed.searchParams.set(key, "[redacted]");
     return url.startsWith("http") ? parsed.toString() : `${parsed.pathname}${parsed.search}`;
   } catch {
