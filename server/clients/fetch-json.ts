@@ -129,7 +129,10 @@ function parseJsonBody<T>(bytes: Uint8Array, headers: ResponseHeaders): T {
   return new TextDecoder().decode(bytes) as T;
 }
 
-/** The body parsed when the answer says it is JSON and it parses; otherwise the text. */
+/**
+ * `parseJsonBody` for the web `fetch` path (caller-chosen URLs through the SSRF-safe fetch), which
+ * reads text: the body parsed when the answer says it is JSON and it parses; otherwise the text.
+ */
 function parseJson<T>(text: string, headers: ResponseHeaders): T {
   if (!text || !(headers.get("content-type") ?? "").includes("json")) return text as T;
   try {

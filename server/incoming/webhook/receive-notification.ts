@@ -329,7 +329,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
         if (key) await deps.deduplicator.remember(key);
         return { outcome };
       } catch (error) {
-        // The delivery's own error is the answer; a release Redis refuses too lapses in 60 s.
+        // The delivery's own error is the answer; a release Redis refuses too lapses in 30 s.
         if (key) await deps.deduplicator.release(key).catch(() => undefined);
         throw error;
       }
