@@ -119,14 +119,16 @@ export function createFileOutbox(
   /**
    * Moves what the journal holds behind what the draining file holds, between appends. The text
    * is moved as it is, so a crash between the rewrite and the removal is seen next time (the
-   * draining file already ends with the journal's text) and nothing is taken twice.
+   * draining file already ends with the journal's text) and nothing is taken twice. Resolves to
+   * whether the journal held anything (the draining file may then hold more records).
    */
-  async function mergeJournal(): Promise<void> {
+  async function mergeJournal(): Promise<boolean> {
     const added = await textOf(journal.path);
-    if (added === "") return;
+    if (added === "") return false;
     const waiting = await textOf(draining);
     if (!waiting.endsWith(added)) await rewrite(draining, waiting + added);
     await rm(journal.path, { force: true });
+    return true;
   }
 
   async function drainOnce(write: Parameters<Outbox["drain"]>[0]): Promise<number> {
@@ -137,13 +139,15 @@ export function createFileOutbox(
           if (error.code !== "ENOENT") throw error;
         }),
       );
-    } else {
+      records = await readRecords(draining);
+    } else if (await journal.exclusive(mergeJournal)) {
       // Records left from earlier drains (Hull down, or a connector held by its late write):
       // what was appended since joins behind them, or a held connector would keep every other
-      // connector's newer records in the journal until it is let go (found in review).
-      await journal.exclusive(mergeJournal);
+      // connector's newer records in the journal until it is let go (found in review). Read
+      // again only then: while Hull stays down and nothing arrives, a drain every 5 s decrypted
+      // the whole backlog twice.
+      records = await readRecords(draining);
     }
-    records = await readRecords(draining);
     // Hull still down stops the drain at the first record it did not take, and a held connector
     // keeps its records: the order is kept.
     const { taken } = await offerInOrder(records, write);
