@@ -170,10 +170,16 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
       nodes.map((node) => node.getAttribute("src")),
     );
     expect(loaders).toEqual([`${stack.urls.intercom}/widget/${stack.intercom.appId}`]);
-    const boots = (await messengerView(stack)).commands.filter(
-      (command) => command.visitor_id === visitorId && command.command === "boot",
+    // The widget knows its visitor id before its boot ping reaches the stand-in: wait for the ping.
+    const bootsOf = (view: Awaited<ReturnType<typeof messengerView>>) =>
+      view.commands.filter(
+        (command) => command.visitor_id === visitorId && command.command === "boot",
+      );
+    const view = await eventually(
+      () => messengerView(stack),
+      (current) => bootsOf(current).length > 0,
     );
-    expect(boots).toHaveLength(1);
+    expect(bootsOf(view)).toHaveLength(1);
     expect(await page.isVisible("#intercom-sandbox-launcher")).toBe(true);
     expect(pageErrors).toEqual([]);
   });
@@ -361,10 +367,17 @@ describe("ship.js on the demo website, with the Messenger stand-in", () => {
     const secondVisitor = await visitorIdIn(page, firstVisitor);
     expect(secondVisitor).not.toBe(firstVisitor);
     expect(await page.textContent("#intercom-sandbox-who")).toBe(`Visitor ${secondVisitor}`);
-    const view = await messengerView(stack);
-    const order = view.commands
-      .filter((command) => [firstVisitor, secondVisitor].includes(command.visitor_id))
-      .map((command) => `${command.command}:${command.visitor_id === firstVisitor ? 1 : 2}`);
+    // The page has the new visitor id before the widget's shutdown and boot pings (sent one after
+    // the other) reach the stand-in: wait for the boot, then check the order.
+    const orderIn = (current: Awaited<ReturnType<typeof messengerView>>) =>
+      current.commands
+        .filter((command) => [firstVisitor, secondVisitor].includes(command.visitor_id))
+        .map((command) => `${command.command}:${command.visitor_id === firstVisitor ? 1 : 2}`);
+    const view = await eventually(
+      () => messengerView(stack),
+      (current) => orderIn(current).includes("boot:2"),
+    );
+    const order = orderIn(view);
     expect(order).toEqual(expect.arrayContaining(["shutdown:1", "boot:2"]));
     expect(order.indexOf("shutdown:1")).toBeLessThan(order.indexOf("boot:2"));
     expect(view.visitors.find((visitor) => visitor.visitor_id === secondVisitor)).toMatchObject({
