@@ -30,17 +30,28 @@ type Stored = Map<string, Entry[]>;
 export function createFileRegistry(dataDir: string, secret: string): WorkspaceRegistry {
   const file = join(dataDir, "workspaces.json");
   const key = deriveKey(secret, "registry");
-  let cache: Stored | undefined;
+  let cache: Promise<Stored> | undefined;
   let writing: Promise<unknown> = Promise.resolve();
 
-  async function load(): Promise<Stored> {
-    if (cache) return cache;
+  async function read(): Promise<Stored> {
     try {
       const onDisk = JSON.parse(await readFile(file, "utf8")) as Record<string, Entry[]>;
-      cache = new Map(Object.entries(onDisk));
+      return new Map(Object.entries(onDisk));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      cache = new Map();
+      return new Map();
+    }
+  }
+
+  // One read, shared by every caller: two first reads each setting the cache let the later one
+  // replace a map a register had already changed, hiding the new link until a restart.
+  function load(): Promise<Stored> {
+    if (!cache) {
+      const reading = read();
+      cache = reading;
+      reading.catch(() => {
+        if (cache === reading) cache = undefined;
+      });
     }
     return cache;
   }

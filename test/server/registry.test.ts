@@ -45,6 +45,17 @@ describe("createFileRegistry(dataDir, secret)", () => {
     expect(await registry.findConnector(acme.id)).toEqual(rotated);
   });
 
+  it("shows a link registered while its first reads are still reading the file", async () => {
+    // Each first read used to set the cache when it finished: a read that finished after the
+    // register replaced the map holding the new link, hiding it until a restart.
+    const registry = createFileRegistry(dir, "a-long-enough-secret");
+    const reads = Array.from({ length: 5 }, () => registry.connectorsFor("app1"));
+    await registry.register("app1", acme);
+    await Promise.all(reads);
+    expect(await registry.connectorsFor("app1")).toEqual([acme]);
+    expect(await registry.findConnector(acme.id)).toEqual(acme);
+  });
+
   it("keeps connector secrets encrypted on disk", async () => {
     await createFileRegistry(dir, "a-long-enough-secret").register("app1", acme);
     const onDisk = await readFile(join(dir, "workspaces.json"), "utf8");
