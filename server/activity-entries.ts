@@ -355,6 +355,22 @@ export function connectedEntry(workspace: {
   };
 }
 
+/**
+ * The workspace → connector link was missing from the registry and was restored from Hull's
+ * settings (docs/adr/030): webhooks sent while it was missing were answered and dropped.
+ */
+export function workspaceLinkRestoredEntry(appId: string): NewActivityEntry {
+  return {
+    kind: "connection",
+    outcome: "ok",
+    message: `The link from Intercom workspace ${appId} to this connector was missing and has been restored`,
+    reason:
+      "The connector's Redis or data folder was emptied since Intercom was connected, so Intercom's webhooks did not find this connector.",
+    hint: "Changes Intercom sent while the link was missing did not reach Hull: run “Fetch all users” and “Fetch all leads” on the Dashboard to catch up.",
+    details: { app_id: appId },
+  };
+}
+
 /** Intercom disconnected: from the dashboard, or because the app was uninstalled. */
 export function disconnectedEntry(by: string): NewActivityEntry {
   return {

@@ -40,6 +40,10 @@ import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
+import {
+  createWorkspaceLinkKeeper,
+  keepingWorkspaceLinks,
+} from "./connection/workspace-link-keeper";
 import { tuneHeap } from "./heap";
 
 // Re-exported so that a host starting the compiled bundle in its own process (the bench's
@@ -96,21 +100,36 @@ export async function startConnector(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),
   );
+  const hullClient: AppDeps["hullClient"] = (credentials) =>
+    serializeSettingsWrites(
+      credentials,
+      createHullRestClient(credentials, undefined, hullTransport),
+    );
+  const registry = redis
+    ? createRedisRegistry(redis, config.redisPrefix, config.secret)
+    : createFileRegistry(config.dataDir, config.secret);
+  const activity = countActivity(
+    createActivityLog({
+      store: redis
+        ? createRedisActivityStore(redis, config.redisPrefix)
+        : createFileActivityStore(config.dataDir),
+      onError: (error) =>
+        logger[logLevelFor(error)]({ err: error }, "activity log entries not kept"),
+    }),
+  );
+  const workspaceLinks = createWorkspaceLinkKeeper({ registry, hullClient, logger, activity });
   const base: Omit<AppDeps, "jobs" | "pendingDrain"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
     manifest,
     assetsDir: PATHS.dist,
     tokens: createTokenIssuer(config.secret),
-    hullAuth,
-    hullClient: (credentials) =>
-      serializeSettingsWrites(
-        credentials,
-        createHullRestClient(credentials, undefined, hullTransport),
-      ),
-    registry: redis
-      ? createRedisRegistry(redis, config.redisPrefix, config.secret)
-      : createFileRegistry(config.dataDir, config.secret),
+    // Hull holds which workspace a connector is connected to; the registry is rebuilt from it
+    // when Redis or DATA_DIR lost it (docs/adr/030).
+    hullAuth: keepingWorkspaceLinks(hullAuth, workspaceLinks),
+    workspaceLinks,
+    hullClient,
+    registry,
     intercom: createIntercomConnections({
       apiUrl: config.intercom.apiUrl,
       onRetry: (retry) => {
@@ -125,15 +144,7 @@ export async function startConnector(
       apiUrl: config.intercom.apiUrl ?? "https://api.intercom.io",
     },
     // What each connector did and why, kept across restarts and shared by processes (ADR 017).
-    activity: countActivity(
-      createActivityLog({
-        store: redis
-          ? createRedisActivityStore(redis, config.redisPrefix)
-          : createFileActivityStore(config.dataDir),
-        onError: (error) =>
-          logger[logLevelFor(error)]({ err: error }, "activity log entries not kept"),
-      }),
-    ),
+    activity,
     firehose: createFirehoseWriter({ url: config.hull.firehoseUrl }),
     lateWrites: redis ? createRedisLateWrites(redis, config.redisPrefix) : createLateWrites(),
     notifierSignatures: createNotifierSignatureVerifier(config.hull.allowedHosts, {

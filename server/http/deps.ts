@@ -4,6 +4,7 @@ import type { FirehoseWriter } from "../clients/hull/firehose";
 import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
 import type { ConnectionDeps } from "../connection/deps";
+import type { WorkspaceLinkKeeper } from "../connection/workspace-link-keeper";
 import type { DeadLetterStore } from "../durable/dead-letters";
 import type { Outbox } from "../durable/outbox";
 import type { LateWrites } from "../durable/write-to-hull";
@@ -15,6 +16,8 @@ import type { PendingUsers } from "../outgoing/pending/pending-users";
 export interface AppDeps extends ConnectionDeps {
   publicUrl: string;
   hullAuth: HullAuthenticator;
+  /** Restores lost workspace links from Hull's settings (ADR 030); main.ts wraps hullAuth with it. */
+  workspaceLinks?: WorkspaceLinkKeeper;
   tokens: TokenIssuer;
   activity: ActivityLog;
   /** Writes to Hull's firehose; a flow awaits it to know Hull has its data. */

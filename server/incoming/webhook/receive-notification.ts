@@ -1,7 +1,9 @@
+import { LRUCache } from "lru-cache";
 import type { ActivityLog } from "../../activity";
 import { webhookEntry } from "../../activity-entries";
 import { createTtlCache } from "../../cache";
 import type { HullAuthenticator } from "../../clients/hull/authenticate";
+import type { WorkspaceLinkKeeper } from "../../connection/workspace-link-keeper";
 import type { FirehoseWriter } from "../../clients/hull/firehose";
 import type { HullRestClient } from "../../clients/hull/rest";
 import type { FirehoseEntry, HullConnector, HullCredentials } from "../../clients/hull/types";
@@ -46,6 +48,8 @@ export interface NotificationDeps {
   /** Where a write that outlasts the budget is tracked until it settles (the replay waits). */
   lateWrites?: LateWrites;
   deadLetters: DeadLetterStore;
+  /** Told when a notification's workspace has no connector: a link may have been lost (ADR 030). */
+  workspaceLinks?: Pick<WorkspaceLinkKeeper, "recheck">;
   activity: ActivityLog;
   logger: Logger;
   now?: () => Date;
@@ -82,6 +86,19 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   const segmentsOf = createTtlCache<{ id: string; name: string }[]>(60_000);
   const knownCustomAttributes = new Map<string, Set<string>>();
   const now = () => deps.now?.() ?? new Date();
+  // One line per workspace every 10 minutes: a workspace that uninstalled the app keeps sending
+  // (a 4xx would make Intercom throttle the whole app), and a link lost with Redis's data is
+  // restored on Hull's next call (docs/adr/030); either way a person should be able to see it.
+  const warnedWorkspaces = new LRUCache<string, true>({ max: 1000, ttl: 10 * 60_000 });
+  const warnUnknownWorkspace = (appId: string) => {
+    if (warnedWorkspaces.has(appId)) return;
+    warnedWorkspaces.set(appId, true);
+    deps.workspaceLinks?.recheck();
+    deps.logger.warn(
+      { workspace: appId },
+      "intercom notification for a workspace no connector is linked to: answered and dropped (if a connector in Hull is connected to it, its link returns on Hull's next call, at most 5 minutes)",
+    );
+  };
 
   // The settings read from a connector's private_settings as Hull answered them. hullAuth hands
   // out the same object while its answer is cached (a minute) and a new one once Hull is asked
@@ -340,7 +357,10 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     notification: IntercomNotification,
   ): Promise<NotificationOutcome> {
     const connectors = await deps.registry.connectorsFor(notification.app_id);
-    if (connectors.length === 0) return "unknown-workspace";
+    if (connectors.length === 0) {
+      warnUnknownWorkspace(notification.app_id);
+      return "unknown-workspace";
+    }
     const outcomes = await Promise.all(
       connectors.map((credentials) =>
         deliver(credentials, notification).catch((error: unknown) => {

@@ -1,0 +1,130 @@
+import { LRUCache } from "lru-cache";
+import type { HullAuthenticator } from "../clients/hull/authenticate";
+import type { HullConnector, HullCredentials } from "../clients/hull/types";
+import type { ActivityLog } from "../activity";
+import { workspaceLinkRestoredEntry } from "../activity-entries";
+import { logLevelFor } from "../errors";
+import { isConnected, readSettings } from "../settings";
+import type { ConnectionDeps } from "./deps";
+
+/** What one check found: see `WorkspaceLinkKeeper.keep`. */
+export type WorkspaceLinkCheck = "linked" | "restored" | "not-connected" | "recent" | "failed";
+
+/**
+ * Keeps the registry's workspace → connector links (DESIGN.md §3) in step with Hull, which holds
+ * the truth: a connector whose private_settings say it is connected to a workspace must be found
+ * by that workspace's webhooks. The link is written at OAuth connect only, so a Redis restarted
+ * without its data, or a DATA_DIR lost with its container, silently dropped every webhook as
+ * "unknown-workspace" while Hull still showed the connector connected (docs/adr/030).
+ */
+export interface WorkspaceLinkKeeper {
+  /**
+   * Checks that `connector` (as Hull confirmed it for `credentials`) is linked to its workspace
+   * with these credentials, and links it again when it is not (missing, or sealed with an older
+   * secret). Each connector is checked at most once per `recheckMs`; a failed check is not
+   * remembered, so the next call tries again. Resolves to what it found; never rejects (failures
+   * are logged: debug while Redis is known away, warn otherwise).
+   */
+  keep(credentials: HullCredentials, connector: HullConnector): Promise<WorkspaceLinkCheck>;
+  /**
+   * Forgets which connectors were checked, so each is checked on its next call: the webhook
+   * receiver's answer to a notification no connector is linked to (a link may have just been lost).
+   */
+  recheck(): void;
+}
+
+export interface WorkspaceLinkKeeperOptions {
+  /** How long (ms) a connector found linked or restored is not checked again. Default 5 minutes. */
+  recheckMs?: number;
+  /** Connectors remembered at most (an LRU). Default 10,000. */
+  maxConnectors?: number;
+}
+
+/**
+ * The keeper. A missing link is restored only after the connector is read again from Hull: the
+ * caller's copy may be up to a minute old (the authenticator's cache), and a connector
+ * disconnected since must not be linked again.
+ */
+export function createWorkspaceLinkKeeper(
+  deps: Pick<ConnectionDeps, "registry" | "hullClient" | "logger"> & { activity?: ActivityLog },
+  { recheckMs = 5 * 60_000, maxConnectors = 10_000 }: WorkspaceLinkKeeperOptions = {},
+): WorkspaceLinkKeeper {
+  // Keyed by everything a link holds: new credentials for the same connector are checked anew.
+  const recent = new LRUCache<string, true>({ max: maxConnectors, ttl: recheckMs });
+  const keyOf = (credentials: HullCredentials) =>
+    `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
+
+  async function check(
+    credentials: HullCredentials,
+    connector: HullConnector,
+  ): Promise<WorkspaceLinkCheck> {
+    const settings = readSettings(connector);
+    if (!isConnected(settings)) return "not-connected";
+    const appId = settings.workspace.app_id;
+    if (await isLinked(appId, credentials)) return "linked";
+    const fresh = readSettings(await deps.hullClient(credentials).getConnector());
+    if (!isConnected(fresh)) return "not-connected";
+    const freshAppId = fresh.workspace.app_id;
+    if (freshAppId !== appId && (await isLinked(freshAppId, credentials))) return "linked";
+    await deps.registry.register(freshAppId, credentials);
+    deps.logger.warn(
+      { connector: credentials.id, workspace: freshAppId },
+      "workspace link was missing from the registry (Redis or DATA_DIR emptied?); restored from Hull's settings",
+    );
+    deps.activity?.record(credentials.id, workspaceLinkRestoredEntry(freshAppId));
+    return "restored";
+  }
+
+  async function isLinked(appId: string, credentials: HullCredentials): Promise<boolean> {
+    const linked = await deps.registry.connectorsFor(appId);
+    return linked.some(
+      (entry) =>
+        entry.id === credentials.id &&
+        entry.organization === credentials.organization &&
+        entry.secret === credentials.secret,
+    );
+  }
+
+  return {
+    async keep(credentials, connector) {
+      const key = keyOf(credentials);
+      if (recent.has(key)) return "recent";
+      // Taken before the check, so concurrent requests of one connector check once.
+      recent.set(key, true);
+      try {
+        return await check(credentials, connector);
+      } catch (error) {
+        recent.delete(key);
+        deps.logger[logLevelFor(error)](
+          { connector: credentials.id, err: error },
+          "could not check the connector's workspace link; tried again on Hull's next call",
+        );
+        return "failed";
+      }
+    },
+    recheck() {
+      recent.clear();
+    },
+  };
+}
+
+/**
+ * `auth`, with every connector Hull confirms handed to `keeper` (in the background: no request
+ * waits for the registry). Every route Hull calls authenticates through here (query credentials,
+ * dashboard tokens, the smart-notifier), so a lost link returns on Hull's next call of any kind,
+ * at the latest its status check every 5 minutes (manifest.json `statuses`).
+ */
+export function keepingWorkspaceLinks(
+  auth: HullAuthenticator,
+  keeper: WorkspaceLinkKeeper,
+): HullAuthenticator {
+  return {
+    async authenticate(credentials) {
+      const connector = await auth.authenticate(credentials);
+      void keeper.keep(credentials, connector);
+      return connector;
+    },
+    forget: (credentials) => auth.forget(credentials),
+    cachedCount: () => auth.cachedCount(),
+  };
+}
