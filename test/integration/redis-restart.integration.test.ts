@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,5 +111,50 @@ describe("Redis restarted under a running connector", () => {
       )
       .toBe("done");
     // A hang-catcher only (4 wait ceilings, test/helpers/wait.ts): the waits inside fail first.
+  }, 240_000);
+
+  // docs/adr/030: the workspace link was written only at OAuth connect, so a Redis that came back
+  // empty dropped every webhook as "unknown-workspace" while Hull showed the connector connected.
+  it("links the workspace again from Hull's settings when Redis comes back without its data", async () => {
+    const contact = (
+      (await (
+        await fetch(`${stack.urls.intercom}/_sandbox/contacts`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ contacts: [{ role: "user", email: "emptied@example.com" }] }),
+        })
+      ).json()) as { ids: string[] }
+    ).ids[0]!;
+    const fresh = (body: string) => ({
+      ...conversationNotification(stack.intercom.appId, contact, body),
+      id: `notif_${randomUUID()}`,
+    });
+
+    await stopRedis();
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    await startRedis();
+
+    // Once the connector's connections are back, the link is gone: answered, and dropped.
+    await expect
+      .poll(() => deliver(fresh("While the link is lost")), { interval: 250 })
+      .toEqual({ outcome: "unknown-workspace" });
+    // Hull's status check, on its 5-minute schedule (manifest.json), is any Hull call.
+    expect((await fetch(`${stack.urls.connector}/status?${stack.credentialsQuery}`)).status).toBe(
+      200,
+    );
+    await expect
+      .poll(() => deliver(fresh("After Hull's call")), { interval: 250 })
+      .toEqual({ outcome: "written" });
+    const activity = (await (
+      await fetch(`${stack.urls.connector}/admin/api/activity?${stack.credentialsQuery}`)
+    ).json()) as { entries: { kind: string; message: string; hint?: string }[] };
+    expect(activity.entries).toContainEqual(
+      expect.objectContaining({
+        kind: "connection",
+        message: expect.stringContaining(`workspace ${stack.intercom.appId}`),
+        hint: expect.stringContaining("Fetch all users"),
+      }),
+    );
   }, 240_000);
 });
