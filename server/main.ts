@@ -117,7 +117,20 @@ export async function startConnector(
         logger[logLevelFor(error)]({ err: error }, "activity log entries not kept"),
     }),
   );
-  const workspaceLinks = createWorkspaceLinkKeeper({ registry, hullClient, logger, activity });
+  const intercom = createIntercomConnections({
+    apiUrl: config.intercom.apiUrl,
+    onRetry: (retry) => {
+      recordIntercomRetry(retry);
+      logger.warn(retry, "intercom request retried");
+    },
+  });
+  const workspaceLinks = createWorkspaceLinkKeeper({
+    registry,
+    hullClient,
+    intercom,
+    logger,
+    activity,
+  });
   const base: Omit<AppDeps, "jobs" | "pendingDrain"> = {
     publicUrl: config.port === 0 && config.publicUrl.endsWith(":0") ? url : config.publicUrl,
     logger,
@@ -130,13 +143,7 @@ export async function startConnector(
     workspaceLinks,
     hullClient,
     registry,
-    intercom: createIntercomConnections({
-      apiUrl: config.intercom.apiUrl,
-      onRetry: (retry) => {
-        recordIntercomRetry(retry);
-        logger.warn(retry, "intercom request retried");
-      },
-    }),
+    intercom,
     oauthApp: {
       clientId: config.intercom.clientId,
       clientSecret: config.intercom.clientSecret,

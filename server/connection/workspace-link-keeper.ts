@@ -2,13 +2,15 @@ import { LRUCache } from "lru-cache";
 import type { HullAuthenticator } from "../clients/hull/authenticate";
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import type { ActivityLog } from "../activity";
+import { TokenRevokedError } from "../clients/intercom/errors";
 import { workspaceLinkRestoredEntry } from "../activity-entries";
 import { logLevelFor } from "../errors";
 import { isConnected, readSettings } from "../settings";
 import type { ConnectionDeps } from "./deps";
 
 /** What one check found: see `WorkspaceLinkKeeper.keep`. */
-export type WorkspaceLinkCheck = "linked" | "restored" | "not-connected" | "recent" | "failed";
+export type WorkspaceLinkCheck =
+  "linked" | "restored" | "not-connected" | "refused" | "recent" | "failed";
 
 /**
  * Keeps the registry's workspace → connector links (DESIGN.md §3) in step with Hull, which holds
@@ -41,12 +43,16 @@ export interface WorkspaceLinkKeeperOptions {
 }
 
 /**
- * The keeper. A missing link is restored only after the connector is read again from Hull: the
- * caller's copy may be up to a minute old (the authenticator's cache), and a connector
- * disconnected since must not be linked again.
+ * The keeper. A missing link is restored only after the connector is read again from Hull (the
+ * caller's copy may be up to a minute old, the authenticator's cache, and a connector disconnected
+ * since must not be linked again) and Intercom's `GET /me` with the connector's token names the
+ * same workspace (settings are not proof: see `check`). A refused restore is logged at warn and
+ * not tried again for `recheckMs`.
  */
 export function createWorkspaceLinkKeeper(
-  deps: Pick<ConnectionDeps, "registry" | "hullClient" | "logger"> & { activity?: ActivityLog },
+  deps: Pick<ConnectionDeps, "registry" | "hullClient" | "intercom" | "logger"> & {
+    activity?: ActivityLog;
+  },
   { recheckMs = 5 * 60_000, maxConnectors = 10_000 }: WorkspaceLinkKeeperOptions = {},
 ): WorkspaceLinkKeeper {
   // Keyed by everything a link holds: new credentials for the same connector are checked anew.
@@ -66,6 +72,17 @@ export function createWorkspaceLinkKeeper(
     if (!isConnected(fresh)) return "not-connected";
     const freshAppId = fresh.workspace.app_id;
     if (freshAppId !== appId && (await isLinked(freshAppId, credentials))) return "linked";
+    // private_settings can be written by anyone who administers the Hull organization, so a
+    // workspace named there is believed only when Intercom says the token belongs to it, as at
+    // OAuth connect: otherwise one organization could route another's webhooks to itself.
+    const tokenWorkspace = await workspaceOfToken(fresh.accessToken);
+    if (tokenWorkspace !== freshAppId) {
+      deps.logger.warn(
+        { connector: credentials.id, workspace: freshAppId, token_workspace: tokenWorkspace },
+        "workspace link not restored: Intercom does not confirm that the connector's token belongs to the workspace its settings name",
+      );
+      return "refused";
+    }
     await deps.registry.register(freshAppId, credentials);
     deps.logger.warn(
       { connector: credentials.id, workspace: freshAppId },
@@ -73,6 +90,16 @@ export function createWorkspaceLinkKeeper(
     );
     deps.activity?.record(credentials.id, workspaceLinkRestoredEntry(freshAppId));
     return "restored";
+  }
+
+  /** The workspace Intercom says the token belongs to; null when Intercom refuses the token. */
+  async function workspaceOfToken(token: string): Promise<string | null> {
+    try {
+      return (await deps.intercom.forToken(token).me()).app?.id_code ?? null;
+    } catch (error) {
+      if (error instanceof TokenRevokedError) return null;
+      throw error;
+    }
   }
 
   async function isLinked(appId: string, credentials: HullCredentials): Promise<boolean> {

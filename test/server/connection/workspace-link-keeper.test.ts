@@ -12,6 +12,8 @@ import {
   createWorkspaceLinkKeeper,
   keepingWorkspaceLinks,
 } from "../../../server/connection/workspace-link-keeper";
+import type { IntercomConnections } from "../../../server/clients/intercom/connections";
+import { TokenRevokedError } from "../../../server/clients/intercom/errors";
 import { RedisUnavailableError } from "../../../server/errors";
 import { createLogger } from "../../../server/log";
 import { createFileRegistry, type WorkspaceRegistry } from "../../../server/registry";
@@ -24,6 +26,19 @@ const connectedSettings = connectionSettings("intercom-token", WORKSPACE).privat
 let dir: string;
 let registry: WorkspaceRegistry;
 let lines: Record<string, unknown>[];
+/** What Intercom's GET /me answers for each token: a workspace's app id, or the token refused. */
+let tokenWorkspaces: Record<string, string | "revoked">;
+let meCalls: string[];
+const intercom = {
+  forToken: (token: string) => ({
+    async me() {
+      meCalls.push(token);
+      const workspace = tokenWorkspaces[token];
+      if (workspace === "revoked") throw new TokenRevokedError();
+      return { type: "admin", id: "1", app: { id_code: workspace } };
+    },
+  }),
+} as unknown as IntercomConnections;
 
 function setUp(hull = fakeHull(connectedSettings), options = {}) {
   const sink = new Writable({
@@ -34,7 +49,13 @@ function setUp(hull = fakeHull(connectedSettings), options = {}) {
   });
   const activity = createActivityLog();
   const keeper = createWorkspaceLinkKeeper(
-    { registry, hullClient: () => hull.client, logger: createLogger("debug", sink), activity },
+    {
+      registry,
+      hullClient: () => hull.client,
+      intercom,
+      logger: createLogger("debug", sink),
+      activity,
+    },
     options,
   );
   return { hull, keeper, activity };
@@ -50,6 +71,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "link-keeper-"));
   registry = createFileRegistry(dir, "a-long-enough-secret");
   lines = [];
+  tokenWorkspaces = { "intercom-token": WORKSPACE.app_id };
+  meCalls = [];
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -78,6 +101,35 @@ describe("createWorkspaceLinkKeeper", () => {
     ]);
   });
 
+  it("links nothing when Intercom says the token belongs to another workspace than the settings name", async () => {
+    // Anyone administering a Hull organization can write its private_settings: naming another
+    // customer's workspace there must not route that customer's webhooks to this organization.
+    tokenWorkspaces = { "intercom-token": "the-organizations-own-workspace" };
+    const { keeper, hull } = setUp();
+
+    expect(await keeper.keep(CREDENTIALS, hull.connector)).toBe("refused");
+    expect(await registry.connectorsFor(WORKSPACE.app_id)).toEqual([]);
+    expect(await registry.findConnector(CREDENTIALS.id)).toBeUndefined();
+    expect(lines.filter((line) => line.level === 40)).toEqual([
+      expect.objectContaining({
+        workspace: WORKSPACE.app_id,
+        token_workspace: "the-organizations-own-workspace",
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain("intercom-token");
+    // Not asked again on every call: the refusal holds for the period.
+    expect(await keeper.keep(CREDENTIALS, hull.connector)).toBe("recent");
+    expect(meCalls).toHaveLength(1);
+  });
+
+  it("links nothing when Intercom refuses the token", async () => {
+    tokenWorkspaces = { "intercom-token": "revoked" };
+    const { keeper, hull } = setUp();
+
+    expect(await keeper.keep(CREDENTIALS, hull.connector)).toBe("refused");
+    expect(await registry.findConnector(CREDENTIALS.id)).toBeUndefined();
+  });
+
   it("leaves a link that is there alone", async () => {
     await registry.register(WORKSPACE.app_id, CREDENTIALS);
     const { keeper, hull } = setUp();
@@ -85,6 +137,7 @@ describe("createWorkspaceLinkKeeper", () => {
 
     expect(await keeper.keep(CREDENTIALS, connector(connectedSettings))).toBe("linked");
     expect(lines.filter((line) => (line.level as number) >= 40)).toEqual([]);
+    expect(meCalls).toEqual([]);
   });
 
   it("links again a connector whose secret changed since its link was written", async () => {
@@ -111,7 +164,8 @@ describe("createWorkspaceLinkKeeper", () => {
   });
 
   it("links the workspace Hull's fresh copy names when it moved since the caller's copy", async () => {
-    const moved = connectionSettings("intercom-token", { ...WORKSPACE, app_id: "xyz789" });
+    const moved = connectionSettings("moved-token", { ...WORKSPACE, app_id: "xyz789" });
+    tokenWorkspaces["moved-token"] = "xyz789";
     const { keeper } = setUp(fakeHull(moved.private_settings));
 
     expect(await keeper.keep(CREDENTIALS, connector(connectedSettings))).toBe("restored");
