@@ -40,6 +40,8 @@ import { createRedisPendingUsers } from "./redis/redis-pending-users";
 import { createRedisRegistry } from "./redis/redis-registry";
 import { PATHS } from "./paths";
 import { createFileRegistry } from "./registry";
+import { createFileConfirmedConnectors } from "./durable/confirmed-connectors";
+import { createRedisConfirmedConnectors } from "./redis/redis-confirmed-connectors";
 import {
   createWorkspaceLinkKeeper,
   keepingWorkspaceLinks,
@@ -77,12 +79,6 @@ export async function startConnector(
     allowedHosts: config.hull.allowedHosts,
     allowLoopback: config.allowLoopbackDestinations,
   });
-  const hullAuth = createHullAuthenticator(
-    config.hull.allowedHosts,
-    undefined,
-    undefined,
-    hullTransport,
-  );
   // With REDIS_URL, everything shared between processes lives in Redis (DESIGN.md §3): the
   // connector's own keys on a connection whose commands answer or fail within
   // REDIS_COMMAND_TIMEOUT_MS (a request gets 503 rather than hanging), BullMQ on its own, which
@@ -96,6 +92,21 @@ export async function startConnector(
   if (keys) await keys.ready();
   const redis = keys?.redis;
   const bullRedis = config.redisUrl ? await createRedis(config.redisUrl) : undefined;
+  // Hull's last answer for each connector is kept across restarts, so a process started during a
+  // Hull outage still takes webhooks into the outbox (docs/adr/031).
+  const hullAuth = createHullAuthenticator(
+    config.hull.allowedHosts,
+    undefined,
+    undefined,
+    hullTransport,
+    {
+      store: redis
+        ? createRedisConfirmedConnectors(redis, config.redisPrefix, config.secret)
+        : createFileConfirmedConnectors(config.dataDir, config.secret),
+      onError: (error) =>
+        logger[logLevelFor(error)]({ err: error }, "hull's last answer for a connector not kept"),
+    },
+  );
   const serializeSettingsWrites = createSettingsWriter(
     (credentials) => hullAuth.forget(credentials),
     redis && createRedisLock(redis, config.redisPrefix),

@@ -53,6 +53,8 @@ export class HullPlatform {
    * through POST /_sandbox/faults `{extract_status}`: a Hull outage, as any of its APIs can have.
    */
   extractFaultStatus?: number;
+  /** Every organization API call (`/api/v1/…`) failing with this status: a Hull outage. */
+  apiFaultStatus?: number;
   /**
    * Downloads of extract files failing (the file URL answers `status`) for the next `remaining`
    * downloads, set through POST /_sandbox/faults `{extract_download: {status, count}}`: the
@@ -424,6 +426,7 @@ export class HullPlatform {
     this.firehoseLog.length = 0;
     this.firehoseFault = undefined;
     this.extractFaultStatus = undefined;
+    this.apiFaultStatus = undefined;
     this.refusedClaims = undefined;
     this.extracts.clear();
   }

@@ -15,7 +15,8 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
 
   // Firehose outages and slowness: {status?, delay_ms?, count?}; a record Hull refuses:
   // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); the extract
-  // request API failing: {extract_status: 503}; extract files failing to download for a while:
+  // request API failing: {extract_status: 503}; every organization API call failing (an outage):
+  // {api_status: 503}; extract files failing to download for a while:
   // {extract_download: {status: 503, count: 2}}; {} clears.
   router.post("/faults", async (ctx) => {
     const body = await readObjectBody(ctx);
@@ -47,6 +48,13 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
     )
       throw new HullApiError(400, "extract_status must be a number between 400 and 599");
     platform.extractFaultStatus = extractStatus as number | undefined;
+    const apiStatus = body.api_status;
+    if (
+      apiStatus !== undefined &&
+      (typeof apiStatus !== "number" || apiStatus < 500 || apiStatus > 599)
+    )
+      throw new HullApiError(400, "api_status must be a number between 500 and 599");
+    platform.apiFaultStatus = apiStatus as number | undefined;
     if (
       refuse !== undefined &&
       (!isRecord(refuse) || !Object.values(refuse).every((value) => typeof value === "string"))
@@ -72,6 +80,7 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
       fault: platform.firehoseFault ?? null,
       refuse_claims: platform.refusedClaims ?? null,
       extract_status: platform.extractFaultStatus ?? null,
+      api_status: platform.apiFaultStatus ?? null,
       extract_download: platform.extractDownloadFault ?? null,
     };
   });

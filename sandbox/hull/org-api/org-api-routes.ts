@@ -20,6 +20,14 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   const router = new Router({ prefix: "/api/v1" });
   const auth = (ctx: Context, id?: string) => authenticateConnector(ctx, platform.connector, id);
 
+  // A whole Hull outage, set through POST /_sandbox/faults {api_status}: every organization API
+  // call answers that status until cleared (the firehose has its own fault).
+  router.use(async (_ctx, next) => {
+    if (platform.apiFaultStatus !== undefined)
+      throw new HullApiError(platform.apiFaultStatus, "Hull is unavailable (sandbox fault)");
+    await next();
+  });
+
   // hull's SmartNotifierValidator (lib/utils/smart-notifier-validator.js) POSTs the raw signature
   // JWT as the whole body; the key is given only for a signature this platform made.
   router.post("/smart_notifier/public_key", async (ctx) => {

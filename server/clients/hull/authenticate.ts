@@ -5,6 +5,10 @@ import { isAllowedHost, isValidOrganization } from "./hosts";
 import type { SafeFetch } from "../safe-fetch";
 import { createHullRestClient } from "./rest";
 import type { HullConnector, HullCredentials } from "./types";
+import { keptPartOf, type ConfirmedConnectors } from "../../durable/confirmed-connectors";
+
+/** A kept connector that did not change is written again after this long (ms). */
+const KEPT_REFRESH_MS = 3_600_000;
 
 export interface HullAuthenticator {
   /** The connector the credentials belong to, confirmed by Hull; cached briefly. */
@@ -27,21 +31,34 @@ export function credentialsFromQuery(query: Record<string, unknown>): HullCreden
   return { id, organization, secret };
 }
 
+/** Hull's answers kept across restarts, for a process that starts while Hull is down (ADR 031). */
+export interface KeptConfirmations {
+  store: ConfirmedConnectors;
+  /** How long (ms) after Hull last confirmed them credentials may still be answered from the store. Default 24 h. */
+  maxAgeMs?: number;
+  /** A store that failed: the authentication goes on without it. */
+  onError?: (error: unknown) => void;
+  /** ms since epoch. */
+  now?: () => number;
+}
+
 /**
  * Confirms query credentials with Hull (GET the connector) and remembers confirmed ones for
  * `ttlMs` (ms) in an LRU of at most `maxEntries`, keyed by a hash of the credentials. Only what
  * Hull confirmed is kept: a refusal is not stored, so forgeries cost no memory; concurrent checks
  * of the same credentials share one request to Hull instead. `transport`: the SSRF-safe fetch for
  * the organization's host (production). While Hull is unreachable, credentials it confirmed
- * before (even more than `ttlMs` ago, while the LRU still holds them) get its last answer. Throws
- * UnauthorizedError (malformed, off the allow-list, or refused by Hull) and RetryableError (Hull
- * unreachable, and these credentials never confirmed).
+ * before (even more than `ttlMs` ago, while the LRU still holds them) get its last answer; with
+ * `kept`, so do credentials it confirmed within `kept.maxAgeMs` before this process started.
+ * Throws UnauthorizedError (malformed, off the allow-list, or refused by Hull) and RetryableError
+ * (Hull unreachable, and these credentials never confirmed).
  */
 export function createHullAuthenticator(
   allowedHosts: readonly string[],
   ttlMs = 60_000,
   maxEntries = 1000,
   transport?: SafeFetch,
+  kept?: KeptConfirmations,
 ): HullAuthenticator {
   // A lapsed entry is kept (until the LRU evicts it) as the last answer Hull gave for exactly these
   // credentials: it stands in only while Hull is unreachable (below).
@@ -84,6 +101,33 @@ export function createHullAuthenticator(
     checked.set(joinedOf(credentials), key);
   };
 
+  // The store is written when the connector changed, or hourly (so the age above stays true),
+  // not on every confirmation: a confirmation is a minute's cache miss per connector.
+  const keptAt = new Map<string, { json: string; at: number }>();
+  const nowMs = () => kept?.now?.() ?? Date.now();
+  const keep = (key: string, connector: HullConnector) => {
+    if (!kept) return;
+    const json = JSON.stringify(keptPartOf(connector));
+    const last = keptAt.get(key);
+    if (last && last.json === json && nowMs() - last.at < KEPT_REFRESH_MS) return;
+    if (keptAt.size >= 10_000) keptAt.clear();
+    keptAt.set(key, { json, at: nowMs() });
+    kept.store.set(key, { connector, confirmedAtMs: nowMs() }).catch((error: unknown) => {
+      keptAt.delete(key);
+      kept.onError?.(error);
+    });
+  };
+  const keptAnswer = async (key: string): Promise<HullConnector | undefined> => {
+    if (!kept) return undefined;
+    const found = await kept.store.get(key).catch((error: unknown) => {
+      kept.onError?.(error);
+      return undefined;
+    });
+    if (!found || nowMs() - found.confirmedAtMs > (kept.maxAgeMs ?? 24 * 3_600_000))
+      return undefined;
+    return found.connector;
+  };
+
   return {
     async authenticate(credentials) {
       const key = checkedKeyOf(credentials);
@@ -96,16 +140,16 @@ export function createHullAuthenticator(
           .then((connector) => {
             confirmed.set(key, connector);
             remember(credentials, key);
+            keep(key, connector);
             return connector;
           })
-          .catch((error: unknown) => {
+          .catch(async (error: unknown) => {
             // Hull unreachable or failing: credentials Hull confirmed before keep its last answer,
             // so a webhook still reaches the outbox rather than a 503 that Intercom retries only
-            // once (ADR 003). A refusal (401, 404) never falls back.
-            const last =
-              error instanceof RetryableError
-                ? confirmed.get(key, { allowStale: true })
-                : undefined;
+            // once (ADR 003), also in a process started during the outage (ADR 031). A refusal
+            // (401, 404) never falls back.
+            if (!(error instanceof RetryableError)) throw error;
+            const last = confirmed.get(key, { allowStale: true }) ?? (await keptAnswer(key));
             if (last) return last;
             throw error;
           })

@@ -1,8 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createHullAuthenticator,
   credentialsFromQuery,
+  type KeptConfirmations,
 } from "../../../../server/clients/hull/authenticate";
+import { sha256 } from "../../../../server/crypto";
+import { createFileConfirmedConnectors } from "../../../../server/durable/confirmed-connectors";
 import { RetryableError, UnauthorizedError } from "../../../../server/errors";
 import { startFakeServer } from "../../../helpers/fake-server";
 
@@ -131,3 +137,127 @@ describe("createHullAuthenticator while Hull is unreachable", () => {
     );
   });
 });
+
+// ADR 031: Hull's last answer is kept across restarts, so a process started during a Hull outage
+// still takes webhooks into the outbox instead of answering 503.
+describe("createHullAuthenticator with kept confirmations", () => {
+  let down = false;
+  let hull: Awaited<ReturnType<typeof startFakeServer>>;
+  let dir: string;
+  const settings = { private_settings: { access_token: "intercom-token" }, settings: {} };
+  beforeAll(async () => {
+    hull = await startFakeServer((request) => {
+      if (down) return { status: 503, body: { message: "Service unavailable" } };
+      if (request.headers["hull-access-token"] !== "right-secret")
+        return { status: 401, body: { message: "Invalid credentials" } };
+      return { body: { id: ID, name: "Intercom", ...settings, manifest: { big: "x" } } };
+    });
+  });
+  afterAll(() => hull.close());
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "confirmed-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const credentials = () => ({ id: ID, organization: hull.host, secret: "right-secret" });
+  const keptIn = (now = () => Date.now(), errors: unknown[] = []): KeptConfirmations => ({
+    store: createFileConfirmedConnectors(dir, "a-long-enough-secret"),
+    onError: (error: unknown) => errors.push(error),
+    now,
+  });
+  const newProcess = (kept: KeptConfirmations) =>
+    createHullAuthenticator([hull.host], undefined, undefined, undefined, kept);
+
+  it("answers a process started while Hull is down with the answer an earlier one kept", async () => {
+    down = false;
+    const before = newProcess(keptIn());
+    await before.authenticate(credentials());
+    // Kept in the background: wait until the file holds it.
+    await expect
+      .poll(() =>
+        createFileConfirmedConnectors(dir, "a-long-enough-secret").get(sha(credentials())),
+      )
+      .toBeDefined();
+
+    down = true;
+    const after = newProcess(keptIn());
+    expect(await after.authenticate(credentials())).toEqual({
+      id: ID,
+      name: "Intercom",
+      ...settings,
+    });
+    const onDisk = await readFile(join(dir, "confirmed-connectors.json"), "utf8");
+    expect(onDisk).not.toContain("intercom-token");
+    expect(onDisk).not.toContain("right-secret");
+  });
+
+  it("never answers from the store for credentials Hull did not confirm, nor once Hull refuses", async () => {
+    down = false;
+    await newProcess(keptIn()).authenticate(credentials());
+    await expect
+      .poll(() =>
+        createFileConfirmedConnectors(dir, "a-long-enough-secret").get(sha(credentials())),
+      )
+      .toBeDefined();
+
+    down = true;
+    await expect(
+      newProcess(keptIn()).authenticate({ ...credentials(), secret: "never-confirmed" }),
+    ).rejects.toThrow(RetryableError);
+    down = false;
+    await expect(
+      newProcess(keptIn()).authenticate({ ...credentials(), secret: "forged" }),
+    ).rejects.toThrow(UnauthorizedError);
+  });
+
+  it("does not answer from a kept confirmation older than maxAgeMs", async () => {
+    down = false;
+    let now = 1_000_000;
+    await newProcess({ ...keptIn(() => now), maxAgeMs: 60_000 }).authenticate(credentials());
+    await expect
+      .poll(() =>
+        createFileConfirmedConnectors(dir, "a-long-enough-secret").get(sha(credentials())),
+      )
+      .toBeDefined();
+
+    down = true;
+    now += 60_001;
+    await expect(
+      newProcess({ ...keptIn(() => now), maxAgeMs: 60_000 }).authenticate(credentials()),
+    ).rejects.toThrow(RetryableError);
+    now -= 2;
+    expect(
+      (await newProcess({ ...keptIn(() => now), maxAgeMs: 60_000 }).authenticate(credentials())).id,
+    ).toBe(ID);
+  });
+
+  it("goes on without a store that fails, and says so", async () => {
+    down = false;
+    const errors: unknown[] = [];
+    const failing = {
+      store: {
+        get: async () => {
+          throw new Error("disk gone");
+        },
+        set: async () => {
+          throw new Error("disk gone");
+        },
+      },
+      onError: (error: unknown) => errors.push(error),
+    };
+    const auth = createHullAuthenticator([hull.host], 1, undefined, undefined, failing);
+    expect((await auth.authenticate(credentials())).id).toBe(ID);
+    await expect.poll(() => errors.length).toBeGreaterThan(0);
+    down = true;
+    await expect(
+      createHullAuthenticator([hull.host], 1, undefined, undefined, failing).authenticate(
+        credentials(),
+      ),
+    ).rejects.toThrow(RetryableError);
+  });
+});
+
+/** The authenticator's key for credentials: sha256 of organization, id and secret, one a line. */
+function sha(credentials: { id: string; organization: string; secret: string }): string {
+  return sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
+}
