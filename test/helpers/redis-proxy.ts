@@ -25,11 +25,12 @@ export interface RedisProxy {
   /** Ends every open client connection (and its connection to Redis). */
   cutClients(): void;
   /**
-   * From the first client chunk that contains `marker` (a RESP fragment, e.g. a key's name), that
-   * chunk included, the proxy holds ("hold" mode): a stall that starts at an exact command, after
-   * the ones before it were answered. Resolves when it has started. One marker at a time.
+   * From the first client chunk that contains `marker` (a RESP fragment, e.g. a job id), that
+   * chunk included, Redis is away: "hold" stalls there, "refuse" drops the chunk and ends every
+   * connection (down). An outage that starts at an exact command, after the ones before it were
+   * answered. Resolves once it has started. One marker at a time.
    */
-  holdFrom(marker: string): Promise<void>;
+  awayFrom(marker: string, mode: "hold" | "refuse"): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,7 +41,7 @@ export interface RedisProxy {
 export function startRedisProxy(): Promise<RedisProxy> {
   const clients = new Set<Socket>();
   const held: { upstream: Socket; chunk: Buffer }[] = [];
-  let trigger: { marker: Buffer; started: () => void } | undefined;
+  let trigger: { marker: Buffer; mode: "hold" | "refuse"; started: () => void } | undefined;
   const server: Server = createServer((client) => {
     if (proxy.mode === "refuse") {
       client.destroy();
@@ -55,7 +56,8 @@ export function startRedisProxy(): Promise<RedisProxy> {
     };
     client.on("data", (chunk) => {
       if (trigger && chunk.includes(trigger.marker)) {
-        proxy.mode = "hold";
+        proxy.mode = trigger.mode;
+        if (trigger.mode === "refuse") proxy.cutClients();
         trigger.started();
         trigger = undefined;
       }
@@ -77,9 +79,9 @@ export function startRedisProxy(): Promise<RedisProxy> {
     cutClients() {
       for (const socket of clients) socket.destroy();
     },
-    holdFrom(marker) {
+    awayFrom(marker, mode) {
       return new Promise<void>((resolve) => {
-        trigger = { marker: Buffer.from(marker), started: resolve };
+        trigger = { marker: Buffer.from(marker), mode, started: resolve };
       });
     },
     close: () =>
