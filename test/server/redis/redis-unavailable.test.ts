@@ -14,12 +14,7 @@ import { createRedisPendingUsers } from "../../../server/redis/redis-pending-use
 import { createRedisRegistry } from "../../../server/redis/redis-registry";
 import { SANDBOX_SECRET } from "../../../scripts/stack";
 import { conversationNotification, deliverSigned } from "../../helpers/intercom-webhooks";
-import {
-  closedPort,
-  REDIS,
-  startRedisProxy,
-  startSilentServer,
-} from "../../helpers/redis-proxy";
+import { closedPort, REDIS, startRedisProxy, startSilentServer } from "../../helpers/redis-proxy";
 import { startTestStack, type Stack } from "../../helpers/stack";
 
 // docs/adr/029: in the scale-out mode, Redis away or silent answers a request 503 (naming Redis)
