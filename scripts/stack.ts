@@ -19,6 +19,8 @@ export interface StackOptions {
   /** Where the connector keeps its registry; default a fresh temporary folder. */
   dataDir?: string;
   notifyDelayMs?: number;
+  /** How many times the Hull stand-in resends a notification answered `retry` (default 10). */
+  notifyRetryLimit?: number;
   /** Where the connector's log lines go (default: stdout). */
   logDestination?: DestinationStream;
   webhookRetryDelayMs?: number;
@@ -56,6 +58,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const hull = await startHullSandbox({
     port: options.hullPort ?? 0,
     notifyDelayMs: options.notifyDelayMs,
+    retryLimit: options.notifyRetryLimit,
   });
   const config = loadConfig({
     LOG_LEVEL: "warn",

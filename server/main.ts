@@ -209,6 +209,8 @@ export async function startConnector(
   const jobs = redis
     ? await createBullJobRunner({
         redis: bullRedis!,
+        // A request's start adds to the queue on the bounded keys connection (docs/adr/029).
+        producer: redis,
         prefix: config.redisPrefix,
         store: createRedisJobStore(redis, config.redisPrefix, config.secret),
         handlers,

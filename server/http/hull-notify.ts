@@ -6,6 +6,7 @@ import {
   BadRequestError,
   ConfigurationError,
   isRefusal,
+  logLevelFor,
   RetryableError,
   UnauthorizedError,
   UpstreamRefusedError,
@@ -66,13 +67,28 @@ export function refusal(error: BadRequestError | UpstreamRefusedError) {
 }
 
 /**
+ * A notification not finished for a reason that passes (RetryableError: Redis, Hull or Intercom
+ * unavailable, a rate limit), answered as hull's framework answers a TransientError: 503, the
+ * `retry` flow control Hull resends by, and the error's code and reason (hull-platform.md §2.4's
+ * "503 for a transient error" and §3; hull 0.14's `lib/connector/hull-connector.js`, `startApp`).
+ */
+export function transientFailure(error: RetryableError) {
+  return {
+    flow_control: toFlowControl(error),
+    metrics: [],
+    errors: [{ code: error.code, reason: error.message }],
+  };
+}
+
+/**
  * `POST /smart-notifier`: user:update, ship:update and segment notifications. The signature (in
  * the headers) is checked before the body is read (401, nothing read or done), then the body
  * (20 MB, 64 levels deep at most: 413/400) must be the notification it signs, then the credentials
  * with Hull; the answer is always Hull's flow control (§2.4): `next` when done, a slower `next`
  * when users Intercom could not take in time were kept for later (ADR 012), `retry` when nothing
- * could be kept, and a refusal (4xx) carries `errors: [{code, reason}]` as hull's
- * framework sends it.
+ * could be kept: with 503 and `errors: [{code, reason}]` for a transient failure (Redis, Hull or
+ * Intercom away: `transientFailure`), with 200 for a configuration problem (not connected), with
+ * 500 for a bug; a refusal (4xx) carries `errors: [{code, reason}]` as hull's framework sends it.
  */
 export function hullNotifyRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -99,8 +115,14 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
       if (error instanceof RetryableError || error instanceof ConfigurationError) {
         // Hull could not confirm the credentials yet: answered as a failure of the work below is,
         // with the flow control Hull reads to resend it (never a bare {error}).
-        deps.logger.warn({ err: error }, "notification not confirmed; Hull will resend it");
-        ctx.body = { flow_control: toFlowControl(error) };
+        deps.logger[logLevelFor(error)](
+          { err: error },
+          "notification not confirmed; Hull will resend it",
+        );
+        if (error instanceof RetryableError) {
+          ctx.status = 503;
+          ctx.body = transientFailure(error);
+        } else ctx.body = { flow_control: toFlowControl(error) };
         return;
       }
       if (!isRefusal(error)) throw error;
@@ -139,10 +161,16 @@ export function hullNotifyRoutes(deps: AppDeps): Router {
       }
       failure = error;
       const expected = error instanceof RetryableError || error instanceof ConfigurationError;
-      deps.logger[expected ? "warn" : "error"](
+      // Redis away is told once per outage by the keys connection (docs/adr/029): debug here.
+      deps.logger[expected ? logLevelFor(error) : "error"](
         { err: error, connector: credentials.id, channel: envelope.channel },
         "notification not finished; Hull will resend it",
       );
+      if (error instanceof RetryableError) {
+        ctx.status = 503;
+        ctx.body = transientFailure(error);
+        return;
+      }
       if (!expected) ctx.status = 500;
     }
     ctx.body = {

@@ -7,7 +7,15 @@ import { isActive, msUntilRetry, newJob, type JobRunner } from "./job-runner";
 import { EXCLUSIVE_KINDS, type JobKind, type StoredJob } from "./types";
 
 export interface BullRunnerOptions {
+  /** BullMQ's own connection (`createRedis`): the worker's, which waits for Redis as BullMQ requires. */
   redis: Redis;
+  /**
+   * The connection the queue adds and reads jobs on, for requests (`start`) and `resumeUnfinished`:
+   * the keys connection (`createRedisKeys`), so that a start fails within its command timeout with
+   * RedisUnavailableError instead of waiting for Redis, on the same connection as the job's record
+   * (docs/adr/029). Default `redis` (tests without a request waiting).
+   */
+  producer?: Redis;
   prefix: string;
   store: JobStore;
   handlers: Record<JobKind, JobHandler>;
@@ -22,6 +30,9 @@ export interface BullRunnerOptions {
   /** Whether Redis answers the keys connection (docs/adr/029): BullMQ's errors are quieter when not. */
   redisAnswering?: () => boolean;
 }
+
+/** How long (ms) between tries to remove the record of a job whose start failed, while Redis refuses. */
+const REMOVE_BEHIND_MS = 1000;
 
 /**
  * Runs of one job whose state the job store refused (Redis answering errors) that BullMQ tries
@@ -40,7 +51,11 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
   const { DelayedError, Queue, Worker } = await import("bullmq");
   const { redis, prefix, store, handlers, logger, lockMs = 30_000 } = options;
   const queueName = "jobs";
-  const queue = new Queue(queueName, { connection: redis, prefix });
+  // The queue's commands (add, getJob) run on the producer connection: bounded, never queued
+  // while Redis is away, never resent (BullMQ: "failing fast when Redis is down"; a Queue holds no
+  // blocking command, so BullMQ asks nothing of its connection's retries). The worker keeps
+  // BullMQ's own connection.
+  const queue = new Queue(queueName, { connection: options.producer ?? redis, prefix });
   const abort = new AbortController();
   const workerConnection = redis.duplicate();
   const worker = new Worker(
@@ -92,6 +107,9 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
   workerConnection.on("error", (error) =>
     logger.debug({ err: error }, "job worker connection error"),
   );
+  // With the queue on the producer, nothing of BullMQ listens to the connection it was handed
+  // (the worker's is its duplicate): without a listener, ioredis prints each error of an outage.
+  redis.on("error", (error) => logger.debug({ err: error }, "job connection error"));
 
   const queueIdOf = (job: StoredJob) =>
     EXCLUSIVE_KINDS.has(job.kind) ? `${job.connectorId}-${job.kind}` : job.id;
@@ -109,22 +127,53 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
       },
     );
 
+  // Records of jobs whose start failed and whose removal Redis refused too: removed once it takes
+  // commands again, so that no record of a start the caller was told failed is shown "queued" or
+  // queued anew by `resumeUnfinished`.
+  const removeBehind = new Set<string>();
+  let removing: NodeJS.Timeout | undefined;
+  let stopped = false;
+  /** Whether the record is gone; false when the store refused (Redis away). */
+  const removed = (id: string) =>
+    store.remove(id).then(
+      () => true,
+      () => false,
+    );
+  const retryRemovals = () => {
+    if (removing || stopped || removeBehind.size === 0) return;
+    removing = setTimeout(() => {
+      void (async () => {
+        for (const id of [...removeBehind]) if (await removed(id)) removeBehind.delete(id);
+        removing = undefined;
+        retryRemovals();
+      })();
+    }, REMOVE_BEHIND_MS);
+    removing.unref();
+  };
+  const removeRecord = async (id: string) => {
+    if (await removed(id)) return;
+    removeBehind.add(id);
+    retryRemovals();
+  };
+
   return {
     async start(credentials, request) {
       const job = newJob(credentials, request);
       const queueId = queueIdOf(job);
+      let holder: BullJob<{ jobId: string }> | undefined;
       try {
         await store.save(job);
         await enqueue(job);
+        // BullMQ keeps the first job of an id and ignores ours: whose is it?
+        holder = await queue.getJob(queueId);
       } catch (error) {
-        // The caller is told it failed (503), so the job must not appear later: a save a stalled
-        // Redis carries out when it wakes is removed behind it, on the same connection, and a
-        // queue entry without its record is skipped by the worker (found in review; ADR 029).
-        await store.remove(job.id).catch(() => undefined);
+        // The caller is told it failed (503), so the job must not appear later. A save or an add
+        // a stalled Redis carries out when it wakes is followed by the record's removal, sent
+        // behind them on the same connection: the worker skips a queue entry without its record
+        // (found in review; ADR 029). A removal Redis refuses is tried again until it takes it.
+        await removeRecord(job.id);
         throw error;
       }
-      // BullMQ keeps the first job of an id and ignores ours: whose is it?
-      const holder = await queue.getJob(queueId);
       if (!holder || holder.data.jobId === job.id) return { started: true, job };
       await store.remove(job.id);
       return { started: false, job: (await store.get(holder.data.jobId)) ?? job };
@@ -144,6 +193,8 @@ export async function createBullJobRunner(options: BullRunnerOptions): Promise<J
       return requeued;
     },
     async stop() {
+      stopped = true;
+      clearTimeout(removing);
       abort.abort();
       await worker.close();
       await queue.close();

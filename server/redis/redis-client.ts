@@ -3,10 +3,11 @@ import { RedisUnavailableError } from "../errors";
 import type { Logger } from "../log";
 
 /**
- * BullMQ's connection (server/jobs/bull-job-runner.ts): `maxRetriesPerRequest: null` and the
+ * BullMQ's worker connection (server/jobs/bull-job-runner.ts): `maxRetriesPerRequest: null` and the
  * offline queue on, as BullMQ requires — its blocking commands wait as long as they must, and its
  * commands wait for Redis to come back. Never use it on a request's path: a command on it waits
- * without limit while Redis is away (docs/adr/029); the connector's own keys use `createRedisKeys`.
+ * without limit while Redis is away (docs/adr/029); the connector's own keys, and the queue's adds
+ * (a job's start), use `createRedisKeys`.
  * ioredis is loaded on first use (a dynamic import the bundle keeps as one): the embedded mode never
  * loads it (~25 MB of RSS and a fifth of a second at start; issue 18).
  */

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { RetryableError } from "../../../server/errors";
-import { createRedis } from "../../../server/redis/redis-client";
+import { RedisUnavailableError, RetryableError } from "../../../server/errors";
+import { createRedis, createRedisKeys } from "../../../server/redis/redis-client";
 import { createRedisLock } from "../../../server/redis/redis-lock";
+import { startRedisProxy } from "../../helpers/redis-proxy";
 
 const redis = await createRedis("redis://127.0.0.1:6379");
 const prefix = `test-lock-${randomBytes(6).toString("hex")}`;
@@ -50,5 +51,39 @@ describe("createRedisLock(redis, prefix).withLock(name, work)", () => {
     await redis.set(`${prefix}:lock:w`, "held", "PX", 60_000);
     const lock = createRedisLock(redis, prefix, { waitMs: 0 });
     await expect(lock.withLock("w", async () => "never")).rejects.toBeInstanceOf(RetryableError);
+  });
+});
+
+describe("withLock when Redis stalls at the lock's claim (docs/adr/029)", () => {
+  it("fails with RedisUnavailableError and leaves no claim behind once Redis wakes", async () => {
+    const proxy = await startRedisProxy();
+    const keys = await createRedisKeys(proxy.url, { commandTimeoutMs: 500 });
+    try {
+      await keys.ready();
+      const lock = createRedisLock(keys.redis, prefix);
+      const stalled = proxy.awayFrom(`${prefix}:lock:stalled`, "hold");
+      let ran = false;
+      const claim = lock.withLock("stalled", async () => void (ran = true));
+      await stalled;
+      await expect(claim).rejects.toBeInstanceOf(RedisUnavailableError);
+      // Redis wakes and runs the claim it was sent: a lock nobody holds, for its 30 s lease,
+      // which every settings write of the connector would wait for, unless it is released behind.
+      proxy.wake();
+      await expect
+        .poll(
+          () =>
+            keys.redis.ping().then(
+              () => true,
+              () => false,
+            ),
+          { timeout: 60_000 },
+        )
+        .toBe(true);
+      expect(await redis.exists(`${prefix}:lock:stalled`)).toBe(0);
+      expect(ran).toBe(false);
+    } finally {
+      keys.redis.disconnect();
+      await proxy.close();
+    }
   });
 });

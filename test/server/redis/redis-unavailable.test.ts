@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../../sandbox/scenarios/connect-through-oauth";
@@ -15,99 +14,14 @@ import { createRedisPendingUsers } from "../../../server/redis/redis-pending-use
 import { createRedisRegistry } from "../../../server/redis/redis-registry";
 import { SANDBOX_SECRET } from "../../../scripts/stack";
 import { conversationNotification, deliverSigned } from "../../helpers/intercom-webhooks";
+import { closedPort, REDIS, startRedisProxy, startSilentServer } from "../../helpers/redis-proxy";
 import { startTestStack, type Stack } from "../../helpers/stack";
 
 // docs/adr/029: in the scale-out mode, Redis away or silent answers a request 503 (naming Redis)
 // instead of a wait without end, and a command the caller was told failed never runs later.
 // Nothing here measures time: each answer must only come before the test's ceiling.
 
-const REDIS = { host: "127.0.0.1", port: 6379 };
 const ANSWER_CEILING_MS = 30_000;
-
-/**
- * A TCP proxy to the real Redis that a test switches between passing bytes, dropping what clients
- * send (Redis silent: a partition), holding it to pass on later in order (a stalled server that
- * wakes, as `kill -STOP` and `-CONT` make one) and refusing connections (Redis down).
- */
-function startProxy(): Promise<{
-  port: number;
-  mode: "pass" | "drop" | "hold" | "refuse";
-  /** Back to "pass", first passing on what was held. */
-  wake(): void;
-  cutClients(): void;
-  close(): Promise<void>;
-}> {
-  const clients = new Set<Socket>();
-  const held: { upstream: Socket; chunk: Buffer }[] = [];
-  const proxy = {
-    port: 0,
-    mode: "pass" as "pass" | "drop" | "hold" | "refuse",
-    wake() {
-      for (const { upstream, chunk } of held.splice(0)) upstream.write(chunk);
-      proxy.mode = "pass";
-    },
-    cutClients() {
-      for (const socket of clients) socket.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-  const server: Server = createServer((client) => {
-    if (proxy.mode === "refuse") {
-      client.destroy();
-      return;
-    }
-    clients.add(client);
-    const upstream = connect(REDIS);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      clients.delete(client);
-    };
-    client.on("data", (chunk) => {
-      if (proxy.mode === "pass") upstream.write(chunk);
-      else if (proxy.mode === "hold") held.push({ upstream, chunk });
-    });
-    upstream.on("data", (chunk) => client.write(chunk));
-    client.on("close", end).on("error", end);
-    upstream.on("close", end).on("error", end);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      proxy.port = (server.address() as { port: number }).port;
-      resolve(proxy);
-    }),
-  );
-}
-
-/** A port nothing listens on (it was free a moment ago): Redis unreachable. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A server that accepts connections and never answers a byte: Redis hung. */
-function startSilentServer(): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({
-        port: (server.address() as { port: number }).port,
-        close() {
-          for (const socket of sockets) socket.destroy();
-          server.close();
-        },
-      }),
-    ),
-  );
-}
 
 const plain = new Redis(`redis://${REDIS.host}:${REDIS.port}`, { maxRetriesPerRequest: 2 });
 const prefix = `redis-unavailable-${randomUUID()}`;
@@ -139,7 +53,7 @@ describe("createRedisKeys: a command the caller was told failed never runs later
   it(
     "a write sent while Redis is away fails, and is not sent when Redis is back",
     async () => {
-      const proxy = await startProxy();
+      const proxy = await startRedisProxy();
       const keys = await keysAt(proxy.port);
       await keys.ready();
       proxy.mode = "refuse";
@@ -162,7 +76,7 @@ describe("createRedisKeys: a command the caller was told failed never runs later
   it(
     "a write that timed out on a silent connection is not sent again on the next one",
     async () => {
-      const proxy = await startProxy();
+      const proxy = await startRedisProxy();
       const keys = await keysAt(proxy.port);
       await keys.ready();
       proxy.mode = "drop";
@@ -263,7 +177,7 @@ describe("an Intercom webhook while the keys connection's Redis is away or silen
   it(
     "a webhook refused while Redis stalls is written on Intercom's retry, not taken for a duplicate",
     async () => {
-      const proxy = await startProxy();
+      const proxy = await startRedisProxy();
       const keys = await keysAt(proxy.port);
       await keys.ready();
       const base = await connectorOn(keys);
@@ -286,7 +200,7 @@ describe("an Intercom webhook while the keys connection's Redis is away or silen
   it(
     "answers 503 naming Redis when Redis stops answering a ready connection, and 200 once it is back",
     async () => {
-      const proxy = await startProxy();
+      const proxy = await startRedisProxy();
       const keys = await keysAt(proxy.port);
       await keys.ready();
       const base = await connectorOn(keys);
