@@ -1,6 +1,6 @@
 // The admin dashboard (dist/dashboard.js) in Chromium against a fake of the connector's API.
 import { resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listen, type RunningServer } from "../sandbox/shared/listen";
 import { WAIT_CEILING_MS } from "../test/helpers/wait";
@@ -128,16 +128,34 @@ describe("the admin dashboard", () => {
   });
 
   it("stops polling the overview while the Settings tab is shown", async () => {
+    // The page's timers run on a fake clock, at the natural pace until the test plays it forward.
+    await page.clock.install();
+    // Overview requests as the page starts and ends them (Playwright reports them in order).
+    const overviews = { started: 0, ended: 0 };
+    const isOverview = (request: Request) =>
+      new URL(request.url()).pathname === "/admin/api/overview";
+    page.on("request", (request) => void (isOverview(request) && (overviews.started += 1)));
+    const ended = (request: Request) => void (isOverview(request) && (overviews.ended += 1));
+    page.on("requestfinished", ended);
+    page.on("requestfailed", ended);
     await openDashboard();
     await page.getByText("Acme <Support>").waitFor();
     const before = state.overviewCalls;
     await expect.poll(() => state.overviewCalls).toBeGreaterThan(before);
     await page.getByRole("tab", { name: "Settings" }).click();
     await saveButton().waitFor();
-    const onSettings = state.overviewCalls;
-    // Several poll intervals (150 ms in this test) pass without a single overview request.
-    await page.waitForTimeout(600);
-    expect(state.overviewCalls).toBe(onSettings);
+    // A poll under way at the switch ends on its own, and then schedules none: wait for its end.
+    await expect.poll(() => overviews.started - overviews.ended).toBe(0);
+    const onSettings = { page: overviews.started, server: state.overviewCalls };
+    // Ten poll intervals (150 ms in this test) of page time, played at once: a poll timer would
+    // fire now and start its request.
+    await page.clock.runFor(10 * 150);
+    // A later request of the page: once its answer is in, so is the event of any request before it.
+    const marker = `${server.url}/admin?marker`;
+    const answered = page.waitForResponse(marker);
+    await page.evaluate((url) => fetch(url).then(() => undefined), marker);
+    await answered;
+    expect({ page: overviews.started, server: state.overviewCalls }).toEqual(onSettings);
   });
 
   it("sends only the changed settings in the PUT body and confirms the save", async () => {

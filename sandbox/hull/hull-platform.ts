@@ -195,6 +195,15 @@ export class HullPlatform {
     return ids;
   }
 
+  /**
+   * What the notifier still has to do: users and accounts whose changes are being gathered (sent
+   * after `notifyDelayMs`), messages queued, a batch out. All empty: nothing more will be sent
+   * until something changes.
+   */
+  notifierState(): { gathering: number; queued: number; sending: boolean } {
+    return { gathering: this.dirty.size + this.dirtyAccounts.size, ...this.sender.state() };
+  }
+
   private userChanged(id: string): void {
     this.dirty.add(id);
     this.flushTimer ??= setTimeout(() => this.flushUserUpdates(), this.options.notifyDelayMs);

@@ -247,8 +247,12 @@ describe("the incremental fetch", () => {
         },
       }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await intercom("PUT", `/contacts/${laterId}`, { name: "Changed Later" });
+    // The later change must fall in a later second than the edge: the stand-in's clock is moved a
+    // second on (it never goes back; search sees the change as a real later write), not waited for.
+    const moved = await post(`${stack.urls.intercom}/_sandbox/clock`, { advance_ms: 1000 });
+    expect(moved.status).toBe(200);
+    const later = await intercom("PUT", `/contacts/${laterId}`, { name: "Changed Later" });
+    expect(later.updated_at).toBeGreaterThan(edge.updated_at);
 
     expect(((await (await connectorCall("/sync")).json()) as { started: boolean }).started).toBe(
       true,

@@ -6,6 +6,7 @@ import type { hullControl, intercomControl } from "../server/outgoing/helpers/sa
 import {
   eventually,
   startConnectedStack,
+  waitForQuiet,
   type LoggedRequest,
 } from "../server/outgoing/helpers/sandbox-control";
 
@@ -21,7 +22,6 @@ let customers: { id: string; name: string };
 const WAIT = 30_000;
 // Each test may wait up to WAIT more than once on a loaded machine.
 const TEST_TIMEOUT = { timeout: 120_000 };
-const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
 type HullUser = Awaited<ReturnType<ReturnType<typeof hullControl>["users"]>>[number] & {
   external_id?: string | null;
@@ -119,7 +119,8 @@ describe("1. archived in Intercom is never written to", () => {
           (await hullUserByEmail("archie@example.com"))?.attributes["intercom/archived_at"],
         WAIT,
       );
-      await settle();
+      // Every request Archie's creation and archiving caused is in (and taken) before the update.
+      await waitForQuiet(stack);
       await takeRequests();
 
       await hull.seedUsers([
@@ -132,7 +133,9 @@ describe("1. archived in Intercom is never written to", () => {
       expect(skipped.attributes["intercom/skipped_reason"]).toBe(
         "archived in Intercom (unarchive_contacts is off)",
       );
-      await settle();
+      // The notification that wrote the reason was answered, and nothing else is in flight: a
+      // write into the contact would be in the log by now.
+      await waitForQuiet(stack);
       const written = (await takeRequests()).filter((request) => request.path.includes(contactId));
       expect(written).toEqual([]);
       expect((await activityPage(user.id)).entries.map((entry) => entry.reason)).toContain(
@@ -174,7 +177,8 @@ describe("1. archived in Intercom is never written to", () => {
         "intercom/archived_at": expect.any(String),
         "intercom/skipped_reason": "archived in Intercom (unarchive_contacts is off)",
       });
-      await settle();
+      // Every notification about Ursula answered (the write-back's included): all her requests are in.
+      await waitForQuiet(stack);
       const requests = await takeRequests();
       expect(
         requests.filter((request) => request.path === "/contacts" && request.status === 409),
@@ -523,7 +527,8 @@ describe("6. segment tags are applied on enter only", () => {
       }, WAIT);
       expect(user.attributes["intercom/tags"]).toEqual(["Customers"]);
       const contactId = user.attributes["intercom/id"] as string;
-      await settle();
+      // Every request of Steady's creation is in (and taken) before the three updates.
+      await waitForQuiet(stack);
       await takeRequests();
       for (const plan of ["v1", "v2", "v3"]) {
         await hull.seedUsers([{ claims: { email: "steady@example.com" }, attributes: { plan } }]);
@@ -532,7 +537,8 @@ describe("6. segment tags are applied on enter only", () => {
           WAIT,
         );
       }
-      await settle();
+      // All three updates' notifications answered, write-backs' included: no request is to come.
+      await waitForQuiet(stack);
       const requests = (await takeRequests()).filter((request) => request.path.includes(contactId));
       expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
         `PUT /contacts/${contactId}`,

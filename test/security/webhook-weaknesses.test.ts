@@ -36,8 +36,12 @@ const body = (id: string) =>
 
 beforeAll(async () => {
   stack = await startTestStack();
-  await connectThroughOAuth(`${stack.urls.connector}/auth?${stack.credentialsQuery}`);
-  await new Promise((r) => setTimeout(r, 500));
+  // The callback answers once the workspace is linked (settings saved in Hull, the connector's
+  // cached copy forgotten, the app id registered: connect-workspace.ts), so webhooks find it now.
+  const { status } = await connectThroughOAuth(
+    `${stack.urls.connector}/auth?${stack.credentialsQuery}`,
+  );
+  expect(status).toBe(200);
 });
 afterAll(() => stack?.close());
 

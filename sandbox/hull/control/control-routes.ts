@@ -202,6 +202,10 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
     ctx.body = platform.sender.log;
   });
 
+  router.get("/notifier", (ctx) => {
+    ctx.body = platform.notifierState();
+  });
+
   const serveExtract = (ctx: Context) => {
     const content = platform.extracts.get(ctx.params.id ?? "");
     if (content === undefined) throw new HullApiError(404, "Extract not found");

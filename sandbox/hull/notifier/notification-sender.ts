@@ -55,6 +55,17 @@ export class NotificationSender {
     void this.drain();
   }
 
+  /**
+   * Messages waiting to be sent, and whether a batch is out or the sender waits between batches
+   * (a flow control's `in`, a retry's wait): `sending` false with nothing queued means every
+   * notification was answered.
+   */
+  state(): { queued: number; sending: boolean } {
+    let queued = 0;
+    for (const queue of this.queues.values()) queued += queue.length;
+    return { queued, sending: this.draining };
+  }
+
   /** Starts sending whatever waits (called when the connector URL becomes known). */
   kick(): void {
     void this.drain();

@@ -14,8 +14,14 @@ export interface ReceivedRequest {
 
 export interface FakeConnector extends RunningServer {
   received: ReceivedRequest[];
-  /** Decides the answer to each request; default 200 `{flow_control: {type: "next"}}`. */
-  respond: (request: ReceivedRequest, count: number) => { status: number; body: unknown };
+  /**
+   * Decides the answer to each request (a promise holds the answer back until it settles);
+   * default 200 `{flow_control: {type: "next"}}`.
+   */
+  respond: (
+    request: ReceivedRequest,
+    count: number,
+  ) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
 }
 
 /** A tiny Koa app standing in for the connector: it records what Hull sends and answers as told. */
@@ -31,7 +37,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       body: ((await readJsonBody(ctx)) ?? {}) as Record<string, unknown>,
     };
     fake.received.push(request);
-    const answer = fake.respond(request, fake.received.length);
+    const answer = await fake.respond(request, fake.received.length);
     ctx.status = answer.status;
     ctx.body = answer.body;
   });

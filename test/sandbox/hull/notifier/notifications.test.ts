@@ -20,7 +20,7 @@ import {
 let hull: HullSandbox;
 let connector: FakeConnector;
 
-async function start(options: { retryLimit?: number } = {}) {
+async function start(options: { retryLimit?: number; notifyDelayMs?: number } = {}) {
   connector = await startFakeConnector();
   hull = await startHullSandbox({ connectorUrl: connector.url, notifyDelayMs: 10, ...options });
 }
@@ -229,6 +229,42 @@ describe("smart-notifier notifications", () => {
     expect(removal!.body.messages).toEqual([
       expect.objectContaining({ id: segment.id, name: "Hot leads" }),
     ]);
+  });
+
+  it("say through /_sandbox/notifier what they still have to send: gathered, queued, out", async () => {
+    // A gathering window no test outlasts, so the gathered user is seen before it is sent.
+    await start({ notifyDelayMs: 60_000 });
+    const state = () =>
+      getJson<{ gathering: number; queued: number; sending: boolean }>(
+        `${hull.url}/_sandbox/notifier`,
+      );
+    await syncedSegment();
+    await waitFor(async () => !(await state()).sending); // the ship:update was answered
+    expect(await state()).toEqual({ gathering: 0, queued: 0, sending: false });
+    await postFirehose(hull, [
+      entry("traits", { "intercom/is_lead": true }, userToken(hull, { email: "g@example.com" })),
+    ]);
+    expect(await state()).toEqual({ gathering: 1, queued: 0, sending: false });
+
+    // The connector holds its answer: the notification is out until it answers.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    connector.respond = async () => {
+      await held;
+      return { status: 200, body: { flow_control: { type: "next" } } };
+    };
+    await sendJson(`${hull.url}/_sandbox/notify`, "POST", { all: true });
+    await waitFor(() => notifications("user:update").length === 1);
+    expect(await state()).toEqual({ gathering: 1, queued: 0, sending: true });
+    release();
+    await waitFor(async () => !(await state()).sending);
+    expect(await state()).toEqual({ gathering: 1, queued: 0, sending: false });
+    const log = await getJson<{ channel: string; status?: number }[]>(
+      `${hull.url}/_sandbox/notifications`,
+    );
+    expect(log.filter((item) => item.channel === "user:update").map((item) => item.status)).toEqual(
+      [200],
+    );
   });
 
   it("send ship:update after the connector updates its private settings", async () => {
