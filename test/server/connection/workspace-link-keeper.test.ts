@@ -200,7 +200,12 @@ describe("createWorkspaceLinkKeeper", () => {
     const kept = racing.keep(CREDENTIALS, hull.connector);
     await expect.poll(() => asked).toBe(true); // the keeper waits on /me
     await disconnectWorkspace(
-      { registry, hullClient: () => hull.client, intercom, logger: createLogger("silent") } as never,
+      {
+        registry,
+        hullClient: () => hull.client,
+        intercom,
+        logger: createLogger("silent"),
+      } as never,
       CREDENTIALS,
       { revoke: false },
     );
