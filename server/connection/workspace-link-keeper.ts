@@ -84,6 +84,14 @@ export function createWorkspaceLinkKeeper(
       return "refused";
     }
     await deps.registry.register(freshAppId, credentials);
+    // A disconnect (or a move) that ran while Intercom was asked unregistered before this register
+    // landed: read Hull once more, after the write, and take the link back if it is no longer
+    // true. A disconnect writing Hull after this read unregisters after it (found in review).
+    const after = readSettings(await deps.hullClient(credentials).getConnector());
+    if (!isConnected(after) || after.workspace.app_id !== freshAppId) {
+      await deps.registry.unregister(freshAppId, credentials.id);
+      return "not-connected";
+    }
     deps.logger.warn(
       { connector: credentials.id, workspace: freshAppId },
       "workspace link was missing from the registry (Redis or DATA_DIR emptied?); restored from Hull's settings",

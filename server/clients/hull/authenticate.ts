@@ -117,8 +117,12 @@ export function createHullAuthenticator(
       kept.onError?.(error);
     });
   };
+  // Credentials whose settings changed since Hull last confirmed them here (`forget`, after every
+  // settings write): the kept answer predates the change and must not stand in for it, as the
+  // in-memory one no longer does, until Hull confirms them again (found in review).
+  const forgotten = new Set<string>();
   const keptAnswer = async (key: string): Promise<HullConnector | undefined> => {
-    if (!kept) return undefined;
+    if (!kept || forgotten.has(key)) return undefined;
     const found = await kept.store.get(key).catch((error: unknown) => {
       kept.onError?.(error);
       return undefined;
@@ -139,6 +143,7 @@ export function createHullAuthenticator(
           .getConnector()
           .then((connector) => {
             confirmed.set(key, connector);
+            forgotten.delete(key);
             remember(credentials, key);
             keep(key, connector);
             return connector;
@@ -159,8 +164,14 @@ export function createHullAuthenticator(
       return asking;
     },
     forget(credentials) {
-      confirmed.delete(keyOf(credentials));
+      const key = keyOf(credentials);
+      confirmed.delete(key);
       checked.delete(joinedOf(credentials));
+      if (kept) {
+        forgotten.delete(key);
+        if (forgotten.size >= 10_000) forgotten.delete(forgotten.values().next().value!);
+        forgotten.add(key);
+      }
     },
     cachedCount() {
       return confirmed.size + pending.size;

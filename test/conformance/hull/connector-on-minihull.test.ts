@@ -305,8 +305,15 @@ describe("finding 6: a notification Hull cannot confirm yet still gets Hull's fl
         messages: [],
       }),
     });
-    const body = (await response.json()) as { flow_control?: { type: string; in: number } };
+    const body = (await response.json()) as {
+      flow_control?: { type: string; in: number };
+      errors?: unknown[];
+    };
     // hull-platform.md §2.4: Hull reads `flow_control` from every answer to decide when to resend.
     expect(body.flow_control).toMatchObject({ type: "retry", in: expect.any(Number) });
+    // ... and §3: a transient error is 503 with the retry flow control and the error, as hull's
+    // framework answers it (lib/connector/hull-connector.js, startApp; smart-notifier-handler.js).
+    expect(response.status).toBe(503);
+    expect(body.errors).toEqual([{ code: expect.any(String), reason: expect.any(String) }]);
   });
 });

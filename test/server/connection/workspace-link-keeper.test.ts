@@ -14,6 +14,7 @@ import {
 } from "../../../server/connection/workspace-link-keeper";
 import type { IntercomConnections } from "../../../server/clients/intercom/connections";
 import { TokenRevokedError } from "../../../server/clients/intercom/errors";
+import { disconnectWorkspace } from "../../../server/connection/disconnect-workspace";
 import { RedisUnavailableError } from "../../../server/errors";
 import { createLogger } from "../../../server/log";
 import { createFileRegistry, type WorkspaceRegistry } from "../../../server/registry";
@@ -171,6 +172,48 @@ describe("createWorkspaceLinkKeeper", () => {
     expect(await keeper.keep(CREDENTIALS, connector(connectedSettings))).toBe("restored");
     expect(await registry.connectorsFor("xyz789")).toEqual([CREDENTIALS]);
     expect(await registry.connectorsFor(WORKSPACE.app_id)).toEqual([]);
+  });
+
+  it("leaves no link behind a disconnect that finishes while Intercom confirms the token", async () => {
+    // The dashboard's disconnect authenticates through the keeper, which restores the missing
+    // link in the background while the disconnect runs: the disconnect's unregister can land
+    // before the keeper's register, leaving a disconnected connector linked (found in review).
+    const hull = fakeHull(connectedSettings);
+    let asked = false;
+    let answerMe!: () => void;
+    const meAnswered = new Promise<void>((resolve) => (answerMe = resolve));
+    const slowIntercom = {
+      forToken: (token: string) => ({
+        async me() {
+          asked = true;
+          await meAnswered;
+          return intercom.forToken(token).me();
+        },
+      }),
+    } as unknown as IntercomConnections;
+    const racing = createWorkspaceLinkKeeper({
+      registry,
+      hullClient: () => hull.client,
+      intercom: slowIntercom,
+      logger: createLogger("silent"),
+    });
+    const kept = racing.keep(CREDENTIALS, hull.connector);
+    await expect.poll(() => asked).toBe(true); // the keeper waits on /me
+    await disconnectWorkspace(
+      {
+        registry,
+        hullClient: () => hull.client,
+        intercom,
+        logger: createLogger("silent"),
+      } as never,
+      CREDENTIALS,
+      { revoke: false },
+    );
+    answerMe();
+    await kept;
+
+    expect(await registry.connectorsFor(WORKSPACE.app_id)).toEqual([]);
+    expect(await registry.findConnector(CREDENTIALS.id)).toBeUndefined();
   });
 
   it("checks a connector once per period, and again after recheck()", async () => {

@@ -231,6 +231,30 @@ describe("createHullAuthenticator with kept confirmations", () => {
     ).toBe(ID);
   });
 
+  it("does not answer with settings forgotten since (a settings change) while Hull fails", async () => {
+    // forget() is told after every settings write (ship:update, the settings writer): the answer
+    // Hull gave before must not stand in for the new one. Before the kept store, a Hull failure
+    // right after a forget was a RetryableError; the store must not bring the old answer back.
+    down = false;
+    const auth = newProcess(keptIn());
+    await auth.authenticate(credentials());
+    await expect
+      .poll(() =>
+        createFileConfirmedConnectors(dir, "a-long-enough-secret").get(sha(credentials())),
+      )
+      .toBeDefined();
+
+    auth.forget(credentials());
+    down = true;
+    await expect(auth.authenticate(credentials())).rejects.toThrow(RetryableError);
+    down = false;
+    expect((await auth.authenticate(credentials())).id).toBe(ID);
+    // Confirmed again: the store stands in again.
+    const fresh = newProcess(keptIn());
+    down = true;
+    expect((await fresh.authenticate(credentials())).id).toBe(ID);
+  });
+
   it("goes on without a store that fails, and says so", async () => {
     down = false;
     const errors: unknown[] = [];
