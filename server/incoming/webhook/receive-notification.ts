@@ -96,7 +96,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     deps.workspaceLinks?.recheck();
     deps.logger.warn(
       { workspace: appId },
-      "intercom notification for a workspace no connector is linked to: answered and dropped (if a connector in Hull is connected to it, its link returns on Hull's next call, at most 5 minutes)",
+      "intercom notification for a workspace no connector is linked to: answered 200 and dropped. Expected for a workspace not connected to any Hull connector; if one is connected to it, its link returns on Hull's next call for it (at most 5 minutes)",
     );
   };
 
