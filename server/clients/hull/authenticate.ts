@@ -7,6 +7,8 @@ import { createHullRestClient } from "./rest";
 import type { HullConnector, HullCredentials } from "./types";
 import { keptPartOf, type ConfirmedConnectors } from "../../durable/confirmed-connectors";
 
+/** How long (ms) after Hull's last confirmation a kept answer may stand in, by default. */
+export const KEPT_MAX_AGE_MS = 24 * 3_600_000;
 /** A kept connector that did not change is written again after this long (ms). */
 const KEPT_REFRESH_MS = 3_600_000;
 
@@ -127,7 +129,7 @@ export function createHullAuthenticator(
       kept.onError?.(error);
       return undefined;
     });
-    if (!found || nowMs() - found.confirmedAtMs > (kept.maxAgeMs ?? 24 * 3_600_000))
+    if (!found || nowMs() - found.confirmedAtMs > (kept.maxAgeMs ?? KEPT_MAX_AGE_MS))
       return undefined;
     return found.connector;
   };
