@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HullCredentials } from "./clients/hull/types";
 import { decrypt, deriveKey, encrypt } from "./crypto";
+import { createJsonFileMap } from "./durable/json-file-map";
 
 /**
  * Intercom sends every webhook of the app to one URL with only the workspace's app_id, so we keep
@@ -19,8 +19,6 @@ export interface WorkspaceRegistry {
 }
 
 type Entry = { id: string; organization: string; sealedSecret: string };
-/** Keyed by Intercom's app_id, which callers choose (`__proto__` too): a Map, never a plain object. */
-type Stored = Map<string, Entry[]>;
 
 /**
  * The embedded default: one JSON file under DATA_DIR, connector secrets encrypted with a key from
@@ -28,48 +26,9 @@ type Stored = Map<string, Entry[]>;
  * Its calls throw the file system's errors (other than a missing file) as they are.
  */
 export function createFileRegistry(dataDir: string, secret: string): WorkspaceRegistry {
-  const file = join(dataDir, "workspaces.json");
   const key = deriveKey(secret, "registry");
-  let cache: Promise<Stored> | undefined;
-  let writing: Promise<unknown> = Promise.resolve();
-
-  async function read(): Promise<Stored> {
-    try {
-      const onDisk = JSON.parse(await readFile(file, "utf8")) as Record<string, Entry[]>;
-      return new Map(Object.entries(onDisk));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      return new Map();
-    }
-  }
-
-  // One read, shared by every caller: two first reads each setting the cache let the later one
-  // replace a map a register had already changed, hiding the new link until a restart.
-  function load(): Promise<Stored> {
-    if (!cache) {
-      const reading = read();
-      cache = reading;
-      reading.catch(() => {
-        if (cache === reading) cache = undefined;
-      });
-    }
-    return cache;
-  }
-
-  function change(mutate: (stored: Stored) => void): Promise<void> {
-    const next = writing.then(async () => {
-      const stored = await load();
-      mutate(stored);
-      await mkdir(dataDir, { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      // Object.fromEntries defines own properties, so "__proto__" is written as a key like any other.
-      const onDisk = Object.fromEntries(stored);
-      await writeFile(temporary, JSON.stringify(onDisk, null, 2), { mode: 0o600 });
-      await rename(temporary, file);
-    });
-    writing = next.catch(() => undefined);
-    return next;
-  }
+  // Keyed by Intercom's app_id, which callers choose (`__proto__` too): a Map, never a plain object.
+  const stored = createJsonFileMap<Entry[]>(join(dataDir, "workspaces.json"));
 
   // Every webhook asks for its workspace's connectors: secrets are decrypted once per sealed value
   // (a change seals a new value), not once per notification.
@@ -95,16 +54,16 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
 
   return {
     async connectorsFor(appId) {
-      return unseal((await load()).get(appId) ?? []);
+      return unseal((await stored.read()).get(appId) ?? []);
     },
     async findConnector(connectorId) {
-      const entries = [...(await load()).values()].flat();
+      const entries = [...(await stored.read()).values()].flat();
       return unseal(entries.filter((entry) => entry.id === connectorId))[0];
     },
     register(appId, credentials) {
-      return change((stored) => {
-        const others = (stored.get(appId) ?? []).filter((entry) => entry.id !== credentials.id);
-        stored.set(appId, [
+      return stored.change((map) => {
+        const others = (map.get(appId) ?? []).filter((entry) => entry.id !== credentials.id);
+        map.set(appId, [
           ...others,
           {
             id: credentials.id,
@@ -115,10 +74,10 @@ export function createFileRegistry(dataDir: string, secret: string): WorkspaceRe
       });
     },
     unregister(appId, connectorId) {
-      return change((stored) => {
-        const remaining = (stored.get(appId) ?? []).filter((entry) => entry.id !== connectorId);
-        if (remaining.length > 0) stored.set(appId, remaining);
-        else stored.delete(appId);
+      return stored.change((map) => {
+        const remaining = (map.get(appId) ?? []).filter((entry) => entry.id !== connectorId);
+        if (remaining.length > 0) map.set(appId, remaining);
+        else map.delete(appId);
       });
     },
   };

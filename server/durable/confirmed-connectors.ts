@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HullConnector } from "../clients/hull/types";
 import { decrypt, deriveKey, encrypt } from "../crypto";
+import { createJsonFileMap } from "./json-file-map";
 
 /**
  * The connector Hull last confirmed for each set of credentials, kept across restarts (ADR 031):
@@ -60,73 +60,29 @@ export function keptPartOf(connector: HullConnector): HullConnector {
 }
 
 /**
- * The embedded store: one JSON file, `confirmed-connectors.json` under `dataDir`, written whole
- * (to a temporary file, then renamed), one write at a time; writes asked for while one runs are
- * made together by the next. Keeps at most `maxEntries`, dropping the least recently written.
- * Throws the file system's errors, other than a missing file.
+ * The embedded store: one JSON file, `confirmed-connectors.json` under `dataDir` (a
+ * `JsonFileMap`: written whole, one write at a time, a burst's changes together). Keeps at most
+ * `maxEntries`, dropping the least recently written. Throws the file system's errors, other than
+ * a missing file.
  */
 export function createFileConfirmedConnectors(
   dataDir: string,
   secret: string,
   { maxEntries = MAX_CONFIRMED_CONNECTORS }: { maxEntries?: number } = {},
 ): ConfirmedConnectors {
-  const file = join(dataDir, "confirmed-connectors.json");
+  const stored = createJsonFileMap<string>(join(dataDir, "confirmed-connectors.json"));
   const key = deriveKey(secret, "confirmed-connectors");
-  let stored: Promise<Map<string, string>> | undefined;
-  let writing: Promise<unknown> = Promise.resolve();
-  let unwritten = false;
-
-  async function read(): Promise<Map<string, string>> {
-    try {
-      return new Map(
-        Object.entries(JSON.parse(await readFile(file, "utf8")) as Record<string, string>),
-      );
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      return new Map();
-    }
-  }
-  // One read shared by every caller (see registry.ts: two first reads must not race).
-  function load(): Promise<Map<string, string>> {
-    if (!stored) {
-      const reading = read();
-      stored = reading;
-      reading.catch(() => {
-        if (stored === reading) stored = undefined;
-      });
-    }
-    return stored;
-  }
-
-  async function writeWhole(map: Map<string, string>): Promise<void> {
-    if (!unwritten) return; // an earlier write took this change with it
-    unwritten = false;
-    try {
-      const text = JSON.stringify(Object.fromEntries(map));
-      await mkdir(dataDir, { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, text, { mode: 0o600 });
-      await rename(temporary, file);
-    } catch (error) {
-      unwritten = true;
-      throw error;
-    }
-  }
-
   return {
     async get(hash) {
-      const sealed = (await load()).get(hash);
+      const sealed = (await stored.read()).get(hash);
       return sealed === undefined ? undefined : unsealConfirmed(key, sealed);
     },
-    async set(hash, confirmed) {
-      const map = await load();
-      map.delete(hash); // set again last: the Map's order is the order of the last writes
-      map.set(hash, sealConfirmed(key, confirmed));
-      while (map.size > maxEntries) map.delete(map.keys().next().value!);
-      unwritten = true;
-      const next = writing.then(() => writeWhole(map));
-      writing = next.catch(() => undefined);
-      return next;
+    set(hash, confirmed) {
+      return stored.change((map) => {
+        map.delete(hash); // set again last: the Map's order is the order of the last writes
+        map.set(hash, sealConfirmed(key, confirmed));
+        while (map.size > maxEntries) map.delete(map.keys().next().value!);
+      });
     },
   };
 }
