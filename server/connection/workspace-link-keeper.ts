@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { HullAuthenticator } from "../clients/hull/authenticate";
+import { credentialsIdentity, type HullAuthenticator } from "../clients/hull/authenticate";
 import type { HullConnector, HullCredentials } from "../clients/hull/types";
 import type { ActivityLog } from "../activity";
 import { TokenRevokedError } from "../clients/intercom/errors";
@@ -57,8 +57,6 @@ export function createWorkspaceLinkKeeper(
 ): WorkspaceLinkKeeper {
   // Keyed by everything a link holds: new credentials for the same connector are checked anew.
   const recent = new LRUCache<string, true>({ max: maxConnectors, ttl: recheckMs });
-  const keyOf = (credentials: HullCredentials) =>
-    `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
 
   async function check(
     credentials: HullCredentials,
@@ -122,7 +120,7 @@ export function createWorkspaceLinkKeeper(
 
   return {
     async keep(credentials, connector) {
-      const key = keyOf(credentials);
+      const key = credentialsIdentity(credentials);
       if (recent.has(key)) return "recent";
       // Taken before the check, so concurrent requests of one connector check once.
       recent.set(key, true);

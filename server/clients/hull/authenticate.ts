@@ -22,6 +22,14 @@ export interface HullAuthenticator {
 
 const HEX24 = /^[0-9a-f]{24}$/i;
 
+/**
+ * One string per set of credentials (organization, id and secret, a line each): what in-memory
+ * maps of confirmed credentials are keyed by. It holds the secret: never log or store it.
+ */
+export function credentialsIdentity(credentials: HullCredentials): string {
+  return `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
+}
+
 /** Reads `ship` (or `id`), `organization` and `secret` from a query string, as Hull sends them. */
 export function credentialsFromQuery(query: Record<string, unknown>): HullCredentials | undefined {
   const pick = (name: string) =>
@@ -74,17 +82,14 @@ export function createHullAuthenticator(
   });
   // Bounded by the requests in flight: each entry leaves when Hull has answered.
   const pending = new Map<string, Promise<HullConnector>>();
-  const keyOf = (credentials: HullCredentials) =>
-    sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
+  const keyOf = (credentials: HullCredentials) => sha256(credentialsIdentity(credentials));
   // Credentials Hull confirmed, with their key: every webhook authenticates its connector again,
   // and the checks and the SHA-256 were most of what that cost (bench/README.md, CPU hot spots).
   // Kept only once Hull confirmed them, so a forgery costs no memory (found in review: kept on
   // sight, anonymous callers could fill it with secrets Hull refused); cleared at 10,000.
   const checked = new Map<string, string>();
-  const joinedOf = (credentials: HullCredentials) =>
-    `${credentials.organization}\n${credentials.id}\n${credentials.secret}`;
   const checkedKeyOf = (credentials: HullCredentials): string => {
-    const known = checked.get(joinedOf(credentials));
+    const known = checked.get(credentialsIdentity(credentials));
     if (known !== undefined) return known;
     if (!HEX24.test(credentials.id))
       throw new UnauthorizedError("Connector id must be 24 hexadecimal characters");
@@ -100,7 +105,7 @@ export function createHullAuthenticator(
   };
   const remember = (credentials: HullCredentials, key: string) => {
     if (checked.size >= 10_000) checked.clear();
-    checked.set(joinedOf(credentials), key);
+    checked.set(credentialsIdentity(credentials), key);
   };
 
   // The store is written when the connector changed, or hourly (so the age above stays true),
@@ -122,7 +127,7 @@ export function createHullAuthenticator(
   // Credentials whose settings changed since Hull last confirmed them here (`forget`, after every
   // settings write): the kept answer predates the change and must not stand in for it, as the
   // in-memory one no longer does, until Hull confirms them again (found in review).
-  const forgotten = new Set<string>();
+  const forgotten = new LRUCache<string, true>({ max: 10_000 });
   const keptAnswer = async (key: string): Promise<HullConnector | undefined> => {
     if (!kept || forgotten.has(key)) return undefined;
     const found = await kept.store.get(key).catch((error: unknown) => {
@@ -168,12 +173,8 @@ export function createHullAuthenticator(
     forget(credentials) {
       const key = keyOf(credentials);
       confirmed.delete(key);
-      checked.delete(joinedOf(credentials));
-      if (kept) {
-        forgotten.delete(key);
-        if (forgotten.size >= 10_000) forgotten.delete(forgotten.values().next().value!);
-        forgotten.add(key);
-      }
+      checked.delete(credentialsIdentity(credentials));
+      if (kept) forgotten.set(key, true);
     },
     cachedCount() {
       return confirmed.size + pending.size;
