@@ -1,11 +1,29 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { HullSandbox } from "../../sandbox/hull/index";
+import type { IntercomSandbox } from "../../sandbox/intercom/index";
 
 export interface ConnectorProcess {
   url: string;
   pid: number;
   /** As a crash would: no shutdown, no flush. */
   kill(): Promise<void>;
+}
+
+/**
+ * The environment that points a connector process at the two stand-ins: the Intercom app's
+ * credentials and URLs, Hull's firehose and organization, and loopback allowed (ADR 011).
+ */
+export function standInEnv(intercom: IntercomSandbox, hull: HullSandbox): Record<string, string> {
+  return {
+    INTERCOM_CLIENT_ID: intercom.clientId,
+    INTERCOM_CLIENT_SECRET: intercom.clientSecret,
+    INTERCOM_API_URL: intercom.url,
+    INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
+    HULL_FIREHOSE_URL: `${hull.url}/firehose`,
+    HULL_ALLOWED_HOSTS: hull.organization,
+    OUTBOUND_ALLOW_LOOPBACK: "true",
+  };
 }
 
 /**

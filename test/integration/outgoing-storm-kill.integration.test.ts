@@ -7,7 +7,11 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
-import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
+import {
+  standInEnv,
+  startConnectorProcess,
+  type ConnectorProcess,
+} from "../helpers/connector-process";
 import {
   expectEveryUserOnce,
   intercomFault,
@@ -63,14 +67,7 @@ async function killedMidStorm(extraEnv: Record<string, string>): Promise<void> {
   hull = await startHullSandbox({ notifyDelayMs: 50 });
   const env = {
     SECRET: "storm-kill-secret-0123456789",
-    INTERCOM_CLIENT_ID: intercom.clientId,
-    INTERCOM_CLIENT_SECRET: intercom.clientSecret,
-    INTERCOM_API_URL: intercom.url,
-    INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
-    HULL_FIREHOSE_URL: `${hull.url}/firehose`,
-    HULL_ALLOWED_HOSTS: hull.organization,
-    // The Hull stand-in listens on loopback, which the SSRF-safe fetch refuses unless told (ADR 011).
-    OUTBOUND_ALLOW_LOOPBACK: "true",
+    ...standInEnv(intercom, hull),
     DATA_DIR: mkdtempSync(join(tmpdir(), "storm-kill-")),
     ...extraEnv,
   };

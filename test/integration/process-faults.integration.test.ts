@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
-import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
+import {
+  standInEnv,
+  startConnectorProcess,
+  type ConnectorProcess,
+} from "../helpers/connector-process";
 import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 
 // Connector processes killed with SIGKILL in the middle of work, the stand-ins keeping their state:
@@ -49,13 +53,7 @@ beforeAll(async () => {
   hull = await startHullSandbox({ notifyDelayMs: 50 });
   env = {
     SECRET: "process-faults-secret-0123456789",
-    INTERCOM_CLIENT_ID: intercom.clientId,
-    INTERCOM_CLIENT_SECRET: intercom.clientSecret,
-    INTERCOM_API_URL: intercom.url,
-    INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
-    HULL_FIREHOSE_URL: `${hull.url}/firehose`,
-    HULL_ALLOWED_HOSTS: hull.organization,
-    OUTBOUND_ALLOW_LOOPBACK: "true",
+    ...standInEnv(intercom, hull),
     DATA_DIR: mkdtempSync(join(tmpdir(), "process-faults-")),
     REDIS_URL: "redis://127.0.0.1:6379",
     REDIS_PREFIX: `faults-${randomUUID()}`,

@@ -6,7 +6,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
-import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
+import {
+  standInEnv,
+  startConnectorProcess,
+  type ConnectorProcess,
+} from "../helpers/connector-process";
 import { conversationNotification, deliverSigned } from "../helpers/intercom-webhooks";
 
 // ADR 031: a connector process started while Hull is down still knows the connectors Hull
@@ -35,13 +39,7 @@ describe.each([
     hull = await startHullSandbox({ notifyDelayMs: 50 });
     const env = {
       SECRET: "restart-outage-secret-0123456789",
-      INTERCOM_CLIENT_ID: intercom.clientId,
-      INTERCOM_CLIENT_SECRET: intercom.clientSecret,
-      INTERCOM_API_URL: intercom.url,
-      INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
-      HULL_FIREHOSE_URL: `${hull.url}/firehose`,
-      HULL_ALLOWED_HOSTS: hull.organization,
-      OUTBOUND_ALLOW_LOOPBACK: "true",
+      ...standInEnv(intercom, hull),
       DATA_DIR: mkdtempSync(join(tmpdir(), "restart-outage-")),
       REDIS_PREFIX: `restart-outage-${randomUUID()}`,
       ...modeEnv,

@@ -9,7 +9,11 @@ import { startHullSandbox, type HullSandbox } from "../../sandbox/hull/index";
 import { startIntercomSandbox, type IntercomSandbox } from "../../sandbox/intercom/index";
 import { connectThroughOAuth } from "../../sandbox/scenarios/connect-through-oauth";
 import { createExtractFiles } from "../../server/outgoing/hull-input/extract-files";
-import { startConnectorProcess, type ConnectorProcess } from "../helpers/connector-process";
+import {
+  standInEnv,
+  startConnectorProcess,
+  type ConnectorProcess,
+} from "../helpers/connector-process";
 
 let intercom: IntercomSandbox;
 let hull: HullSandbox;
@@ -31,13 +35,7 @@ function extractFiles(): string[] {
 async function startConnector(): Promise<ConnectorProcess> {
   const connector = await startConnectorProcess({
     SECRET: "extract-files-secret-0123456789",
-    INTERCOM_CLIENT_ID: intercom.clientId,
-    INTERCOM_CLIENT_SECRET: intercom.clientSecret,
-    INTERCOM_API_URL: intercom.url,
-    INTERCOM_OAUTH_URL: `${intercom.url}/oauth`,
-    HULL_FIREHOSE_URL: `${hull.url}/firehose`,
-    HULL_ALLOWED_HOSTS: hull.organization,
-    OUTBOUND_ALLOW_LOOPBACK: "true",
+    ...standInEnv(intercom, hull),
     DATA_DIR: dataDir,
   });
   processes.push(connector);
