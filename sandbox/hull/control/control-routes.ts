@@ -202,6 +202,8 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
     ctx.body = platform.sender.log;
   });
 
+  // What the notifier still has to do ({gathering, queued, sending}), so tests wait for it to be
+  // idle rather than sleep: a sandbox control with no Hull counterpart.
   router.get("/notifier", (ctx) => {
     ctx.body = platform.notifierState();
   });

@@ -21,7 +21,8 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   const auth = (ctx: Context, id?: string) => authenticateConnector(ctx, platform.connector, id);
 
   // A whole Hull outage, set through POST /_sandbox/faults {api_status}: every organization API
-  // call answers that status until cleared (the firehose has its own fault).
+  // call answers that status until cleared (the firehose has its own fault). A sandbox control
+  // with no Hull counterpart: it stands for Hull failing or unreachable as a whole.
   router.use(async (_ctx, next) => {
     if (platform.apiFaultStatus !== undefined)
       throw new HullApiError(platform.apiFaultStatus, "Hull is unavailable (sandbox fault)");
