@@ -5,11 +5,15 @@ export interface ChildMessage {
   [key: string]: unknown;
 }
 
-/** What a child reports about itself: its peak and current memory (bytes) and CPU used (ms). */
+/**
+ * What a child reports about itself: its peak and current memory (bytes), the CPU (ms) its threads
+ * used, and how much of that its main thread used (null without Linux's /proc).
+ */
 export type ProcessUsage = {
   max_rss_bytes: number;
   rss_bytes: number;
   cpu_ms: number;
+  main_thread_cpu_ms: number | null;
 };
 
 /** In a child: answers the bench's requests with `handle` and announces readiness. */
@@ -18,5 +22,5 @@ export function serveParent(
   handle: (message: ChildMessage) => Promise<Record<string, unknown>>,
 ): void;
 
-/** What a child reports about itself: its peak and current memory (bytes) and CPU used (ms). */
+/** See ProcessUsage. */
 export function processUsage(): ProcessUsage;

@@ -6,11 +6,11 @@
 // Not something to ship: it handles no failure at all. Like the connector, it never makes a string
 // over V8's 128 kB large-object threshold (server/clients/json-bytes.ts): on this machine one costs
 // more than parsing the page, and a floor the connector could beat would not be a floor.
-import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
-import { concatUtf8, parseJsonBytes } from "../../server/clients/json-bytes";
+import { parseJsonBytes } from "../../server/clients/json-bytes";
 import { processUsage, serveParent } from "../child-process";
-import { attributesOf, type BaselineContact } from "./contact-attributes";
+import type { BaselineContact } from "./contact-attributes";
+import { floorBatchBody } from "./floor-batch";
 import type { SdkFetchRequest, SdkFetchResult } from "./sdk-fetch";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -54,8 +54,6 @@ function exchange(
   });
 }
 
-const HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url");
-
 /** Reads every user contact and writes it to Hull, one request per page; resolves after the last. */
 export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult> {
   const { id, secret, organization } = request.hull;
@@ -87,33 +85,7 @@ export async function rawFetch(request: SdkFetchRequest): Promise<SdkFetchResult
       data: BaselineContact[];
       pages?: { next?: { starting_after?: string } | null };
     };
-    const now = new Date();
-    const timestamp = now.toISOString();
-    const iat = Math.floor(now.getTime() / 1000);
-    const batch = page.data.map((contact) => {
-      const claims: Record<string, string> = { anonymous_id: `intercom:${contact.id}` };
-      if (contact.email) claims.email = contact.email;
-      if (contact.external_id) claims.external_id = contact.external_id;
-      const payload = JSON.stringify({
-        iss: id,
-        "io.hull.asUser": claims,
-        "io.hull.subjectType": "user",
-        iat,
-      });
-      const body = `${HEADER}.${Buffer.from(payload).toString("base64url")}`;
-      const token = `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
-      return JSON.stringify({
-        type: "traits",
-        body: attributesOf(contact),
-        headers: { "Hull-Access-Token": token },
-        timestamp,
-      });
-    });
-    const stamp = JSON.stringify(timestamp);
-    const parts = ['{"batch":['];
-    for (const [index, entry] of batch.entries()) parts.push(index === 0 ? "" : ",", entry);
-    parts.push(`],"timestamp":${stamp},"sentAt":${stamp}}`);
-    await exchange(firehose, hullHeaders, concatUtf8(parts));
+    await exchange(firehose, hullHeaders, floorBatchBody(page.data, id, secret, new Date()));
     contacts += page.data.length;
     after = page.pages?.next?.starting_after ?? undefined;
     if (!after || performance.now() - started > request.capS * 1000) break;

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { positiveOption } from "../options";
 import type { SdkFetchRequest, SdkFetchResult } from "../baselines/sdk-fetch";
+import type { PureWorkRequest, PureWorkResult } from "../baselines/pure-work";
 import { startChild, type ProcessUsage } from "../child-process";
 import {
   alternate,
@@ -50,6 +51,8 @@ interface Run {
   baselineBytes: number;
   /** The process's whole CPU (ms) by the end of the run, start-up included (for the load check). */
   lifetimeCpuMs: number;
+  /** Of `cpuMs`, what the main thread used (ms); null without /proc. The rest is V8's helpers. */
+  mainThreadCpuMs: number | null;
 }
 
 interface ConnectorRun extends Run {
@@ -129,6 +132,7 @@ async function connectorFetch(
     firstHalfPeakBytes: peak(samples.filter((sample) => sample.at < middle)),
     secondHalfPeakBytes: peak(samples.filter((sample) => sample.at >= middle)),
     cpuMs: after.cpu_ms - before.cpu_ms,
+    mainThreadCpuMs: mainThreadMs(before, after),
     peakBytes: after.max_rss_bytes,
     baselineBytes: before.rss_bytes,
     lifetimeCpuMs: after.cpu_ms,
@@ -182,6 +186,7 @@ async function baselineRound(
       seconds: result.seconds,
       fetched: result.contacts,
       cpuMs: result.after.cpu_ms - result.before.cpu_ms,
+      mainThreadCpuMs: mainThreadMs(result.before, result.after),
       peakBytes: result.after.max_rss_bytes,
       baselineBytes: result.before.rss_bytes,
       lifetimeCpuMs: result.after.cpu_ms,
@@ -189,6 +194,59 @@ async function baselineRound(
   } finally {
     await child.stop();
   }
+}
+
+/** The main thread's CPU (ms) between two readings, or null when either has none. */
+function mainThreadMs(before: ProcessUsage, after: ProcessUsage): number | null {
+  if (before.main_thread_cpu_ms === null || after.main_thread_cpu_ms === null) return null;
+  return after.main_thread_cpu_ms - before.main_thread_cpu_ms;
+}
+
+/** The share of a run's CPU spent off its main thread (garbage-collection helpers, libuv's pool). */
+const offMainThread = (run: Run) =>
+  run.mainThreadCpuMs === null ? Number.NaN : 1 - run.mainThreadCpuMs / run.cpuMs;
+
+/**
+ * The per-contact CPU of the fetch's work with no I/O (bench/baselines/pure-work.ts), the
+ * connector's code and the floor's, timed in turn in one fresh process on the stand-in's pages.
+ */
+async function pureWorkRound(standIns: StandIns, token: string, mode: Mode) {
+  const child = await startChild<object>(join(import.meta.dirname, "../baselines", "pure-work.ts"));
+  try {
+    const request: PureWorkRequest = {
+      intercomUrl: standIns.urls.intercom,
+      token,
+      hull: standIns.hull.connector,
+      pages: mode === "quick" ? 5 : 20,
+      rounds: mode === "quick" ? 2 : 6,
+      passes: mode === "quick" ? 10 : 20,
+    };
+    const result = await child.ask<PureWorkResult & { type: string; message?: string }>({
+      type: "pure-work",
+      ...request,
+    });
+    if (result.type === "error") throw new Error(`pure-work.ts failed: ${result.message}`);
+    return result;
+  } finally {
+    await child.stop();
+  }
+}
+
+/** Rows of the per-contact CPU with no I/O: where the whole-process gap to the floor is not. */
+function pureWorkRows(result: PureWorkResult): Measurement[] {
+  return [
+    median(
+      "no I/O: connector's code, CPU per contact (parse, map, sign, serialise; one process)",
+      spread(result.connectorUs),
+      "µs",
+    ),
+    median("no I/O: raw floor's code, CPU per contact", spread(result.floorUs), "µs"),
+    median(
+      "no I/O: CPU per contact, connector's code ÷ floor's",
+      spread(result.connectorUs.map((us, round) => us / result.floorUs[round]!)),
+      "×",
+    ),
+  ];
 }
 
 const perCpuSecond = (run: Run) => run.fetched / (run.cpuMs / 1000);
@@ -230,6 +288,14 @@ function comparisonRows(
     median("contacts per second, connector ÷ SDK script", ratio(perSecond), "×"),
     median("contacts per CPU-second, connector ÷ SDK script", ratio(perCpuSecond), "×", { min: 3 }),
     median("raw floor: contacts per CPU-second", each(floor, perCpuSecond), "contacts/s"),
+    // Where the CPU goes that a main-thread profile (--cpu-prof) does not see: V8's concurrent
+    // marking and parallel scavenges run on helper threads, and so does libuv's pool.
+    median(
+      "connector: share of its CPU off the main thread (garbage-collection helpers, libuv)",
+      each(connector, offMainThread),
+      "share",
+    ),
+    median("raw floor: share of its CPU off the main thread", each(floor, offMainThread), "share"),
     median(
       "contacts per CPU-second, raw floor ÷ SDK script (the most any program doing the SDK script's work reaches)",
       ratioOf(floor, sdk, perCpuSecond),
@@ -240,11 +306,13 @@ function comparisonRows(
       ratioOf(connector, floor, perCpuSecond),
       "×",
     ),
+    // Against the fewest pages that hold the contacts read: 1 / PAGE per contact misjudged a last
+    // partial page (100,000 contacts are 667 pages, not 666.67) as one request too many.
     atMost(
-      "requests per contact",
-      tidy(Math.max(...connector.map((run) => run.searches / run.served))),
-      "requests",
-      tidy(1 / PAGE),
+      "Intercom requests ÷ the fewest pages for the contacts read",
+      tidy(Math.max(...connector.map((run) => run.searches / Math.ceil(run.served / PAGE)))),
+      "×",
+      1,
     ),
     median(
       "connector peak memory (RSS)",
@@ -338,7 +406,10 @@ export async function benchFetch(mode: Mode, args: string[] = []): Promise<Measu
             policy.maxLoadPerCore,
           ),
         );
-      } else rows.push(...comparisonRows(connector, sdk, floor, size.unlimited, size.capS));
+      } else {
+        rows.push(...comparisonRows(connector, sdk, floor, size.unlimited, size.capS));
+        rows.push(...pureWorkRows(await pureWorkRound(standIns, token, mode)));
+      }
     }
   } finally {
     await standIns.close();

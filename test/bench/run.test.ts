@@ -87,7 +87,7 @@ describe("npm run bench -- --quick", () => {
     );
     expect(budgeted("fetch")).toEqual(
       expect.arrayContaining([
-        "requests per contact",
+        "Intercom requests ÷ the fewest pages for the contacts read",
         "connector peak memory (RSS)",
         "contacts per connector CPU-second (one core)",
         "contacts per CPU-second, connector ÷ SDK script",
@@ -111,6 +111,8 @@ describe("npm run bench -- --quick", () => {
         "fetch: SDK script: contacts per CPU-second",
         "fetch: peak RSS, connector ÷ SDK script",
         "fetch: CPU used by other processes during the runs",
+        "fetch: connector: share of its CPU off the main thread (garbage-collection helpers, libuv)",
+        "fetch: no I/O: CPU per contact, connector's code ÷ floor's",
         "webhooks: Hull-framework receiver: notifications per second",
         "webhooks: bare node:http limit: p99",
         "webhooks: load average per core before the runs (1 min)",

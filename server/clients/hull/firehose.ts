@@ -120,6 +120,27 @@ export function subjectsOf(entry: FirehoseEntry): string[] {
   return keys;
 }
 
+/**
+ * The firehose request body for a batch, as UTF-8 bytes: `{batch: [signed entry…], timestamp,
+ * sentAt}` (hull-client lib/lib/firehose.js), every entry signed and stamped with `now`. Pure but
+ * for the cache it fills: each item's signed entry is serialised once, into `item.json`, and
+ * reused by a retry or a half of a refused batch (tokens are cached per user, sign-entry.ts).
+ * The body is made from the entries' small strings, never one string of the whole batch: that
+ * would be a large object to V8 (over 128 kB at ~100 entries; json-bytes.ts, ADR 028).
+ */
+export function batchBody(
+  credentials: HullCredentials,
+  items: { entry: FirehoseEntry; json?: string }[],
+  now: Date,
+): Buffer<ArrayBuffer> {
+  for (const item of items) item.json ??= JSON.stringify(signEntry(credentials, item.entry, now));
+  const sentAt = JSON.stringify(now.toISOString());
+  const parts = ['{"batch":['];
+  for (const [index, item] of items.entries()) parts.push(index === 0 ? "" : ",", item.json!);
+  parts.push(`],"timestamp":${sentAt},"sentAt":${sentAt}}`);
+  return concatUtf8(parts);
+}
+
 /** Hull refused a batch as invalid (400/422): some entry in it is bad, the others may be fine. */
 class BatchRefused extends Error {}
 
@@ -166,17 +187,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
   const inFlight = new Set<Promise<void>>();
 
   async function post(credentials: HullCredentials, items: Item[]): Promise<void> {
-    // Each entry is signed and serialised once (tokens are cached per user, sign-entry.ts); the
-    // batch is the entries' JSON joined, not the whole batch serialised again per attempt.
-    const now = new Date();
-    for (const item of items) item.json ??= JSON.stringify(signEntry(credentials, item.entry, now));
-    const sentAt = JSON.stringify(now.toISOString());
-    // The body goes out as bytes made from the small pieces: a batch joined into one string is a
-    // large object to V8 (over 128 kB at ~100 entries; json-bytes.ts).
-    const parts = ['{"batch":['];
-    for (const [index, item] of items.entries()) parts.push(index === 0 ? "" : ",", item.json!);
-    parts.push(`],"timestamp":${sentAt},"sentAt":${sentAt}}`);
-    const jsonText = concatUtf8(parts);
+    const jsonText = batchBody(credentials, items, new Date());
     const headers = {
       "Hull-App-Id": credentials.id,
       "Hull-Access-Token": credentials.secret,
