@@ -22,10 +22,10 @@ export interface StatusFacts {
 export const REDIS_UNREACHABLE_MESSAGE =
   "The connector cannot reach its data store (Redis), so it is refusing Intercom's webhooks and " +
   "Hull's user updates, and sends no users to Intercom. Nothing it already accepted is lost, and " +
-  "Hull sends its updates again until they are taken. Intercom sends each refused webhook once " +
+  "Hull sends its updates again later. Intercom sends each refused webhook once " +
   "more, a minute later: if this lasts longer, conversation and tag events from that time will be " +
   "missing (contact details are caught up by the next fetch). Whoever runs the connector must " +
-  "bring its Redis back; this message goes away on its own once it answers.";
+  "bring its Redis back; this message clears itself at the next check after Redis answers again.";
 
 const SEVERITY: Record<StatusLevel, number> = { ok: 0, warning: 1, setupRequired: 2, error: 3 };
 

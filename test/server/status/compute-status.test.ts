@@ -70,7 +70,7 @@ describe("computeStatus(facts)", () => {
       /Nothing it already accepted is lost/,
       /Intercom sends each refused webhook once more, a minute later/,
       /caught up by the next fetch/,
-      /goes away on its own/,
+      /clears itself/,
     ])
       expect(REDIS_UNREACHABLE_MESSAGE).toMatch(says);
     // Nothing of the deployment: no URL, host, port or credentials.
