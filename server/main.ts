@@ -230,7 +230,14 @@ export async function startConnector(
     attributeCache: createCustomAttributeCache(),
     lockMs: config.jobLockMs,
   });
-  const deps: AppDeps = { ...base, jobs, pendingDrain, redisAnswering: keys?.answering };
+  const deps: AppDeps = {
+    ...base,
+    jobs,
+    pendingDrain,
+    redisAnswering: keys?.answering,
+    // The status reported to Hull says when Redis is away (docs/adr/033).
+    redisReachable: keys?.probe,
+  };
   server.on("request", createApp(deps).callback());
   const replay = setInterval(() => void replayOutbox(base, logger), 5000);
   const resumed = await jobs.resumeUnfinished();

@@ -3,7 +3,7 @@ import type { HullAuthenticator } from "../clients/hull/authenticate";
 import type { FirehoseWriter } from "../clients/hull/firehose";
 import type { NotifierSignatureVerifier } from "../clients/hull/notifier-signature";
 import type { TokenIssuer } from "../clients/hull/tokens";
-import type { ConnectionDeps } from "../connection/deps";
+import type { StatusDeps } from "../status/check-status";
 import type { WorkspaceLinkKeeper } from "../connection/workspace-link-keeper";
 import type { DeadLetterStore } from "../durable/dead-letters";
 import type { Outbox } from "../durable/outbox";
@@ -13,7 +13,7 @@ import type { JobRunner } from "../jobs/job-runner";
 import type { PendingUsers } from "../outgoing/pending/pending-users";
 
 /** Everything the HTTP surfaces need, built once by main.ts (or by a test). */
-export interface AppDeps extends ConnectionDeps {
+export interface AppDeps extends StatusDeps {
   publicUrl: string;
   hullAuth: HullAuthenticator;
   /** Restores lost workspace links from Hull's settings (ADR 030); main.ts wraps hullAuth with it. */
@@ -47,7 +47,7 @@ export interface AppDeps extends ConnectionDeps {
   manifest: Record<string, unknown>;
   /**
    * With REDIS_URL: whether Redis answered the keys connection's last command (docs/adr/029);
-   * `/health` reports it.
+   * `/health` reports it. The status check asks Redis itself (`redisReachable`, from StatusDeps).
    */
   redisAnswering?: () => boolean;
 }

@@ -32,6 +32,15 @@ export interface RedisKeys {
   /** False from a command that failed for want of Redis until one succeeds or the connection is ready again. */
   answering(): boolean;
   /**
+   * Asks Redis now: one PING on this connection, so it answers within the command timeout (ms) —
+   * at once while the connection is not ready (no offline queue). Resolves true if Redis
+   * answered, false if not; never rejects. Calls made while one PING is out share it. Its outcome
+   * moves `answering()` and the outage's log lines like any command's. For the status check
+   * (Hull's schedule, docs/adr/033), which must not trust a state no command has tested lately:
+   * a Redis gone silent says nothing until something is sent to it.
+   */
+  probe(): Promise<boolean>;
+  /**
    * Resolves once the connection is ready (the start of a process waits for Redis, as it did);
    * never rejects; resolves at once when it is ready already.
    */
@@ -107,9 +116,21 @@ export async function createRedisKeys(
     }
     return (send as (...args: unknown[]) => unknown)(command, ...rest);
   }) as Redis["sendCommand"];
+  let probing: Promise<boolean> | undefined;
+  const probe = () =>
+    (probing ??= redis
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      )
+      .finally(() => {
+        probing = undefined;
+      }));
   return {
     redis,
     answering: () => !down,
+    probe,
     ready: () =>
       redis.status === "ready"
         ? Promise.resolve()

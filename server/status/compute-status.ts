@@ -8,13 +8,38 @@ export interface StatusFacts {
   sendEvents: number;
   /** Synchronized segments whose Intercom tag has disappeared. */
   missingTags: { segment: string; tagId: string }[];
+  /**
+   * The scale-out mode's store (REDIS_URL): "unreachable" when Redis did not answer a PING within
+   * the command timeout (docs/adr/033); undefined in the embedded mode (files, nothing to check).
+   */
+  redis?: "ok" | "unreachable";
 }
+
+/**
+ * What an admin reads in Hull while Redis is away (docs/adr/033). Says what stops, what Intercom
+ * and Hull do about it and what may be missing afterwards; names no host, URL or credentials.
+ */
+export const REDIS_UNREACHABLE_MESSAGE =
+  "The connector cannot reach its data store (Redis), so it is refusing Intercom's webhooks and " +
+  "Hull's user updates, and sends no users to Intercom. Nothing it already accepted is lost, and " +
+  "Hull sends its updates again later. Intercom sends each refused webhook once " +
+  "more, a minute later: if this lasts longer, conversation and tag events from that time will be " +
+  "missing (contact details are caught up by the next fetch). Whoever runs the connector must " +
+  "bring its Redis back; this message clears itself at the next check after Redis answers again.";
 
 const SEVERITY: Record<StatusLevel, number> = { ok: 0, warning: 1, setupRequired: 2, error: 3 };
 
-/** The connector's status for Hull; a later, milder finding never hides a worse one. */
+/**
+ * The connector's status for Hull (`{status, messages}`, hull-platform.md §2.6), from `facts`
+ * only: pure, no I/O. The status is the worst finding's level; messages come in a fixed order
+ * (the store first: it stops everything else); a later, milder finding never hides a worse one.
+ * Never throws.
+ */
 export function computeStatus(facts: StatusFacts): { status: StatusLevel; messages: string[] } {
   const findings: { level: StatusLevel; message: string }[] = [];
+  if (facts.redis === "unreachable") {
+    findings.push({ level: "error", message: REDIS_UNREACHABLE_MESSAGE });
+  }
   if (!facts.connected) {
     findings.push({
       level: "setupRequired",
