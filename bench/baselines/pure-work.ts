@@ -94,13 +94,19 @@ export async function pureWork(request: PureWorkRequest): Promise<PureWorkResult
   const credentials = request.hull;
   const connector: Side = (bytes, now) => {
     const page = parseJsonBytes(bytes) as { data: unknown[] };
-    const items: { entry: FirehoseEntry; subjects: string[] }[] = [];
+    // As the fetch writes: each contact once, its token not kept (WriteOptions.distinctPeople).
+    const items: { entry: FirehoseEntry; subjects: string[]; keepToken: false }[] = [];
     for (const contact of page.data) {
       const write = contactToHullEntries(contact, { roleHint: "user", incomingAttributes: [] });
       if (!write) continue;
       for (const entry of write.entries) {
         const checked = checkEntry(entry);
-        if (checked.ok) items.push({ entry: checked.entry, subjects: subjectsOf(checked.entry) });
+        if (checked.ok)
+          items.push({
+            entry: checked.entry,
+            subjects: subjectsOf(checked.entry),
+            keepToken: false,
+          });
       }
     }
     return batchBody(credentials, items, now);

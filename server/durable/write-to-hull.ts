@@ -62,7 +62,8 @@ export type WriteOutcome =
  * with their reasons, and everything else is written. Resolves once Hull accepted the rest and the
  * refused entries are durable in the dead-letter store.
  *
- * With `now`, the entries go out at once rather than waiting for company (FirehoseWriter.write).
+ * With `now`, the entries go out at once rather than waiting for company, and with
+ * `distinctPeople` their tokens are not kept for reuse (FirehoseWriter.write's options).
  * With `budgetMs`, resolves `{kind: "late", marked}` when Hull has not answered within that many
  * milliseconds, without waiting for the mark; the write is not cancelled (a late success is harmless: event ids and traits are
  * idempotent) and its later outcome is only logged, since the caller keeps the entries elsewhere.
@@ -75,9 +76,12 @@ export async function writeToHull(
   credentials: HullCredentials,
   entries: FirehoseEntry[],
   source: DeadLetterSource,
-  options: { budgetMs?: number; now?: boolean } = {},
+  options: { budgetMs?: number; now?: boolean; distinctPeople?: boolean } = {},
 ): Promise<WriteOutcome> {
-  const writing = deps.firehose.write(credentials, entries, { now: options.now });
+  const writing = deps.firehose.write(credentials, entries, {
+    now: options.now,
+    distinctPeople: options.distinctPeople,
+  });
   if (options.budgetMs !== undefined) {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {

@@ -29,6 +29,11 @@ export interface WriteOptions {
    * until they are in (a fetch's page). Default false.
    */
   now?: boolean;
+  /**
+   * Every entry names a person no other recent write names (a fetch's page): their tokens are
+   * signed without being kept for reuse (sign-entry.ts `firehoseToken`'s `keep`). Default false.
+   */
+  distinctPeople?: boolean;
 }
 
 /** One entry Hull will never take, and why (Hull's message, or the entry rule's). */
@@ -84,7 +89,14 @@ interface Ticket {
  * `json`: the signed entry as sent, serialised on its first post and reused by retries and halves.
  * `subjects`: who the entry writes to (`subjectsOf`).
  */
-type Item = { entry: FirehoseEntry; ticket: Ticket; subjects: string[]; json?: string };
+type Item = {
+  entry: FirehoseEntry;
+  ticket: Ticket;
+  subjects: string[];
+  json?: string;
+  /** False when the writer said its people are distinct: the token is not kept for reuse. */
+  keepToken: boolean;
+};
 
 interface Queue {
   credentials: HullCredentials;
@@ -123,17 +135,18 @@ export function subjectsOf(entry: FirehoseEntry): string[] {
 /**
  * The firehose request body for a batch, as UTF-8 bytes: `{batch: [signed entry…], timestamp,
  * sentAt}` (hull-client lib/lib/firehose.js), every entry signed and stamped with `now`. Pure but
- * for the cache it fills: each item's signed entry is serialised once, into `item.json`, and
+ * for the caches it fills (and the token cache, unless an item's `keepToken` is false): each item's signed entry is serialised once, into `item.json`, and
  * reused by a retry or a half of a refused batch (tokens are cached per user, sign-entry.ts).
  * The body is made from the entries' small strings, never one string of the whole batch: that
  * would be a large object to V8 (over 128 kB at ~100 entries; json-bytes.ts, ADR 028).
  */
 export function batchBody(
   credentials: HullCredentials,
-  items: { entry: FirehoseEntry; json?: string }[],
+  items: { entry: FirehoseEntry; json?: string; keepToken?: boolean }[],
   now: Date,
 ): Buffer<ArrayBuffer> {
-  for (const item of items) item.json ??= JSON.stringify(signEntry(credentials, item.entry, now));
+  for (const item of items)
+    item.json ??= JSON.stringify(signEntry(credentials, item.entry, now, item.keepToken ?? true));
   const sentAt = JSON.stringify(now.toISOString());
   const parts = ['{"batch":['];
   for (const [index, item] of items.entries()) parts.push(index === 0 ? "" : ",", item.json!);
@@ -322,6 +335,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
         queues.set(key, queue);
       }
       const current = queue;
+      const keepToken = !options.distinctPeople;
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: entries.length, refused: [], resolve, reject };
         for (const entry of entries) {
@@ -331,6 +345,7 @@ export function createFirehoseWriter(options: FirehoseOptions): FirehoseWriter {
               entry: checked.entry,
               ticket,
               subjects: subjectsOf(checked.entry),
+              keepToken,
             });
           else settle(ticket, { refused: { entry, reason: checked.reason } });
         }

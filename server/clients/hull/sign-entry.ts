@@ -53,7 +53,10 @@ function signJson(payloadJson: string, key: KeyObject): string {
  * `io.hull.asUser`, `io.hull.subjectType`, and `sub` when the user is named by its Hull `id`
  * (write-backs by id). The same connector and claims get the same token for up to 60 s, as a
  * hull-client scoped with `asUser` keeps its token (its `iat` is then up to a minute old; tokens
- * carry no expiry, hull-platform.md §2.2).
+ * carry no expiry, hull-platform.md §2.2). With `keep` false the token is signed afresh and not
+ * kept: for a writer whose people each come once (a fetch's pages), where the cache only costs a
+ * lookup, an insertion and garbage per entry (~6 µs of a fetch's ~30 µs of work per contact,
+ * bench/baselines/pure-work.ts).
  */
 export function firehoseToken(
   credentials: HullCredentials,
@@ -61,6 +64,7 @@ export function firehoseToken(
   create: boolean,
   now: number = Date.now(),
   account?: ReturnType<typeof usableAccountClaims>,
+  keep = true,
 ): string {
   const state = stateFor(credentials.secret);
   // An account write carries asAccount (and asUser only to link that user): hull-client's
@@ -83,12 +87,13 @@ export function firehoseToken(
         ...(create ? {} : { "io.hull.create": false }),
       };
   const cacheKey = JSON.stringify(subject);
-  const cached = state.tokens.get(cacheKey);
+  const cached = keep ? state.tokens.get(cacheKey) : undefined;
   if (cached && now - cached.signedAt < TOKEN_REUSE_MS && now >= cached.signedAt)
     return cached.token;
   // The signed payload is the subject with `iat` last, as `{...subject, iat}` serialises; built
   // from the cache key's JSON instead of serialising the subject a second time.
   const token = signJson(`${cacheKey.slice(0, -1)},"iat":${Math.floor(now / 1000)}}`, state.key);
+  if (!keep) return token;
   if (state.tokens.size >= MAX_TOKENS) state.tokens.clear();
   state.tokens.set(cacheKey, { token, signedAt: now });
   return token;
@@ -109,10 +114,16 @@ function timestampOf(now: Date): string {
 
 /**
  * One firehose entry as Hull's firehose reads it: `{type, body, headers: {Hull-Access-Token},
- * timestamp}` (hull-client lib/lib/firehose.js), the token from `firehoseToken`. Track bodies get
- * Hull's null `ip`, `url` and `referer` for server-side events.
+ * timestamp}` (hull-client lib/lib/firehose.js), the token from `firehoseToken` (kept for reuse
+ * unless `keepToken` is false). Track bodies get Hull's null `ip`, `url` and `referer` for
+ * server-side events.
  */
-export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, now = new Date()) {
+export function signEntry(
+  credentials: HullCredentials,
+  entry: FirehoseEntry,
+  now = new Date(),
+  keepToken = true,
+) {
   const claims = usableClaims(entry.claims);
   const create = !("create" in entry && entry.create === false);
   const account =
@@ -123,7 +134,14 @@ export function signEntry(credentials: HullCredentials, entry: FirehoseEntry, no
     type: entry.type,
     body,
     headers: {
-      "Hull-Access-Token": firehoseToken(credentials, claims, create, now.getTime(), account),
+      "Hull-Access-Token": firehoseToken(
+        credentials,
+        claims,
+        create,
+        now.getTime(),
+        account,
+        keepToken,
+      ),
     },
     timestamp: timestampOf(now),
   };

@@ -94,7 +94,8 @@ export async function writeContactsToHull(
     for (const name of write.customAttributes) customAttributes.add(name);
   }
   // The page is all there is until it is in Hull: its last partial batch need not wait for company.
-  await writeToHull(deps, credentials, entries, "fetch", { now: true });
+  // A fetch names each contact once, so no token of it is ever reused (not kept: issue 18).
+  await writeToHull(deps, credentials, entries, "fetch", { now: true, distinctPeople: true });
   return { written, customAttributes: [...customAttributes] };
 }
 

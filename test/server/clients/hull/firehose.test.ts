@@ -6,6 +6,7 @@ import {
   subjectsOf,
   type FirehoseOptions,
 } from "../../../../server/clients/hull/firehose";
+import { firehoseToken } from "../../../../server/clients/hull/sign-entry";
 import type { FirehoseEntry } from "../../../../server/clients/hull/types";
 import { RetryableError, UpstreamRefusedError } from "../../../../server/errors";
 import {
@@ -159,6 +160,24 @@ describe("createFirehoseWriter(options)", () => {
     hull.releaseAll();
     await Promise.all([first, page]);
     expect(firehose!.requests.map(emailsOf)).toEqual([["a@x.io"], ["b@x.io", "c@x.io"]]);
+  });
+
+  it("keeps no token of a write whose people come once (a fetch), and keeps the others'", async () => {
+    const writer = await writerAgainst(() => ({ body: {} }));
+    await writer.write(credentials, [traits("fetched@x.io")], { distinctPeople: true });
+    await writer.write(credentials, [traits("webhook@x.io")]);
+    const [fetched, webhook] = firehose!.requests.map(
+      (request) => (request.body as Batch).batch[0]!.headers["Hull-Access-Token"]!,
+    );
+    // Signing the same (usable) claims 30 s later: a kept token (under a minute old) comes back,
+    // one not kept is signed anew.
+    const later = Date.now() + 30_000;
+    const again = (email: string) => firehoseToken(credentials, { email }, true, later);
+    expect(again("webhook@x.io")).toBe(webhook);
+    expect(again("fetched@x.io")).not.toBe(fetched);
+    expect((jwt.decode(again("fetched@x.io")) as { iat: number }).iat).toBe(
+      Math.floor(later / 1000),
+    );
   });
 
   it("when Hull fails a batch, rejects only its writers and still writes what gathered behind it", async () => {

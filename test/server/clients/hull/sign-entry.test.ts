@@ -43,6 +43,19 @@ describe("firehoseToken(credentials, claims, create, now)", () => {
     expect((jwt.decode(later) as { iat: number }).iat).toBe((at + 62_000) / 1000);
   });
 
+  it("neither keeps nor reuses a token when told its people come once (a fetch)", () => {
+    const claims = { email: "once@example.com" };
+    const unkept = firehoseToken(credentials, claims, true, at + 1_000, undefined, false);
+    // Not kept: a kept signing a second later signs anew rather than reusing it…
+    const kept = firehoseToken(credentials, claims, true, at + 2_000);
+    expect(kept).not.toBe(unkept);
+    expect((jwt.decode(kept) as { iat: number }).iat).toBe((at + 2_000) / 1000);
+    // …and not reused: a kept token is there, yet an unkept signing makes its own.
+    const fresh = firehoseToken(credentials, claims, true, at + 3_000, undefined, false);
+    expect((jwt.decode(fresh) as { iat: number }).iat).toBe((at + 3_000) / 1000);
+    expect(jwt.verify(fresh, credentials.secret)).toMatchObject({ "io.hull.asUser": claims });
+  });
+
   it("gives another user, another connector or a no-create write a token of its own", () => {
     const base = firehoseToken(credentials, { email: "a@example.com" }, true, at);
     const other = firehoseToken(credentials, { email: "b@example.com" }, true, at);
