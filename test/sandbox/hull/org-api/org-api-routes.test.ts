@@ -252,8 +252,7 @@ describe("extracts", () => {
 describe("the organization API faults", () => {
   const faults = (body: unknown) => sendJson(`${hull.url}/_sandbox/faults`, "POST", body);
   const held = async () =>
-    ((await (await fetch(`${hull.url}/_sandbox/faults`)).json()) as { api_held: number })
-      .api_held;
+    ((await (await fetch(`${hull.url}/_sandbox/faults`)).json()) as { api_held: number }).api_held;
 
   it("api_status answers every call with that status until cleared", async () => {
     expect((await faults({ api_status: 404 })).status).toBe(400);
