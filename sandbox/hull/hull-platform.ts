@@ -56,6 +56,14 @@ export class HullPlatform {
   /** Every organization API call (`/api/v1/…`) failing with this status: a Hull outage. */
   apiFaultStatus?: number;
   /**
+   * Organization API calls (`/api/v1/…`) held unanswered until the hang is cleared (`api_hang` in
+   * POST /_sandbox/faults; /reset and close clear it too): Hull hanging rather than refusing. A
+   * sandbox control with no Hull counterpart, for tests of what the connector does while it waits.
+   */
+  private apiHang?: { released: Promise<void>; release: () => void };
+  /** Held calls whose caller still waits: not yet released, and their connection still open. */
+  private apiHeldCount = 0;
+  /**
    * Downloads of extract files failing (the file URL answers `status`) for the next `remaining`
    * downloads, set through POST /_sandbox/faults `{extract_download: {status, count}}`: the
    * storage behind Hull's extract links (S3) answering 503 "Slow Down" or 500 now and then.
@@ -420,6 +428,48 @@ export class HullPlatform {
     return fault;
   }
 
+  /** Whether organization API calls are held (`api_hang`). */
+  get apiHanging(): boolean {
+    return this.apiHang !== undefined;
+  }
+
+  /** How many held organization API calls still have a caller waiting for them. */
+  get apiHeld(): number {
+    return this.apiHeldCount;
+  }
+
+  /** Starts holding organization API calls (`on`), or releases every held one and stops. */
+  setApiHang(on: boolean): void {
+    if (on) {
+      if (this.apiHang) return;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      this.apiHang = { released, release };
+      return;
+    }
+    this.apiHang?.release();
+    this.apiHang = undefined;
+  }
+
+  /**
+   * Waits while a hang is in force (at once when none is): resolves "released" when it is
+   * cleared, or "gone" when `closed` (the caller gave up) resolves first. Meanwhile the call
+   * counts in `apiHeld`.
+   */
+  async heldWhileHanging(closed: Promise<void>): Promise<"released" | "gone"> {
+    const hang = this.apiHang;
+    if (!hang) return "released";
+    this.apiHeldCount++;
+    try {
+      return await Promise.race([
+        hang.released.then(() => "released" as const),
+        closed.then(() => "gone" as const),
+      ]);
+    } finally {
+      this.apiHeldCount--;
+    }
+  }
+
   reset(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -436,11 +486,13 @@ export class HullPlatform {
     this.firehoseFault = undefined;
     this.extractFaultStatus = undefined;
     this.apiFaultStatus = undefined;
+    this.setApiHang(false);
     this.refusedClaims = undefined;
     this.extracts.clear();
   }
 
   close(): void {
+    this.setApiHang(false);
     clearTimeout(this.flushTimer);
     clearTimeout(this.accountFlushTimer);
     this.sender.close();

@@ -152,8 +152,8 @@ export function keepingWorkspaceLinks(
   keeper: WorkspaceLinkKeeper,
 ): HullAuthenticator {
   return {
-    async authenticate(credentials) {
-      const connector = await auth.authenticate(credentials);
+    async authenticate(credentials, options) {
+      const connector = await auth.authenticate(credentials, options);
       void keeper.keep(credentials, connector);
       return connector;
     },

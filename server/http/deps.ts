@@ -38,6 +38,17 @@ export interface AppDeps extends StatusDeps {
   pendingDrain?: { kick(): void };
   /** Hosts /batch may download Hull's extract files from. */
   extractHosts: readonly string[];
+  /**
+   * How long (ms) a webhook waits for Hull to confirm its connector before Hull's last answer
+   * stands in (ADR 032); default WEBHOOK_AUTH_BUDGET_MS (incoming/webhook/receive-notification.ts).
+   * Tests set it.
+   */
+  webhookAuthBudgetMs?: number;
+  /**
+   * How long (ms) a webhook waits for Hull in all before its writes go to the outbox (ADR 003,
+   * ADR 032); default HULL_BUDGET_MS (incoming/webhook/receive-notification.ts). Tests set it.
+   */
+  hullBudgetMs?: number;
   /** Remembers Intercom notification ids already delivered. */
   deduplicator: Deduplicator;
   /** The Intercom app's client secret, which also signs Intercom's webhooks. */

@@ -16,10 +16,14 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
   // Firehose outages and slowness: {status?, delay_ms?, count?}; a record Hull refuses:
   // {refuse_claims: {email: "x@y.z"}} (entries for that user make their batch a 400); the extract
   // request API failing: {extract_status: 503}; every organization API call failing (an outage):
-  // {api_status: 503}; extract files failing to download for a while:
-  // {extract_download: {status: 503, count: 2}}; {} clears.
+  // {api_status: 503}; every organization API call held unanswered until cleared (Hull hanging, a
+  // sandbox control with no Hull counterpart): {api_hang: true}; extract files failing to download
+  // for a while: {extract_download: {status: 503, count: 2}}; {} clears (and releases held calls).
   router.post("/faults", async (ctx) => {
     const body = await readObjectBody(ctx);
+    const hang = body.api_hang;
+    if (hang !== undefined && typeof hang !== "boolean")
+      throw new HullApiError(400, "api_hang must be true or false");
     const download = body.extract_download;
     if (
       download !== undefined &&
@@ -75,14 +79,15 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
             delayMs: delayMs as number | undefined,
             remaining: count as number | undefined,
           };
-    ctx.body = {
-      ok: true,
-      fault: platform.firehoseFault ?? null,
-      refuse_claims: platform.refusedClaims ?? null,
-      extract_status: platform.extractFaultStatus ?? null,
-      api_status: platform.apiFaultStatus ?? null,
-      extract_download: platform.extractDownloadFault ?? null,
-    };
+    // Last, once the body is known to be valid: clearing the hang releases the held calls.
+    platform.setApiHang(hang === true);
+    ctx.body = { ok: true, ...faultsOf(platform) };
+  });
+
+  // The faults in force, and how many organization API calls the hang holds with their caller
+  // still waiting (`api_held`): a test can tell that a call is still unanswered.
+  router.get("/faults", (ctx) => {
+    ctx.body = faultsOf(platform);
   });
 
   router.post("/reset", (ctx) => {
@@ -223,4 +228,17 @@ export function controlRoutes(platform: HullPlatform, extractTimeoutMs: number):
   router.post("/extracts/:id.json", serveExtract);
 
   return router;
+}
+
+/** What GET and POST /_sandbox/faults answer: every fault in force (null: none). */
+function faultsOf(platform: HullPlatform) {
+  return {
+    fault: platform.firehoseFault ?? null,
+    refuse_claims: platform.refusedClaims ?? null,
+    extract_status: platform.extractFaultStatus ?? null,
+    api_status: platform.apiFaultStatus ?? null,
+    api_hang: platform.apiHanging,
+    api_held: platform.apiHeld,
+    extract_download: platform.extractDownloadFault ?? null,
+  };
 }

@@ -23,7 +23,23 @@ export function orgApiRoutes(platform: HullPlatform, extractTimeoutMs: number): 
   // A whole Hull outage, set through POST /_sandbox/faults {api_status}: every organization API
   // call answers that status until cleared (the firehose has its own fault). A sandbox control
   // with no Hull counterpart: it stands for Hull failing or unreachable as a whole.
-  router.use(async (_ctx, next) => {
+  // Hull hanging rather than refusing, set through POST /_sandbox/faults {api_hang: true}: every
+  // organization API call waits, unanswered, until the hang is cleared, then is answered as usual
+  // (or with api_status). A call whose caller gave up meanwhile (its own timeout) is dropped, not
+  // carried out. A sandbox control with no Hull counterpart: it stands for a Hull that accepts
+  // connections and does not answer, which only the caller's own timeout ends.
+  router.use(async (ctx, next) => {
+    if (platform.apiHanging) {
+      const response = ctx.res;
+      const closed = new Promise<void>((resolve) => {
+        if (response.destroyed) resolve();
+        else response.once("close", () => resolve());
+      });
+      if ((await platform.heldWhileHanging(closed)) === "gone") {
+        ctx.respond = false;
+        return;
+      }
+    }
     if (platform.apiFaultStatus !== undefined)
       throw new HullApiError(platform.apiFaultStatus, "Hull is unavailable (sandbox fault)");
     await next();

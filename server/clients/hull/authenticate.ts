@@ -12,9 +12,33 @@ export const KEPT_MAX_AGE_MS = 24 * 3_600_000;
 /** A kept connector that did not change is written again after this long (ms). */
 const KEPT_REFRESH_MS = 3_600_000;
 
+/** How a caller that cannot wait as long as Hull's REST client does bounds the wait (ADR 032). */
+export interface AuthenticateOptions {
+  /**
+   * How long (ms) to wait for Hull's answer before answering from Hull's last answer, under the
+   * rules that govern it when Hull fails: held in memory, or kept (ADR 031) within its maximum
+   * age, never for credentials forgotten since or refused by Hull since. Hull's request goes on
+   * and refreshes the cache when it answers. Default: none (wait up to the REST client's 10 s).
+   */
+  budgetMs?: number;
+  /**
+   * With `budgetMs`: how long (ms) in all to wait for Hull when, at `budgetMs`, no last answer
+   * may stand in (there is nothing else to answer with); then RetryableError. Default `budgetMs`;
+   * never less than it.
+   */
+  budgetWithoutLastAnswerMs?: number;
+  /** Told (once per call) when the budget ran out and Hull's last answer stood in. */
+  onLastAnswerUsed?: () => void;
+}
+
 export interface HullAuthenticator {
-  /** The connector the credentials belong to, confirmed by Hull; cached briefly. */
-  authenticate(credentials: HullCredentials): Promise<HullConnector>;
+  /**
+   * The connector the credentials belong to, confirmed by Hull; cached briefly. With
+   * `options.budgetMs`, Hull's last answer stands in once that many ms passed without an answer.
+   * Throws UnauthorizedError (refused) and RetryableError (Hull unreachable, or silent for the
+   * budget, and no last answer may stand in).
+   */
+  authenticate(credentials: HullCredentials, options?: AuthenticateOptions): Promise<HullConnector>;
   forget(credentials: HullCredentials): void;
   /** Credentials held in memory now (confirmed, or being confirmed): for tests and metrics. */
   cachedCount(): number;
@@ -41,6 +65,25 @@ export function credentialsFromQuery(query: Record<string, unknown>): HullCreden
   return { id, organization, secret };
 }
 
+/**
+ * `asking`'s answer if it comes within `ms` (ms), else undefined; its rejection within `ms` is
+ * thrown. `asking` goes on either way.
+ */
+async function answerWithin<T extends object>(
+  asking: Promise<T>,
+  ms: number,
+): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const spent = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([asking, spent]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Hull's answers kept across restarts, for a process that starts while Hull is down (ADR 031). */
 export interface KeptConfirmations {
   store: ConfirmedConnectors;
@@ -60,8 +103,10 @@ export interface KeptConfirmations {
  * the organization's host (production). While Hull is unreachable, credentials it confirmed
  * before (even more than `ttlMs` ago, while the LRU still holds them) get its last answer; with
  * `kept`, so do credentials it confirmed within `kept.maxAgeMs` before this process started.
+ * A caller may bound its wait (`authenticate(credentials, {budgetMs})`, ADR 032): past the budget
+ * the same last answer stands in, and Hull's request (one per credentials, shared) goes on.
  * Throws UnauthorizedError (malformed, off the allow-list, or refused by Hull) and RetryableError
- * (Hull unreachable, and these credentials never confirmed).
+ * (Hull unreachable or silent past the budget, and no last answer may stand in).
  */
 export function createHullAuthenticator(
   allowedHosts: readonly string[],
@@ -139,8 +184,39 @@ export function createHullAuthenticator(
     return found.connector;
   };
 
+  /** Hull's last answer for these credentials, if one may stand in for Hull's (see below). */
+  const lastAnswer = async (key: string): Promise<HullConnector | undefined> =>
+    confirmed.get(key, { allowStale: true }) ?? (await keptAnswer(key));
+
+  /**
+   * `asking` (Hull's answer, shared by every caller of these credentials), or after
+   * `options.budgetMs` (ms) without it, Hull's last answer; with no last answer, `asking` for up
+   * to `options.budgetWithoutLastAnswerMs` in all, then RetryableError. `asking` is never
+   * cancelled: when Hull answers, the cache holds its answer for the next caller.
+   */
+  async function withinBudget(
+    key: string,
+    asking: Promise<HullConnector>,
+    options: AuthenticateOptions & { budgetMs: number },
+  ): Promise<HullConnector> {
+    const { budgetMs } = options;
+    const answered = await answerWithin(asking, budgetMs);
+    if (answered) return answered;
+    const last = await lastAnswer(key);
+    if (last) {
+      options.onLastAnswerUsed?.();
+      return last;
+    }
+    const longest = Math.max(budgetMs, options.budgetWithoutLastAnswerMs ?? budgetMs);
+    const late = await answerWithin(asking, longest - budgetMs);
+    if (late) return late;
+    throw new RetryableError(
+      `Hull did not answer within ${longest} ms, and has not confirmed this connector before; retry later`,
+    );
+  }
+
   return {
-    async authenticate(credentials) {
+    async authenticate(credentials, options = {}) {
       const key = checkedKeyOf(credentials);
       const cached = confirmed.get(key);
       if (cached) return cached;
@@ -159,16 +235,24 @@ export function createHullAuthenticator(
             // Hull unreachable or failing: credentials Hull confirmed before keep its last answer,
             // so a webhook still reaches the outbox rather than a 503 that Intercom retries only
             // once (ADR 003), also in a process started during the outage (ADR 031). A refusal
-            // (401, 404) never falls back.
+            // (401, 404) never falls back, and from then on no last answer stands in for these
+            // credentials until Hull confirms them again: a caller that stopped waiting at its
+            // budget (ADR 032) must not be answered from an answer Hull has since taken back.
+            if (error instanceof UnauthorizedError) {
+              confirmed.delete(key);
+              checked.delete(credentialsIdentity(credentials));
+              if (kept) forgotten.set(key, true);
+            }
             if (!(error instanceof RetryableError)) throw error;
-            const last = confirmed.get(key, { allowStale: true }) ?? (await keptAnswer(key));
+            const last = await lastAnswer(key);
             if (last) return last;
             throw error;
           })
           .finally(() => pending.delete(key));
         pending.set(key, asking);
       }
-      return asking;
+      if (options.budgetMs === undefined) return asking;
+      return withinBudget(key, asking, { ...options, budgetMs: options.budgetMs });
     },
     forget(credentials) {
       const key = keyOf(credentials);

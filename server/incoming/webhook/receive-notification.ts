@@ -53,15 +53,32 @@ export interface NotificationDeps {
   activity: ActivityLog;
   logger: Logger;
   now?: () => Date;
-  /** How long (ms) the firehose may take before the writes go to the outbox instead (ADR 003). */
+  /**
+   * How long (ms) one delivery may wait for Hull in all, counted from when it starts confirming
+   * the connector: what is left of it when the writes go out is the firehose's budget, after
+   * which they go to the outbox instead (ADR 003, ADR 032). Default HULL_BUDGET_MS.
+   */
   hullBudgetMs?: number;
+  /**
+   * How long (ms) confirming the connector with Hull may take before Hull's last answer stands in
+   * (ADR 032); the first part of `hullBudgetMs`. Default WEBHOOK_AUTH_BUDGET_MS.
+   */
+  webhookAuthBudgetMs?: number;
 }
 
 /**
  * Intercom waits 5 s for an answer (reference/intercom-api.md §4.6); 3 s for Hull leaves room for
- * the rest of the request and the outbox's fsync on a loaded machine (ADR 003).
+ * the rest of the request and the outbox's fsync on a loaded machine (ADR 003). It covers all a
+ * delivery asks Hull: confirming the connector, segment names, then the firehose (ADR 032).
  */
 export const HULL_BUDGET_MS = 3000;
+
+/**
+ * The part of HULL_BUDGET_MS (ms) confirming the connector with Hull may take before Hull's last
+ * answer stands in (ADR 032): Hull's REST API answers it in well under a second when it is well,
+ * and the firehose keeps about 1 s of the 3 when the last answer had to stand in.
+ */
+export const WEBHOOK_AUTH_BUDGET_MS = 2000;
 
 export type NotificationOutcome =
   "ping" | "duplicate" | "unknown-workspace" | "ignored" | "written" | "queued";
@@ -100,15 +117,37 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     );
   };
 
+  // One line per connector every 10 minutes while Hull is too slow to confirm it: a Hull that
+  // hangs does so for every webhook, and one line per webhook would flood the log (ADR 032).
+  const authBudgetMs = deps.webhookAuthBudgetMs ?? WEBHOOK_AUTH_BUDGET_MS;
+  const warnedSlowHull = new LRUCache<string, true>({ max: 1000, ttl: 10 * 60_000 });
+  const warnLastAnswerUsed = (credentials: HullCredentials) => {
+    if (warnedSlowHull.has(credentials.id)) return;
+    warnedSlowHull.set(credentials.id, true);
+    deps.logger.warn(
+      { connector: credentials.id, budgetMs: authBudgetMs },
+      "hull did not confirm the connector within the webhook's budget; its last answer was used and webhooks go on as during a Hull outage (said once per connector every 10 minutes)",
+    );
+  };
+
   // The settings read from a connector's private_settings as Hull answered them. hullAuth hands
   // out the same object while its answer is cached (a minute) and a new one once Hull is asked
   // again, and nothing edits one in place (a change is a new object), so a burst parses the
   // settings once rather than once per notification.
   const settingsRead = new WeakMap<object, ReturnType<typeof readWebhookSettings>>();
 
-  /** The connector's settings; undefined when it is connected to another workspace now. */
+  /**
+   * The connector's settings; undefined when it is connected to another workspace now. Hull's
+   * answer is awaited for `authBudgetMs` (ms): then its last answer stands in, as while Hull is
+   * down. With none, for the whole Hull budget (nothing else could answer), then RetryableError
+   * (503, as for a Hull outage with nothing kept). ADR 032.
+   */
   async function settingsFor(credentials: HullCredentials, notification: IntercomNotification) {
-    const connector = await deps.hullAuth.authenticate(credentials);
+    const connector = await deps.hullAuth.authenticate(credentials, {
+      budgetMs: authBudgetMs,
+      budgetWithoutLastAnswerMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+      onLastAnswerUsed: () => warnLastAnswerUsed(credentials),
+    });
     const stored = connector.private_settings;
     let settings = stored && settingsRead.get(stored);
     if (!settings) {
@@ -222,9 +261,9 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   }
 
   /**
-   * Writes to Hull within the budget; when Hull is down or slow, keeps the entries durably in the
-   * outbox (which replays them) and answers "queued". Entries Hull refuses are dead-lettered by
-   * writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
+   * Writes to Hull within `budgetMs` (ms: what the delivery's Hull budget has left); when Hull is
+   * down or slow, keeps the entries durably in the outbox (which replays them) and answers
+   * "queued". Entries Hull refuses are dead-lettered by writeToHull. Throws RetryableError when even the outbox cannot keep them (a full disk).
    * Order: the outbox replays what it keeps after newer data may have reached Hull, and a replayed
    * older value would overwrite the newer one. So while the outbox holds a connector's records
    * (or this process is keeping some), its new entries join them there. A write to Hull that ends
@@ -236,6 +275,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   async function writeOrKeep(
     credentials: HullCredentials,
     entries: FirehoseEntry[],
+    budgetMs: number,
   ): Promise<"written" | "queued"> {
     const id = credentials.id;
     if (keeping.has(id) || (await deps.outbox.holds(id))) return keep(credentials, entries);
@@ -248,7 +288,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     const appendsBefore = appendsOf.get(id) ?? 0;
     try {
       const written = await writeToHull(deps, credentials, entries, "webhook", {
-        budgetMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+        budgetMs,
       }).catch((error: unknown) => {
         if (error instanceof RetryableError) return { kind: "failed" as const };
         throw error;
@@ -292,6 +332,9 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     credentials: HullCredentials,
     notification: IntercomNotification,
   ): Promise<NotificationOutcome> {
+    // One budget for all this delivery asks Hull (ADR 003, ADR 032): the firehose gets what
+    // confirming the connector and reading segment names left of it.
+    const started = now().getTime();
     const settings = await settingsFor(credentials, notification);
     if (!settings) return "ignored";
     const plan = planNotification(
@@ -306,7 +349,11 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       );
       return "ignored";
     }
-    const outcome = await writeOrKeep(credentials, plan.entries);
+    const hullBudgetMs = deps.hullBudgetMs ?? HULL_BUDGET_MS;
+    const spent = now().getTime() - started;
+    // A clock set back meanwhile gives no more than the whole budget.
+    const left = Math.min(hullBudgetMs, Math.max(0, hullBudgetMs - spent));
+    const outcome = await writeOrKeep(credentials, plan.entries, left);
     deps.activity.record(
       credentials.id,
       webhookEntry(notification.topic, notification.data.item, outcome),

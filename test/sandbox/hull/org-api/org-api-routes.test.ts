@@ -245,3 +245,69 @@ describe("extracts", () => {
     ]);
   });
 });
+
+// Sandbox controls with no Hull counterpart (POST /_sandbox/faults): `api_status` fails every
+// organization API call, `api_hang` holds every one unanswered until it is cleared, so that a test
+// can see what the connector does while Hull neither answers nor refuses.
+describe("the organization API faults", () => {
+  const faults = (body: unknown) => sendJson(`${hull.url}/_sandbox/faults`, "POST", body);
+  const held = async () =>
+    ((await (await fetch(`${hull.url}/_sandbox/faults`)).json()) as { api_held: number }).api_held;
+
+  it("api_status answers every call with that status until cleared", async () => {
+    expect((await faults({ api_status: 404 })).status).toBe(400);
+    await faults({ api_status: 503 });
+    expect((await api("app")).status).toBe(503);
+    await faults({});
+    expect((await api("app")).status).toBe(200);
+  });
+
+  it("api_hang holds every call unanswered until cleared, then answers it as usual", async () => {
+    expect((await faults({ api_hang: "yes" })).status).toBe(400);
+    expect((await faults({ api_hang: true })).body).toMatchObject({ api_hang: true, api_held: 0 });
+    let answered = false;
+    const call = api("app").then((response) => {
+      answered = true;
+      return response;
+    });
+    await waitFor(async () => (await held()) === 1);
+    expect(answered).toBe(false);
+    expect((await faults({})).body).toMatchObject({ api_hang: false });
+    const response = await call;
+    expect(response.status).toBe(200);
+    expect((await response.json()).id).toBe(hull.connector.id);
+    expect(await held()).toBe(0);
+  });
+
+  it("api_hang with api_status: a held call is answered with the status once released", async () => {
+    await faults({ api_hang: true, api_status: 503 });
+    const call = api("app");
+    await waitFor(async () => (await held()) === 1);
+    await faults({ api_status: 503 });
+    expect((await call).status).toBe(503);
+  });
+
+  it("a held call whose caller gave up stops counting and is not carried out", async () => {
+    await faults({ api_hang: true });
+    const gaveUp = new AbortController();
+    const call = api(hull.connector.id, {
+      method: "PUT",
+      body: JSON.stringify({ private_settings: { access_token: "given-up" } }),
+      signal: gaveUp.signal,
+    }).catch((error: unknown) => error);
+    await waitFor(async () => (await held()) === 1);
+    gaveUp.abort();
+    expect(await call).toBeInstanceOf(Error);
+    await waitFor(async () => (await held()) === 0);
+    await faults({});
+    expect((await (await api("app")).json()).private_settings.access_token).toBeUndefined();
+  });
+
+  it("/reset releases held calls", async () => {
+    await faults({ api_hang: true });
+    const call = api("app");
+    await waitFor(async () => (await held()) === 1);
+    await fetch(`${hull.url}/_sandbox/reset`, { method: "POST" });
+    expect((await call).status).toBe(200);
+  });
+});

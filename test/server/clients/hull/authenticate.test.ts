@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,7 +9,12 @@ import {
   type KeptConfirmations,
 } from "../../../../server/clients/hull/authenticate";
 import { sha256 } from "../../../../server/crypto";
-import { createFileConfirmedConnectors } from "../../../../server/durable/confirmed-connectors";
+import {
+  createFileConfirmedConnectors,
+  type ConfirmedConnector,
+  type ConfirmedConnectors,
+} from "../../../../server/durable/confirmed-connectors";
+import type { SafeFetch } from "../../../../server/clients/safe-fetch";
 import { RetryableError, UnauthorizedError } from "../../../../server/errors";
 import { startFakeServer } from "../../../helpers/fake-server";
 
@@ -278,6 +284,240 @@ describe("createHullAuthenticator with kept confirmations", () => {
         credentials(),
       ),
     ).rejects.toThrow(RetryableError);
+  });
+});
+
+// ADR 032: a caller that cannot wait as long as Hull's REST client (10 s) — Intercom's webhook,
+// which Intercom gives 5 s — bounds its wait with a budget; past it, Hull's last answer stands in
+// under exactly the rules of a Hull outage. Hull here holds every request until the test answers
+// it, and the transport never gives up on one (no timeout): nothing is timed, and a caller
+// answered while Hull's request is held can only have been answered by the budget.
+describe("createHullAuthenticator(...).authenticate(credentials, {budgetMs})", () => {
+  const neverGivesUp: SafeFetch = (url, init) => fetch(url, { ...init, signal: undefined });
+  /** An authenticator whose answers lapse after 1 ms, so that every call asks Hull. */
+  const authenticator = (kept?: KeptConfirmations) =>
+    createHullAuthenticator([host], 1, undefined, neverGivesUp, kept);
+  /** Hull as the test drives it: answers at once (`up`), holds every request (`hang`), or refuses. */
+  const state = {
+    mode: "up" as "up" | "hang" | "refuse",
+    privateSettings: { version: 1 } as Record<string, unknown>,
+    requests: 0,
+    held: new Set<ServerResponse>(),
+  };
+  const answer = (response: ServerResponse) => {
+    const refused = state.mode === "refuse";
+    response.writeHead(refused ? 401 : 200, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify(
+        refused
+          ? { message: "Invalid credentials" }
+          : { id: ID, settings: {}, private_settings: state.privateSettings },
+      ),
+    );
+  };
+  /** Answers every held request as Hull now would (after `mode` and `privateSettings` changed). */
+  const release = () => {
+    for (const response of state.held) answer(response);
+    state.held.clear();
+  };
+  /** Held requests whose caller still waits for them (its connection open). */
+  const stillWaiting = () => [...state.held].filter((response) => !gaveUp.has(response)).length;
+  const gaveUp = new WeakSet<ServerResponse>();
+  const server = createServer((_request, response) => {
+    state.requests++;
+    if (state.mode !== "hang") return answer(response);
+    state.held.add(response);
+    // Closed before an answer: the caller gave up (the REST client's timeout).
+    response.once("close", () => {
+      if (!response.writableFinished) gaveUp.add(response);
+    });
+  });
+  let host = "";
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  beforeEach(() => {
+    release();
+    state.mode = "up";
+    state.privateSettings = { version: 1 };
+    state.requests = 0;
+  });
+  afterEach(() => release());
+
+  const credentials = () => ({ id: ID, organization: host, secret: "right-secret" });
+  /** A store of kept confirmations in memory, as the file and Redis stores keep them. */
+  const memoryStore = () => {
+    const kept = new Map<string, ConfirmedConnector>();
+    const store: ConfirmedConnectors = {
+      get: async (key) => kept.get(key),
+      set: async (key, value) => void kept.set(key, value),
+    };
+    return { kept, store };
+  };
+  /** Confirms the credentials while Hull is up, then lets the minute's cache lapse (ttl 1 ms). */
+  const confirmedThenLapsed = async (
+    auth: ReturnType<typeof createHullAuthenticator>,
+  ): Promise<void> => {
+    state.mode = "up";
+    expect((await auth.authenticate(credentials())).private_settings).toEqual({ version: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  it("answers from the last answer in memory at the budget while Hull's request is still open, and Hull's late answer refreshes it", async () => {
+    const auth = authenticator();
+    await confirmedThenLapsed(auth);
+    state.mode = "hang";
+    const told: string[] = [];
+    const answered = await auth.authenticate(credentials(), {
+      budgetMs: 20,
+      onLastAnswerUsed: () => told.push("last answer"),
+    });
+    expect(answered.private_settings).toEqual({ version: 1 });
+    expect(told).toEqual(["last answer"]);
+    // Answered by the budget: Hull's request is still open, its caller still waiting.
+    expect(stillWaiting()).toBe(1);
+
+    // Hull answers at last, with settings changed meanwhile: the cache now holds them.
+    state.privateSettings = { version: 2 };
+    state.mode = "up";
+    release();
+    await expect
+      .poll(async () => (await auth.authenticate(credentials(), { budgetMs: 20 })).private_settings)
+      .toEqual({ version: 2 });
+  });
+
+  it("asks Hull once for the same credentials however many callers wait past their budget", async () => {
+    const auth = authenticator();
+    await confirmedThenLapsed(auth);
+    const before = state.requests;
+    state.mode = "hang";
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => auth.authenticate(credentials(), { budgetMs: 20 })),
+    );
+    expect(answers.map((connector) => connector.id)).toEqual(Array(5).fill(ID));
+    // A caller after the budget still finds Hull's request in flight and joins it.
+    await auth.authenticate(credentials(), { budgetMs: 20 });
+    expect(state.requests - before).toBe(1);
+    expect(stillWaiting()).toBe(1);
+  });
+
+  it("answers a new process from the kept answer at the budget, and not one older than maxAgeMs", async () => {
+    const { store } = memoryStore();
+    let now = 1_000_000;
+    const kept: KeptConfirmations = { store, maxAgeMs: 60_000, now: () => now };
+    await authenticator(kept).authenticate(credentials());
+    state.mode = "hang";
+    const restarted = authenticator(kept);
+    expect(
+      (await restarted.authenticate(credentials(), { budgetMs: 20 })).private_settings,
+    ).toEqual({ version: 1 });
+    expect(stillWaiting()).toBe(1);
+
+    now += 60_001;
+    await expect(
+      authenticator(kept).authenticate(credentials(), {
+        budgetMs: 20,
+      }),
+    ).rejects.toThrow(RetryableError);
+    expect(stillWaiting()).toBeGreaterThan(0);
+  });
+
+  it("with no last answer, throws RetryableError at the budget while Hull's request is still open", async () => {
+    state.mode = "hang";
+    const auth = authenticator();
+    const told: string[] = [];
+    await expect(
+      auth.authenticate(credentials(), {
+        budgetMs: 20,
+        onLastAnswerUsed: () => told.push("last answer"),
+      }),
+    ).rejects.toThrow(/did not answer within 20 ms/);
+    expect(stillWaiting()).toBe(1);
+    expect(told).toEqual([]);
+  });
+
+  it("with no last answer, waits for Hull up to budgetWithoutLastAnswerMs", async () => {
+    state.mode = "hang";
+    const auth = authenticator();
+    const asking = auth.authenticate(credentials(), {
+      budgetMs: 1,
+      budgetWithoutLastAnswerMs: 600_000,
+    });
+    // The 1 ms budget has run out before this wait ends (timers expire in order): only the
+    // longer wait can still take Hull's answer.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(stillWaiting).toBe(1);
+    state.mode = "up";
+    release();
+    expect((await asking).private_settings).toEqual({ version: 1 });
+  });
+
+  it("never answers from settings forgotten since (a settings write), in memory or kept", async () => {
+    const { store } = memoryStore();
+    const auth = authenticator({ store });
+    await confirmedThenLapsed(auth);
+    auth.forget(credentials());
+    state.mode = "hang";
+    const told: string[] = [];
+    await expect(
+      auth.authenticate(credentials(), {
+        budgetMs: 20,
+        onLastAnswerUsed: () => told.push("last answer"),
+      }),
+    ).rejects.toThrow(RetryableError);
+    expect(told).toEqual([]);
+    expect(stillWaiting()).toBe(1);
+  });
+
+  it("never answers from a last answer once Hull refused the credentials since", async () => {
+    const { store } = memoryStore();
+    const auth = authenticator({ store });
+    await confirmedThenLapsed(auth);
+    state.mode = "refuse";
+    await expect(auth.authenticate(credentials(), { budgetMs: 60_000 })).rejects.toThrow(
+      UnauthorizedError,
+    );
+    state.mode = "hang";
+    await expect(auth.authenticate(credentials(), { budgetMs: 20 })).rejects.toThrow(
+      RetryableError,
+    );
+  });
+
+  it("takes Hull's answer when it comes within the budget, and uses no last answer", async () => {
+    const auth = authenticator();
+    await confirmedThenLapsed(auth);
+    state.mode = "hang";
+    state.privateSettings = { version: 2 };
+    const told: string[] = [];
+    const asking = auth.authenticate(credentials(), {
+      budgetMs: 600_000,
+      onLastAnswerUsed: () => told.push("last answer"),
+    });
+    await expect.poll(stillWaiting).toBe(1);
+    state.mode = "up";
+    release();
+    expect((await asking).private_settings).toEqual({ version: 2 });
+    expect(told).toEqual([]);
+  });
+
+  it("without a budget, waits for Hull as before", async () => {
+    const auth = authenticator();
+    await confirmedThenLapsed(auth);
+    state.mode = "hang";
+    let settled = false;
+    const asking = auth.authenticate(credentials()).finally(() => (settled = true));
+    await expect.poll(stillWaiting).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    state.privateSettings = { version: 2 };
+    state.mode = "up";
+    release();
+    expect((await asking).private_settings).toEqual({ version: 2 });
   });
 });
 

@@ -1,9 +1,15 @@
 // Every outcome of one Intercom webhook, with the connector's ports replaced by recording fakes
 // (test/helpers/fakes.ts): what reaches Hull, the outbox, the dead letters and the deduplicator.
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createActivityLog } from "../../../../server/activity";
+import type { AuthenticateOptions } from "../../../../server/clients/hull/authenticate";
 import { RetryableError, UnauthorizedError } from "../../../../server/errors";
-import { createNotificationReceiver } from "../../../../server/incoming/webhook/receive-notification";
+import {
+  createNotificationReceiver,
+  HULL_BUDGET_MS,
+  WEBHOOK_AUTH_BUDGET_MS,
+} from "../../../../server/incoming/webhook/receive-notification";
 import { createLogger } from "../../../../server/log";
 import { APP_ID, envelope, modernLead, modernUser } from "../../../fixtures/intercom/webhooks";
 import {
@@ -189,5 +195,99 @@ describe("receiving a notification", () => {
       outcome: "unknown-workspace",
     });
     expect(firehose.calls).toBe(0);
+  });
+});
+
+// ADR 032: confirming the connector with Hull has a budget, and it is part of the webhook's one
+// budget for Hull; the firehose gets what is left. The clock here is the receiver's own (`now`),
+// moved by the test: nothing is timed.
+describe("the webhook's budget for Hull", () => {
+  /** `setup()` with hullAuth recording its options, `onAuth` run inside it, and a clock. */
+  function budgeted(options: {
+    hullBudgetMs?: number;
+    webhookAuthBudgetMs?: number;
+    onAuth?: (told: AuthenticateOptions) => void;
+  }) {
+    const parts = setup();
+    let clock = Date.parse("2026-02-01T00:00:00Z");
+    const asked: AuthenticateOptions[] = [];
+    const lines: string[] = [];
+    const logged = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const receiver = createNotificationReceiver({
+      registry: fakeRegistry({ [APP_ID]: [CREDENTIALS] }),
+      hullAuth: {
+        ...parts.hull.auth,
+        async authenticate(credentials, told = {}) {
+          asked.push(told);
+          options.onAuth?.(told);
+          return parts.hull.auth.authenticate(credentials);
+        },
+      },
+      hullClient: () => parts.hull.client,
+      firehose: parts.firehose.writer,
+      deduplicator: parts.dedupe.deduplicator,
+      outbox: parts.outbox.outbox,
+      deadLetters: parts.deadLetters.store,
+      activity: parts.activity,
+      logger: createLogger("info", logged),
+      now: () => new Date(clock),
+      hullBudgetMs: options.hullBudgetMs,
+      webhookAuthBudgetMs: options.webhookAuthBudgetMs,
+    });
+    return {
+      ...parts,
+      receiver,
+      asked,
+      lines,
+      advance: (ms: number) => (clock += ms),
+    };
+  }
+
+  it("asks Hull to confirm the connector within the authentication budget, and within the Hull budget when no last answer can stand in", async () => {
+    const { receiver, asked } = budgeted({ hullBudgetMs: 3000, webhookAuthBudgetMs: 2000 });
+    await receiver.receive(userUpdated());
+    expect(asked).toEqual([
+      expect.objectContaining({ budgetMs: 2000, budgetWithoutLastAnswerMs: 3000 }),
+    ]);
+    const defaults = budgeted({});
+    await defaults.receiver.receive(userUpdated());
+    expect(defaults.asked[0]).toMatchObject({
+      budgetMs: WEBHOOK_AUTH_BUDGET_MS,
+      budgetWithoutLastAnswerMs: HULL_BUDGET_MS,
+    });
+    expect(WEBHOOK_AUTH_BUDGET_MS).toBeLessThan(HULL_BUDGET_MS);
+  });
+
+  it("gives the firehose only what confirming the connector left of the Hull budget", async () => {
+    // The Hull budget is longer than the test's own limit: only confirming the connector, which
+    // moves the receiver's clock past it here, can have spent it.
+    const spent = budgeted({ hullBudgetMs: 600_000, onAuth: () => spent.advance(600_000) });
+    spent.firehose.mode = "slow";
+    await expect(spent.receiver.receive(userUpdated())).resolves.toEqual({ outcome: "queued" });
+    expect(spent.outbox.kept).toHaveLength(1);
+    expect(spent.firehose.calls).toBe(1);
+  });
+
+  it("says once per connector, without secrets, that Hull's last answer stood in", async () => {
+    const { receiver, lines } = budgeted({
+      onAuth: (told) => told.onLastAnswerUsed?.(),
+    });
+    await receiver.receive(userUpdated("notif_1"));
+    await receiver.receive(userUpdated("notif_2"));
+    await receiver.receive(userUpdated("notif_3"));
+    const said = lines.filter((line) => line.includes("within the webhook's budget"));
+    expect(said).toHaveLength(1);
+    expect(JSON.parse(said[0]!)).toMatchObject({
+      level: 40,
+      connector: CREDENTIALS.id,
+      budgetMs: WEBHOOK_AUTH_BUDGET_MS,
+    });
+    expect(lines.join("\n")).not.toContain(CREDENTIALS.secret);
+    expect(lines.join("\n")).not.toContain("access_token");
   });
 });
