@@ -184,6 +184,15 @@ export function createHullAuthenticator(
     return found.connector;
   };
 
+  /** Whether the store holds an answer for `key` (of any age); true when it cannot say. */
+  const keptInStore = async (key: string): Promise<boolean> => {
+    if (!kept) return false;
+    return kept.store.get(key).then(
+      (found) => found !== undefined,
+      () => true,
+    );
+  };
+
   /** Hull's last answer for these credentials, if one may stand in for Hull's (see below). */
   const lastAnswer = async (key: string): Promise<HullConnector | undefined> =>
     confirmed.get(key, { allowStale: true }) ?? (await keptAnswer(key));
@@ -238,10 +247,14 @@ export function createHullAuthenticator(
             // (401, 404) never falls back, and from then on no last answer stands in for these
             // credentials until Hull confirms them again: a caller that stopped waiting at its
             // budget (ADR 032) must not be answered from an answer Hull has since taken back.
+            // Only credentials with a last answer to take back are marked: anyone can make Hull
+            // refuse made-up secrets, and marks for them would evict the marks `forget` left in
+            // the bounded set, bringing back answers from before a settings write (found in review).
             if (error instanceof UnauthorizedError) {
-              confirmed.delete(key);
+              const heldInMemory = confirmed.delete(key);
               checked.delete(credentialsIdentity(credentials));
-              if (kept) forgotten.set(key, true);
+              if (kept && (heldInMemory || keptAt.has(key) || (await keptInStore(key))))
+                forgotten.set(key, true);
             }
             if (!(error instanceof RetryableError)) throw error;
             const last = await lastAnswer(key);

@@ -525,3 +525,51 @@ describe("createHullAuthenticator(...).authenticate(credentials, {budgetMs})", (
 function sha(credentials: { id: string; organization: string; secret: string }): string {
   return sha256(`${credentials.organization}\n${credentials.id}\n${credentials.secret}`);
 }
+
+// Found in review (session 11): a refusal marks credentials as having no last answer (ADR 032,
+// item 4) in the same bounded set that `forget` (a settings write) marks. Anyone can make Hull
+// refuse credentials (query credentials with a wrong secret, on any Hull-authenticated route), so
+// if every refusal took a place in that set, enough of them would evict a real connector's mark,
+// and the answer from before its settings write would stand in again at Hull's next failure.
+describe("createHullAuthenticator: refusals of forged credentials", () => {
+  it("do not bring back a connector's answer forgotten at a settings write", async () => {
+    let down = false;
+    let asked = 0;
+    const hull: SafeFetch = async (_url, init) => {
+      asked++;
+      const secret = new Headers(init?.headers).get("hull-access-token");
+      if (secret !== "right-secret")
+        return new Response(JSON.stringify({ message: "Invalid credentials" }), { status: 401 });
+      if (down)
+        return new Response(JSON.stringify({ message: "Service unavailable" }), { status: 503 });
+      return new Response(
+        JSON.stringify({ id: ID, settings: {}, private_settings: { version: 1 } }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
+    };
+    const host = "example.hullapp.io";
+    const kept = new Map<string, ConfirmedConnector>();
+    const store: ConfirmedConnectors = {
+      get: async (key) => kept.get(key),
+      set: async (key, value) => void kept.set(key, value),
+    };
+    const auth = createHullAuthenticator([host], 1, undefined, hull, { store });
+    const credentials = { id: ID, organization: host, secret: "right-secret" };
+    expect((await auth.authenticate(credentials)).private_settings).toEqual({ version: 1 });
+    await expect.poll(() => kept.size).toBe(1);
+    // The settings change: the answer above must not stand in until Hull confirms them again.
+    auth.forget(credentials);
+
+    // Someone sends the connector's id with 10,000 wrong secrets: each one Hull refuses.
+    for (let index = 0; index < 10_000; index++) {
+      await expect(
+        auth.authenticate({ ...credentials, secret: `forged-${index}` }),
+      ).rejects.toThrow(UnauthorizedError);
+    }
+    expect(asked).toBe(10_001);
+
+    down = true;
+    await expect(auth.authenticate(credentials)).rejects.toThrow(RetryableError);
+    await expect(auth.authenticate(credentials, { budgetMs: 20 })).rejects.toThrow(RetryableError);
+  });
+});
