@@ -488,6 +488,22 @@ describe("createHullAuthenticator(...).authenticate(credentials, {budgetMs})", (
     );
   });
 
+  it("never answers from a kept answer once Hull refused the credentials in a new process", async () => {
+    const { kept, store } = memoryStore();
+    await authenticator({ store }).authenticate(credentials());
+    await expect.poll(() => kept.size).toBe(1);
+    // A new process, whose memory holds nothing: Hull's refusal must bar the kept answer too.
+    const restarted = authenticator({ store });
+    state.mode = "refuse";
+    await expect(restarted.authenticate(credentials(), { budgetMs: 60_000 })).rejects.toThrow(
+      UnauthorizedError,
+    );
+    state.mode = "hang";
+    await expect(restarted.authenticate(credentials(), { budgetMs: 20 })).rejects.toThrow(
+      RetryableError,
+    );
+  });
+
   it("takes Hull's answer when it comes within the budget, and uses no last answer", async () => {
     const auth = authenticator();
     await confirmedThenLapsed(auth);
