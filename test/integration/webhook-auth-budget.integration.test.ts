@@ -67,6 +67,10 @@ afterAll(async () => {
  * every webhook (its answers lapse after 1 ms, as a minute's cache lapses), waits for Hull without
  * a timeout and remembers Hull's last answer in memory, and with the budgets given. Settings writes through it forget the
  * connector in that authenticator, as main.ts wires them. Its log lines are kept.
+ * `patientUrl`: the same connector (authenticator, settings writes, log) with budgets no loaded
+ * machine reaches, for the steps that need Hull's answer and a firehose write rather than the
+ * budget under test: with a budget of 100 ms, a stall of the process made them `queued` or 503
+ * (found in review).
  */
 async function connectorWith(budgets: { webhookAuthBudgetMs: number; hullBudgetMs?: number }) {
   const neverGivesUp: SafeFetch = (url, init) => fetch(url, { ...init, signal: undefined });
@@ -86,11 +90,15 @@ async function connectorWith(budgets: { webhookAuthBudgetMs: number; hullBudgetM
     logger: createLogger("info", logged),
     ...budgets,
   };
-  const server = createServer(createApp(deps).callback());
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { url, lines };
+  const listen = async (app: AppDeps) => {
+    const server = createServer(createApp(app).callback());
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  };
+  const url = await listen(deps);
+  const patientUrl = await listen({ ...deps, webhookAuthBudgetMs: 60_000, hullBudgetMs: 120_000 });
+  return { url, patientUrl, lines };
 }
 
 /** Delivers a signed conversation notification carrying `message`; answers status and body. */
@@ -178,7 +186,7 @@ describe("an Intercom webhook while Hull's API hangs (ADR 032)", () => {
     // Nothing was kept or acknowledged; Intercom's retry, once Hull answers, is written.
     expect(await stack.connector.deps.outbox.size()).toBe(0);
     await faults({});
-    expect(await deliver(connector.url, "no last answer", id)).toMatchObject({
+    expect(await deliver(connector.patientUrl, "no last answer", id)).toMatchObject({
       status: 200,
       body: { outcome: "written" },
     });
@@ -187,7 +195,7 @@ describe("an Intercom webhook while Hull's API hangs (ADR 032)", () => {
 
   it("does not answer from settings forgotten since a settings write", async () => {
     const connector = await connectorWith({ webhookAuthBudgetMs: 50, hullBudgetMs: 100 });
-    expect(await deliver(connector.url, "before the write")).toMatchObject({
+    expect(await deliver(connector.patientUrl, "before the write")).toMatchObject({
       status: 200,
       body: { outcome: "written" },
     });
@@ -207,7 +215,7 @@ describe("an Intercom webhook while Hull's API hangs (ADR 032)", () => {
     expect(connector.lines.some((line) => line.includes(LAST_ANSWER_LINE))).toBe(false);
 
     await faults({});
-    expect(await deliver(connector.url, "after the write", id)).toMatchObject({
+    expect(await deliver(connector.patientUrl, "after the write", id)).toMatchObject({
       status: 200,
       body: { outcome: "written" },
     });
