@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import pino, { type Logger } from "pino";
 
 export type { Logger };
@@ -53,4 +54,18 @@ export function safeUrl(url: string): string {
   } catch {
     return "[unparseable url]";
   }
+}
+
+/**
+ * A gate for a log line that a flood would repeat (one per webhook, say): `(key) => boolean`,
+ * true the first time a key is seen and then false for `everyMs` (ms). Remembers at most 1,000
+ * keys (an LRU), so a key pushed out by many others may be said again sooner.
+ */
+export function oncePerKey(everyMs: number): (key: string) => boolean {
+  const said = new LRUCache<string, true>({ max: 1000, ttl: everyMs });
+  return (key) => {
+    if (said.has(key)) return false;
+    said.set(key, true);
+    return true;
+  };
 }

@@ -1,4 +1,3 @@
-import { LRUCache } from "lru-cache";
 import type { ActivityLog } from "../../activity";
 import { webhookEntry } from "../../activity-entries";
 import { createTtlCache } from "../../cache";
@@ -12,7 +11,7 @@ import type { Outbox } from "../../durable/outbox";
 import { writeToHull, type LateWrites } from "../../durable/write-to-hull";
 import { subjectsOf } from "../../clients/hull/firehose";
 import { RedisUnavailableError, RetryableError, UnauthorizedError } from "../../errors";
-import type { Logger } from "../../log";
+import { oncePerKey, type Logger } from "../../log";
 import type { WorkspaceRegistry } from "../../registry";
 import { readAccountSettings } from "../../accounts/account-settings";
 import {
@@ -106,10 +105,9 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   // One line per workspace every 10 minutes: a workspace that uninstalled the app keeps sending
   // (a 4xx would make Intercom throttle the whole app), and a link lost with Redis's data is
   // restored on Hull's next call (docs/adr/030); either way a person should be able to see it.
-  const warnedWorkspaces = new LRUCache<string, true>({ max: 1000, ttl: 10 * 60_000 });
+  const firstUnknownIn10Minutes = oncePerKey(10 * 60_000);
   const warnUnknownWorkspace = (appId: string) => {
-    if (warnedWorkspaces.has(appId)) return;
-    warnedWorkspaces.set(appId, true);
+    if (!firstUnknownIn10Minutes(appId)) return;
     deps.workspaceLinks?.recheck();
     deps.logger.warn(
       { workspace: appId },
@@ -117,13 +115,14 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
     );
   };
 
+  const authBudgetMs = deps.webhookAuthBudgetMs ?? WEBHOOK_AUTH_BUDGET_MS;
+  const hullBudgetMs = deps.hullBudgetMs ?? HULL_BUDGET_MS;
+
   // One line per connector every 10 minutes while Hull is too slow to confirm it: a Hull that
   // hangs does so for every webhook, and one line per webhook would flood the log (ADR 032).
-  const authBudgetMs = deps.webhookAuthBudgetMs ?? WEBHOOK_AUTH_BUDGET_MS;
-  const warnedSlowHull = new LRUCache<string, true>({ max: 1000, ttl: 10 * 60_000 });
+  const firstSlowHullIn10Minutes = oncePerKey(10 * 60_000);
   const warnLastAnswerUsed = (credentials: HullCredentials) => {
-    if (warnedSlowHull.has(credentials.id)) return;
-    warnedSlowHull.set(credentials.id, true);
+    if (!firstSlowHullIn10Minutes(credentials.id)) return;
     deps.logger.warn(
       { connector: credentials.id, budgetMs: authBudgetMs },
       "hull did not confirm the connector within the webhook's budget; its last answer was used and webhooks go on as during a Hull outage (said once per connector every 10 minutes)",
@@ -145,7 +144,7 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
   async function settingsFor(credentials: HullCredentials, notification: IntercomNotification) {
     const connector = await deps.hullAuth.authenticate(credentials, {
       budgetMs: authBudgetMs,
-      budgetWithoutLastAnswerMs: deps.hullBudgetMs ?? HULL_BUDGET_MS,
+      budgetWithoutLastAnswerMs: hullBudgetMs,
       onLastAnswerUsed: () => warnLastAnswerUsed(credentials),
     });
     const stored = connector.private_settings;
@@ -349,7 +348,6 @@ export function createNotificationReceiver(deps: NotificationDeps): Notification
       );
       return "ignored";
     }
-    const hullBudgetMs = deps.hullBudgetMs ?? HULL_BUDGET_MS;
     const spent = now().getTime() - started;
     // A clock set back meanwhile gives no more than the whole budget.
     const left = Math.min(hullBudgetMs, Math.max(0, hullBudgetMs - spent));
