@@ -1,5 +1,6 @@
 // Redis away, silent or stalled, on demand, for the tests of docs/adr/029: a proxy in front of the
 // real Redis, a closed port and a server that never answers. Nothing here measures time.
+import type { Redis } from "ioredis";
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 /** The real Redis the tests run against (CI and the sandbox start one there). */
@@ -127,4 +128,24 @@ export function startSilentServer(): Promise<{ port: number; close(): void }> {
       }),
     ),
   );
+}
+
+/**
+ * Ends a suite that ran a connector through `proxy`: wakes the proxy (so no close waits on a held
+ * command), closes `app` and then the proxy, deletes the suite's keys under `prefix` with `plain`
+ * (a direct connection) and quits it. Parts a failed set-up never made may be undefined.
+ */
+export async function closeBehindProxy(parts: {
+  proxy: RedisProxy | undefined;
+  app: { close(): Promise<void> } | undefined;
+  plain: Redis;
+  prefix: string;
+}): Promise<void> {
+  const { proxy, app, plain, prefix } = parts;
+  proxy?.wake();
+  await app?.close();
+  await proxy?.close();
+  const left = await plain.keys(`${prefix}*`);
+  if (left.length > 0) await plain.del(...left);
+  await plain.quit();
 }

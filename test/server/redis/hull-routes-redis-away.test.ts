@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../../sandbox/scenarios/connect-through-oauth";
-import { REDIS, startRedisProxy, type RedisProxy } from "../../helpers/redis-proxy";
+import {
+  closeBehindProxy,
+  REDIS,
+  startRedisProxy,
+  type RedisProxy,
+} from "../../helpers/redis-proxy";
 import { startTestStack, type Stack } from "../../helpers/stack";
 import { HEAVY_TEST_MS, waitUntil } from "../../helpers/wait";
 import { hullControl, intercomControl } from "../outgoing/helpers/sandbox-control";
@@ -69,12 +74,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  proxy?.wake();
-  await stack?.close();
-  await proxy?.close();
-  const left = await plain.keys(`${prefix}*`);
-  if (left.length > 0) await plain.del(...left);
-  await plain.quit();
+  await closeBehindProxy({ proxy, app: stack, plain, prefix });
 });
 
 /** What the connector's `/health` says of Redis: "answering" or "not answering". */

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughOAuth } from "../../../sandbox/scenarios/connect-through-oauth";
 import { createRedisKeys } from "../../../server/redis/redis-client";
 import { REDIS_UNREACHABLE_MESSAGE } from "../../../server/status/compute-status";
-import { REDIS, startRedisProxy, type RedisProxy } from "../../helpers/redis-proxy";
+import {
+  closeBehindProxy,
+  REDIS,
+  startRedisProxy,
+  type RedisProxy,
+} from "../../helpers/redis-proxy";
 import { hullConnector, startTestStack, type Stack } from "../../helpers/stack";
 import { HEAVY_TEST_MS, WAIT_CEILING_MS } from "../../helpers/wait";
 import { hullControl } from "../outgoing/helpers/sandbox-control";
@@ -77,12 +82,7 @@ describe("the connector's status while Redis is away", () => {
   }, HEAVY_TEST_MS);
 
   afterAll(async () => {
-    proxy?.wake();
-    await stack?.close();
-    await proxy?.close();
-    const left = await plain.keys(`${prefix}*`);
-    if (left.length > 0) await plain.del(...left);
-    await plain.quit();
+    await closeBehindProxy({ proxy, app: stack, plain, prefix });
   });
 
   /** Hull's status call (its 5-minute schedule, manifest.json): the answer. */
